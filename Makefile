@@ -1,0 +1,122 @@
+# showroom: plain Makefile with pkg-config. `make` builds build/showroom and build/showroomd.
+BUILD   ?= build
+CC      ?= cc
+PREFIX  ?= /usr/local
+DESTDIR ?=
+
+PKGS := libmicrohttpd libsodium jansson sqlite3 libutf8proc cairo pangocairo zlib \
+        libbrotlienc libbrotlidec cmocka
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+        -Wmissing-prototypes -Wvla -Wpointer-arith -Wundef -Wwrite-strings \
+        -Wimplicit-fallthrough -Wno-unused-parameter
+HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
+OPT    ?= -O2 -g
+SAN    ?=
+
+DEPS_STAMP := $(BUILD)/.deps-ok
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS  ?=
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(HARDEN) $(SAN) -Isrc -MMD -MP $(PKG_CFLAGS)
+LDFLAGS += -pie -Wl,-z,relro,-z,now $(SAN)
+LDLIBS  += $(PKG_LIBS) -lpthread -lm
+
+COMMON_SRC := $(wildcard src/common/*.c) $(wildcard src/store/*.c)
+WEB_SRC    := $(filter-out src/showroomd/main.c,$(wildcard src/showroomd/*.c))
+CLI_SRC    := $(filter-out src/showroom/main.c,$(wildcard src/showroom/*.c))
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+INTEG_SRC  := $(wildcard tests/integration/test_*.c)
+SUPPORT_SRC:= $(wildcard tests/support/*.c)
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+LIBCOMMON := $(BUILD)/libcommon.a
+LIBWEB    := $(BUILD)/libweb.a
+LIBCLI    := $(BUILD)/libcli.a
+LIBTEST   := $(BUILD)/libtestsupport.a
+
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+INTEG_BINS := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(INTEG_SRC))
+
+.PHONY: all test test-unit test-integration test-asan demo bench fuzz clean install deps check-content
+
+all: $(BUILD)/showroom $(BUILD)/showroomd
+
+# Any missing library: install it, then carry on (see scripts/install-deps).
+$(DEPS_STAMP):
+	@mkdir -p $(BUILD)
+	@pkg-config --exists $(PKGS) && command -v clang >/dev/null || scripts/install-deps
+	@touch $@
+deps: $(DEPS_STAMP)
+
+$(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIBCOMMON): $(call obj,$(COMMON_SRC))
+	@rm -f $@; ar rcs $@ $^
+$(LIBWEB): $(call obj,$(WEB_SRC))
+	@rm -f $@; ar rcs $@ $^
+$(LIBCLI): $(call obj,$(CLI_SRC))
+	@rm -f $@; ar rcs $@ $^
+$(LIBTEST): $(call obj,$(SUPPORT_SRC))
+	@rm -f $@; ar rcs $@ $^
+
+$(BUILD)/showroomd: $(call obj,src/showroomd/main.c) $(LIBWEB) $(LIBCOMMON)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+$(BUILD)/showroom: $(call obj,src/showroom/main.c) $(LIBCLI) $(LIBCOMMON)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBTEST) $(LIBCLI) $(LIBWEB) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+$(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o $(LIBTEST) $(LIBCLI) $(LIBWEB) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# The demo site that `make demo` serves and the integration tests run against.
+$(BUILD)/demo-site/.built: $(BUILD)/showroom $(shell find content/demo templates -type f 2>/dev/null)
+	$(BUILD)/showroom build --content content/demo --out $(BUILD)/demo-site
+	@touch $@
+
+test-unit: $(UNIT_BINS)
+	@scripts/run-tests unit $(UNIT_BINS)
+
+test-integration: all $(INTEG_BINS) $(BUILD)/demo-site/.built
+	@SHOWROOM_BUILD=$(BUILD) scripts/run-tests integration $(INTEG_BINS)
+
+# The full suite, then the same suites again under ASan and UBSan in their own build tree.
+test: all $(UNIT_BINS) $(INTEG_BINS) $(BUILD)/demo-site/.built
+	@SHOWROOM_BUILD=$(BUILD) scripts/run-tests all $(UNIT_BINS) $(INTEG_BINS)
+ifeq ($(SAN),)
+	@$(MAKE) --no-print-directory test-asan
+endif
+
+test-asan:
+	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang OPT="-O1 -g" \
+	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
+	  HARDEN="-fPIE" test
+
+demo: all $(BUILD)/demo-site/.built
+	@echo
+	@echo "  showroom demo: http://127.0.0.1:8080/   (Ctrl-C to stop)"
+	@echo
+	$(BUILD)/showroomd --site $(BUILD)/demo-site --listen 127.0.0.1:8080
+
+bench: all $(BUILD)/demo-site/.built
+	bench/run-site-bench $(BUILD)
+
+check-content: $(BUILD)/showroom
+	$(BUILD)/showroom check --content content/demo
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/showroom/templates
+	install -m 0755 $(BUILD)/showroom $(BUILD)/showroomd $(DESTDIR)$(PREFIX)/bin/
+	cp -R templates/. $(DESTDIR)$(PREFIX)/share/showroom/templates/
+
+clean:
+	rm -rf build build-asan build-fuzz
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

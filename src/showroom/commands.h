@@ -1,0 +1,11 @@
+/* One function per showroom command; argv[0] is the command name. Exit codes:
+ * 0 success, 1 failure (reported), 2 usage error. */
+#ifndef SHOWROOM_COMMANDS_H
+#define SHOWROOM_COMMANDS_H
+
+#define EXIT_USAGE 2
+
+int	cmd_check(int argc, char **argv);
+int	cmd_build(int argc, char **argv);
+
+#endif

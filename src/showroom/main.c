@@ -1,0 +1,48 @@
+/* showroom: the command-line tool for the brand's web team and the back office. */
+#include <stdio.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "showroom/commands.h"
+
+static const struct command {
+	const char	*name;
+	int		(*fn)(int, char **);
+	const char	*summary;
+} commands[] = {
+	{ "check",	cmd_check,	"check a content directory and report every problem" },
+	{ "build",	cmd_build,	"render the public site and its PDF catalogs" },
+};
+
+static void
+usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: showroom COMMAND [OPTIONS]   (showroom COMMAND --help)\n\ncommands:\n");
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nexit codes: 0 success, 1 failure, 2 usage error\n");
+}
+
+int
+main(int argc, char **argv)
+{
+	size_t i;
+
+	log_set_prog("showroom");
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return 0;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			return commands[i].fn(argc - 1, argv + 1);
+	log_error("unknown command '%s'", argv[1]);
+	usage(stderr);
+	return 2;
+}
