@@ -53,7 +53,8 @@ deps: $(DEPS_STAMP)
 
 $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c $< -o $@
+	@echo "  CC  $<"
+	@$(CC) $(CFLAGS) -c $< -o $@
 
 $(LIBCOMMON): $(call obj,$(COMMON_SRC))
 	@rm -f $@; ar rcs $@ $^
@@ -65,16 +66,20 @@ $(LIBTEST): $(call obj,$(SUPPORT_SRC))
 	@rm -f $@; ar rcs $@ $^
 
 $(BUILD)/showroomd: $(call obj,src/showroomd/main.c) $(LIBWEB) $(LIBCOMMON)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	@echo "  LD  $@"
+	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 $(BUILD)/showroom: $(call obj,src/showroom/main.c) $(LIBCLI) $(LIBCOMMON)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	@echo "  LD  $@"
+	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBTEST) $(LIBCLI) $(LIBWEB) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	@echo "  LD  $@"
+	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 $(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o $(LIBTEST) $(LIBCLI) $(LIBWEB) $(LIBCOMMON)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	@echo "  LD  $@"
+	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 # The demo site that `make demo` serves and the integration tests run against.
 $(BUILD)/demo-site/.built: $(BUILD)/showroom $(shell find content/demo templates -type f 2>/dev/null)

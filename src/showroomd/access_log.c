@@ -1,0 +1,117 @@
+#include "showroomd/access_log.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define AL_BUF		(64 * 1024)
+#define AL_FLUSH_AT	(48 * 1024)
+#define AL_PATH_MAX	200
+
+static pthread_mutex_t al_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t al_cond = PTHREAD_COND_INITIALIZER;
+static char al_buf[AL_BUF];
+static size_t al_len;
+static int al_running;
+static pthread_t al_thread;
+static time_t al_stamp_sec;
+static char al_stamp[32];
+
+static void
+al_write_locked(void)
+{
+	size_t off = 0;
+	ssize_t n;
+
+	while (off < al_len) {
+		n = write(STDERR_FILENO, al_buf + off, al_len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;	/* a closed stderr must not stop serving */
+		off += (size_t)n;
+	}
+	al_len = 0;
+}
+
+static void *
+al_flusher(void *arg)
+{
+	struct timespec ts;
+
+	pthread_mutex_lock(&al_lock);
+	while (al_running) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		pthread_cond_timedwait(&al_cond, &al_lock, &ts);
+		al_write_locked();
+	}
+	al_write_locked();
+	pthread_mutex_unlock(&al_lock);
+	return NULL;
+}
+
+int
+access_log_start(void)
+{
+	al_running = 1;
+	if (pthread_create(&al_thread, NULL, al_flusher, NULL) != 0) {
+		al_running = 0;
+		return -1;
+	}
+	return 0;
+}
+
+void
+access_log_stop(void)
+{
+	if (!al_running)
+		return;
+	pthread_mutex_lock(&al_lock);
+	al_running = 0;
+	pthread_cond_signal(&al_cond);
+	pthread_mutex_unlock(&al_lock);
+	pthread_join(al_thread, NULL);
+}
+
+/* Printable ASCII only, so a request cannot forge log lines or smuggle bytes to a terminal. */
+static void
+al_clean_path(const char *in, char *out, size_t outsz)
+{
+	size_t i;
+
+	for (i = 0; in[i] != '\0' && i + 1 < outsz && i < AL_PATH_MAX; i++)
+		out[i] = (in[i] > 0x20 && in[i] < 0x7f) ? in[i] : '?';
+	out[i] = '\0';
+}
+
+void
+access_log_line(const char *method, const char *path, unsigned status, size_t bytes)
+{
+	char clean[AL_PATH_MAX + 1], m[16];
+	struct tm tm;
+	time_t now;
+	int n;
+
+	if (!al_running)
+		return;
+	al_clean_path(path, clean, sizeof(clean));
+	al_clean_path(method, m, sizeof(m));
+	now = time(NULL);
+	pthread_mutex_lock(&al_lock);
+	if (now != al_stamp_sec) {
+		gmtime_r(&now, &tm);
+		strftime(al_stamp, sizeof(al_stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		al_stamp_sec = now;
+	}
+	n = snprintf(al_buf + al_len, AL_BUF - al_len, "%s %s %s %u %zu\n", al_stamp, m,
+	    clean, status, bytes);
+	if (n > 0 && (size_t)n < AL_BUF - al_len)
+		al_len += (size_t)n;
+	if (al_len > AL_FLUSH_AT)
+		al_write_locked();
+	pthread_mutex_unlock(&al_lock);
+}

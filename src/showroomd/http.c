@@ -1,0 +1,431 @@
+#include "showroomd/http.h"
+
+#include <inttypes.h>
+#include <microhttpd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "showroomd/access_log.h"
+#include "showroomd/site.h"
+
+struct http_server {
+	struct MHD_Daemon	*d;
+	int			 listen_fd;
+};
+
+enum http_canned {
+	CANNED_400,
+	CANNED_405,
+	CANNED_413,
+	CANNED_500,
+	CANNED_HEALTH,
+	CANNED_COUNT
+};
+
+static struct MHD_Response *http_canned[CANNED_COUNT];
+static int http_log_on;
+
+/* No inline script or style anywhere, and nothing from another origin. */
+#define HTTP_CSP "default-src 'none'; img-src 'self'; style-src 'self'; font-src 'self'; " \
+	"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+
+int
+http_add_common_headers(struct MHD_Response *r)
+{
+	static const char *h[][2] = {
+		{ "Content-Security-Policy", HTTP_CSP },
+		{ "X-Content-Type-Options", "nosniff" },
+		{ "Referrer-Policy", "no-referrer" },
+		{ "X-Frame-Options", "DENY" },
+		{ "Permissions-Policy", "camera=(), microphone=(), geolocation=(), "
+		    "payment=(), usb=(), interest-cohort=()" },
+		{ "Cross-Origin-Opener-Policy", "same-origin" },
+		{ "Cross-Origin-Resource-Policy", "same-origin" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(h) / sizeof(h[0]); i++)
+		if (MHD_add_response_header(r, h[i][0], h[i][1]) != MHD_YES)
+			return -1;
+	return 0;
+}
+
+static struct MHD_Response *
+http_make_text(const char *body, const char *ctype, const char *cache)
+{
+	struct MHD_Response *r;
+
+	r = MHD_create_response_from_buffer(strlen(body), (void *)(uintptr_t)body,
+	    MHD_RESPMEM_PERSISTENT);
+	if (r == NULL)
+		return NULL;
+	if (http_add_common_headers(r) == -1 ||
+	    MHD_add_response_header(r, "Content-Type", ctype) != MHD_YES ||
+	    MHD_add_response_header(r, "Cache-Control", cache) != MHD_YES) {
+		MHD_destroy_response(r);
+		return NULL;
+	}
+	return r;
+}
+
+#define HTTP_ERR_PAGE(code, ja, en) \
+	"<!doctype html><html lang=\"ja\"><meta charset=\"utf-8\">" \
+	"<meta name=\"viewport\" content=\"width=device-width\"><title>" code "</title>" \
+	"<h1>" code "</h1><p>" ja "</p><p lang=\"en\">" en "</p></html>\n"
+
+static int
+http_make_canned(void)
+{
+	static const char *pages[] = {
+		HTTP_ERR_PAGE("400", "リクエストの形式が正しくありません。", "Bad request."),
+		HTTP_ERR_PAGE("405", "このメソッドは使えません。", "Method not allowed."),
+		HTTP_ERR_PAGE("413", "送信された内容が大きすぎます。", "Request body too large."),
+		HTTP_ERR_PAGE("500", "サーバーで問題が起きました。", "Internal server error."),
+	};
+	int i;
+
+	for (i = 0; i < CANNED_HEALTH; i++)
+		if ((http_canned[i] = http_make_text(pages[i], "text/html; charset=utf-8",
+		    "no-store")) == NULL)
+			return -1;
+	if ((http_canned[CANNED_HEALTH] = http_make_text("ok\n",
+	    "text/plain; charset=utf-8", "no-store")) == NULL)
+		return -1;
+	return MHD_add_response_header(http_canned[CANNED_405], "Allow", "GET, HEAD") ==
+	    MHD_YES ? 0 : -1;
+}
+
+static void
+http_free_canned(void)
+{
+	int i;
+
+	for (i = 0; i < CANNED_COUNT; i++) {
+		if (http_canned[i] != NULL)
+			MHD_destroy_response(http_canned[i]);
+		http_canned[i] = NULL;
+	}
+}
+
+static enum MHD_Result
+http_queue(struct MHD_Connection *c, const char *method, const char *path,
+    unsigned status, struct MHD_Response *r, size_t bytes)
+{
+	if (http_log_on)
+		access_log_line(method, path, status,
+		    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0 ? 0 : bytes);
+	return MHD_queue_response(c, status, r);
+}
+
+static enum MHD_Result
+http_queue_canned(struct MHD_Connection *c, const char *method, const char *path,
+    unsigned status, enum http_canned which)
+{
+	return http_queue(c, method, path, status, http_canned[which], 0);
+}
+
+/* Queues a response made for this request only, then drops our reference to it. */
+static enum MHD_Result
+http_queue_once(struct MHD_Connection *c, const char *method, const char *path,
+    unsigned status, struct MHD_Response *r, size_t bytes)
+{
+	enum MHD_Result rc;
+
+	if (r == NULL)
+		return http_queue_canned(c, method, path, 500, CANNED_500);
+	rc = http_queue(c, method, path, status, r, bytes);
+	MHD_destroy_response(r);
+	return rc;
+}
+
+static const char *
+http_header(struct MHD_Connection *c, const char *name, size_t *lenp)
+{
+	const char *v;
+	size_t len;
+
+	if (MHD_lookup_connection_value_n(c, MHD_HEADER_KIND, name, strlen(name), &v,
+	    &len) != MHD_YES)
+		return NULL;
+	*lenp = len;
+	return v;
+}
+
+static int
+http_not_modified(struct MHD_Connection *c, const struct site_file *f, enum http_enc enc)
+{
+	const char *h;
+	size_t len;
+	time_t since;
+
+	if ((h = http_header(c, MHD_HTTP_HEADER_IF_NONE_MATCH, &len)) != NULL)
+		return http_etag_match(h, len, f->v[enc].etag);
+	if ((h = http_header(c, MHD_HTTP_HEADER_IF_MODIFIED_SINCE, &len)) != NULL &&
+	    http_date_parse(h, len, &since) == 0)
+		return f->mtime <= since;
+	return 0;
+}
+
+static int
+http_add_entity_headers(struct MHD_Response *r, const struct site_file *f)
+{
+	const struct site_variant *v = &f->v[HTTP_ENC_IDENTITY];
+
+	return http_add_common_headers(r) == 0 &&
+	    MHD_add_response_header(r, "Content-Type", f->ctype) == MHD_YES &&
+	    MHD_add_response_header(r, "ETag", v->etag) == MHD_YES &&
+	    MHD_add_response_header(r, "Last-Modified", f->lastmod) == MHD_YES &&
+	    MHD_add_response_header(r, "Cache-Control", f->cache) == MHD_YES &&
+	    MHD_add_response_header(r, "Accept-Ranges", "bytes") == MHD_YES ? 0 : -1;
+}
+
+/* If-Range: the range applies only while the client's copy is the current one. */
+static int
+http_if_range_ok(struct MHD_Connection *c, const struct site_file *f)
+{
+	const char *h;
+	size_t len;
+	time_t t;
+
+	if ((h = http_header(c, "If-Range", &len)) == NULL)
+		return 1;
+	if (len > 0 && h[0] == '"')
+		return len == strlen(f->v[0].etag) && memcmp(h, f->v[0].etag, len) == 0;
+	return http_date_parse(h, len, &t) == 0 && t == f->mtime;
+}
+
+static enum MHD_Result
+http_serve_range(struct MHD_Connection *c, const char *method, const char *path,
+    const struct site_file *f, const char *range, size_t rlen)
+{
+	const struct site_variant *v = &f->v[HTTP_ENC_IDENTITY];
+	struct MHD_Response *r;
+	uint64_t first = 0, last = 0;
+	char cr[80];
+
+	switch (http_range_parse(range, rlen, v->len, &first, &last)) {
+	case HTTP_RANGE_NONE:
+		return http_queue(c, method, path, 200, v->full, v->len);
+	case HTTP_RANGE_UNSATISFIABLE:
+		snprintf(cr, sizeof(cr), "bytes */%zu", v->len);
+		r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+		if (r != NULL && (http_add_entity_headers(r, f) == -1 ||
+		    MHD_add_response_header(r, "Content-Range", cr) != MHD_YES)) {
+			MHD_destroy_response(r);
+			r = NULL;
+		}
+		return http_queue_once(c, method, path, 416, r, 0);
+	case HTTP_RANGE_OK:
+		break;
+	}
+	snprintf(cr, sizeof(cr), "bytes %" PRIu64 "-%" PRIu64 "/%zu", first, last, v->len);
+	r = MHD_create_response_from_buffer((size_t)(last - first + 1),
+	    (void *)(uintptr_t)(v->data + first), MHD_RESPMEM_PERSISTENT);
+	if (r != NULL && (http_add_entity_headers(r, f) == -1 ||
+	    MHD_add_response_header(r, "Content-Range", cr) != MHD_YES)) {
+		MHD_destroy_response(r);
+		r = NULL;
+	}
+	return http_queue_once(c, method, path, 206, r, (size_t)(last - first + 1));
+}
+
+static enum MHD_Result
+http_serve_file(struct MHD_Connection *c, const char *method, const char *path,
+    const struct site_file *f, unsigned status)
+{
+	const char *h, *range;
+	size_t len, rlen;
+	enum http_enc enc;
+
+	if (status == 200 && (range = http_header(c, MHD_HTTP_HEADER_RANGE, &rlen)) != NULL &&
+	    strcmp(method, MHD_HTTP_METHOD_GET) == 0 && http_if_range_ok(c, f))
+		return http_serve_range(c, method, path, f, range, rlen);
+	h = http_header(c, MHD_HTTP_HEADER_ACCEPT_ENCODING, &len);
+	enc = http_accept_encoding(h, h ? len : 0, f->available);
+	if (status == 200 && http_not_modified(c, f, enc))
+		return http_queue(c, method, path, 304, f->v[enc].not_modified, 0);
+	return http_queue(c, method, path, status, f->v[enc].full, f->v[enc].len);
+}
+
+static enum MHD_Result
+http_redirect(struct MHD_Connection *c, const char *method, const char *path,
+    const char *location)
+{
+	struct MHD_Response *r;
+
+	r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+	if (r != NULL && (http_add_common_headers(r) == -1 ||
+	    MHD_add_response_header(r, "Location", location) != MHD_YES)) {
+		MHD_destroy_response(r);
+		r = NULL;
+	}
+	return http_queue_once(c, method, path, 301, r, 0);
+}
+
+static enum MHD_Result
+http_not_found(struct MHD_Connection *c, const char *method, const char *path,
+    const struct site *s)
+{
+	char slashed[HTTP_PATH_MAX + 2];
+	enum lang l;
+	size_t n = strlen(path);
+
+	/* "/models/x" is the directory "/models/x/": send the browser there. */
+	if (n > 0 && path[n - 1] != '/' && n + 1 < sizeof(slashed)) {
+		memcpy(slashed, path, n);
+		memcpy(slashed + n, "/", 2);
+		if (site_lookup(s, slashed) != NULL)
+			return http_redirect(c, method, path, slashed);
+	}
+	l = strncmp(path, "/en/", 4) == 0 || strcmp(path, "/en") == 0 ? LANG_EN : LANG_JA;
+	return http_serve_file(c, method, path, s->notfound[l], 404);
+}
+
+static enum MHD_Result
+http_handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
+    const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	const struct site_file *f;
+	struct site *s;
+	char path[HTTP_PATH_MAX + 1];
+	int safe;
+
+	/* First call: only the headers are in. Replying now would cost keep-alive. */
+	if (*con_cls == NULL) {
+		if ((*con_cls = site_acquire()) == NULL)
+			return MHD_NO;
+		return MHD_YES;
+	}
+	s = *con_cls;
+	safe = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	if (!safe) {
+		*upload_data_size = 0;
+		return http_queue_canned(c, method, url, 405, CANNED_405);
+	}
+	if (*upload_data_size != 0) {
+		*upload_data_size = 0;
+		return http_queue_canned(c, method, url, 413, CANNED_413);
+	}
+	if (http_path_decode(url, strlen(url), path, sizeof(path)) == -1)
+		return http_queue_canned(c, method, "(bad path)", 400, CANNED_400);
+	if (strcmp(path, "/healthz") == 0)
+		return http_queue_canned(c, method, path, 200, CANNED_HEALTH);
+	if ((f = site_lookup(s, path)) == NULL)
+		return http_not_found(c, method, path, s);
+	return http_serve_file(c, method, path, f, 200);
+}
+
+static void
+http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+    enum MHD_RequestTerminationCode toe)
+{
+	if (*con_cls != NULL)
+		site_release(*con_cls);
+	*con_cls = NULL;
+}
+
+/* Leave the URL as sent: http_path_decode does the one strict decoding, so an encoded
+ * "..", "/" or NUL is seen, and refused, rather than decoded away. */
+static size_t
+http_unescape_none(void *cls, struct MHD_Connection *c, char *uri)
+{
+	return strlen(uri);
+}
+
+static void
+http_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char line[512];
+	size_t n;
+
+	vsnprintf(line, sizeof(line), fmt, ap);
+	n = strlen(line);
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	log_warn("http: %s", line);
+}
+
+#define HTTP_OPT(o, v, p) (struct MHD_OptionItem){ (o), (intptr_t)(v), (p) }
+
+/* The logger goes first so that MHD reports problems with later options through it. */
+static void
+http_options(const struct http_config *cfg, struct MHD_OptionItem *o)
+{
+	int n = 0;
+
+	o[n++] = HTTP_OPT(MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)http_mhd_log, NULL);
+	o[n++] = HTTP_OPT(MHD_OPTION_LISTEN_SOCKET, cfg->listen_fd, NULL);
+	if (cfg->threads > 1)
+		o[n++] = HTTP_OPT(MHD_OPTION_THREAD_POOL_SIZE, cfg->threads, NULL);
+	o[n++] = HTTP_OPT(MHD_OPTION_CONNECTION_LIMIT, cfg->conn_limit, NULL);
+	o[n++] = HTTP_OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit, NULL);
+	o[n++] = HTTP_OPT(MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s, NULL);
+	o[n++] = HTTP_OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->mem_limit, NULL);
+	o[n++] = HTTP_OPT(MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL);
+	o[n++] = HTTP_OPT(MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)http_unescape_none, NULL);
+	o[n++] = HTTP_OPT(MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)http_completed, NULL);
+	o[n++] = HTTP_OPT(MHD_OPTION_END, 0, NULL);
+}
+
+struct http_server *
+http_start(const struct http_config *cfg, char *err, size_t errlen)
+{
+	struct MHD_OptionItem opts[16];
+	struct http_server *srv;
+	unsigned flags;
+
+	if ((srv = calloc(1, sizeof(*srv))) == NULL || http_make_canned() == -1) {
+		snprintf(err, errlen, "out of memory");
+		free(srv);
+		http_free_canned();
+		return NULL;
+	}
+	http_log_on = cfg->access_log;
+	if (http_log_on && access_log_start() == -1) {
+		snprintf(err, errlen, "cannot start the access log thread");
+		free(srv);
+		http_free_canned();
+		return NULL;
+	}
+	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+	    MHD_USE_ERROR_LOG | MHD_USE_TURBO;
+	srv->listen_fd = cfg->listen_fd;
+	http_options(cfg, opts);
+	srv->d = MHD_start_daemon(flags, 0, NULL, NULL, http_handler, NULL,
+	    MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+	if (srv->d == NULL) {
+		snprintf(err, errlen, "libmicrohttpd refused to start (see messages above)");
+		access_log_stop();
+		http_free_canned();
+		free(srv);
+		return NULL;
+	}
+	return srv;
+}
+
+void
+http_stop(struct http_server *srv, unsigned grace_s)
+{
+	const union MHD_DaemonInfo *info;
+	unsigned i;
+
+	if (srv == NULL)
+		return;
+	/* Stop accepting; let requests under way finish, for a bounded time. */
+	MHD_quiesce_daemon(srv->d);
+	close(srv->listen_fd);
+	for (i = 0; i < grace_s * 10; i++) {
+		info = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+		if (info == NULL || info->num_connections == 0)
+			break;
+		usleep(100000);
+	}
+	MHD_stop_daemon(srv->d);
+	access_log_stop();
+	http_free_canned();
+	free(srv);
+}

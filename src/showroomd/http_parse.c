@@ -1,0 +1,375 @@
+#include "showroomd/http_parse.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static int
+hp_is_ows(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Splits the next comma-separated element of [*p, end): returns its bounds, trimmed. */
+static int
+hp_next_element(const char **p, const char *end, const char **s, const char **e)
+{
+	const char *q = *p;
+
+	while (q < end && (hp_is_ows(*q) || *q == ','))
+		q++;
+	if (q >= end)
+		return 0;
+	*s = q;
+	while (q < end && *q != ',')
+		q++;
+	*e = q;
+	while (*e > *s && hp_is_ows((*e)[-1]))
+		(*e)--;
+	*p = q;
+	return 1;
+}
+
+/* q-value per RFC 9110 12.4.2, in thousandths; -1 when malformed. */
+static int
+hp_qvalue(const char *s, const char *e)
+{
+	int v = 0, digits = 0;
+
+	if (s >= e)
+		return -1;
+	if (*s == '1') {
+		s++;
+		if (s < e && *s++ != '.')
+			return -1;
+		while (s < e && *s == '0' && digits < 3) {
+			s++;
+			digits++;
+		}
+		return s == e ? 1000 : -1;
+	}
+	if (*s++ != '0')
+		return -1;
+	if (s == e)
+		return 0;
+	if (*s++ != '.')
+		return -1;
+	while (s < e && *s >= '0' && *s <= '9' && digits < 3) {
+		v = v * 10 + (*s++ - '0');
+		digits++;
+	}
+	if (s != e)
+		return -1;
+	while (digits++ < 3)
+		v *= 10;
+	return v;
+}
+
+/* One Accept-Encoding element "coding[;q=x]": its coding and weight. */
+static void
+hp_coding(const char *s, const char *e, const char **cs, size_t *clen, int *q)
+{
+	const char *p = s, *ps;
+
+	while (p < e && *p != ';' && !hp_is_ows(*p))
+		p++;
+	*cs = s;
+	*clen = (size_t)(p - s);
+	*q = 1000;
+	while (p < e) {
+		while (p < e && (hp_is_ows(*p) || *p == ';'))
+			p++;
+		ps = p;
+		while (p < e && *p != ';')
+			p++;
+		if (p - ps >= 2 && (ps[0] == 'q' || ps[0] == 'Q') && ps[1] == '=') {
+			const char *ve = p;
+			while (ve > ps + 2 && hp_is_ows(ve[-1]))
+				ve--;
+			*q = hp_qvalue(ps + 2, ve);
+		}
+	}
+}
+
+static int
+hp_token_eq(const char *s, size_t len, const char *tok)
+{
+	return strlen(tok) == len && strncasecmp(s, tok, len) == 0;
+}
+
+enum http_enc
+http_accept_encoding(const char *hdr, size_t len, unsigned available)
+{
+	const char *p = hdr, *end, *s, *e, *cs;
+	int q[HTTP_ENC_COUNT] = { 0, 0, 0 }, star = -1, seen[HTTP_ENC_COUNT] = { 0, 0, 0 };
+	int cq, i, best = HTTP_ENC_IDENTITY, bestq = 0;
+	size_t clen;
+
+	if (hdr == NULL)
+		return HTTP_ENC_IDENTITY;
+	end = hdr + len;
+	while (hp_next_element(&p, end, &s, &e)) {
+		hp_coding(s, e, &cs, &clen, &cq);
+		if (cq < 0)
+			continue;
+		if (hp_token_eq(cs, clen, "br"))
+			i = HTTP_ENC_BR;
+		else if (hp_token_eq(cs, clen, "gzip") || hp_token_eq(cs, clen, "x-gzip"))
+			i = HTTP_ENC_GZIP;
+		else if (hp_token_eq(cs, clen, "*")) {
+			star = cq;
+			continue;
+		} else
+			continue;
+		q[i] = cq;
+		seen[i] = 1;
+	}
+	for (i = HTTP_ENC_BR; i > HTTP_ENC_IDENTITY; i--) {
+		if (!seen[i] && star > 0)
+			q[i] = star;
+		if ((available & (1u << i)) && q[i] > bestq) {
+			best = i;
+			bestq = q[i];
+		}
+	}
+	return (enum http_enc)best;
+}
+
+int
+http_etag_match(const char *hdr, size_t len, const char *etag)
+{
+	const char *p = hdr, *end = hdr + len, *s, *e;
+	size_t elen = strlen(etag);
+
+	if (hdr == NULL)
+		return 0;
+	while (hp_next_element(&p, end, &s, &e)) {
+		if (e - s == 1 && *s == '*')
+			return 1;
+		if (e - s > 2 && s[0] == 'W' && s[1] == '/')
+			s += 2;
+		if ((size_t)(e - s) == elen && memcmp(s, etag, elen) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Parses decimal digits in [*p, end) without overflow; -1 when there are none. */
+static int
+hp_uint(const char **p, const char *end, uint64_t *v)
+{
+	const char *q = *p;
+	uint64_t n = 0;
+
+	if (q >= end || *q < '0' || *q > '9')
+		return -1;
+	while (q < end && *q >= '0' && *q <= '9') {
+		if (n > (UINT64_MAX - 9) / 10)
+			return -1;
+		n = n * 10 + (uint64_t)(*q++ - '0');
+	}
+	*p = q;
+	*v = n;
+	return 0;
+}
+
+enum http_range_result
+http_range_parse(const char *hdr, size_t len, uint64_t size, uint64_t *first,
+    uint64_t *last)
+{
+	const char *p = hdr, *end = hdr + len;
+	uint64_t a, b;
+
+	if (hdr == NULL || len < 6 || strncasecmp(p, "bytes=", 6) != 0)
+		return HTTP_RANGE_NONE;
+	p += 6;
+	while (p < end && hp_is_ows(*p))
+		p++;
+	if (memchr(p, ',', (size_t)(end - p)) != NULL)
+		return HTTP_RANGE_NONE;
+	if (p < end && *p == '-') {
+		/* suffix range: the last N bytes */
+		p++;
+		if (hp_uint(&p, end, &b) == -1)
+			return HTTP_RANGE_NONE;
+		while (p < end && hp_is_ows(*p))
+			p++;
+		if (p != end)
+			return HTTP_RANGE_NONE;
+		if (b == 0 || size == 0)
+			return HTTP_RANGE_UNSATISFIABLE;
+		*first = b >= size ? 0 : size - b;
+		*last = size - 1;
+		return HTTP_RANGE_OK;
+	}
+	if (hp_uint(&p, end, &a) == -1 || p >= end || *p++ != '-')
+		return HTTP_RANGE_NONE;
+	b = UINT64_MAX;
+	if (p < end && *p >= '0' && *p <= '9' && hp_uint(&p, end, &b) == -1)
+		return HTTP_RANGE_NONE;
+	while (p < end && hp_is_ows(*p))
+		p++;
+	if (p != end || b < a)
+		return HTTP_RANGE_NONE;
+	if (a >= size)
+		return HTTP_RANGE_UNSATISFIABLE;
+	*first = a;
+	*last = b >= size ? size - 1 : b;
+	return HTTP_RANGE_OK;
+}
+
+static int
+hp_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* Rejects a "." or ".." segment ending at out[n]. */
+static int
+hp_dot_segment(const char *out, size_t segstart, size_t n)
+{
+	size_t l = n - segstart;
+
+	return (l == 1 && out[segstart] == '.') ||
+	    (l == 2 && out[segstart] == '.' && out[segstart + 1] == '.');
+}
+
+/* Strict UTF-8 check of s[0..len), no overlongs, surrogates or values past U+10FFFF. */
+static int
+hp_utf8_valid(const unsigned char *s, size_t len)
+{
+	size_t i = 0, n, k;
+	uint32_t cp;
+
+	while (i < len) {
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if ((s[i] & 0xe0) == 0xc0) {
+			n = 1;
+			cp = s[i] & 0x1f;
+		} else if ((s[i] & 0xf0) == 0xe0) {
+			n = 2;
+			cp = s[i] & 0x0f;
+		} else if ((s[i] & 0xf8) == 0xf0) {
+			n = 3;
+			cp = s[i] & 0x07;
+		} else
+			return 0;
+		for (k = 1; k <= n; k++) {
+			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
+		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+int
+http_path_decode(const char *raw, size_t len, char *out, size_t outsz)
+{
+	size_t i, n = 0, seg = 1;
+	int hi, lo;
+	unsigned char c;
+
+	if (len == 0 || raw[0] != '/' || len > HTTP_PATH_MAX || outsz < 2)
+		return -1;
+	for (i = 0; i < len; i++) {
+		c = (unsigned char)raw[i];
+		if (c == '%') {
+			if (i + 2 >= len)
+				return -1;
+			if ((hi = hp_hexval(raw[i + 1])) < 0 ||
+			    (lo = hp_hexval(raw[i + 2])) < 0)
+				return -1;
+			c = (unsigned char)(hi * 16 + lo);
+			i += 2;
+			/* an encoded separator or NUL is never a path character here */
+			if (c == '/' || c == '\\' || c == '\0')
+				return -1;
+		} else if (c == '/') {
+			if (n > 0 && hp_dot_segment(out, seg, n))
+				return -1;
+			seg = n + 1;
+		}
+		if (c < 0x20 || c == 0x7f || c == '\\')
+			return -1;
+		if (n + 1 >= outsz)
+			return -1;
+		out[n++] = (char)c;
+	}
+	if (hp_dot_segment(out, seg, n))
+		return -1;
+	out[n] = '\0';
+	return hp_utf8_valid((const unsigned char *)out, n) ? 0 : -1;
+}
+
+static const char hp_days[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+static const char hp_months[12][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul",
+    "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+void
+http_date_format(time_t t, char out[30])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	/* the modulos tell the compiler each field's width */
+	snprintf(out, 30, "%s, %02u %s %04u %02u:%02u:%02u GMT", hp_days[tm.tm_wday % 7],
+	    (unsigned)tm.tm_mday % 100, hp_months[tm.tm_mon % 12],
+	    (unsigned)(tm.tm_year + 1900) % 10000, (unsigned)tm.tm_hour % 100,
+	    (unsigned)tm.tm_min % 100, (unsigned)tm.tm_sec % 100);
+}
+
+static int
+hp_num(const char *s, int n, int *v)
+{
+	int i;
+
+	*v = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		*v = *v * 10 + (s[i] - '0');
+	}
+	return 0;
+}
+
+int
+http_date_parse(const char *s, size_t len, time_t *out)
+{
+	struct tm tm;
+	int i, mon = -1;
+
+	/* "Sun, 06 Nov 1994 08:49:37 GMT": exactly 29 bytes */
+	if (len != 29 || s[3] != ',' || s[4] != ' ' || s[7] != ' ' || s[11] != ' ' ||
+	    s[16] != ' ' || s[19] != ':' || s[22] != ':' || memcmp(s + 25, " GMT", 4) != 0)
+		return -1;
+	for (i = 0; i < 12; i++)
+		if (memcmp(s + 8, hp_months[i], 3) == 0)
+			mon = i;
+	memset(&tm, 0, sizeof(tm));
+	if (mon < 0 || hp_num(s + 5, 2, &tm.tm_mday) || hp_num(s + 12, 4, &tm.tm_year) ||
+	    hp_num(s + 17, 2, &tm.tm_hour) || hp_num(s + 20, 2, &tm.tm_min) ||
+	    hp_num(s + 23, 2, &tm.tm_sec))
+		return -1;
+	if (tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 ||
+	    tm.tm_sec > 60 || tm.tm_year < 1970)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon = mon;
+	*out = timegm(&tm);
+	return 0;
+}

@@ -1,0 +1,188 @@
+/* showroomd: the web tier. Serves the built site from memory; holds no key that opens data. */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/log.h"
+#include "showroomd/http.h"
+#include "showroomd/listen.h"
+#include "showroomd/site.h"
+
+struct options {
+	const char	*site;
+	const char	*listen;
+	unsigned	 threads;
+	unsigned	 conn_limit;
+	unsigned	 per_ip_limit;
+	unsigned	 timeout_s;
+	int		 access_log;
+};
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: showroomd --site SITE --listen HOST:PORT [options]\n"
+	    "\n"
+	    "  --site DIR          the built site (showroom build --out DIR)\n"
+	    "  --listen HOST:PORT  address to listen on, e.g. 127.0.0.1:8080 or [::1]:8080\n"
+	    "  --threads N         worker threads (default 1)\n"
+	    "  --max-conns N       connections at once (default 10000)\n"
+	    "  --max-conns-per-ip N  connections from one address (default 64)\n"
+	    "  --timeout S         idle connection timeout in seconds (default 30)\n"
+	    "  --no-access-log     do not log requests on stderr\n"
+	    "\n"
+	    "Signals: SIGHUP reloads the site; SIGTERM and SIGINT stop gracefully.\n"
+	    "Exit codes: 0 stopped cleanly, 1 could not start, 2 usage error.\n");
+}
+
+static int
+parse_uint(const char *opt, const char *s, unsigned min, unsigned max, unsigned *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || end == s || v < min || v > max) {
+		log_error("%s %s: expected a whole number from %u to %u", opt, s, min, max);
+		return -1;
+	}
+	*out = (unsigned)v;
+	return 0;
+}
+
+static int
+parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "site", required_argument, NULL, 's' },
+		{ "listen", required_argument, NULL, 'l' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "max-conns", required_argument, NULL, 'c' },
+		{ "max-conns-per-ip", required_argument, NULL, 'i' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "no-access-log", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch;
+
+	o->threads = 1;
+	o->conn_limit = 10000;
+	o->per_ip_limit = 64;
+	o->timeout_s = 30;
+	o->access_log = 1;
+	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 's': o->site = optarg; break;
+		case 'l': o->listen = optarg; break;
+		case 't': if (parse_uint("--threads", optarg, 1, 256, &o->threads)) return -1; break;
+		case 'c': if (parse_uint("--max-conns", optarg, 1, 1000000, &o->conn_limit)) return -1; break;
+		case 'i': if (parse_uint("--max-conns-per-ip", optarg, 1, 1000000, &o->per_ip_limit)) return -1; break;
+		case 'T': if (parse_uint("--timeout", optarg, 1, 3600, &o->timeout_s)) return -1; break;
+		case 'q': o->access_log = 0; break;
+		case 'h': usage(stdout); exit(0);
+		default: return -1;
+		}
+	}
+	if (optind != argc) {
+		log_error("unexpected argument '%s'", argv[optind]);
+		return -1;
+	}
+	if (o->site == NULL || o->listen == NULL) {
+		log_error("--site and --listen are required");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+reload_site(const char *dir)
+{
+	char err[512];
+	struct site *s;
+
+	if ((s = site_load(dir, err, sizeof(err))) == NULL) {
+		log_error("site not reloaded, still serving the previous one: %s", err);
+		return -1;
+	}
+	log_info("site reloaded: %zu files, %zu bytes", s->nfiles, s->bytes);
+	site_install(s);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct http_config cfg;
+	struct http_server *srv;
+	struct options o;
+	struct site *s;
+	sigset_t set;
+	char err[512];
+	int fd, port, sig;
+
+	log_set_prog("showroomd");
+	memset(&o, 0, sizeof(o));
+	if (parse_options(argc, argv, &o) == -1) {
+		usage(stderr);
+		return 2;
+	}
+	if ((s = site_load(o.site, err, sizeof(err))) == NULL) {
+		log_error("%s", err);
+		return 1;
+	}
+	site_install(s);
+	log_info("site loaded: %zu files, %zu bytes", s->nfiles, s->bytes);
+	if ((fd = listen_open(o.listen, &port, err, sizeof(err))) == -1) {
+		log_error("%s", err);
+		site_install(NULL);
+		return 1;
+	}
+	/* Every thread inherits this mask; only the main thread takes signals, in sigwait. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.listen_fd = fd;
+	cfg.threads = o.threads;
+	cfg.conn_limit = o.conn_limit;
+	cfg.per_ip_limit = o.per_ip_limit;
+	cfg.timeout_s = o.timeout_s;
+	/* bounds a request's headers (431 past it); MHD clears it per request, so keep it lean */
+	cfg.mem_limit = 16 * 1024;
+	cfg.access_log = o.access_log;
+	if ((srv = http_start(&cfg, err, sizeof(err))) == NULL) {
+		log_error("%s", err);
+		close(fd);
+		site_install(NULL);
+		return 1;
+	}
+	log_info("listening on %s (port %d), %u thread%s", o.listen, port, o.threads,
+	    o.threads == 1 ? "" : "s");
+	for (;;) {
+		if (sigwait(&set, &sig) != 0)
+			continue;
+		if (sig == SIGHUP) {
+			reload_site(o.site);
+			continue;
+		}
+		break;
+	}
+	log_info("stopping: finishing requests under way");
+	http_stop(srv, 5);
+	site_install(NULL);
+	log_info("stopped");
+	return 0;
+}

@@ -1,0 +1,63 @@
+/*
+ * The built site, held in memory. Loaded once at start and again on SIGHUP; requests hold a
+ * reference to the site they started on, so a reload never pulls memory from under a reply.
+ * Every file's responses are made once at load time: serving a page allocates nothing.
+ */
+#ifndef SHOWROOMD_SITE_H
+#define SHOWROOMD_SITE_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "common/i18n.h"
+#include "showroomd/http_parse.h"
+
+struct MHD_Response;
+
+struct site_variant {
+	const char		*data;		/* NULL when this encoding is absent */
+	size_t			 len;
+	char			 etag[40];
+	struct MHD_Response	*full;		/* 200 with every header */
+	struct MHD_Response	*not_modified;	/* 304 with ETag, Cache-Control, Vary */
+};
+
+struct site_file {
+	char			*name;		/* path under SITE, e.g. "models/x/index.html" */
+	const char		*ctype;
+	const char		*cache;		/* Cache-Control value */
+	time_t			 mtime;
+	char			 lastmod[30];
+	unsigned		 available;	/* bit (1 << HTTP_ENC_*) per variant present */
+	struct site_variant	 v[HTTP_ENC_COUNT];
+	char			*mem[HTTP_ENC_COUNT];	/* owned file contents */
+};
+
+struct site_route {
+	const char		*path;		/* URL path, e.g. "/models/x/" */
+	struct site_file	*file;
+};
+
+struct site {
+	_Atomic int		 refs;
+	char			*dir;
+	struct site_file	*files;
+	size_t			 nfiles;
+	struct site_route	*routes;	/* open addressing, size mask + 1 */
+	size_t			 mask;
+	char			**paths;	/* owned route strings */
+	size_t			 npaths;
+	struct site_file	*notfound[LANG_COUNT];
+	size_t			 bytes;
+};
+
+/* Loads SITE; on error returns NULL with a reason in err. */
+struct site		*site_load(const char *dir, char *err, size_t errlen);
+const struct site_file	*site_lookup(const struct site *, const char *path);
+
+/* The site being served now. acquire takes a reference; release drops it. */
+void			 site_install(struct site *);
+struct site		*site_acquire(void);
+void			 site_release(struct site *);
+
+#endif
