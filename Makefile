@@ -9,7 +9,7 @@ PKGS := libmicrohttpd libsodium jansson sqlite3 libutf8proc cairo pangocairo zli
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
         -Wmissing-prototypes -Wvla -Wpointer-arith -Wundef -Wwrite-strings \
-        -Wimplicit-fallthrough -Wno-unused-parameter
+        -Wimplicit-fallthrough -Wno-unused-parameter -Wno-format-truncation
 HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 OPT    ?= -O2 -g
 SAN    ?=
@@ -19,7 +19,7 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS  ?=
-CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(HARDEN) $(SAN) -Isrc -MMD -MP $(PKG_CFLAGS)
+CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(HARDEN) $(SAN) -Isrc -Itests/support -MMD -MP $(PKG_CFLAGS)
 LDFLAGS += -pie -Wl,-z,relro,-z,now $(SAN)
 LDLIBS  += $(PKG_LIBS) -lpthread -lm
 
@@ -37,10 +37,16 @@ LIBWEB    := $(BUILD)/libweb.a
 LIBCLI    := $(BUILD)/libcli.a
 LIBTEST   := $(BUILD)/libtestsupport.a
 
+FUZZ_SRC   := $(wildcard fuzz/fuzz_*.c)
+FUZZ_SECONDS ?= 60
+
 UNIT_BINS  := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+REPLAY_BINS:= $(patsubst fuzz/%.c,$(BUILD)/fuzz-replay/%,$(FUZZ_SRC))
+FUZZ_BINS  := $(patsubst fuzz/%.c,$(BUILD)/fuzz/%,$(FUZZ_SRC))
 INTEG_BINS := $(patsubst tests/integration/%.c,$(BUILD)/tests/%,$(INTEG_SRC))
 
-.PHONY: all test test-unit test-integration test-asan demo bench fuzz clean install deps check-content
+.SECONDARY:
+.PHONY: all fuzz-bins test test-unit test-integration test-asan demo bench fuzz clean install deps check-content
 
 all: $(BUILD)/showroom $(BUILD)/showroomd
 
@@ -81,20 +87,32 @@ $(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o $(LIBTEST) $(LIBCLI) $(LIBW
 	@echo "  LD  $@"
 	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+# Each fuzz target doubles as a test: fuzz/replay.c runs it over its corpus and regressions.
+$(BUILD)/fuzz-replay/%: $(BUILD)/obj/fuzz/%.o $(BUILD)/obj/fuzz/replay.o $(LIBCLI) $(LIBWEB) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	@echo "  LD  $@"
+	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+# libFuzzer builds (only in the build-fuzz tree, see `make fuzz`).
+$(BUILD)/fuzz/%: $(BUILD)/obj/fuzz/%.o $(LIBCLI) $(LIBWEB) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	@echo "  LD  $@"
+	@$(CC) $(LDFLAGS) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
+fuzz-bins: $(FUZZ_BINS)
+
 # The demo site that `make demo` serves and the integration tests run against.
 $(BUILD)/demo-site/.built: $(BUILD)/showroom $(shell find content/demo templates -type f 2>/dev/null)
 	$(BUILD)/showroom build --content content/demo --out $(BUILD)/demo-site
 	@touch $@
 
-test-unit: $(UNIT_BINS)
-	@scripts/run-tests unit $(UNIT_BINS)
+test-unit: $(UNIT_BINS) $(REPLAY_BINS)
+	@scripts/run-tests unit $(UNIT_BINS) $(REPLAY_BINS)
 
 test-integration: all $(INTEG_BINS) $(BUILD)/demo-site/.built
 	@SHOWROOM_BUILD=$(BUILD) scripts/run-tests integration $(INTEG_BINS)
 
 # The full suite, then the same suites again under ASan and UBSan in their own build tree.
-test: all $(UNIT_BINS) $(INTEG_BINS) $(BUILD)/demo-site/.built
-	@SHOWROOM_BUILD=$(BUILD) scripts/run-tests all $(UNIT_BINS) $(INTEG_BINS)
+test: all $(UNIT_BINS) $(REPLAY_BINS) $(INTEG_BINS) $(BUILD)/demo-site/.built
+	@SHOWROOM_BUILD=$(BUILD) scripts/run-tests $(BUILD) $(UNIT_BINS) $(REPLAY_BINS) $(INTEG_BINS)
 ifeq ($(SAN),)
 	@$(MAKE) --no-print-directory test-asan
 endif
@@ -103,6 +121,13 @@ test-asan:
 	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang OPT="-O1 -g" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  HARDEN="-fPIE" test
+
+# Runs every libFuzzer target for FUZZ_SECONDS each; finds go to build-fuzz/.
+fuzz: | $(DEPS_STAMP)
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=clang OPT="-O1 -g" \
+	  SAN="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer" \
+	  HARDEN="-fPIE" fuzz-bins
+	@scripts/run-fuzz build-fuzz $(FUZZ_SECONDS) $(patsubst fuzz/%.c,%,$(FUZZ_SRC))
 
 demo: all $(BUILD)/demo-site/.built
 	@echo

@@ -11,6 +11,9 @@ log_set_prog(const char *p)
 	log_prog = p;
 }
 
+static void log_emit(const char *, const char *, va_list)
+    __attribute__((format(printf, 2, 0)));
+
 static void
 log_emit(const char *level, const char *fmt, va_list ap)
 {

@@ -234,7 +234,7 @@ static int
 build_catalog(struct build *b, size_t i, enum lang l)
 {
 	const struct model *m = &b->c.models[i];
-	char rel[256], path[PATH_MAX], src[PATH_MAX], err[256], *data = NULL;
+	char rel[128], path[PATH_MAX], src[PATH_MAX], err[256], *data = NULL;
 	struct stat st;
 	size_t len;
 

@@ -1,0 +1,237 @@
+#include "testsrv.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/buf.h"
+#include "common/fsutil.h"
+
+const char *
+testsrv_path(const char *name)
+{
+	static char path[4][512];
+	static int slot;
+	const char *b = getenv("SHOWROOM_BUILD");
+
+	slot = (slot + 1) % 4;
+	snprintf(path[slot], sizeof(path[slot]), "%s/%s", b ? b : "build", name);
+	return path[slot];
+}
+
+char *
+testsrv_log(const struct testsrv *s)
+{
+	char *data = NULL;
+	size_t len;
+
+	if (fs_read_file(s->log, &data, &len) == -1)
+		return strdup("");
+	return data;
+}
+
+static void
+testsrv_sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+int
+testsrv_start(struct testsrv *s, const char *const *args)
+{
+	const char *argv[64];
+	char *log, *p;
+	int n = 0, i, fd;
+
+	memset(s, 0, sizeof(*s));
+	snprintf(s->log, sizeof(s->log), "/tmp/showroom-test-%ld-%ld.log", (long)getpid(),
+	    (long)time(NULL) ^ (long)random());
+	argv[n++] = testsrv_path("showroomd");
+	for (i = 0; args[i] != NULL && n < 60; i++)
+		argv[n++] = args[i];
+	argv[n++] = "--listen";
+	argv[n++] = "127.0.0.1:0";
+	argv[n] = NULL;
+	if ((s->pid = fork()) == -1)
+		return -1;
+	if (s->pid == 0) {
+		fd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		dup2(fd, STDERR_FILENO);
+		execv(argv[0], (char *const *)(uintptr_t)argv);
+		_exit(127);
+	}
+	for (i = 0; i < 200; i++) {	/* 10 s */
+		testsrv_sleep_ms(50);
+		log = testsrv_log(s);
+		p = strstr(log, "(port ");
+		if (p != NULL)
+			s->port = atoi(p + 6);
+		free(log);
+		if (s->port > 0)
+			return 0;
+		if (waitpid(s->pid, NULL, WNOHANG) == s->pid) {
+			s->pid = 0;
+			return -1;
+		}
+	}
+	testsrv_stop(s, SIGKILL);
+	return -1;
+}
+
+int
+testsrv_stop(struct testsrv *s, int sig)
+{
+	int i, st;
+
+	if (s->pid <= 0)
+		return -1;
+	kill(s->pid, sig);
+	for (i = 0; i < 200; i++) {
+		if (waitpid(s->pid, &st, WNOHANG) == s->pid) {
+			s->pid = 0;
+			return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+		}
+		testsrv_sleep_ms(50);
+	}
+	kill(s->pid, SIGKILL);
+	waitpid(s->pid, &st, 0);
+	s->pid = 0;
+	return -1;
+}
+
+static int
+http_connect(int port)
+{
+	struct sockaddr_in sin;
+	int fd;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Reads until the reply is complete (Content-Length), the peer closes, or 10 s pass. */
+static int
+http_read_reply(int fd, int is_head, struct buf *in, size_t *head_end)
+{
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	char chunk[65536], *hdr_end, *cl;
+	long want = -1;
+	ssize_t n;
+	int waited = 0;
+
+	*head_end = 0;
+	for (;;) {
+		if (*head_end > 0 && (is_head || (want >= 0 && in->len >= *head_end + (size_t)want)))
+			return 0;
+		if (poll(&pfd, 1, 100) == 0) {
+			if (++waited > 100)
+				return -1;
+			continue;
+		}
+		n = read(fd, chunk, sizeof(chunk));
+		if (n <= 0)
+			return in->len > 0 ? 0 : -1;
+		buf_append(in, chunk, (size_t)n);
+		if (*head_end == 0 && (hdr_end = strstr(in->data, "\r\n\r\n")) != NULL) {
+			*head_end = (size_t)(hdr_end - in->data) + 4;
+			cl = strcasestr(in->data, "\r\nContent-Length:");
+			if (cl != NULL && cl < hdr_end)
+				want = atol(cl + 17);
+			else if (strncmp(in->data + 9, "304", 3) == 0 ||
+			    strncmp(in->data + 9, "204", 3) == 0)
+				want = 0;
+		}
+	}
+}
+
+int
+http_raw(int port, const char *req, size_t reqlen, int is_head, struct http_reply *r)
+{
+	struct buf in = BUF_INIT;
+	size_t head_end;
+	int fd, rc = -1;
+
+	memset(r, 0, sizeof(*r));
+	if ((fd = http_connect(port)) == -1)
+		return -1;
+	if (write(fd, req, reqlen) != (ssize_t)reqlen)
+		goto out;
+	shutdown(fd, SHUT_WR);
+	if (http_read_reply(fd, is_head, &in, &head_end) == -1 || in.len < 12)
+		goto out;
+	if (head_end == 0)
+		head_end = in.len;
+	r->status = atoi(in.data + 9);
+	r->head = strndup(in.data, head_end);
+	r->body_len = in.len - head_end;
+	r->body = malloc(r->body_len + 1);
+	memcpy(r->body, in.data + head_end, r->body_len);
+	r->body[r->body_len] = '\0';
+	rc = 0;
+out:
+	buf_free(&in);
+	close(fd);
+	return rc;
+}
+
+int
+http_get(int port, const char *path, const char *extra, struct http_reply *r)
+{
+	char req[8192];
+	int n;
+
+	n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%s"
+	    "Connection: close\r\n\r\n", path, port, extra ? extra : "");
+	return http_raw(port, req, (size_t)n, 0, r);
+}
+
+const char *
+http_header_get(const struct http_reply *r, const char *name, char *out, size_t outsz)
+{
+	const char *p = r->head, *e;
+	size_t nl = strlen(name);
+
+	while (p != NULL && (p = strstr(p, "\r\n")) != NULL) {
+		p += 2;
+		if (strncasecmp(p, name, nl) == 0 && p[nl] == ':') {
+			p += nl + 1;
+			while (*p == ' ')
+				p++;
+			e = strstr(p, "\r\n");
+			snprintf(out, outsz, "%.*s", (int)(e ? e - p : (long)strlen(p)), p);
+			return out;
+		}
+	}
+	return NULL;
+}
+
+void
+http_reply_free(struct http_reply *r)
+{
+	free(r->head);
+	free(r->body);
+	memset(r, 0, sizeof(*r));
+}

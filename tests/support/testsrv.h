@@ -1,0 +1,40 @@
+/* Test support: run showroomd on a loopback port, and talk raw HTTP/1.1 to it. */
+#ifndef TESTS_TESTSRV_H
+#define TESTS_TESTSRV_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+struct testsrv {
+	pid_t	pid;
+	int	port;
+	char	log[256];	/* its stderr */
+};
+
+/* Starts BUILD/showroomd with ARGS (NULL-terminated; --listen is added) and waits until it
+ * listens. BUILD comes from $SHOWROOM_BUILD (default "build"). Returns -1 if it did not
+ * start within 10 s. */
+int	testsrv_start(struct testsrv *, const char *const *args);
+/* Sends SIG and waits (at most 10 s) for it to exit; returns its exit status or -1. */
+int	testsrv_stop(struct testsrv *, int sig);
+/* The server's stderr so far (caller frees). */
+char	*testsrv_log(const struct testsrv *);
+/* Path of a built binary or site: "$SHOWROOM_BUILD/NAME". */
+const char *testsrv_path(const char *name);
+
+struct http_reply {
+	int	 status;
+	char	*head;		/* status line and headers, NUL-terminated */
+	char	*body;
+	size_t	 body_len;
+};
+
+/* Sends REQ verbatim on a new connection; reads one reply. HEAD-aware when is_head. */
+int	http_raw(int port, const char *req, size_t reqlen, int is_head, struct http_reply *);
+/* GET PATH with extra header lines (each ending in \r\n, or NULL). */
+int	http_get(int port, const char *path, const char *extra, struct http_reply *);
+/* Value of header NAME in the reply (case-insensitive), copied into out; NULL if absent. */
+const char *http_header_get(const struct http_reply *, const char *name, char *out, size_t);
+void	http_reply_free(struct http_reply *);
+
+#endif
