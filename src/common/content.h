@@ -127,7 +127,8 @@ struct content_diags {
 int	content_load(const char *dir, struct content *c, struct content_diags *d);
 void	content_free(struct content *);
 
-/* Pure parsers over one file's bytes; FILE only labels diagnostics. 0 when clean. */
+/* Pure parsers over one file's bytes; FILE only labels diagnostics. 0 when clean.
+ * The struct is always initialised, even on error: free it with content_*_free. */
 int	content_parse_brand(const char *buf, size_t len, const char *file,
 	    struct brand *, struct content_diags *);
 int	content_parse_model(const char *buf, size_t len, const char *file,
@@ -145,6 +146,7 @@ void	content_diags_add(struct content_diags *, const char *file, const char *pat
 	    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void	content_diags_free(struct content_diags *);
 
+/* "" for a value out of range. */
 const char	*powertrain_name(enum powertrain, enum lang);
 const char	*weekday_name(enum weekday, enum lang);
 
