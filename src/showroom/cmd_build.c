@@ -271,6 +271,10 @@ build_catalog(struct build *b, size_t i, enum lang l)
 		return -1;
 	}
 	b->v.pdf_size[l][i] = (size_t)st.st_size;
+	if (m->catalog[l] == NULL) {	/* site_out_write counted the copied ones */
+		b->so.files++;
+		b->so.bytes += (size_t)st.st_size;
+	}
 	return 0;
 }
 
@@ -475,6 +479,7 @@ build_all(struct build *b)
 	size_t i;
 	int l;
 
+	build_partials_cache.dir = b->tmpl_dir;
 	if (build_strings(b) == -1 || build_alloc_view(b) == -1 || build_css(b) == -1 ||
 	    build_images(b) == -1)
 		return -1;

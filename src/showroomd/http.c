@@ -284,6 +284,19 @@ http_not_found(struct MHD_Connection *c, const char *method, const char *path,
 	return http_serve_file(c, method, path, s->notfound[l], 404);
 }
 
+/* GET and HEAD carry no body here; one announced is a smuggling attempt or a mistake. */
+static int
+http_has_body(struct MHD_Connection *c)
+{
+	const char *cl;
+	size_t len;
+
+	if (http_header(c, MHD_HTTP_HEADER_TRANSFER_ENCODING, &len) != NULL)
+		return 1;
+	cl = http_header(c, MHD_HTTP_HEADER_CONTENT_LENGTH, &len);
+	return cl != NULL && !(len == 1 && cl[0] == '0');
+}
+
 static enum MHD_Result
 http_handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
     const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -293,23 +306,21 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url, const char *m
 	char path[HTTP_PATH_MAX + 1];
 	int safe;
 
-	/* First call: only the headers are in. Replying now would cost keep-alive. */
+	/* First call: only the headers are in. libmicrohttpd takes a refusal only now,
+	 * before any body; a page is sent on the second call, which keeps the connection
+	 * alive (a reply queued now would close it). */
 	if (*con_cls == NULL) {
 		if ((*con_cls = site_acquire()) == NULL)
 			return MHD_NO;
+		safe = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
+		    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+		if (!safe)
+			return http_queue_canned(c, method, url, 405, CANNED_405);
+		if (http_has_body(c))
+			return http_queue_canned(c, method, url, 400, CANNED_400);
 		return MHD_YES;
 	}
 	s = *con_cls;
-	safe = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
-	    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
-	if (!safe) {
-		*upload_data_size = 0;
-		return http_queue_canned(c, method, url, 405, CANNED_405);
-	}
-	if (*upload_data_size != 0) {
-		*upload_data_size = 0;
-		return http_queue_canned(c, method, url, 413, CANNED_413);
-	}
 	if (http_path_decode(url, strlen(url), path, sizeof(path)) == -1)
 		return http_queue_canned(c, method, "(bad path)", 400, CANNED_400);
 	if (strcmp(path, "/healthz") == 0)

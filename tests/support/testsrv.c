@@ -177,9 +177,11 @@ http_raw(int port, const char *req, size_t reqlen, int is_head, struct http_repl
 	memset(r, 0, sizeof(*r));
 	if ((fd = http_connect(port)) == -1)
 		return -1;
-	if (write(fd, req, reqlen) != (ssize_t)reqlen)
+	/* A server that refuses a request may close before reading all of it; what it
+	 * answered is still there to read, so a short write is not a failure here. */
+	if (send(fd, req, reqlen, MSG_NOSIGNAL) == -1 && errno != EPIPE &&
+	    errno != ECONNRESET)
 		goto out;
-	shutdown(fd, SHUT_WR);
 	if (http_read_reply(fd, is_head, &in, &head_end) == -1 || in.len < 12)
 		goto out;
 	if (head_end == 0)
