@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "common/hpke.h"
+#include "showroom/hpke_open.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

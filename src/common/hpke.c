@@ -8,17 +8,12 @@
  * wiped before return, on success and on failure alike.
  */
 #include "common/hpke.h"
+#include "common/hpke_internal.h"
 
 #include <sodium.h>
 #include <string.h>
 
 #define NH	32	/* Nh: SHA-256 output length */
-
-enum {
-	ROLE_NONE = 0,
-	ROLE_SENDER,
-	ROLE_RECEIVER
-};
 
 /* A piece of an HMAC input; labeled inputs are fed piecewise, not joined. */
 struct part {
@@ -120,8 +115,8 @@ labeled_expand(uint8_t *out, size_t L, const struct suite *s,
  * rejected.  libsodium refuses it as well; the explicit check keeps the
  * RFC's rule visible here rather than implied by a library version.
  */
-static int
-dh(uint8_t out[32], const uint8_t sk[32], const uint8_t pk[32])
+int
+hpke_i_dh(uint8_t out[32], const uint8_t sk[32], const uint8_t pk[32])
 {
 	if (crypto_scalarmult(out, sk, pk) != 0 || sodium_is_zero(out, 32)) {
 		sodium_memzero(out, 32);
@@ -130,15 +125,15 @@ dh(uint8_t out[32], const uint8_t sk[32], const uint8_t pk[32])
 	return 0;
 }
 
-static int
-public_key(uint8_t pk[32], const uint8_t sk[32])
+int
+hpke_i_public_key(uint8_t pk[32], const uint8_t sk[32])
 {
 	return crypto_scalarmult_base(pk, sk) == 0 ? 0 : -1;
 }
 
 /* 4.1: ExtractAndExpand(dh, kem_context). */
-static void
-extract_and_expand(uint8_t ss[HPKE_SECRETLEN], const uint8_t *dhv,
+void
+hpke_i_extract_and_expand(uint8_t ss[HPKE_SECRETLEN], const uint8_t *dhv,
     size_t dhlen, const uint8_t *kem_ctx, size_t kem_ctxlen)
 {
 	uint8_t eae_prk[NH];
@@ -153,7 +148,7 @@ int
 hpke_keypair(uint8_t pk[HPKE_PKLEN], uint8_t sk[HPKE_SKLEN])
 {
 	randombytes_buf(sk, HPKE_SKLEN);
-	if (public_key(pk, sk) == -1) {
+	if (hpke_i_public_key(pk, sk) == -1) {
 		sodium_memzero(sk, HPKE_SKLEN);
 		return -1;
 	}
@@ -172,7 +167,7 @@ hpke_derive_keypair(const uint8_t *ikm, size_t ikmlen,
 		return -1;
 	labeled_extract(dkp_prk, &kem_suite, NULL, 0, "dkp_prk", ikm, ikmlen);
 	if (labeled_expand(sk, HPKE_SKLEN, &kem_suite, dkp_prk, "sk",
-	    NULL, 0) == 0 && public_key(pk, sk) == 0)
+	    NULL, 0) == 0 && hpke_i_public_key(pk, sk) == 0)
 		rc = 0;
 	else
 		sodium_memzero(sk, HPKE_SKLEN);
@@ -193,17 +188,17 @@ hpke_encap_derand(uint8_t ss[HPKE_SECRETLEN], uint8_t enc[HPKE_ENCLEN],
 	size_t dhlen = 32, ctxlen = 2 * 32;
 	int rc = -1;
 
-	if (public_key(kem_ctx, skE) == -1 || dh(dhv, skE, pkR) == -1)
+	if (hpke_i_public_key(kem_ctx, skE) == -1 || hpke_i_dh(dhv, skE, pkR) == -1)
 		goto out;
 	memcpy(kem_ctx + 32, pkR, 32);
 	if (skS != NULL) {
-		if (dh(dhv + 32, skS, pkR) == -1 ||
-		    public_key(kem_ctx + 64, skS) == -1)
+		if (hpke_i_dh(dhv + 32, skS, pkR) == -1 ||
+		    hpke_i_public_key(kem_ctx + 64, skS) == -1)
 			goto out;
 		dhlen += 32;
 		ctxlen += 32;
 	}
-	extract_and_expand(ss, dhv, dhlen, kem_ctx, ctxlen);
+	hpke_i_extract_and_expand(ss, dhv, dhlen, kem_ctx, ctxlen);
 	memcpy(enc, kem_ctx, HPKE_ENCLEN);
 	rc = 0;
 out:
@@ -214,37 +209,8 @@ out:
 	return rc;
 }
 
-/* 4.1 Decap and AuthDecap: pkS == NULL selects the former. */
 int
-hpke_decap(uint8_t ss[HPKE_SECRETLEN], const uint8_t enc[HPKE_ENCLEN],
-    const uint8_t skR[HPKE_SKLEN], const uint8_t *pkS)
-{
-	uint8_t dhv[2 * 32], kem_ctx[3 * 32];
-	size_t dhlen = 32, ctxlen = 2 * 32;
-	int rc = -1;
-
-	if (dh(dhv, skR, enc) == -1 || public_key(kem_ctx + 32, skR) == -1)
-		goto out;
-	memcpy(kem_ctx, enc, HPKE_ENCLEN);
-	if (pkS != NULL) {
-		if (dh(dhv + 32, skR, pkS) == -1)
-			goto out;
-		memcpy(kem_ctx + 64, pkS, 32);
-		dhlen += 32;
-		ctxlen += 32;
-	}
-	extract_and_expand(ss, dhv, dhlen, kem_ctx, ctxlen);
-	rc = 0;
-out:
-	sodium_memzero(dhv, sizeof(dhv));
-	sodium_memzero(kem_ctx, sizeof(kem_ctx));
-	if (rc == -1)
-		sodium_memzero(ss, HPKE_SECRETLEN);
-	return rc;
-}
-
-static int
-mode_is_auth(enum hpke_mode mode)
+hpke_i_mode_is_auth(enum hpke_mode mode)
 {
 	return mode == HPKE_MODE_AUTH || mode == HPKE_MODE_AUTH_PSK;
 }
@@ -259,8 +225,8 @@ mode_is_psk(enum hpke_mode mode)
  * 5.1 VerifyPSKInputs, plus 5.1.2's minimum PSK size: a short PSK is the
  * one property of its entropy that can be checked here.
  */
-static int
-verify_psk_inputs(enum hpke_mode mode, const uint8_t *psk, size_t psklen,
+int
+hpke_i_verify_psk_inputs(enum hpke_mode mode, const uint8_t *psk, size_t psklen,
     const uint8_t *psk_id, size_t psk_idlen)
 {
 	int got_psk = psklen > 0, got_id = psk_idlen > 0;
@@ -275,8 +241,8 @@ verify_psk_inputs(enum hpke_mode mode, const uint8_t *psk, size_t psklen,
 }
 
 /* 5.1 KeySchedule<ROLE>(), minus VerifyPSKInputs which callers ran. */
-static void
-key_schedule(struct hpke_ctx *ctx, int role, enum hpke_mode mode,
+void
+hpke_i_key_schedule(struct hpke_ctx *ctx, int role, enum hpke_mode mode,
     const uint8_t ss[HPKE_SECRETLEN], const uint8_t *info, size_t infolen,
     const uint8_t *psk, size_t psklen, const uint8_t *psk_id,
     size_t psk_idlen)
@@ -318,11 +284,11 @@ hpke_setup_s_derand(struct hpke_ctx *ctx, enum hpke_mode mode,
 	sodium_memzero(ctx, sizeof(*ctx));
 	if ((unsigned int)mode > HPKE_MODE_AUTH_PSK ||
 	    (infolen > 0 && info == NULL) ||
-	    (skS != NULL) != mode_is_auth(mode) ||
-	    verify_psk_inputs(mode, psk, psklen, psk_id, psk_idlen) == -1)
+	    (skS != NULL) != hpke_i_mode_is_auth(mode) ||
+	    hpke_i_verify_psk_inputs(mode, psk, psklen, psk_id, psk_idlen) == -1)
 		return -1;
 	if (hpke_encap_derand(ss, enc, pkR, skS, skE) == 0) {
-		key_schedule(ctx, ROLE_SENDER, mode, ss, info, infolen,
+		hpke_i_key_schedule(ctx, HPKE_ROLE_SENDER, mode, ss, info, infolen,
 		    psk, psklen, psk_id, psk_idlen);
 		rc = 0;
 	}
@@ -344,30 +310,6 @@ setup_s(struct hpke_ctx *ctx, enum hpke_mode mode, uint8_t enc[HPKE_ENCLEN],
 	rc = hpke_setup_s_derand(ctx, mode, enc, pkR, info, infolen,
 	    psk, psklen, psk_id, psk_idlen, skS, skE);
 	sodium_memzero(skE, sizeof(skE));
-	return rc;
-}
-
-static int
-setup_r(struct hpke_ctx *ctx, enum hpke_mode mode,
-    const uint8_t enc[HPKE_ENCLEN], const uint8_t skR[HPKE_SKLEN],
-    const uint8_t *info, size_t infolen,
-    const uint8_t *psk, size_t psklen, const uint8_t *psk_id,
-    size_t psk_idlen, const uint8_t *pkS)
-{
-	uint8_t ss[HPKE_SECRETLEN];
-	int rc = -1;
-
-	sodium_memzero(ctx, sizeof(*ctx));
-	if ((infolen > 0 && info == NULL) ||
-	    (pkS != NULL) != mode_is_auth(mode) ||
-	    verify_psk_inputs(mode, psk, psklen, psk_id, psk_idlen) == -1)
-		return -1;
-	if (hpke_decap(ss, enc, skR, pkS) == 0) {
-		key_schedule(ctx, ROLE_RECEIVER, mode, ss, info, infolen,
-		    psk, psklen, psk_id, psk_idlen);
-		rc = 0;
-	}
-	sodium_memzero(ss, sizeof(ss));
 	return rc;
 }
 
@@ -413,51 +355,9 @@ hpke_setup_authpsk_s(struct hpke_ctx *ctx, uint8_t enc[HPKE_ENCLEN],
 	    psk, psklen, psk_id, psk_idlen, skS);
 }
 
-int
-hpke_setup_base_r(struct hpke_ctx *ctx, const uint8_t enc[HPKE_ENCLEN],
-    const uint8_t skR[HPKE_SKLEN], const uint8_t *info, size_t infolen)
-{
-	return setup_r(ctx, HPKE_MODE_BASE, enc, skR, info, infolen,
-	    NULL, 0, NULL, 0, NULL);
-}
-
-int
-hpke_setup_psk_r(struct hpke_ctx *ctx, const uint8_t enc[HPKE_ENCLEN],
-    const uint8_t skR[HPKE_SKLEN], const uint8_t *info, size_t infolen,
-    const uint8_t *psk, size_t psklen,
-    const uint8_t *psk_id, size_t psk_idlen)
-{
-	return setup_r(ctx, HPKE_MODE_PSK, enc, skR, info, infolen,
-	    psk, psklen, psk_id, psk_idlen, NULL);
-}
-
-int
-hpke_setup_auth_r(struct hpke_ctx *ctx, const uint8_t enc[HPKE_ENCLEN],
-    const uint8_t skR[HPKE_SKLEN], const uint8_t *info, size_t infolen,
-    const uint8_t pkS[HPKE_PKLEN])
-{
-	if (pkS == NULL)
-		return -1;
-	return setup_r(ctx, HPKE_MODE_AUTH, enc, skR, info, infolen,
-	    NULL, 0, NULL, 0, pkS);
-}
-
-int
-hpke_setup_authpsk_r(struct hpke_ctx *ctx, const uint8_t enc[HPKE_ENCLEN],
-    const uint8_t skR[HPKE_SKLEN], const uint8_t *info, size_t infolen,
-    const uint8_t *psk, size_t psklen,
-    const uint8_t *psk_id, size_t psk_idlen,
-    const uint8_t pkS[HPKE_PKLEN])
-{
-	if (pkS == NULL)
-		return -1;
-	return setup_r(ctx, HPKE_MODE_AUTH_PSK, enc, skR, info, infolen,
-	    psk, psklen, psk_id, psk_idlen, pkS);
-}
-
 /* 5.2 ComputeNonce: base_nonce XOR I2OSP(seq, Nn). */
-static void
-compute_nonce(uint8_t nonce[HPKE_NONCELEN], const struct hpke_ctx *ctx)
+void
+hpke_i_compute_nonce(uint8_t nonce[HPKE_NONCELEN], const struct hpke_ctx *ctx)
 {
 	size_t i;
 
@@ -470,8 +370,8 @@ compute_nonce(uint8_t nonce[HPKE_NONCELEN], const struct hpke_ctx *ctx)
  * 5.2 IncrementSeq allows 2^96 - 1 messages; a 64-bit counter stops at
  * UINT64_MAX instead, since wrapping to 0 would reuse a nonce.
  */
-static int
-seq_usable(const struct hpke_ctx *ctx, int role)
+int
+hpke_i_seq_usable(const struct hpke_ctx *ctx, int role)
 {
 	return ctx->role == role && ctx->seq != UINT64_MAX;
 }
@@ -482,37 +382,15 @@ hpke_ctx_seal(struct hpke_ctx *ctx, const uint8_t *aad, size_t aadlen,
 {
 	uint8_t nonce[HPKE_NONCELEN];
 
-	if (!seq_usable(ctx, ROLE_SENDER) ||
+	if (!hpke_i_seq_usable(ctx, HPKE_ROLE_SENDER) ||
 	    ptlen > crypto_aead_chacha20poly1305_ietf_MESSAGEBYTES_MAX ||
 	    (ptlen > 0 && pt == NULL) || (aadlen > 0 && aad == NULL) ||
 	    ct == NULL)
 		return -1;
-	compute_nonce(nonce, ctx);
+	hpke_i_compute_nonce(nonce, ctx);
 	crypto_aead_chacha20poly1305_ietf_encrypt(ct, NULL, pt, ptlen,
 	    aad, aadlen, NULL, nonce, ctx->key);
 	sodium_memzero(nonce, sizeof(nonce));
-	ctx->seq++;
-	return 0;
-}
-
-int
-hpke_ctx_open(struct hpke_ctx *ctx, const uint8_t *aad, size_t aadlen,
-    const uint8_t *ct, size_t ctlen, uint8_t *pt)
-{
-	uint8_t nonce[HPKE_NONCELEN];
-	int rc;
-
-	if (!seq_usable(ctx, ROLE_RECEIVER) || ctlen < HPKE_TAGLEN ||
-	    ct == NULL || (aadlen > 0 && aad == NULL) ||
-	    (ctlen > HPKE_TAGLEN && pt == NULL))
-		return -1;
-	compute_nonce(nonce, ctx);
-	rc = crypto_aead_chacha20poly1305_ietf_decrypt(pt, NULL, NULL,
-	    ct, ctlen, aad, aadlen, nonce, ctx->key);
-	sodium_memzero(nonce, sizeof(nonce));
-	/* 5.2: a failed open must not consume a sequence number. */
-	if (rc != 0)
-		return -1;
 	ctx->seq++;
 	return 0;
 }
@@ -522,7 +400,7 @@ int
 hpke_ctx_export(const struct hpke_ctx *ctx, const uint8_t *exp_ctx,
     size_t exp_ctxlen, uint8_t *out, size_t L)
 {
-	if (ctx->role == ROLE_NONE || L > HPKE_EXPORT_MAX ||
+	if (ctx->role == HPKE_ROLE_NONE || L > HPKE_EXPORT_MAX ||
 	    (exp_ctxlen > 0 && exp_ctx == NULL) || (L > 0 && out == NULL))
 		return -1;
 	return labeled_expand(out, L, &hpke_suite, ctx->exporter_secret,
@@ -553,18 +431,3 @@ hpke_seal(const uint8_t pkR[HPKE_PKLEN],
 	return rc;
 }
 
-/* 6.1 OpenBase */
-int
-hpke_open(const uint8_t skR[HPKE_SKLEN], const uint8_t enc[HPKE_ENCLEN],
-    const uint8_t *info, size_t infolen,
-    const uint8_t *aad, size_t aadlen,
-    const uint8_t *ct, size_t ctlen, uint8_t *pt)
-{
-	struct hpke_ctx ctx;
-	int rc = -1;
-
-	if (hpke_setup_base_r(&ctx, enc, skR, info, infolen) == 0)
-		rc = hpke_ctx_open(&ctx, aad, aadlen, ct, ctlen, pt);
-	hpke_ctx_free(&ctx);
-	return rc;
-}

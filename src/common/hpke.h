@@ -40,6 +40,7 @@ enum hpke_mode {
  * An encryption context, owned by the caller (the stack is fine) and
  * filled only by a setup function.  A sender context only seals, a
  * receiver context only opens; both export.  hpke_ctx_free() wipes it.
+ * Opening is declared in src/showroom/hpke_open.h: the web tier cannot open.
  */
 struct hpke_ctx {
 	uint8_t		key[HPKE_KEYLEN];
@@ -70,22 +71,6 @@ int	hpke_setup_authpsk_s(struct hpke_ctx *, uint8_t enc[HPKE_ENCLEN],
 	    const uint8_t *psk_id, size_t psk_idlen,
 	    const uint8_t skS[HPKE_SKLEN]);
 
-/* Receiver setups. */
-int	hpke_setup_base_r(struct hpke_ctx *, const uint8_t enc[HPKE_ENCLEN],
-	    const uint8_t skR[HPKE_SKLEN], const uint8_t *info, size_t infolen);
-int	hpke_setup_psk_r(struct hpke_ctx *, const uint8_t enc[HPKE_ENCLEN],
-	    const uint8_t skR[HPKE_SKLEN], const uint8_t *info, size_t infolen,
-	    const uint8_t *psk, size_t psklen,
-	    const uint8_t *psk_id, size_t psk_idlen);
-int	hpke_setup_auth_r(struct hpke_ctx *, const uint8_t enc[HPKE_ENCLEN],
-	    const uint8_t skR[HPKE_SKLEN], const uint8_t *info, size_t infolen,
-	    const uint8_t pkS[HPKE_PKLEN]);
-int	hpke_setup_authpsk_r(struct hpke_ctx *, const uint8_t enc[HPKE_ENCLEN],
-	    const uint8_t skR[HPKE_SKLEN], const uint8_t *info, size_t infolen,
-	    const uint8_t *psk, size_t psklen,
-	    const uint8_t *psk_id, size_t psk_idlen,
-	    const uint8_t pkS[HPKE_PKLEN]);
-
 /*
  * ct must hold ptlen + HPKE_TAGLEN bytes; pt must hold ctlen - HPKE_TAGLEN.
  * The sequence number advances only on success; once it would wrap, both
@@ -93,8 +78,6 @@ int	hpke_setup_authpsk_r(struct hpke_ctx *, const uint8_t enc[HPKE_ENCLEN],
  */
 int	hpke_ctx_seal(struct hpke_ctx *, const uint8_t *aad, size_t aadlen,
 	    const uint8_t *pt, size_t ptlen, uint8_t *ct);
-int	hpke_ctx_open(struct hpke_ctx *, const uint8_t *aad, size_t aadlen,
-	    const uint8_t *ct, size_t ctlen, uint8_t *pt);
 /* L is at most HPKE_EXPORT_MAX. */
 int	hpke_ctx_export(const struct hpke_ctx *, const uint8_t *exp_ctx,
 	    size_t exp_ctxlen, uint8_t *out, size_t L);
@@ -106,10 +89,6 @@ int	hpke_seal(const uint8_t pkR[HPKE_PKLEN],
 	    const uint8_t *aad, size_t aadlen,
 	    const uint8_t *pt, size_t ptlen,
 	    uint8_t enc[HPKE_ENCLEN], uint8_t *ct);
-int	hpke_open(const uint8_t skR[HPKE_SKLEN], const uint8_t enc[HPKE_ENCLEN],
-	    const uint8_t *info, size_t infolen,
-	    const uint8_t *aad, size_t aadlen,
-	    const uint8_t *ct, size_t ctlen, uint8_t *pt);
 
 /*
  * Deterministic internals, exposed for the RFC 9180 test vectors only.
@@ -120,8 +99,6 @@ int	hpke_open(const uint8_t skR[HPKE_SKLEN], const uint8_t enc[HPKE_ENCLEN],
 int	hpke_encap_derand(uint8_t ss[HPKE_SECRETLEN], uint8_t enc[HPKE_ENCLEN],
 	    const uint8_t pkR[HPKE_PKLEN], const uint8_t *skS,
 	    const uint8_t skE[HPKE_SKLEN]);
-int	hpke_decap(uint8_t ss[HPKE_SECRETLEN], const uint8_t enc[HPKE_ENCLEN],
-	    const uint8_t skR[HPKE_SKLEN], const uint8_t *pkS);
 int	hpke_setup_s_derand(struct hpke_ctx *, enum hpke_mode,
 	    uint8_t enc[HPKE_ENCLEN], const uint8_t pkR[HPKE_PKLEN],
 	    const uint8_t *info, size_t infolen,

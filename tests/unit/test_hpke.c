@@ -15,6 +15,7 @@
 #include <sodium.h>
 
 #include "common/hpke.h"
+#include "showroom/hpke_open.h"
 
 #define VECTORS	"../shared/vectors/hpke-x25519-sha256-chacha20poly1305.json"
 
