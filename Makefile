@@ -9,7 +9,7 @@ PKGS := libmicrohttpd libsodium jansson sqlite3 libutf8proc cairo pangocairo lib
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
         -Wmissing-prototypes -Wvla -Wpointer-arith -Wundef -Wwrite-strings \
-        -Wimplicit-fallthrough -Wno-unused-parameter -Wno-format-truncation
+        -Wimplicit-fallthrough -Wno-unused-parameter -Wno-format-truncation -Wno-unknown-warning-option
 HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
 OPT    ?= -O2 -g
 SAN    ?=
@@ -118,7 +118,8 @@ ifeq ($(SAN),)
 endif
 
 test-asan:
-	@$(MAKE) --no-print-directory BUILD=build-asan CC=clang OPT="-O1 -g" \
+	@LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0 \
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 $(MAKE) --no-print-directory BUILD=build-asan CC=clang OPT="-O1 -g" \
 	  SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer" \
 	  HARDEN="-fPIE" test
 

@@ -347,6 +347,8 @@ http_unescape_none(void *cls, struct MHD_Connection *c, char *uri)
 	return strlen(uri);
 }
 
+static void http_mhd_log(void *, const char *, va_list) __attribute__((format(printf, 2, 0)));
+
 static void
 http_mhd_log(void *cls, const char *fmt, va_list ap)
 {

@@ -138,11 +138,12 @@ http_accept_encoding(const char *hdr, size_t len, unsigned available)
 int
 http_etag_match(const char *hdr, size_t len, const char *etag)
 {
-	const char *p = hdr, *end = hdr + len, *s, *e;
+	const char *p = hdr, *end, *s, *e;
 	size_t elen = strlen(etag);
 
 	if (hdr == NULL)
 		return 0;
+	end = hdr + len;
 	while (hp_next_element(&p, end, &s, &e)) {
 		if (e - s == 1 && *s == '*')
 			return 1;
@@ -177,11 +178,12 @@ enum http_range_result
 http_range_parse(const char *hdr, size_t len, uint64_t size, uint64_t *first,
     uint64_t *last)
 {
-	const char *p = hdr, *end = hdr + len;
+	const char *p = hdr, *end;
 	uint64_t a, b;
 
 	if (hdr == NULL || len < 6 || strncasecmp(p, "bytes=", 6) != 0)
 		return HTTP_RANGE_NONE;
+	end = hdr + len;
 	p += 6;
 	while (p < end && hp_is_ows(*p))
 		p++;
