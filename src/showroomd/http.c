@@ -2,6 +2,7 @@
 
 #include <inttypes.h>
 #include <microhttpd.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,10 +10,12 @@
 
 #include "common/log.h"
 #include "showroomd/access_log.h"
+#include "showroomd/app.h"
 #include "showroomd/site.h"
 
 struct http_server {
 	struct MHD_Daemon	*d;
+	struct app		*app;
 	int			 listen_fd;
 };
 
@@ -284,6 +287,86 @@ http_not_found(struct MHD_Connection *c, const char *method, const char *path,
 	return http_serve_file(c, method, path, s->notfound[l], 404);
 }
 
+/*
+ * Per-connection state, made when a connection opens and reused by every request on it, so
+ * a keep-alive client costs no allocation per request. One request at a time per
+ * connection (HTTP/1.1 without pipelining in flight), so one slot suffices.
+ */
+struct http_conn {
+	struct site	*site;		/* NULL between requests */
+	enum app_route	 route;
+	enum lang	 lang;
+	int		 refuse;	/* the body overran its limit: answer 413 */
+	char		 path[HTTP_PATH_MAX + 1];
+	char		 query[APP_MAX_QUERY + 1];
+	int		 query_bad;	/* longer than APP_MAX_QUERY */
+	struct buf	 body;
+};
+
+static void
+http_conn_reset(struct http_conn *hc)
+{
+	if (hc->site != NULL)
+		site_release(hc->site);
+	hc->site = NULL;
+	hc->route = APP_NONE;
+	hc->refuse = 0;
+	hc->query[0] = '\0';
+	hc->query_bad = 0;
+	/* bodies are form posts: personal data */
+	if (hc->body.data != NULL)
+		sodium_memzero(hc->body.data, hc->body.cap);
+	hc->body.len = 0;
+}
+
+static void
+http_notify_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+    enum MHD_ConnectionNotificationCode toe)
+{
+	struct http_conn *hc;
+
+	if (toe == MHD_CONNECTION_NOTIFY_STARTED) {
+		*socket_context = calloc(1, sizeof(struct http_conn));
+		return;
+	}
+	if ((hc = *socket_context) != NULL) {
+		http_conn_reset(hc);
+		buf_wipe(&hc->body);
+		free(hc);
+	}
+	*socket_context = NULL;
+}
+
+static struct http_conn *
+http_conn_of(struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/* Sees the request target before libmicrohttpd splits it: the raw query string is kept
+ * for the handlers (and never logged). Its return value is the request's context. */
+static void *
+http_uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
+{
+	struct http_conn *hc = http_conn_of(c);
+	const char *q;
+	size_t n;
+
+	if (hc == NULL)
+		return NULL;
+	if ((q = strchr(uri, '?')) != NULL) {
+		n = strlen(q + 1);
+		if (n > APP_MAX_QUERY)
+			hc->query_bad = 1;
+		else
+			memcpy(hc->query, q + 1, n + 1);
+	}
+	return hc;
+}
+
 /* GET and HEAD carry no body here; one announced is a smuggling attempt or a mistake. */
 static int
 http_has_body(struct MHD_Connection *c)
@@ -297,37 +380,139 @@ http_has_body(struct MHD_Connection *c)
 	return cl != NULL && !(len == 1 && cl[0] == '0');
 }
 
+/* Bodies come with one Content-Length within the limit, never with Transfer-Encoding:
+ * 0 to go on, or the status to refuse with. */
+static unsigned
+http_body_check(struct MHD_Connection *c)
+{
+	const char *cl;
+	size_t len, i;
+	unsigned long n = 0;
+
+	if (http_header(c, MHD_HTTP_HEADER_TRANSFER_ENCODING, &len) != NULL)
+		return 400;
+	if ((cl = http_header(c, MHD_HTTP_HEADER_CONTENT_LENGTH, &len)) == NULL)
+		return 411;
+	if (len == 0 || len > 9)
+		return len > 9 ? 413 : 400;
+	for (i = 0; i < len; i++) {
+		if (cl[i] < '0' || cl[i] > '9')
+			return 400;
+		n = n * 10 + (unsigned long)(cl[i] - '0');
+	}
+	return n > APP_MAX_BODY ? 413 : 0;
+}
+
+static const char *
+http_app_header(void *arg, const char *name, size_t *lenp)
+{
+	return http_header(arg, name, lenp);
+}
+
+static enum MHD_Result
+http_queue_app(struct MHD_Connection *c, const char *method, struct http_conn *hc,
+    struct app *app)
+{
+	const union MHD_ConnectionInfo *ci;
+	struct app_request rq;
+	struct app_reply rp;
+	struct MHD_Response *r;
+	enum MHD_Result rc;
+	size_t i;
+
+	memset(&rq, 0, sizeof(rq));
+	memset(&rp, 0, sizeof(rp));
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	rq.method = method;
+	rq.path = hc->path;
+	rq.lang = hc->lang;
+	rq.query = hc->query;
+	rq.body = hc->body.data ? hc->body.data : "";
+	rq.body_len = hc->body.len;
+	rq.client = ci ? ci->client_addr : NULL;
+	rq.site = hc->site;
+	rq.header = http_app_header;
+	rq.header_arg = c;
+	app_handle(app, hc->route, &rq, &rp);
+	r = MHD_create_response_from_buffer(rp.body.len, rp.body.data ? rp.body.data : (char *)(uintptr_t)"",
+	    MHD_RESPMEM_MUST_COPY);
+	if (r != NULL && (http_add_common_headers(r) == -1 ||
+	    MHD_add_response_header(r, "Content-Type", rp.ctype ? rp.ctype :
+	    "text/html; charset=utf-8") != MHD_YES ||
+	    MHD_add_response_header(r, "Cache-Control", rp.no_store ? "no-store" :
+	    "no-cache") != MHD_YES)) {
+		MHD_destroy_response(r);
+		r = NULL;
+	}
+	for (i = 0; r != NULL && i < rp.nextra; i++)
+		MHD_add_response_header(r, rp.extra_name[i], rp.extra_value[i]);
+	rc = http_queue_once(c, method, hc->path, rp.status, r, rp.body.len);
+	app_reply_free(&rp);
+	return rc;
+}
+
+/* First call: only the headers are in. libmicrohttpd takes a refusal only now, before
+ * any body; a page is sent on a later call, which keeps the connection alive. */
+static enum MHD_Result
+http_first_call(struct MHD_Connection *c, struct http_conn *hc, const char *url,
+    const char *method)
+{
+	unsigned refuse;
+	int body_ok = 0, safe;
+
+	if ((hc->site = site_acquire()) == NULL)
+		return MHD_NO;
+	if (http_path_decode(url, strlen(url), hc->path, sizeof(hc->path)) == -1 ||
+	    hc->query_bad) {
+		snprintf(hc->path, sizeof(hc->path), "(bad path)");
+		return http_queue_canned(c, method, hc->path, 400, CANNED_400);
+	}
+	hc->route = app_route(method, hc->path, &hc->lang, &body_ok);
+	if (hc->route != APP_NONE) {
+		if (body_ok && (refuse = http_body_check(c)) != 0)
+			return http_queue_canned(c, method, hc->path, refuse,
+			    refuse == 413 ? CANNED_413 : CANNED_400);
+		if (!body_ok && http_has_body(c))
+			return http_queue_canned(c, method, hc->path, 400, CANNED_400);
+		return MHD_YES;
+	}
+	safe = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
+	    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
+	if (!safe)
+		return http_queue_canned(c, method, hc->path, 405, CANNED_405);
+	if (http_has_body(c))
+		return http_queue_canned(c, method, hc->path, 400, CANNED_400);
+	return MHD_YES;
+}
+
 static enum MHD_Result
 http_handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
     const char *version, const char *upload_data, size_t *upload_data_size, void **con_cls)
 {
+	struct http_server *srv = cls;
+	struct http_conn *hc = *con_cls;
 	const struct site_file *f;
-	struct site *s;
-	char path[HTTP_PATH_MAX + 1];
-	int safe;
 
-	/* First call: only the headers are in. libmicrohttpd takes a refusal only now,
-	 * before any body; a page is sent on the second call, which keeps the connection
-	 * alive (a reply queued now would close it). */
-	if (*con_cls == NULL) {
-		if ((*con_cls = site_acquire()) == NULL)
-			return MHD_NO;
-		safe = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
-		    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
-		if (!safe)
-			return http_queue_canned(c, method, url, 405, CANNED_405);
-		if (http_has_body(c))
-			return http_queue_canned(c, method, url, 400, CANNED_400);
+	if (hc == NULL)
+		return MHD_NO;
+	if (hc->site == NULL)
+		return http_first_call(c, hc, url, method);
+	if (*upload_data_size != 0) {
+		if (hc->body.len + *upload_data_size > APP_MAX_BODY ||
+		    buf_append(&hc->body, upload_data, *upload_data_size) == -1)
+			hc->refuse = 1;
+		*upload_data_size = 0;
 		return MHD_YES;
 	}
-	s = *con_cls;
-	if (http_path_decode(url, strlen(url), path, sizeof(path)) == -1)
-		return http_queue_canned(c, method, "(bad path)", 400, CANNED_400);
-	if (strcmp(path, "/healthz") == 0)
-		return http_queue_canned(c, method, path, 200, CANNED_HEALTH);
-	if ((f = site_lookup(s, path)) == NULL)
-		return http_not_found(c, method, path, s);
-	return http_serve_file(c, method, path, f, 200);
+	if (hc->refuse)
+		return http_queue_canned(c, method, hc->path, 413, CANNED_413);
+	if (hc->route != APP_NONE)
+		return http_queue_app(c, method, hc, srv->app);
+	if (strcmp(hc->path, "/healthz") == 0)
+		return http_queue_canned(c, method, hc->path, 200, CANNED_HEALTH);
+	if ((f = site_lookup(hc->site, hc->path)) == NULL)
+		return http_not_found(c, method, hc->path, hc->site);
+	return http_serve_file(c, method, hc->path, f, 200);
 }
 
 static void
@@ -335,7 +520,7 @@ http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
 	if (*con_cls != NULL)
-		site_release(*con_cls);
+		http_conn_reset(*con_cls);
 	*con_cls = NULL;
 }
 
@@ -381,13 +566,15 @@ http_options(const struct http_config *cfg, struct MHD_OptionItem *o)
 	o[n++] = HTTP_OPT(MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL);
 	o[n++] = HTTP_OPT(MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)http_unescape_none, NULL);
 	o[n++] = HTTP_OPT(MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)http_completed, NULL);
+	o[n++] = HTTP_OPT(MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)http_notify_connection, NULL);
+	o[n++] = HTTP_OPT(MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)http_uri_seen, NULL);
 	o[n++] = HTTP_OPT(MHD_OPTION_END, 0, NULL);
 }
 
 struct http_server *
 http_start(const struct http_config *cfg, char *err, size_t errlen)
 {
-	struct MHD_OptionItem opts[16];
+	struct MHD_OptionItem opts[20];
 	struct http_server *srv;
 	unsigned flags;
 
@@ -408,7 +595,8 @@ http_start(const struct http_config *cfg, char *err, size_t errlen)
 	    MHD_USE_ERROR_LOG | MHD_USE_TURBO;
 	srv->listen_fd = cfg->listen_fd;
 	http_options(cfg, opts);
-	srv->d = MHD_start_daemon(flags, 0, NULL, NULL, http_handler, NULL,
+	srv->app = cfg->app;
+	srv->d = MHD_start_daemon(flags, 0, NULL, NULL, http_handler, srv,
 	    MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
 	if (srv->d == NULL) {
 		snprintf(err, errlen, "libmicrohttpd refused to start (see messages above)");

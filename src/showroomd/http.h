@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 struct MHD_Response;
+struct app;
 
 struct http_config {
 	int		 listen_fd;		/* bound and listening already */
@@ -14,6 +15,7 @@ struct http_config {
 	unsigned	 timeout_s;		/* idle connection timeout */
 	size_t		 mem_limit;		/* per-connection memory: bounds headers */
 	int		 access_log;
+	struct app	*app;			/* dynamic pages and the API */
 };
 
 struct http_server;
