@@ -418,7 +418,7 @@ powertrain_name(enum powertrain pt, enum lang l)
 		[PT_DIESEL] =	{ "ディーゼル", "Diesel" },
 		[PT_HYBRID] =	{ "ハイブリッド", "Hybrid" },
 		[PT_PHEV] =	{ "プラグインハイブリッド", "Plug-in hybrid" },
-		[PT_EV] =	{ "電気自動車 (EV)", "Electric" },
+		[PT_EV] =	{ "電気自動車（EV）", "Electric" },
 	};
 
 	if ((unsigned)pt >= sizeof(names) / sizeof(names[0]) ||

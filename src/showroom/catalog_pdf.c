@@ -8,6 +8,10 @@
  *
  * Units are PostScript points throughout: the pango context runs at 72 dpi with hinting
  * off, so a 10 pt font is 10 user units and text measures the same on every surface.
+ *
+ * What the catalog says about a model (spec rows, prices, body and powertrain names,
+ * weekdays, times) comes from specfmt and content, the code the web pages use, so the
+ * two never word a fact differently; only layout and the catalog's own phrases are here.
  */
 #include "showroom/catalog_pdf.h"
 
@@ -29,6 +33,7 @@
 #include <pango/pangocairo.h>
 
 #include "common/prefecture.h"
+#include "showroom/specfmt.h"
 
 #define PAGE_W		595.28		/* A4 */
 #define PAGE_H		841.89
@@ -121,12 +126,8 @@ struct catalog_doc {
 
 /* Every fixed phrase in both languages, indexed by enum catalog_msg. */
 enum catalog_msg {
-	M_CATALOG, M_PRICE, M_FROM, M_OVERVIEW, M_SPECS, M_CONTINUED,
-	M_G_POWERTRAIN, M_G_DIMENSIONS, M_G_EFFICIENCY,
-	M_TYPE, M_ENGINE, M_MOTOR, M_POWER, M_TORQUE, M_TRANSMISSION, M_DRIVE,
-	M_LENGTH, M_WIDTH, M_HEIGHT, M_WHEELBASE, M_WEIGHT, M_SEATS,
-	M_KM_PER_L, M_WH_PER_KM, M_RANGE_EV, M_RANGE_PHEV, M_BATTERY, M_SPEC_NOTE,
-	M_FIG_KM_PER_L, M_FIG_RANGE_EV, M_FIG_RANGE_PHEV,
+	M_CATALOG, M_PRICE, M_INCL_TAX, M_FROM, M_OVERVIEW, M_SPECS, M_CONTINUED,
+	M_SPEC_NOTE,
 	M_DEALERS, M_TEST_DRIVES, M_NO_TEST_DRIVES, M_OTHER_DEALERS, M_CLOSED,
 	M_CONTACT, M_TAX, M_GENERATED,
 	M_COUNT
@@ -135,41 +136,16 @@ enum catalog_msg {
 static const char *const catalog_msgs[M_COUNT][LANG_COUNT] = {
 	[M_CATALOG] = { "カタログ", "CATALOG" },
 	[M_PRICE] = { "メーカー希望小売価格", "Manufacturer's suggested retail price" },
+	[M_INCL_TAX] = { "（税込）", " incl. tax" },
 	[M_FROM] = { "価格", "Price from" },
 	[M_OVERVIEW] = { "概要", "Overview" },
 	[M_SPECS] = { "主要諸元", "Specifications" },
 	[M_CONTINUED] = { "（続き）", " (continued)" },
-	[M_G_POWERTRAIN] = { "パワートレイン", "Powertrain" },
-	[M_G_DIMENSIONS] = { "寸法・重量", "Dimensions & weight" },
-	[M_G_EFFICIENCY] = { "燃費・電費", "Efficiency" },
-	[M_TYPE] = { "駆動源", "Type" },
-	[M_ENGINE] = { "エンジン", "Engine" },
-	[M_MOTOR] = { "モーター", "Motor" },
-	[M_POWER] = { "最高出力", "Maximum power" },
-	[M_TORQUE] = { "最大トルク", "Maximum torque" },
-	[M_TRANSMISSION] = { "トランスミッション", "Transmission" },
-	[M_DRIVE] = { "駆動方式", "Drive" },
-	[M_LENGTH] = { "全長", "Overall length" },
-	[M_WIDTH] = { "全幅", "Overall width" },
-	[M_HEIGHT] = { "全高", "Overall height" },
-	[M_WHEELBASE] = { "ホイールベース", "Wheelbase" },
-	[M_WEIGHT] = { "車両重量", "Kerb weight" },
-	[M_SEATS] = { "乗車定員", "Seating capacity" },
-	[M_KM_PER_L] = { "燃料消費率（WLTCモード）", "Fuel economy (WLTC)" },
-	[M_WH_PER_KM] = { "交流電力量消費率（WLTCモード）",
-	    "Electricity consumption (WLTC)" },
-	[M_RANGE_EV] = { "一充電走行距離（WLTCモード）", "Range per charge (WLTC)" },
-	[M_RANGE_PHEV] = { "EV走行換算距離（WLTCモード）", "Electric range (WLTC)" },
-	[M_BATTERY] = { "駆動用バッテリー総電力量", "Battery capacity" },
 	[M_SPEC_NOTE] = {
 	    "燃料消費率・交流電力量消費率・走行距離は、定められた試験条件（WLTCモード）での"
 	    "値です。お客様の使用環境（気象、渋滞等）や運転方法に応じて値は異なります。",
 	    "Efficiency and range figures are measured in the WLTC test cycle. Real-world "
 	    "figures vary with weather, traffic, load and driving style." },
-	/* Shorter labels for the key figures; the spec table has the full ones. */
-	[M_FIG_KM_PER_L] = { "WLTCモード燃費", "Fuel economy (WLTC)" },
-	[M_FIG_RANGE_EV] = { "一充電走行距離", "Range (WLTC)" },
-	[M_FIG_RANGE_PHEV] = { "EV走行距離", "Electric range" },
 	[M_DEALERS] = { "販売店", "Dealers" },
 	[M_TEST_DRIVES] = { "試乗できる販売店", "Test drives available at" },
 	[M_NO_TEST_DRIVES] = {
@@ -185,38 +161,6 @@ static const char *const catalog_msgs[M_COUNT][LANG_COUNT] = {
 	    "仕様・価格は予告なく変更されることがあります。",
 	    "This catalog was generated automatically from the website's content. "
 	    "Specifications and prices are subject to change without notice." },
-};
-
-static const char *const catalog_powertrains[][LANG_COUNT] = {
-	[PT_PETROL] = { "ガソリン", "Petrol" },
-	[PT_DIESEL] = { "ディーゼル", "Diesel" },
-	[PT_HYBRID] = { "ハイブリッド", "Hybrid" },
-	[PT_PHEV] = { "プラグインハイブリッド", "Plug-in hybrid" },
-	[PT_EV] = { "電気自動車（EV）", "Electric (EV)" },
-};
-
-static const char *const catalog_weekdays[WEEKDAYS][LANG_COUNT] = {
-	{ "月", "Mon" }, { "火", "Tue" }, { "水", "Wed" }, { "木", "Thu" },
-	{ "金", "Fri" }, { "土", "Sat" }, { "日", "Sun" },
-};
-
-/* Content codes shown to people: body styles and drive layouts. */
-static const char *const catalog_bodies[][1 + LANG_COUNT] = {
-	{ "sedan", "セダン", "Sedan" },
-	{ "hatchback", "ハッチバック", "Hatchback" },
-	{ "suv", "SUV", "SUV" },
-	{ "wagon", "ステーションワゴン", "Wagon" },
-	{ "minivan", "ミニバン", "Minivan" },
-	{ "kei", "軽自動車", "Kei car" },
-	{ "coupe", "クーペ", "Coupe" },
-	{ "pickup", "ピックアップ", "Pickup" },
-};
-
-static const char *const catalog_drives[][1 + LANG_COUNT] = {
-	{ "FWD", "前輪駆動（FWD）", "Front-wheel drive (FWD)" },
-	{ "RWD", "後輪駆動（RWD）", "Rear-wheel drive (RWD)" },
-	{ "AWD", "全輪駆動（AWD）", "All-wheel drive (AWD)" },
-	{ "4WD", "四輪駆動（4WD）", "Four-wheel drive (4WD)" },
 };
 
 static const char *
@@ -236,28 +180,6 @@ catalog_tx(const struct catalog_doc *d, const struct text *t)
 	return "";
 }
 
-static const char *
-catalog_lookup(const char *const tab[][1 + LANG_COUNT], size_t n, const char *code,
-    enum lang l)
-{
-	size_t i;
-
-	if (code == NULL)
-		return "";
-	for (i = 0; i < n; i++)
-		if (strcasecmp(tab[i][0], code) == 0)
-			return tab[i][1 + l];
-	return code;
-}
-
-static const char *
-catalog_powertrain(enum powertrain pt, enum lang l)
-{
-	if ((size_t)pt >= sizeof(catalog_powertrains) / sizeof(catalog_powertrains[0]))
-		return "";
-	return catalog_powertrains[pt][l];
-}
-
 /* Appends to a NUL-terminated buffer; output that does not fit is cut, which only the
  * fixed, short phrases built here could ever reach. */
 static void
@@ -275,56 +197,6 @@ catalog_cat(char *dst, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(dst + used, len - used, fmt, ap);
 	va_end(ap);
-}
-
-/* 2980000 -> "2,980,000" */
-static void
-catalog_thousands(long v, char *out, size_t len)
-{
-	char digits[32];
-	unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
-	size_t n, i, o = 0;
-
-	n = (size_t)snprintf(digits, sizeof(digits), "%lu", u);
-	if (len < n + n / 3 + 2)
-		return;
-	if (v < 0)
-		out[o++] = '-';
-	for (i = 0; i < n; i++) {
-		if (i > 0 && (n - i) % 3 == 0)
-			out[o++] = ',';
-		out[o++] = digits[i];
-	}
-	out[o] = '\0';
-}
-
-/* One decimal place, without a trailing ".0" when the value is whole (62 kWh). */
-static void
-catalog_decimal(double v, int keep, char *out, size_t len)
-{
-	snprintf(out, len, "%.1f", v);
-	if (!keep && strlen(out) > 2 && strcmp(out + strlen(out) - 2, ".0") == 0)
-		out[strlen(out) - 2] = '\0';
-}
-
-static void
-catalog_price(const struct catalog_doc *d, char *out, size_t len)
-{
-	char lo[32], hi[32];
-
-	catalog_thousands(d->m->price_min, lo, sizeof(lo));
-	catalog_thousands(d->m->price_max, hi, sizeof(hi));
-	if (d->l == LANG_JA) {
-		if (d->m->price_min == d->m->price_max)
-			snprintf(out, len, "%s円（税込）", lo);
-		else
-			snprintf(out, len, "%s円〜%s円（税込）", lo, hi);
-	} else {
-		if (d->m->price_min == d->m->price_max)
-			snprintf(out, len, "¥%s incl. tax", lo);
-		else
-			snprintf(out, len, "¥%s – ¥%s incl. tax", lo, hi);
-	}
 }
 
 /* ---- colours ---- */
@@ -859,12 +731,12 @@ catalog_cover(struct catalog_doc *d)
 
 	x = MARGIN;
 	if (d->m->body != NULL)
-		x = catalog_chip(d, catalog_lookup(catalog_bodies, sizeof(catalog_bodies) /
-		    sizeof(catalog_bodies[0]), d->m->body, d->l), x, y);
-	catalog_chip(d, catalog_powertrain(d->m->powertrain, d->l), x, y);
+		x = catalog_chip(d, specfmt_body(d->m->body, d->l), x, y);
+	catalog_chip(d, powertrain_name(d->m->powertrain, d->l), x, y);
 
 	y = FOOTER_Y - 62;
-	catalog_price(d, price, sizeof(price));
+	specfmt_price(d->m, d->l, price, sizeof(price));
+	catalog_cat(price, sizeof(price), "%s", catalog_msg(d, M_INCL_TAX));
 	catalog_show(d, catalog_msg(d, M_PRICE), &F_LABEL, &d->pal.muted, MARGIN, y, 0,
 	    PANGO_ALIGN_LEFT);
 	catalog_show(d, price, &(struct catalog_font){ 17, 1, 0, 0 }, &d->pal.text,
@@ -878,43 +750,25 @@ catalog_cover(struct catalog_doc *d)
 #define COL_GAP		24.0
 #define FIGURES_MAX	5
 
-struct catalog_figure {
-	const char	*label;
-	char		 value[64];
-};
-
-/* The few numbers a buyer compares first. */
+/* The few numbers a buyer compares first, as the spec table words them. */
 static size_t
-catalog_figures(struct catalog_doc *d, struct catalog_figure *f)
+catalog_figures(struct catalog_doc *d, struct specfmt_row *f)
 {
-	const struct model_specs *s = &d->m->specs;
-	enum powertrain pt = d->m->powertrain;
-	const size_t vl = sizeof(f[0].value);
-	char n[32];
-	size_t k = 0;
+	static const char *const keys[] = { "power", "fuel", "range", "seats" };
+	struct specfmt_group g[SPECFMT_GROUPS];
+	const struct specfmt_row *r;
+	char yen[48];
+	size_t i, k = 0;
+	int n;
 
-	if (s->power_kw > 0) {
-		f[k].label = catalog_msg(d, M_POWER);
-		snprintf(f[k++].value, vl, "%d kW", s->power_kw);
-	}
-	if (pt != PT_EV && s->wltc_km_per_l > 0) {
-		catalog_decimal(s->wltc_km_per_l, 1, n, sizeof(n));
-		f[k].label = catalog_msg(d, M_FIG_KM_PER_L);
-		snprintf(f[k++].value, vl, "%s km/L", n);
-	}
-	if ((pt == PT_EV || pt == PT_PHEV) && s->range_km > 0) {
-		catalog_thousands(s->range_km, n, sizeof(n));
-		f[k].label = catalog_msg(d, pt == PT_EV ? M_FIG_RANGE_EV :
-		    M_FIG_RANGE_PHEV);
-		snprintf(f[k++].value, vl, "%s km", n);
-	}
-	if (s->seats > 0) {
-		f[k].label = catalog_msg(d, M_SEATS);
-		snprintf(f[k++].value, vl, d->l == LANG_JA ? "%d名" : "%d", s->seats);
-	}
-	catalog_thousands(d->m->price_min, n, sizeof(n));
+	n = specfmt_groups(d->m, d->l, g);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if ((r = specfmt_row(g, n, keys[i])) != NULL)
+			f[k++] = *r;
+	specfmt_yen(d->m->price_min, d->l, yen, sizeof(yen));
+	f[k].key = "price";
 	f[k].label = catalog_msg(d, M_FROM);
-	snprintf(f[k++].value, vl, d->l == LANG_JA ? "%s円〜" : "¥%s", n);
+	snprintf(f[k++].value, sizeof(f[0].value), d->l == LANG_JA ? "%s〜" : "%s", yen);
 	return k;
 }
 
@@ -922,7 +776,7 @@ catalog_figures(struct catalog_doc *d, struct catalog_figure *f)
 static void
 catalog_figures_band(struct catalog_doc *d, double y)
 {
-	struct catalog_figure f[FIGURES_MAX];
+	struct specfmt_row f[FIGURES_MAX];
 	struct catalog_rgb label = catalog_mix(d->pal.white, d->pal.primary, 0.3);
 	struct catalog_font big = F_FIGURE;
 	double cw, x, w;
@@ -1168,124 +1022,6 @@ catalog_overview(struct catalog_doc *d)
 
 /* ---- specifications ---- */
 
-struct catalog_row {
-	const char	*label;
-	char		 value[256];
-};
-
-#define ROWS_MAX	8
-
-struct catalog_group {
-	const char		*title;
-	struct catalog_row	 rows[ROWS_MAX];
-	size_t			 n;
-};
-
-static void
-catalog_row(struct catalog_group *g, const char *label, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-catalog_row(struct catalog_group *g, const char *label, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (g->n == ROWS_MAX)
-		return;
-	g->rows[g->n].label = label;
-	va_start(ap, fmt);
-	vsnprintf(g->rows[g->n].value, sizeof(g->rows[g->n].value), fmt, ap);
-	va_end(ap);
-	if (g->rows[g->n].value[0] != '\0')
-		g->n++;
-}
-
-static void
-catalog_powertrain_rows(struct catalog_doc *d, struct catalog_group *g)
-{
-	const struct model_specs *s = &d->m->specs;
-	int ev = d->m->powertrain == PT_EV;
-	char n[32];
-
-	g->title = catalog_msg(d, M_G_POWERTRAIN);
-	catalog_row(g, catalog_msg(d, M_TYPE), "%s",
-	    catalog_powertrain(d->m->powertrain, d->l));
-	catalog_row(g, catalog_msg(d, ev ? M_MOTOR : M_ENGINE), "%s",
-	    catalog_tx(d, &s->engine));
-	if (s->power_kw > 0) {
-		catalog_thousands(s->power_kw, n, sizeof(n));
-		catalog_row(g, catalog_msg(d, M_POWER), "%s kW", n);
-	}
-	if (s->torque_nm > 0) {
-		catalog_thousands(s->torque_nm, n, sizeof(n));
-		catalog_row(g, catalog_msg(d, M_TORQUE), "%s N·m", n);
-	}
-	catalog_row(g, catalog_msg(d, M_TRANSMISSION), "%s",
-	    catalog_tx(d, &s->transmission));
-	catalog_row(g, catalog_msg(d, M_DRIVE), "%s", catalog_lookup(catalog_drives,
-	    sizeof(catalog_drives) / sizeof(catalog_drives[0]), s->drive, d->l));
-}
-
-static void
-catalog_mm_row(struct catalog_doc *d, struct catalog_group *g, enum catalog_msg label,
-    int v, const char *unit)
-{
-	char n[32];
-
-	if (v <= 0)
-		return;
-	catalog_thousands(v, n, sizeof(n));
-	catalog_row(g, catalog_msg(d, label), "%s %s", n, unit);
-}
-
-static void
-catalog_dimension_rows(struct catalog_doc *d, struct catalog_group *g)
-{
-	const struct model_specs *s = &d->m->specs;
-
-	g->title = catalog_msg(d, M_G_DIMENSIONS);
-	catalog_mm_row(d, g, M_LENGTH, s->length_mm, "mm");
-	catalog_mm_row(d, g, M_WIDTH, s->width_mm, "mm");
-	catalog_mm_row(d, g, M_HEIGHT, s->height_mm, "mm");
-	catalog_mm_row(d, g, M_WHEELBASE, s->wheelbase_mm, "mm");
-	catalog_mm_row(d, g, M_WEIGHT, s->weight_kg, "kg");
-	if (s->seats <= 0)
-		return;
-	if (d->l == LANG_JA)
-		catalog_row(g, catalog_msg(d, M_SEATS), "%d名", s->seats);
-	else
-		catalog_row(g, catalog_msg(d, M_SEATS), "%d %s", s->seats,
-		    s->seats == 1 ? "seat" : "seats");
-}
-
-/* Fuel figures only for what burns fuel, electric ones only for what plugs in. */
-static void
-catalog_efficiency_rows(struct catalog_doc *d, struct catalog_group *g)
-{
-	const struct model_specs *s = &d->m->specs;
-	enum powertrain pt = d->m->powertrain;
-	char n[32];
-
-	g->title = catalog_msg(d, M_G_EFFICIENCY);
-	if (pt != PT_EV && s->wltc_km_per_l > 0) {
-		catalog_decimal(s->wltc_km_per_l, 1, n, sizeof(n));
-		catalog_row(g, catalog_msg(d, M_KM_PER_L), "%s km/L", n);
-	}
-	if (pt != PT_EV && pt != PT_PHEV)
-		return;
-	if (s->wltc_wh_per_km > 0)
-		catalog_row(g, catalog_msg(d, M_WH_PER_KM), "%d Wh/km", s->wltc_wh_per_km);
-	if (s->range_km > 0) {
-		catalog_thousands(s->range_km, n, sizeof(n));
-		catalog_row(g, catalog_msg(d, pt == PT_EV ? M_RANGE_EV : M_RANGE_PHEV),
-		    "%s km", n);
-	}
-	if (s->battery_kwh > 0) {
-		catalog_decimal(s->battery_kwh, 0, n, sizeof(n));
-		catalog_row(g, catalog_msg(d, M_BATTERY), "%s kWh", n);
-	}
-}
-
 #define COL_LABEL_W	190.0
 #define CELL_PAD_X	12.0
 #define CELL_PAD_Y	7.0
@@ -1305,7 +1041,7 @@ catalog_group_title(struct catalog_doc *d, const char *title, int continued)
 }
 
 static double
-catalog_row_height(struct catalog_doc *d, const struct catalog_row *r)
+catalog_row_height(struct catalog_doc *d, const struct specfmt_row *r)
 {
 	double a, b;
 
@@ -1317,16 +1053,16 @@ catalog_row_height(struct catalog_doc *d, const struct catalog_row *r)
 /* A group keeps its title with at least its first row, and repeats the title when its
  * rows carry over to the next page. */
 static void
-catalog_spec_group(struct catalog_doc *d, const struct catalog_group *g)
+catalog_spec_group(struct catalog_doc *d, const struct specfmt_group *g)
 {
 	double h;
-	size_t i;
+	int i;
 
-	if (g->n == 0)
+	if (g->nrows == 0)
 		return;
 	catalog_need(d, GROUP_H + catalog_row_height(d, &g->rows[0]));
 	catalog_group_title(d, g->title, 0);
-	for (i = 0; i < g->n; i++) {
+	for (i = 0; i < g->nrows; i++) {
 		h = catalog_row_height(d, &g->rows[i]);
 		if (catalog_need(d, h))
 			catalog_group_title(d, g->title, 1);
@@ -1347,19 +1083,14 @@ catalog_spec_group(struct catalog_doc *d, const struct catalog_group *g)
 static void
 catalog_specs(struct catalog_doc *d)
 {
-	struct catalog_group g;
+	struct specfmt_group g[SPECFMT_GROUPS];
 	double h;
+	int i, n;
 
 	catalog_section_begin(d, SECT_SPECS, M_SPECS);
-	memset(&g, 0, sizeof(g));
-	catalog_powertrain_rows(d, &g);
-	catalog_spec_group(d, &g);
-	memset(&g, 0, sizeof(g));
-	catalog_dimension_rows(d, &g);
-	catalog_spec_group(d, &g);
-	memset(&g, 0, sizeof(g));
-	catalog_efficiency_rows(d, &g);
-	catalog_spec_group(d, &g);
+	n = specfmt_groups(d->m, d->l, g);
+	for (i = 0; i < n; i++)
+		catalog_spec_group(d, &g[i]);
 
 	h = catalog_measure(d, catalog_msg(d, M_SPEC_NOTE), &F_NOTE, TEXT_W);
 	catalog_need(d, h);
@@ -1382,12 +1113,6 @@ catalog_demo_cars(const struct dealer *dl, const char *model)
 		    dl->cars[i].count > 0)
 			n += dl->cars[i].count;
 	return n;
-}
-
-static void
-catalog_time(int min, char *out, size_t len)
-{
-	snprintf(out, len, "%d:%02d", min / 60, min % 60);
 }
 
 static int
@@ -1413,13 +1138,13 @@ catalog_days(unsigned int mask, enum lang l, char *out, size_t len)
 			catalog_cat(out, len, "%s", l == LANG_JA ? "・" : ", ");
 		first = 0;
 		if (j - i >= 3)
-			catalog_cat(out, len, "%s%s%s", catalog_weekdays[i][l],
-			    l == LANG_JA ? "〜" : "–", catalog_weekdays[j - 1][l]);
+			catalog_cat(out, len, "%s%s%s", weekday_name(i, l),
+			    l == LANG_JA ? "〜" : "–", weekday_name(j - 1, l));
 		else if (j - i == 2)
-			catalog_cat(out, len, "%s%s%s", catalog_weekdays[i][l],
-			    l == LANG_JA ? "・" : ", ", catalog_weekdays[i + 1][l]);
+			catalog_cat(out, len, "%s%s%s", weekday_name(i, l),
+			    l == LANG_JA ? "・" : ", ", weekday_name(i + 1, l));
 		else
-			catalog_cat(out, len, "%s", catalog_weekdays[i][l]);
+			catalog_cat(out, len, "%s", weekday_name(i, l));
 	}
 }
 
@@ -1449,8 +1174,8 @@ catalog_hours(const struct dealer *dl, enum lang l, char *out, size_t len)
 		done |= mask;
 		days[0] = '\0';
 		catalog_days(mask, l, days, sizeof(days));
-		catalog_time(dl->hours[i].open_min, t0, sizeof(t0));
-		catalog_time(dl->hours[i].close_min, t1, sizeof(t1));
+		specfmt_time(dl->hours[i].open_min, t0, sizeof(t0));
+		specfmt_time(dl->hours[i].close_min, t1, sizeof(t1));
 		/* No-break spaces keep "Sat, Sun 10:00" and "Closed Wed" on one line. */
 		catalog_cat(out, len, "%s%s\u00a0%s%s%s", out[0] != '\0' ? sep : "", days,
 		    t0, l == LANG_JA ? "〜" : "–", t1);

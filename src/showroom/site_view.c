@@ -269,10 +269,8 @@ sv_hours(const struct dealer *d, enum lang l)
 	for (w = 0; w < WEEKDAYS; w++) {
 		h = json_pack("{s:s}", "day", weekday_name((enum weekday)w, l));
 		if (d->hours[w].open_min >= 0) {
-			snprintf(open, sizeof(open), "%02d:%02d", d->hours[w].open_min / 60,
-			    d->hours[w].open_min % 60);
-			snprintf(close, sizeof(close), "%02d:%02d", d->hours[w].close_min / 60,
-			    d->hours[w].close_min % 60);
+			specfmt_time(d->hours[w].open_min, open, sizeof(open));
+			specfmt_time(d->hours[w].close_min, close, sizeof(close));
 			sv_set_str(h, "open", open);
 			sv_set_str(h, "close", close);
 		}

@@ -1,5 +1,6 @@
 #include "showroom/specfmt.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -7,12 +8,12 @@ void
 specfmt_thousands(long v, char *out, size_t outsz)
 {
 	char digits[32], tmp[48];
+	unsigned long u = v < 0 ? 0UL - (unsigned long)v : (unsigned long)v;
 	size_t n, i, j = 0;
-	int neg = v < 0;
 
-	snprintf(digits, sizeof(digits), "%ld", neg ? -v : v);
+	snprintf(digits, sizeof(digits), "%lu", u);
 	n = strlen(digits);
-	if (neg)
+	if (v < 0)
 		tmp[j++] = '-';
 	for (i = 0; i < n; i++) {
 		if (i > 0 && (n - i) % 3 == 0)
@@ -23,17 +24,39 @@ specfmt_thousands(long v, char *out, size_t outsz)
 	snprintf(out, outsz, "%s", tmp);
 }
 
+/* One decimal place; with TRIM, a whole number drops its ".0" (62 kWh, 62.4 kWh). */
+static void
+specfmt_decimal(double v, int trim, char *out, size_t outsz)
+{
+	size_t n;
+
+	snprintf(out, outsz, "%.1f", v);
+	n = strlen(out);
+	if (trim && n > 2 && strcmp(out + n - 2, ".0") == 0)
+		out[n - 2] = '\0';
+}
+
+void
+specfmt_yen(long v, enum lang l, char *out, size_t outsz)
+{
+	char n[32];
+
+	specfmt_thousands(v, n, sizeof(n));
+	snprintf(out, outsz, l == LANG_JA ? "%s円" : "¥%s", n);
+}
+
 void
 specfmt_price(const struct model *m, enum lang l, char *out, size_t outsz)
 {
-	char a[32], b[32];
+	char a[48], b[48];
 
-	specfmt_thousands(m->price_min, a, sizeof(a));
-	specfmt_thousands(m->price_max, b, sizeof(b));
-	if (l == LANG_JA)
-		snprintf(out, outsz, m->price_min == m->price_max ? "%s円" : "%s円〜%s円", a, b);
-	else
-		snprintf(out, outsz, m->price_min == m->price_max ? "¥%s" : "¥%s – ¥%s", a, b);
+	specfmt_yen(m->price_min, l, a, sizeof(a));
+	if (m->price_min == m->price_max) {
+		snprintf(out, outsz, "%s", a);
+		return;
+	}
+	specfmt_yen(m->price_max, l, b, sizeof(b));
+	snprintf(out, outsz, l == LANG_JA ? "%s〜%s" : "%s – %s", a, b);
 }
 
 static const char *const specfmt_bodies[][3] = {
@@ -77,6 +100,12 @@ specfmt_drive(const char *drive, enum lang l)
 }
 
 void
+specfmt_time(int min, char *out, size_t outsz)
+{
+	snprintf(out, outsz, "%d:%02d", min / 60, min % 60);
+}
+
+void
 specfmt_size(size_t bytes, enum lang l, char *out, size_t outsz)
 {
 	if (bytes >= 1024 * 1024)
@@ -85,81 +114,92 @@ specfmt_size(size_t bytes, enum lang l, char *out, size_t outsz)
 		snprintf(out, outsz, "%zu KB", (bytes + 1023) / 1024);
 }
 
-static struct specfmt_row *
-specfmt_add(struct specfmt_group *g, const char *ja, const char *en, enum lang l)
+static void
+specfmt_add(struct specfmt_group *, const char *key, const char *ja, const char *en,
+    enum lang, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void
+specfmt_add(struct specfmt_group *g, const char *key, const char *ja, const char *en,
+    enum lang l, const char *fmt, ...)
 {
 	struct specfmt_row *r = &g->rows[g->nrows++];
+	va_list ap;
 
+	r->key = key;
 	r->label = l == LANG_JA ? ja : en;
-	r->value[0] = '\0';
-	return r;
+	va_start(ap, fmt);
+	vsnprintf(r->value, sizeof(r->value), fmt, ap);
+	va_end(ap);
+}
+
+/* A whole number with thousands separators, then its unit: "1,480 kg". */
+static void
+specfmt_amount(struct specfmt_group *g, const char *key, const char *ja, const char *en,
+    enum lang l, long v, const char *unit)
+{
+	char n[32];
+
+	specfmt_thousands(v, n, sizeof(n));
+	specfmt_add(g, key, ja, en, l, "%s %s", n, unit);
 }
 
 static void
 specfmt_powertrain(const struct model *m, enum lang l, struct specfmt_group *g)
 {
 	const struct model_specs *s = &m->specs;
-	struct specfmt_row *r;
+	int ev = m->powertrain == PT_EV;
 
 	g->title = l == LANG_JA ? "パワートレイン" : "Powertrain";
-	if (m->powertrain == PT_EV)
-		r = specfmt_add(g, "モーター", "Motor", l);
-	else
-		r = specfmt_add(g, "エンジン", "Engine", l);
-	snprintf(r->value, sizeof(r->value), "%s", s->engine.s[l] ? s->engine.s[l] : "");
-	r = specfmt_add(g, "最高出力", "Maximum power", l);
-	snprintf(r->value, sizeof(r->value), "%d kW", s->power_kw);
-	r = specfmt_add(g, "最大トルク", "Maximum torque", l);
-	snprintf(r->value, sizeof(r->value), "%d N·m", s->torque_nm);
-	r = specfmt_add(g, "トランスミッション", "Transmission", l);
-	snprintf(r->value, sizeof(r->value), "%s",
+	specfmt_add(g, "engine", ev ? "モーター" : "エンジン", ev ? "Motor" : "Engine", l,
+	    "%s", s->engine.s[l] ? s->engine.s[l] : "");
+	specfmt_amount(g, "power", "最高出力", "Maximum power", l, s->power_kw, "kW");
+	specfmt_amount(g, "torque", "最大トルク", "Maximum torque", l, s->torque_nm,
+	    "N·m");
+	specfmt_add(g, "transmission", "トランスミッション", "Transmission", l, "%s",
 	    s->transmission.s[l] ? s->transmission.s[l] : "");
-	r = specfmt_add(g, "駆動方式", "Drive", l);
-	snprintf(r->value, sizeof(r->value), "%s", specfmt_drive(s->drive, l));
+	specfmt_add(g, "drive", "駆動方式", "Drive", l, "%s", specfmt_drive(s->drive, l));
 }
 
 static void
 specfmt_dimensions(const struct model *m, enum lang l, struct specfmt_group *g)
 {
 	const struct model_specs *s = &m->specs;
-	struct specfmt_row *r;
 	char a[16], b[16], c[16];
 
 	g->title = l == LANG_JA ? "寸法・重量" : "Dimensions and weight";
 	specfmt_thousands(s->length_mm, a, sizeof(a));
 	specfmt_thousands(s->width_mm, b, sizeof(b));
 	specfmt_thousands(s->height_mm, c, sizeof(c));
-	r = specfmt_add(g, "全長×全幅×全高", "Length × width × height", l);
-	snprintf(r->value, sizeof(r->value), "%s × %s × %s mm", a, b, c);
-	specfmt_thousands(s->wheelbase_mm, a, sizeof(a));
-	r = specfmt_add(g, "ホイールベース", "Wheelbase", l);
-	snprintf(r->value, sizeof(r->value), "%s mm", a);
-	specfmt_thousands(s->weight_kg, a, sizeof(a));
-	r = specfmt_add(g, "車両重量", "Kerb weight", l);
-	snprintf(r->value, sizeof(r->value), "%s kg", a);
-	r = specfmt_add(g, "乗車定員", "Seats", l);
-	snprintf(r->value, sizeof(r->value), l == LANG_JA ? "%d名" : "%d", s->seats);
+	specfmt_add(g, "size", "全長×全幅×全高", "Length × width × height", l,
+	    "%s × %s × %s mm", a, b, c);
+	specfmt_amount(g, "wheelbase", "ホイールベース", "Wheelbase", l, s->wheelbase_mm,
+	    "mm");
+	specfmt_amount(g, "weight", "車両重量", "Kerb weight", l, s->weight_kg, "kg");
+	specfmt_add(g, "seats", "乗車定員", "Seats", l, l == LANG_JA ? "%d名" : "%d",
+	    s->seats);
 }
 
+/* Fuel figures only for what burns fuel, electric ones only for what plugs in. */
 static void
 specfmt_efficiency(const struct model *m, enum lang l, struct specfmt_group *g)
 {
 	const struct model_specs *s = &m->specs;
-	struct specfmt_row *r;
+	int ev = m->powertrain == PT_EV;
+	char n[32];
 
 	g->title = l == LANG_JA ? "燃費・電費（WLTCモード）" : "Efficiency (WLTC)";
-	if (m->powertrain != PT_EV) {
-		r = specfmt_add(g, "燃料消費率", "Fuel consumption", l);
-		snprintf(r->value, sizeof(r->value), "%.1f km/L", s->wltc_km_per_l);
+	if (!ev) {
+		specfmt_decimal(s->wltc_km_per_l, 0, n, sizeof(n));
+		specfmt_add(g, "fuel", "燃料消費率", "Fuel consumption", l, "%s km/L", n);
 	}
-	if (m->powertrain == PT_EV || m->powertrain == PT_PHEV) {
-		r = specfmt_add(g, "交流電力量消費率", "Electricity consumption", l);
-		snprintf(r->value, sizeof(r->value), "%d Wh/km", s->wltc_wh_per_km);
-		r = specfmt_add(g, m->powertrain == PT_EV ? "一充電走行距離" : "EV走行換算距離",
-		    m->powertrain == PT_EV ? "Range" : "Electric range", l);
-		snprintf(r->value, sizeof(r->value), "%d km", s->range_km);
-		r = specfmt_add(g, "駆動用バッテリー容量", "Battery capacity", l);
-		snprintf(r->value, sizeof(r->value), "%.1f kWh", s->battery_kwh);
+	if (ev || m->powertrain == PT_PHEV) {
+		specfmt_amount(g, "electricity", "交流電力量消費率",
+		    "Electricity consumption", l, s->wltc_wh_per_km, "Wh/km");
+		specfmt_amount(g, "range", ev ? "一充電走行距離" : "EV走行換算距離",
+		    ev ? "Range" : "Electric range", l, s->range_km, "km");
+		specfmt_decimal(s->battery_kwh, 1, n, sizeof(n));
+		specfmt_add(g, "battery", "駆動用バッテリー総電力量", "Battery capacity", l,
+		    "%s kWh", n);
 	}
 }
 
@@ -171,4 +211,16 @@ specfmt_groups(const struct model *m, enum lang l, struct specfmt_group *out)
 	specfmt_dimensions(m, l, &out[1]);
 	specfmt_efficiency(m, l, &out[2]);
 	return SPECFMT_GROUPS;
+}
+
+const struct specfmt_row *
+specfmt_row(const struct specfmt_group *g, int n, const char *key)
+{
+	int i, r;
+
+	for (i = 0; i < n; i++)
+		for (r = 0; r < g[i].nrows; r++)
+			if (strcmp(g[i].rows[r].key, key) == 0)
+				return &g[i].rows[r];
+	return NULL;
 }

@@ -414,7 +414,7 @@ test_japanese(void **state)
 	assert_contains(text, "東京都");
 	assert_contains(text, "110 kW");
 	assert_contains(text, "250 N·m");
-	assert_contains(text, "4,450 mm");
+	assert_contains(text, "4,450 × 1,820 × 1,650 mm");
 	assert_contains(text, "21.3 km/L");
 	assert_contains(text, "5名");
 	assert_contains(text, "パワートレイン");
@@ -441,8 +441,8 @@ test_english(void **state)
 	assert_contains(text, "〒100-0001");
 	assert_contains(text, "Tokyo");
 	assert_contains(text, "1,480 kg");
-	assert_contains(text, "5 seats");
-	assert_contains(text, "Dimensions & weight");
+	assert_contains(text, "Seats");
+	assert_contains(text, "Dimensions and weight");
 	assert_contains(text, "Closed Wed");
 	assert_contains(text, "10:00–19:00");
 	/* Demo-car dealers come first, then the others. */

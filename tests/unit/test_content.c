@@ -330,7 +330,7 @@ test_names(void **state)
 	assert_string_equal(powertrain_name(PT_DIESEL, LANG_JA), "ディーゼル");
 	assert_string_equal(powertrain_name(PT_HYBRID, LANG_JA), "ハイブリッド");
 	assert_string_equal(powertrain_name(PT_PHEV, LANG_JA), "プラグインハイブリッド");
-	assert_string_equal(powertrain_name(PT_EV, LANG_JA), "電気自動車 (EV)");
+	assert_string_equal(powertrain_name(PT_EV, LANG_JA), "電気自動車（EV）");
 	assert_string_equal(powertrain_name(PT_PETROL, LANG_EN), "Petrol");
 	assert_string_equal(powertrain_name(PT_DIESEL, LANG_EN), "Diesel");
 	assert_string_equal(powertrain_name(PT_HYBRID, LANG_EN), "Hybrid");
