@@ -87,40 +87,26 @@ site_view_home(const struct site_view *v, enum lang l)
 	return ctx;
 }
 
-/* One comparison row: a label and one cell per model. */
+/* One comparison row: the spec row KEY of every model, labelled as specfmt labels it. */
 static void
-sv_compare_row(json_t *rows, const char *label, const struct site_view *v, enum lang l,
-    int group, int row)
+sv_compare_row(json_t *rows, const char *key, const struct site_view *v, enum lang l)
 {
 	struct specfmt_group g[SPECFMT_GROUPS];
+	const struct specfmt_row *r;
+	const char *label = NULL;
 	json_t *cells = json_array();
 	size_t i;
 
 	for (i = 0; i < v->c->nmodels; i++) {
 		specfmt_groups(&v->c->models[i], l, g);
-		json_array_append_new(cells, json_pack("{s:s}", "v",
-		    row < g[group].nrows ? g[group].rows[row].value : "—"));
+		r = specfmt_row(g, SPECFMT_GROUPS, key);
+		if (r != NULL && label == NULL)
+			label = r->label;
+		json_array_append_new(cells, json_pack("{s:s}", "v", r ? r->value : "—"));
 	}
-	json_array_append_new(rows, json_pack("{s:s, s:o}", "label", label, "cells", cells));
-}
-
-/* Efficiency rows differ by powertrain, so they are looked up by label, not position. */
-static void
-sv_compare_by_label(json_t *rows, const char *label, const struct site_view *v, enum lang l)
-{
-	struct specfmt_group g[SPECFMT_GROUPS];
-	json_t *cells = json_array();
-	const char *val;
-	size_t i;
-	int r;
-
-	for (i = 0; i < v->c->nmodels; i++) {
-		specfmt_groups(&v->c->models[i], l, g);
-		val = "—";
-		for (r = 0; r < g[2].nrows; r++)
-			if (strcmp(g[2].rows[r].label, label) == 0)
-				val = g[2].rows[r].value;
-		json_array_append_new(cells, json_pack("{s:s}", "v", val));
+	if (label == NULL) {	/* no model has it (say, no EV): no row */
+		json_decref(cells);
+		return;
 	}
 	json_array_append_new(rows, json_pack("{s:s, s:o}", "label", label, "cells", cells));
 }
@@ -128,6 +114,8 @@ sv_compare_by_label(json_t *rows, const char *label, const struct site_view *v, 
 static json_t *
 sv_compare(const struct site_view *v, enum lang l)
 {
+	static const char *const keys[] = { "power", "torque", "drive", "size", "weight",
+	    "seats", "fuel", "electricity", "range" };
 	json_t *rows = json_array(), *cells = json_array();
 	char price[128];
 	size_t i;
@@ -144,17 +132,8 @@ sv_compare(const struct site_view *v, enum lang l)
 		    powertrain_name(v->c->models[i].powertrain, l)));
 	json_array_append_new(rows, json_pack("{s:s, s:o}", "label",
 	    l == LANG_JA ? "パワートレイン" : "Powertrain", "cells", cells));
-	sv_compare_row(rows, l == LANG_JA ? "最高出力" : "Maximum power", v, l, 0, 1);
-	sv_compare_row(rows, l == LANG_JA ? "最大トルク" : "Maximum torque", v, l, 0, 2);
-	sv_compare_row(rows, l == LANG_JA ? "駆動方式" : "Drive", v, l, 0, 4);
-	sv_compare_row(rows, l == LANG_JA ? "全長×全幅×全高" : "Length × width × height",
-	    v, l, 1, 0);
-	sv_compare_row(rows, l == LANG_JA ? "車両重量" : "Kerb weight", v, l, 1, 2);
-	sv_compare_row(rows, l == LANG_JA ? "乗車定員" : "Seats", v, l, 1, 3);
-	sv_compare_by_label(rows, l == LANG_JA ? "燃料消費率" : "Fuel consumption", v, l);
-	sv_compare_by_label(rows, l == LANG_JA ? "交流電力量消費率" : "Electricity consumption",
-	    v, l);
-	sv_compare_by_label(rows, l == LANG_JA ? "一充電走行距離" : "Range", v, l);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		sv_compare_row(rows, keys[i], v, l);
 	return rows;
 }
 
