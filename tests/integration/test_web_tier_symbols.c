@@ -16,7 +16,7 @@
 
 static const char *const forbidden[] = {
 	"hpke_open", "hpke_ctx_open", "hpke_decap", "hpke_setup_base_r", "hpke_setup_psk_r",
-	"hpke_setup_auth_r", "hpke_setup_authpsk_r", "keys_secret_open",
+	"hpke_setup_auth_r", "hpke_setup_authpsk_r", "keys_secret_open", "record_open",
 };
 
 /* Counts the defined text symbols of BIN whose name is exactly one of forbidden[]. */
