@@ -7,5 +7,7 @@
 
 int	cmd_check(int argc, char **argv);
 int	cmd_build(int argc, char **argv);
+int	cmd_keygen(int argc, char **argv);
+int	cmd_keyring(int argc, char **argv);
 
 #endif

@@ -12,6 +12,8 @@ static const struct command {
 } commands[] = {
 	{ "check",	cmd_check,	"check a content directory and report every problem" },
 	{ "build",	cmd_build,	"render the public site and its PDF catalogs" },
+	{ "keygen",	cmd_keygen,	"make a key holder's (or the root's) key pair" },
+	{ "keyring",	cmd_keyring,	"sign, verify or show the keyring of trusted keys" },
 };
 
 static void

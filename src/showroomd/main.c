@@ -7,16 +7,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/log.h"
 #include "showroomd/http.h"
 #include "showroomd/listen.h"
 #include "showroomd/site.h"
+#include "showroomd/trust.h"
 
 struct options {
 	const char	*site;
 	const char	*listen;
+	const char	*keyring;
+	const char	*root_pub;
 	unsigned	 threads;
 	unsigned	 conn_limit;
 	unsigned	 per_ip_limit;
@@ -37,8 +41,12 @@ usage(FILE *f)
 	    "  --max-conns-per-ip N  connections from one address (default 64)\n"
 	    "  --timeout S         idle connection timeout in seconds (default 30)\n"
 	    "  --no-access-log     do not log requests on stderr\n"
+	    "  --keyring FILE      the signed keyring: the keys records are sealed to\n"
+	    "  --root-pub FILE     the brand root's public key, which must have signed it\n"
 	    "\n"
-	    "Signals: SIGHUP reloads the site; SIGTERM and SIGINT stop gracefully.\n"
+	    "An unsigned, tampered or expired keyring stops showroomd from starting.\n"
+	    "Signals: SIGHUP reloads the site and the keyring; SIGTERM and SIGINT stop\n"
+	    "gracefully.\n"
 	    "Exit codes: 0 stopped cleanly, 1 could not start, 2 usage error.\n");
 }
 
@@ -69,6 +77,8 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "max-conns-per-ip", required_argument, NULL, 'i' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "no-access-log", no_argument, NULL, 'q' },
+		{ "keyring", required_argument, NULL, 'k' },
+		{ "root-pub", required_argument, NULL, 'R' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -88,6 +98,8 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'i': if (parse_uint("--max-conns-per-ip", optarg, 1, 1000000, &o->per_ip_limit)) return -1; break;
 		case 'T': if (parse_uint("--timeout", optarg, 1, 3600, &o->timeout_s)) return -1; break;
 		case 'q': o->access_log = 0; break;
+		case 'k': o->keyring = optarg; break;
+		case 'R': o->root_pub = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		default: return -1;
 		}
@@ -98,6 +110,10 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->site == NULL || o->listen == NULL) {
 		log_error("--site and --listen are required");
+		return -1;
+	}
+	if ((o->keyring == NULL) != (o->root_pub == NULL)) {
+		log_error("--keyring and --root-pub go together");
 		return -1;
 	}
 	return 0;
@@ -118,10 +134,42 @@ reload_site(const char *dir)
 	return 0;
 }
 
+/* Verifies the keyring against the pinned root, and puts it in use. */
+static int
+load_keyring(const char *path, const struct keys_public *root, int reload)
+{
+	char err[600];
+	struct trust *t;
+	time_t now = time(NULL);
+
+	if ((t = trust_load(path, root, now, err, sizeof(err))) == NULL) {
+		if (!reload) {
+			log_error("refusing to start: %s", err);
+			return -1;
+		}
+		log_error("keyring not reloaded: %s", err);
+		/* the one in use may have expired meanwhile; then sealing stops */
+		if ((t = trust_acquire(now)) == NULL)
+			log_error("no valid keyring in use: nothing can be sealed");
+		else
+			log_warn("still using the previous keyring, valid until the end of %s",
+			    t->kr.expires);
+		trust_release(t);
+		return -1;
+	}
+	log_info("keyring %s: %zu keys, valid until the end of %s (UTC), signed by %s", path,
+	    t->kr.nkeys, t->kr.expires, t->kr.root_key_id);
+	if (keys_keyring_hq(&t->kr, NULL, 0) == 0)
+		log_warn("keyring %s lists no hq key: catalog requests cannot be sealed", path);
+	trust_install(t);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
 	struct http_config cfg;
+	struct keys_public root;
 	struct http_server *srv;
 	struct options o;
 	struct site *s;
@@ -135,8 +183,18 @@ main(int argc, char **argv)
 		usage(stderr);
 		return 2;
 	}
+	if (o.keyring != NULL) {
+		if (trust_pin(o.root_pub, &root, err, sizeof(err)) == -1) {
+			log_error("refusing to start: %s", err);
+			return 1;
+		}
+		if (load_keyring(o.keyring, &root, 0) == -1)
+			return 1;
+	} else
+		log_warn("no --keyring: nothing can be sealed, so no personal data is taken");
 	if ((s = site_load(o.site, err, sizeof(err))) == NULL) {
 		log_error("%s", err);
+		trust_install(NULL);
 		return 1;
 	}
 	site_install(s);
@@ -144,6 +202,7 @@ main(int argc, char **argv)
 	if ((fd = listen_open(o.listen, &port, err, sizeof(err))) == -1) {
 		log_error("%s", err);
 		site_install(NULL);
+		trust_install(NULL);
 		return 1;
 	}
 	/* Every thread inherits this mask; only the main thread takes signals, in sigwait. */
@@ -167,6 +226,7 @@ main(int argc, char **argv)
 		log_error("%s", err);
 		close(fd);
 		site_install(NULL);
+		trust_install(NULL);
 		return 1;
 	}
 	log_info("listening on %s (port %d), %u thread%s", o.listen, port, o.threads,
@@ -176,6 +236,8 @@ main(int argc, char **argv)
 			continue;
 		if (sig == SIGHUP) {
 			reload_site(o.site);
+			if (o.keyring != NULL)
+				load_keyring(o.keyring, &root, 1);
 			continue;
 		}
 		break;
@@ -183,6 +245,7 @@ main(int argc, char **argv)
 	log_info("stopping: finishing requests under way");
 	http_stop(srv, 5);
 	site_install(NULL);
+	trust_install(NULL);
 	log_info("stopped");
 	return 0;
 }
