@@ -20,6 +20,8 @@ so_is_compressible(const char *rel)
 {
 	size_t i, lr = strlen(rel), le;
 
+	if (rel[0] == '.')	/* SITE/.app: read by showroomd, never sent */
+		return 0;
 	for (i = 0; i < sizeof(so_compressible) / sizeof(so_compressible[0]); i++) {
 		le = strlen(so_compressible[i]);
 		if (lr >= le && strcmp(rel + lr - le, so_compressible[i]) == 0)

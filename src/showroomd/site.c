@@ -16,6 +16,7 @@
 
 #include "common/fsutil.h"
 #include "showroomd/http.h"
+#include "showroomd/pages.h"
 
 #define SITE_MAX_FILES	100000
 #define SITE_MAX_BYTES	(1024ul * 1024 * 1024)
@@ -400,6 +401,7 @@ site_free(struct site *s)
 		free(s->paths[i]);
 	free(s->paths);
 	free(s->routes);
+	pages_free(s->pages);
 	free(s->files);
 	free(s->dir);
 	free(s);
@@ -435,6 +437,10 @@ site_load(const char *dir, char *err, size_t errlen)
 	}
 	if (s->notfound[LANG_EN] == NULL)
 		s->notfound[LANG_EN] = s->notfound[LANG_JA];
+	if ((s->pages = pages_load(dir, err, errlen)) == NULL) {
+		site_free(s);
+		return NULL;
+	}
 	atomic_store(&s->refs, 1);
 	return s;
 }

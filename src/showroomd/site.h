@@ -13,6 +13,7 @@
 #include "showroomd/http_parse.h"
 
 struct MHD_Response;
+struct pages;
 
 struct site_variant {
 	const char		*data;		/* NULL when this encoding is absent */
@@ -49,6 +50,7 @@ struct site {
 	size_t			 npaths;
 	struct site_file	*notfound[LANG_COUNT];
 	size_t			 bytes;
+	struct pages		*pages;		/* request-time templates, catalog */
 };
 
 /* Loads SITE; on error returns NULL with a reason in err. */

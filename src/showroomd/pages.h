@@ -1,0 +1,39 @@
+/*
+ * What showroomd needs from a built site to render pages at request time, loaded with the
+ * site from SITE/.app/ (templates and each page's shared context) and SITE/api/v1/catalog
+ * (models and dealers). Immutable once loaded; it lives and dies with its site.
+ */
+#ifndef SHOWROOMD_PAGES_H
+#define SHOWROOMD_PAGES_H
+
+#include <jansson.h>
+
+#include "common/buf.h"
+#include "common/i18n.h"
+
+struct pages;
+
+/* NULL with a reason in err when SITE has no .app bundle or it is broken. */
+struct pages	*pages_load(const char *site_dir, char *err, size_t errlen);
+void		 pages_free(struct pages *);
+
+/* A fresh copy of page NAME's shared context ("request", "receipt", ...) in L. */
+json_t		*pages_context(const struct pages *, const char *name, enum lang);
+/* Renders template NAME (e.g. "request") with CTX, appending to out. */
+int		 pages_render(const struct pages *, const char *name, const json_t *ctx,
+		    struct buf *out);
+/* Renders the generic message page: heading and paragraphs, in L. */
+int		 pages_message(const struct pages *, enum lang, const char *heading_key,
+		    const char *const *para_keys, size_t npara, struct buf *out);
+/* A UI string of templates/i18n/L.json. */
+const char	*pages_string(const struct pages *, enum lang, const char *key);
+
+/* The catalog: models and dealers as in api/v1/catalog. */
+const json_t	*pages_model(const struct pages *, const char *code);
+const json_t	*pages_dealer(const struct pages *, const char *code);
+const json_t	*pages_models(const struct pages *);
+const json_t	*pages_dealers(const struct pages *);
+/* Whether the dealer keeps demo cars of the model, and how many (0: none). */
+int		 pages_demo_cars(const struct pages *, const char *dealer, const char *model);
+
+#endif
