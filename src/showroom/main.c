@@ -1,4 +1,5 @@
 /* showroom: the command-line tool for the brand's web team and the back office. */
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -33,6 +34,10 @@ main(int argc, char **argv)
 	size_t i;
 
 	log_set_prog("showroom");
+	if (sodium_init() < 0) {
+		log_error("libsodium failed to initialise");
+		return 1;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

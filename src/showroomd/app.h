@@ -23,6 +23,7 @@ enum app_route {
 	APP_RECEIPT,		/* GET /receipt/ID, /en/receipt/ID */
 	APP_RECEIPT_ICS,	/* GET /receipt/ID.ics */
 	APP_CANCEL,		/* POST /cancel, /en/cancel */
+	APP_PRIVACY,		/* GET /privacy/, /en/privacy/: inventory and keyring */
 	APP_SLOTS,		/* GET /api/v1/slots */
 	APP_INBOX,		/* GET /api/v1/inbox (signed) */
 	APP_ACK,		/* POST /api/v1/ack (signed) */
@@ -57,6 +58,16 @@ struct app_reply {
 	char		 extra_name[APP_MAX_EXTRA][32];
 	char		 extra_value[APP_MAX_EXTRA][512];
 };
+
+struct app_config {
+	const char	*store_url;	/* --data or --db; NULL: forms closed */
+	unsigned	 max_age_days;	/* records older than this are deleted */
+	double		 rate_per_min;	/* form posts per client */
+	double		 burst;
+};
+
+struct app	*app_new(const struct app_config *, char *err, size_t errlen);
+void		 app_free(struct app *);
 
 /* Which handler serves METHOD PATH; APP_NONE for the static site. *body_ok is set when
  * the route takes a request body (POST forms and the API). */

@@ -4,6 +4,7 @@
 #include <limits.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "showroomd/app.h"
 #include "showroomd/http.h"
 #include "showroomd/listen.h"
 #include "showroomd/site.h"
@@ -21,6 +23,10 @@ struct options {
 	const char	*listen;
 	const char	*keyring;
 	const char	*root_pub;
+	const char	*data;
+	unsigned	 max_age_days;
+	unsigned	 rate_per_min;
+	unsigned	 burst;
 	unsigned	 threads;
 	unsigned	 conn_limit;
 	unsigned	 per_ip_limit;
@@ -43,7 +49,12 @@ usage(FILE *f)
 	    "  --no-access-log     do not log requests on stderr\n"
 	    "  --keyring FILE      the signed keyring: the keys records are sealed to\n"
 	    "  --root-pub FILE     the brand root's public key, which must have signed it\n"
+	    "  --data DIR          where sealed submissions are stored (SQLite, DIR/showroom.db)\n"
+	    "  --max-age DAYS      delete records older than this at the latest (default 90)\n"
+	    "  --rate N            form posts per minute per client (default 6)\n"
+	    "  --burst N           form posts a client may send at once (default 10)\n"
 	    "\n"
+	    "Without --keyring and --data showroomd serves the site only: the forms are closed.\n"
 	    "An unsigned, tampered or expired keyring stops showroomd from starting.\n"
 	    "Signals: SIGHUP reloads the site and the keyring; SIGTERM and SIGINT stop\n"
 	    "gracefully.\n"
@@ -79,12 +90,19 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "no-access-log", no_argument, NULL, 'q' },
 		{ "keyring", required_argument, NULL, 'k' },
 		{ "root-pub", required_argument, NULL, 'R' },
+		{ "data", required_argument, NULL, 'd' },
+		{ "max-age", required_argument, NULL, 'a' },
+		{ "rate", required_argument, NULL, 'r' },
+		{ "burst", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	int ch;
 
 	o->threads = 1;
+	o->max_age_days = 90;
+	o->rate_per_min = 6;
+	o->burst = 10;
 	o->conn_limit = 10000;
 	o->per_ip_limit = 64;
 	o->timeout_s = 30;
@@ -99,6 +117,10 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'T': if (parse_uint("--timeout", optarg, 1, 3600, &o->timeout_s)) return -1; break;
 		case 'q': o->access_log = 0; break;
 		case 'k': o->keyring = optarg; break;
+		case 'd': o->data = optarg; break;
+		case 'a': if (parse_uint("--max-age", optarg, 1, 3650, &o->max_age_days)) return -1; break;
+		case 'r': if (parse_uint("--rate", optarg, 1, 1000000, &o->rate_per_min)) return -1; break;
+		case 'b': if (parse_uint("--burst", optarg, 1, 1000000, &o->burst)) return -1; break;
 		case 'R': o->root_pub = optarg; break;
 		case 'h': usage(stdout); exit(0);
 		default: return -1;
@@ -169,6 +191,8 @@ int
 main(int argc, char **argv)
 {
 	struct http_config cfg;
+	struct app_config acfg;
+	struct app *app = NULL;
 	struct keys_public root;
 	struct http_server *srv;
 	struct options o;
@@ -178,6 +202,10 @@ main(int argc, char **argv)
 	int fd, port, sig;
 
 	log_set_prog("showroomd");
+	if (sodium_init() < 0) {
+		log_error("libsodium failed to initialise");
+		return 1;
+	}
 	memset(&o, 0, sizeof(o));
 	if (parse_options(argc, argv, &o) == -1) {
 		usage(stderr);
@@ -222,8 +250,24 @@ main(int argc, char **argv)
 	/* bounds a request's headers (431 past it); MHD clears it per request, so keep it lean */
 	cfg.mem_limit = 16 * 1024;
 	cfg.access_log = o.access_log;
+	memset(&acfg, 0, sizeof(acfg));
+	acfg.store_url = o.data;
+	acfg.max_age_days = o.max_age_days;
+	acfg.rate_per_min = o.rate_per_min;
+	acfg.burst = o.burst;
+	if ((app = app_new(&acfg, err, sizeof(err))) == NULL) {
+		log_error("%s", err);
+		close(fd);
+		site_install(NULL);
+		trust_install(NULL);
+		return 1;
+	}
+	cfg.app = app;
+	if (o.data == NULL)
+		log_warn("no --data: the forms are closed");
 	if ((srv = http_start(&cfg, err, sizeof(err))) == NULL) {
 		log_error("%s", err);
+		app_free(app);
 		close(fd);
 		site_install(NULL);
 		trust_install(NULL);
@@ -244,6 +288,7 @@ main(int argc, char **argv)
 	}
 	log_info("stopping: finishing requests under way");
 	http_stop(srv, 5);
+	app_free(app);
 	site_install(NULL);
 	trust_install(NULL);
 	log_info("stopped");

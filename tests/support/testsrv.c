@@ -210,6 +210,42 @@ http_get(int port, const char *path, const char *extra, struct http_reply *r)
 	return http_raw(port, req, (size_t)n, 0, r);
 }
 
+int
+http_post(int port, const char *path, const char *body, struct http_reply *r)
+{
+	struct buf req = BUF_INIT;
+	int rc;
+
+	buf_printf(&req, "POST %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+	    "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n"
+	    "Connection: close\r\n\r\n%s", path, port, strlen(body), body);
+	rc = http_raw(port, req.data, req.len, 0, r);
+	buf_free(&req);
+	return rc;
+}
+
+int
+testsrv_showroom(const char *const *args)
+{
+	const char *argv[64];
+	pid_t pid;
+	int n = 0, i, st;
+
+	argv[n++] = testsrv_path("showroom");
+	for (i = 0; args[i] != NULL && n < 62; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		execv(argv[0], (char *const *)(uintptr_t)argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) == -1)
+		return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 const char *
 http_header_get(const struct http_reply *r, const char *name, char *out, size_t outsz)
 {

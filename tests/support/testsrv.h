@@ -15,6 +15,8 @@ struct testsrv {
  * listens. BUILD comes from $SHOWROOM_BUILD (default "build"). Returns -1 if it did not
  * start within 10 s. */
 int	testsrv_start(struct testsrv *, const char *const *args);
+/* Runs BUILD/showroom with ARGS (NULL-terminated); returns its exit status. */
+int	testsrv_showroom(const char *const *args);
 /* Sends SIG and waits (at most 10 s) for it to exit; returns its exit status or -1. */
 int	testsrv_stop(struct testsrv *, int sig);
 /* The server's stderr so far (caller frees). */
@@ -33,6 +35,8 @@ struct http_reply {
 int	http_raw(int port, const char *req, size_t reqlen, int is_head, struct http_reply *);
 /* GET PATH with extra header lines (each ending in \r\n, or NULL). */
 int	http_get(int port, const char *path, const char *extra, struct http_reply *);
+/* POST BODY (application/x-www-form-urlencoded) to PATH. */
+int	http_post(int port, const char *path, const char *body, struct http_reply *);
 /* Value of header NAME in the reply (case-insensitive), copied into out; NULL if absent. */
 const char *http_header_get(const struct http_reply *, const char *name, char *out, size_t);
 void	http_reply_free(struct http_reply *);

@@ -1,0 +1,285 @@
+/*
+ * Receipts and cancellation. A receipt says what was stored, for whom and for how long;
+ * a booking's receipt also shows its slot, a calendar file and a cancel button. The
+ * cancel link carries a one-time capability token; the store keeps only its SHA-256.
+ * Nothing here reads a record: the server cannot, and a receipt needs no personal data.
+ */
+#include <libical/ical.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "common/form.h"
+#include "common/inventory.h"
+#include "common/keys.h"
+#include "common/log.h"
+#include "common/record.h"
+#include "store/store.h"
+#include "showroomd/app_int.h"
+#include "showroomd/pages.h"
+#include "showroomd/site.h"
+#include "showroomd/slots.h"
+#include "showroomd/trust.h"
+
+struct receipt_path {
+	enum form_kind	kind;
+	char		id[STORE_ID_LEN + 1];
+};
+
+/* "/receipt/catalog/ID" or "/receipt/test-drive/ID[.ics]" (after an optional /en). */
+static int
+receipt_parse(const char *path, struct receipt_path *rp)
+{
+	const char *p = strncmp(path, "/en/", 4) == 0 ? path + 3 : path, *id;
+	size_t n;
+
+	if (strncmp(p, "/receipt/catalog/", 17) == 0) {
+		rp->kind = FORM_CATALOG;
+		id = p + 17;
+	} else if (strncmp(p, "/receipt/test-drive/", 20) == 0) {
+		rp->kind = FORM_TEST_DRIVE;
+		id = p + 20;
+	} else
+		return -1;
+	n = strlen(id);
+	if (n > 4 && strcmp(id + n - 4, ".ics") == 0)
+		n -= 4;
+	if (n != STORE_ID_LEN)
+		return -1;
+	memcpy(rp->id, id, n);
+	rp->id[n] = '\0';
+	return store_id_valid(rp->id) ? 0 : -1;
+}
+
+/* The booking a token opens, if the token is well formed and still valid. */
+static int
+receipt_booking(struct app *app, const char *token, const char *id,
+    struct store_booking *b)
+{
+	unsigned char hash[32];
+	struct store_err se;
+
+	if (token == NULL || strlen(token) != 64)
+		return -1;
+	crypto_hash_sha256(hash, (const unsigned char *)token, 64);
+	if (store_booking_find(app->store, hash, b, &se) != STORE_OK)
+		return -1;
+	return strcmp(b->id, id) == 0 ? 0 : -1;
+}
+
+static json_t *
+receipt_booking_view(const struct pages *p, enum lang l, const struct store_booking *b,
+    const char *token, const char *id)
+{
+	const json_t *d = pages_dealer(p, b->slot.dealer), *m = pages_model(p, b->slot.model);
+	char label[96], ics[256];
+
+	slots_label(b->slot.start, l == LANG_EN, label, sizeof(label));
+	snprintf(ics, sizeof(ics), "%sreceipt/test-drive/%s.ics?k=%s", lang_prefix(l), id,
+	    token);
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "slot_label", label,
+	    "dealer_name", json_string_value(json_object_get(json_object_get(d, "name"),
+	    lang_code(l))) ?: b->slot.dealer,
+	    "dealer_postal", json_string_value(json_object_get(d, "postal_code")) ?: "",
+	    "dealer_address", json_string_value(json_object_get(json_object_get(d, "address"),
+	    lang_code(l))) ?: "",
+	    "dealer_phone", json_string_value(json_object_get(d, "phone")) ?: "",
+	    "model_name", json_string_value(json_object_get(json_object_get(m, "name"),
+	    lang_code(l))) ?: b->slot.model, "ics_href", ics);
+}
+
+static json_t *
+receipt_view(enum form_kind kind, enum lang l, const char *id)
+{
+	json_t *pol = app_form_policy(kind, l), *fields = json_array(), *f, *o;
+	size_t i;
+
+	json_array_foreach(json_object_get(pol, "fields"), i, f)
+		json_array_append(fields, json_object_get(f, "label"));
+	o = json_pack("{s:s, s:o, s:O, s:O}", "ref", id, "fields", fields,
+	    "recipient", json_object_get(pol, "recipient") ?: json_null(),
+	    "retention", json_object_get(pol, "retention") ?: json_null());
+	json_decref(pol);
+	return o;
+}
+
+/* A calendar entry for the visitor: the slot, the dealer and the model; nothing personal. */
+static void
+receipt_ics(const struct pages *p, enum lang l, const struct store_booking *b,
+    struct app_reply *rp)
+{
+	const json_t *d = pages_dealer(p, b->slot.dealer), *m = pages_model(p, b->slot.model);
+	icalcomponent *cal, *ev;
+	struct icaltimetype st, en;
+	time_t t = slots_epoch(b->slot.start);
+	int len = (int)json_integer_value(json_object_get(d, "slot_minutes"));
+	char summary[256], uid[64], where[512], *text;
+
+	st = icaltime_from_timet_with_zone(t, 0, icaltimezone_get_utc_timezone());
+	en = icaltime_from_timet_with_zone(t + (len > 0 ? len : 60) * 60, 0,
+	    icaltimezone_get_utc_timezone());
+	snprintf(summary, sizeof(summary), "%s %s",
+	    l == LANG_JA ? "試乗:" : "Test drive:",
+	    json_string_value(json_object_get(json_object_get(m, "name"), lang_code(l))) ?: "");
+	snprintf(where, sizeof(where), "%s, 〒%s %s, %s",
+	    json_string_value(json_object_get(json_object_get(d, "name"), lang_code(l))) ?: "",
+	    json_string_value(json_object_get(d, "postal_code")) ?: "",
+	    json_string_value(json_object_get(json_object_get(d, "address"), lang_code(l))) ?: "",
+	    json_string_value(json_object_get(d, "phone")) ?: "");
+	snprintf(uid, sizeof(uid), "%s@showroom", b->id);
+	cal = icalcomponent_vanew(ICAL_VCALENDAR_COMPONENT,
+	    icalproperty_new_version("2.0"), icalproperty_new_prodid("-//showroom//receipt//EN"),
+	    icalproperty_new_method(ICAL_METHOD_PUBLISH), (void *)0);
+	ev = icalcomponent_vanew(ICAL_VEVENT_COMPONENT, icalproperty_new_uid(uid),
+	    icalproperty_new_dtstamp(icaltime_current_time_with_zone(
+	    icaltimezone_get_utc_timezone())),
+	    icalproperty_new_dtstart(st), icalproperty_new_dtend(en),
+	    icalproperty_new_summary(summary), icalproperty_new_location(where), (void *)0);
+	icalcomponent_add_component(cal, ev);
+	text = icalcomponent_as_ical_string_r(cal);
+	rp->status = 200;
+	rp->ctype = "text/calendar; charset=utf-8";
+	rp->no_store = 1;
+	buf_puts(&rp->body, text ? text : "");
+	app_reply_header(rp, "Content-Disposition", "attachment; filename=\"test-drive.ics\"");
+	free(text);
+	icalcomponent_free(cal);
+}
+
+void
+receipt_get(struct app *app, const struct app_request *rq, struct app_reply *rp, int ics)
+{
+	const struct pages *p = rq->site->pages;
+	struct store_booking b;
+	struct receipt_path r;
+	const char *token;
+	json_t *ctx, *view;
+	struct form q;
+	int booked = -1;
+
+	if (receipt_parse(rq->path, &r) == -1 || app == NULL || app->store == NULL ||
+	    form_decode(rq->query, strlen(rq->query), &q, NULL) == -1) {
+		app_message(rp, 404, p, rq->lang, "notfound_title", "notfound_body");
+		return;
+	}
+	token = form_get(&q, "k");
+	if (r.kind == FORM_TEST_DRIVE && token != NULL)
+		booked = receipt_booking(app, token, r.id, &b);
+	if (ics) {
+		if (booked == 0)
+			receipt_ics(p, rq->lang, &b, rp);
+		else
+			app_message(rp, 404, p, rq->lang, "notfound_title", "cancel_unknown");
+		form_free(&q);
+		return;
+	}
+	ctx = pages_context(p, "receipt", rq->lang);
+	view = receipt_view(r.kind, rq->lang, r.id);
+	if (booked == 0) {
+		json_object_set_new(view, "booking", receipt_booking_view(p, rq->lang, &b,
+		    token, r.id));
+		json_object_set_new(view, "cancel_token", json_string(token));
+	} else if (r.kind == FORM_TEST_DRIVE && token != NULL)
+		json_object_set_new(view, "cancelled", json_true());
+	json_object_set_new(ctx, "receipt", view);
+	app_page(rp, 200, p, "receipt", ctx);
+	form_free(&q);
+}
+
+/* The dealer learns that a booking was cancelled: its id and slot, sealed all the same. */
+static int
+receipt_cancellation(const struct store_booking *b, const struct keys_public *to,
+    struct store_record *rec)
+{
+	struct record_meta m;
+	struct buf pt = BUF_INIT;
+	size_t ctlen;
+	int rc = -1;
+
+	memset(rec, 0, sizeof(*rec));
+	store_id_new(rec->id);
+	rec->kind = STORE_KIND_CANCELLATION;
+	snprintf(rec->key_id, sizeof(rec->key_id), "%s", to->key_id);
+	rec->created = (int64_t)time(NULL);
+	rec->slot = b->slot;
+	m.id = rec->id;
+	m.kind = store_kind_name(rec->kind);
+	m.key_id = rec->key_id;
+	m.created = rec->created;
+	if (buf_printf(&pt, "{\"booking\":\"%s\",\"dealer\":\"%s\",\"kind\":\"cancellation\","
+	    "\"model\":\"%s\",\"slot\":\"%s\",\"v\":1}", b->id, b->slot.dealer, b->slot.model,
+	    b->slot.start) == -1)
+		goto out;
+	while (pt.len % 256 != 0)	/* the same padding as every record */
+		buf_putc(&pt, ' ');
+	if ((rec->enc = malloc(32)) == NULL ||
+	    record_seal(&m, to->x25519, pt.data, pt.len, rec->enc, &rec->ct, &ctlen) == -1)
+		goto out;
+	rec->enc_len = 32;
+	rec->ct_len = ctlen;
+	rc = 0;
+out:
+	buf_wipe(&pt);
+	return rc;
+}
+
+static int
+receipt_dealer_key(const char *dealer, struct keys_public *out)
+{
+	const struct keys_public *k[64];
+	struct trust *t = trust_acquire(time(NULL));
+	size_t n;
+	int rc = -1;
+
+	if (t != NULL && (n = keys_keyring_dealer(&t->kr, dealer, k, 64)) > 0) {
+		*out = *k[(n > 64 ? 64 : n) - 1];
+		rc = 0;
+	}
+	trust_release(t);
+	return rc;
+}
+
+void
+receipt_cancel(struct app *app, const struct app_request *rq, struct app_reply *rp)
+{
+	const struct pages *p = rq->site->pages;
+	struct store_record rec;
+	struct store_booking b;
+	struct keys_public to;
+	struct store_err se;
+	unsigned char hash[32];
+	const char *token, *ref;
+	struct form f;
+	int rc;
+
+	memset(&rec, 0, sizeof(rec));
+	if (app == NULL || app->store == NULL ||
+	    form_decode(rq->body, rq->body_len, &f, NULL) == -1) {
+		app_message(rp, 400, p, rq->lang, "message_title", "bad_request");
+		return;
+	}
+	token = form_get(&f, "k");
+	ref = form_get(&f, "ref");
+	if (ref == NULL || receipt_booking(app, token, ref, &b) == -1) {
+		app_message(rp, 404, p, rq->lang, "message_title", "cancel_unknown");
+	} else if (receipt_dealer_key(b.slot.dealer, &to) == -1 ||
+	    receipt_cancellation(&b, &to, &rec) == -1) {
+		app_message(rp, 503, p, rq->lang, "message_title", "forms_closed");
+	} else {
+		crypto_hash_sha256(hash, (const unsigned char *)token, 64);
+		rc = store_cancel(app->store, hash, &rec, &se);
+		if (rc == STORE_OK)
+			app_message(rp, 200, p, rq->lang, "cancelled_title", "cancelled_body");
+		else if (rc == STORE_NOT_FOUND)
+			app_message(rp, 404, p, rq->lang, "message_title", "cancel_unknown");
+		else {
+			log_error("cancel: %s", se.msg);
+			app_message(rp, 503, p, rq->lang, "message_title", "forms_closed");
+		}
+	}
+	free(rec.enc);
+	free(rec.ct);
+	form_free(&f);
+}

@@ -1,0 +1,664 @@
+/*
+ * Sealed submissions end to end over real HTTP: keys made with showroom keygen, a signed
+ * keyring, showroomd with an SQLite store. Every inventory rule the web answers for, hostile
+ * input, idempotency, rate limits, bookings, capacity under concurrency, cancellation, and
+ * finally a search of the data directory and the logs for what was typed: nothing readable.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <iconv.h>
+#include <jansson.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/fsutil.h"
+#include "store/store.h"
+#include "testsrv.h"
+
+#define PASS	"example-passphrase-1"
+#define DEALER	"tokyo-setagaya"
+
+static char dir[256], site[300], data[300], keyring[300], rootpub[300];
+static struct testsrv srv;
+static char model[64];		/* a model DEALER keeps demo cars of */
+static int capacity;
+
+/* Every value typed into a form in this test; none may be found at rest or in logs. */
+static const char *const typed[] = {
+	"見本 太郎", "架空区見本町1-2-3", "サンプルハイツ101", "見本 花子",
+	"hanako.mihon@example.com", "09000001234", "試乗の前に充電設備も見たいです",
+	"100-0001",
+};
+
+static int
+run_showroom(const char *const *args)
+{
+	return testsrv_showroom(args);
+}
+
+static int
+make_keys(void)
+{
+	char root[300], hq[300], dl[300], dl2[300], pub1[310], pub2[310], pub3[310], exp[16];
+	time_t t = time(NULL) + 30 * 86400;
+	struct tm tm;
+
+	snprintf(root, sizeof(root), "%s/root", dir);
+	snprintf(hq, sizeof(hq), "%s/hq", dir);
+	snprintf(dl, sizeof(dl), "%s/dealer", dir);
+	snprintf(dl2, sizeof(dl2), "%s/dealer2", dir);
+	snprintf(pub1, sizeof(pub1), "%s.public", hq);
+	snprintf(pub2, sizeof(pub2), "%s.public", dl);
+	snprintf(pub3, sizeof(pub3), "%s.public", dl2);
+	gmtime_r(&t, &tm);
+	strftime(exp, sizeof(exp), "%Y-%m-%d", &tm);
+	const char *a1[] = { "keygen", "--role", "root", "--name", "Example Root", "--out", root, NULL };
+	const char *a2[] = { "keygen", "--role", "hq", "--name", "Example HQ", "--out", hq, NULL };
+	const char *a3[] = { "keygen", "--role", "dealer", "--dealer", DEALER, "--name",
+	    "Example Dealer", "--out", dl, NULL };
+	const char *a4[] = { "keygen", "--role", "dealer", "--dealer", "osaka-suita", "--name",
+	    "Example Dealer Two", "--out", dl2, NULL };
+	const char *a5[] = { "keyring", "sign", "--root", root, "--expires", exp, "-o", keyring,
+	    pub1, pub2, pub3, NULL };
+	snprintf(rootpub, sizeof(rootpub), "%s.public", root);
+	return run_showroom(a1) || run_showroom(a2) || run_showroom(a3) || run_showroom(a4) ||
+	    run_showroom(a5) ? -1 : 0;
+}
+
+static int
+start_server(struct testsrv *s, const char *rate)
+{
+	const char *args[] = { "--site", site, "--keyring", keyring, "--root-pub", rootpub,
+	    "--data", data, "--rate", rate, "--burst", rate, "--threads", "4", NULL };
+
+	return testsrv_start(s, args);
+}
+
+static int
+setup(void **state)
+{
+	char cmd[1024];
+	json_t *cat, *d;
+	json_error_t je;
+	const char *k;
+	json_t *v;
+
+	snprintf(dir, sizeof(dir), "/tmp/showroom-forms-%ld", (long)getpid());
+	snprintf(site, sizeof(site), "%s/site", dir);
+	snprintf(data, sizeof(data), "%s/data", dir);
+	snprintf(keyring, sizeof(keyring), "%s/keyring.json", dir);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s && cp -a %s %s", dir, dir,
+	    testsrv_path("demo-site"), site);
+	if (system(cmd) != 0)
+		return -1;
+	setenv("SHOWROOM_PASSPHRASE", PASS, 1);
+	if (make_keys() == -1)
+		return -1;
+	/* a model the dealer keeps demo cars of, and how many */
+	snprintf(cmd, sizeof(cmd), "%s/api/v1/catalog.json", site);
+	if ((cat = json_load_file(cmd, 0, &je)) == NULL)
+		return -1;
+	d = NULL;
+	for (size_t i = 0; i < json_array_size(json_object_get(cat, "dealers")); i++) {
+		json_t *x = json_array_get(json_object_get(cat, "dealers"), i);
+		if (strcmp(json_string_value(json_object_get(x, "code")), DEALER) == 0)
+			d = x;
+	}
+	if (d == NULL)
+		return -1;
+	json_object_foreach(json_object_get(d, "demo_cars"), k, v) {
+		snprintf(model, sizeof(model), "%s", k);
+		capacity = (int)json_integer_value(v);
+		break;
+	}
+	json_decref(cat);
+	return start_server(&srv, "100000");
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[512];
+
+	testsrv_stop(&srv, SIGTERM);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static struct store_counters
+counters(void)
+{
+	struct store_counters c;
+	struct store_err se;
+	struct store *st;
+
+	memset(&c, 0, sizeof(c));
+	assert_int_equal(store_open(&st, data, &se), STORE_OK);
+	assert_int_equal(store_counters(st, &c, &se), STORE_OK);
+	store_close(st);
+	return c;
+}
+
+static void
+idem(char out[33])
+{
+	unsigned char r[16];
+
+	randombytes_buf(r, sizeof(r));
+	sodium_bin2hex(out, 33, r, sizeof(r));
+}
+
+/* A URL-encoded catalog request; EXTRA is appended as is. */
+static void
+catalog_body(char *out, size_t outsz, const char *id, const char *extra)
+{
+	snprintf(out, outsz, "idem=%s&website=&models=%s&name=%%E8%%A6%%8B%%E6%%9C%%AC+%%E5%%A4%%AA%%E9%%83%%8E"
+	    "&postal_code=%%EF%%BC%%91%%EF%%BC%%90%%EF%%BC%%90%%EF%%BC%%8D%%EF%%BC%%90%%EF%%BC%%90%%EF%%BC%%90%%EF%%BC%%91"
+	    "&prefecture=13&address1=%%E6%%9E%%B6%%E7%%A9%%BA%%E5%%8C%%BA%%E8%%A6%%8B%%E6%%9C%%AC%%E7%%94%%BA1-2-3"
+	    "&address2=%%E3%%82%%B5%%E3%%83%%B3%%E3%%83%%97%%E3%%83%%AB%%E3%%83%%8F%%E3%%82%%A4%%E3%%83%%84101%s",
+	    id, model, extra ? extra : "");
+}
+
+static void
+test_catalog_form_page(void **state)
+{
+	struct http_reply r;
+	const char *submit, *purpose;
+
+	assert_int_equal(http_get(srv.port, "/request", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "name=\"idem\""));
+	assert_non_null(strstr(r.body, "name=\"website\""));
+	assert_non_null(strstr(r.body, "name=\"postal_code\""));
+	assert_non_null(strstr(r.body, "name=\"models\""));
+	assert_null(strstr(r.body, "income"));
+	/* the purpose and recipient are stated before the submit button */
+	purpose = strstr(r.body, "class=\"purpose\"");
+	submit = strstr(r.body, "type=\"submit\"");
+	assert_non_null(purpose);
+	assert_non_null(submit);
+	assert_true(purpose < submit);
+	http_reply_free(&r);
+	assert_int_equal(http_get(srv.port, "/en/request", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "lang=\"en\""));
+	http_reply_free(&r);
+}
+
+static void
+test_catalog_request_and_idempotency(void **state)
+{
+	struct store_counters before = counters(), after;
+	struct http_reply r, again, receipt;
+	char body[4096], id[33], loc[256], loc2[256];
+
+	idem(id);
+	catalog_body(body, sizeof(body), id, NULL);
+	assert_int_equal(http_post(srv.port, "/request", body, &r), 0);
+	if (r.status != 303)
+		fail_msg("status %d: %.300s", r.status, r.body);
+	assert_non_null(http_header_get(&r, "Location", loc, sizeof(loc)));
+	assert_memory_equal(loc, "/receipt/catalog/", 17);
+	after = counters();
+	assert_int_equal(after.stored[STORE_KIND_CATALOG_REQUEST],
+	    before.stored[STORE_KIND_CATALOG_REQUEST] + 1);
+	/* the same idempotency key: the same receipt, no second record */
+	assert_int_equal(http_post(srv.port, "/request", body, &again), 0);
+	assert_int_equal(again.status, 303);
+	assert_non_null(http_header_get(&again, "Location", loc2, sizeof(loc2)));
+	assert_string_equal(loc, loc2);
+	assert_int_equal(counters().stored[STORE_KIND_CATALOG_REQUEST],
+	    after.stored[STORE_KIND_CATALOG_REQUEST]);
+	assert_int_equal(http_get(srv.port, loc, NULL, &receipt), 0);
+	assert_int_equal(receipt.status, 200);
+	assert_non_null(strstr(receipt.body, loc + 17));	/* the reference */
+	assert_null(strstr(receipt.body, "見本"));		/* no personal data echoed */
+	http_reply_free(&r);
+	http_reply_free(&again);
+	http_reply_free(&receipt);
+}
+
+/* A post that must be refused with STATUS, the body containing WANT, nothing stored. */
+static void
+refused(const char *path, const char *body, int status, const char *want)
+{
+	struct store_counters before = counters(), after;
+	struct http_reply r;
+
+	assert_int_equal(http_post(srv.port, path, body, &r), 0);
+	if (r.status != status)
+		fail_msg("%s: status %d, expected %d: %.400s", path, r.status, status, r.body);
+	if (want != NULL && strstr(r.body, want) == NULL)
+		fail_msg("%s: reply lacks \"%s\"", path, want);
+	http_reply_free(&r);
+	after = counters();
+	assert_memory_equal(after.stored, before.stored, sizeof(after.stored));
+}
+
+static void
+test_invalid_input_keeps_form(void **state)
+{
+	struct http_reply r;
+	char body[4096], id[33];
+
+	idem(id);
+	/* a bad postal code: the form again, a message in Japanese, the input kept */
+	snprintf(body, sizeof(body), "idem=%s&website=&models=%s&name=%%E8%%A6%%8B%%E6%%9C%%AC"
+	    "+%%E5%%A4%%AA%%E9%%83%%8E&postal_code=12-34&prefecture=13&address1=x1", id, model);
+	assert_int_equal(http_post(srv.port, "/request", body, &r), 0);
+	assert_int_equal(r.status, 422);
+	assert_non_null(strstr(r.body, "郵便番号"));
+	assert_non_null(strstr(r.body, "value=\"見本 太郎\""));
+	assert_non_null(strstr(r.body, "value=\"12-34\""));
+	http_reply_free(&r);
+	refused("/request", body, 422, NULL);
+	/* English */
+	refused("/en/request", body, 422, "postal code");
+	/* missing required fields */
+	snprintf(body, sizeof(body), "idem=%s&website=", id);
+	refused("/request", body, 422, NULL);
+	/* too long: 51 characters of name */
+	snprintf(body, sizeof(body), "idem=%s&website=&models=%s&name=%s&postal_code=100-0001"
+	    "&prefecture=13&address1=x1", id, model,
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+	refused("/request", body, 422, NULL);
+}
+
+static void
+test_hostile_input(void **state)
+{
+	char body[4096], id[33], big[20000];
+
+	idem(id);
+	/* a field that is not in the inventory: refused, named, never stored */
+	catalog_body(body, sizeof(body), id, "&annual_income=9000000");
+	refused("/request", body, 400, "annual_income");
+	catalog_body(body, sizeof(body), id, "&birth_date=1990-01-01");
+	refused("/request", body, 400, "birth_date");
+	/* duplicated field */
+	catalog_body(body, sizeof(body), id, "&name=x");
+	refused("/request", body, 400, NULL);
+	/* invalid UTF-8 */
+	catalog_body(body, sizeof(body), id, "&address2=%FF%FE");
+	refused("/request", body, 400, NULL);
+	/* SQL injection and HTML in text fields */
+	snprintf(body, sizeof(body), "idem=%s&website=&models=%s&name=%%27%%3B+DROP+TABLE+records"
+	    "%%3B--&postal_code=100-0001&prefecture=13&address1=x1", id, model);
+	refused("/request", body, 422, NULL);
+	snprintf(body, sizeof(body), "idem=%s&website=&models=%s&name=%%3Cscript%%3Ealert(1)"
+	    "%%3C%%2Fscript%%3E&postal_code=100-0001&prefecture=13&address1=x1", id, model);
+	refused("/request", body, 422, NULL);
+	/* the script never comes back unescaped */
+	/* an unknown model code */
+	snprintf(body, sizeof(body), "idem=%s&website=&models=nosuchmodel&name=x&postal_code="
+	    "100-0001&prefecture=13&address1=x1", id);
+	refused("/request", body, 422, NULL);
+	/* oversize body */
+	memset(big, 'a', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	memcpy(big, "name=", 5);
+	refused("/request", big, 413, NULL);
+}
+
+static void
+test_script_is_escaped(void **state)
+{
+	struct http_reply r;
+	char body[1024], id[33];
+
+	idem(id);
+	snprintf(body, sizeof(body), "idem=%s&website=&models=%s&name=%%3Cscript%%3Ex&"
+	    "postal_code=1&prefecture=13&address1=x1", id, model);
+	assert_int_equal(http_post(srv.port, "/request", body, &r), 0);
+	assert_int_equal(r.status, 422);
+	assert_null(strstr(r.body, "<script>x"));
+	assert_non_null(strstr(r.body, "&lt;script&gt;x"));
+	http_reply_free(&r);
+}
+
+static void
+test_honeypot(void **state)
+{
+	struct store_counters before = counters(), after;
+	struct http_reply r;
+	char body[4096], id[33];
+
+	idem(id);
+	catalog_body(body, sizeof(body), id, NULL);
+	memcpy(strstr(body, "website="), "website=", 8);
+	{
+		/* fill the honeypot: "website=" -> "website=x" */
+		char b2[4200], *w = strstr(body, "website=");
+		snprintf(b2, sizeof(b2), "%.*swebsite=http%%3A%%2F%%2Fspam.example%s",
+		    (int)(w - body), body, w + 8);
+		assert_int_equal(http_post(srv.port, "/request", b2, &r), 0);
+	}
+	assert_int_equal(r.status, 303);	/* looks like a success */
+	http_reply_free(&r);
+	after = counters();
+	assert_memory_equal(after.stored, before.stored, sizeof(after.stored));
+}
+
+/* The next day the dealer has a free slot for the model: "YYYY-MM-DD" and its first slot. */
+static int
+find_slot(char date[11], char start[17], int *free_out)
+{
+	struct http_reply r;
+	json_error_t je;
+	json_t *doc, *s;
+	char path[256];
+	int day;
+
+	for (day = 1; day < 14; day++) {
+		time_t t = time(NULL) + 9 * 3600 + day * 86400;
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(date, 11, "%Y-%m-%d", &tm);
+		snprintf(path, sizeof(path), "/api/v1/slots?dealer=%s&model=%s&date=%s", DEALER,
+		    model, date);
+		if (http_get(srv.port, path, NULL, &r) != 0 || r.status != 200)
+			return -1;
+		doc = json_loadb(r.body, r.body_len, 0, &je);
+		http_reply_free(&r);
+		json_t *list = json_object_get(doc, "slots");
+		for (size_t i = 0; i < json_array_size(list); i++) {
+			s = json_array_get(list, i);
+			if (json_integer_value(json_object_get(s, "free")) ==
+			    json_integer_value(json_object_get(s, "capacity"))) {
+				snprintf(start, 17, "%s", json_string_value(json_object_get(s,
+				    "start")));
+				*free_out = (int)json_integer_value(json_object_get(s, "free"));
+				json_decref(doc);
+				return 0;
+			}
+		}
+		json_decref(doc);
+	}
+	return -1;
+}
+
+static void
+booking_body(char *out, size_t outsz, const char *start, const char *id)
+{
+	char slot[32];
+
+	snprintf(slot, sizeof(slot), "%.13s%%3A%s", start, start + 14);
+	snprintf(out, outsz, "idem=%s&website=&model=%s&dealer=%s&slot=%s&name=%%E8%%A6%%8B"
+	    "%%E6%%9C%%AC+%%E8%%8A%%B1%%E5%%AD%%90&phone=%%EF%%BC%%90%%EF%%BC%%99%%EF%%BC%%90"
+	    "-0000-1234&email=hanako.mihon%%40example.com&note=%%E8%%A9%%A6%%E4%%B9%%97%%E3%%81"
+	    "%%AE%%E5%%89%%8D%%E3%%81%%AB%%E5%%85%%85%%E9%%9B%%BB%%E8%%A8%%AD%%E5%%82%%99%%E3"
+	    "%%82%%82%%E8%%A6%%8B%%E3%%81%%9F%%E3%%81%%84%%E3%%81%%A7%%E3%%81%%99&licence=yes",
+	    id, model, DEALER, slot);
+}
+
+static void
+test_test_drive_book_receipt_cancel(void **state)
+{
+	struct http_reply r;
+	char date[11], start[17], body[4096], id[33], loc[512], path[600], ref[64];
+	char token[80], cancel[256], *p;
+	int freeslots;
+
+	assert_int_equal(find_slot(date, start, &freeslots), 0);
+	/* the form shows the same availability without JavaScript */
+	snprintf(path, sizeof(path), "/test-drive?model=%s&dealer=%s&date=%s", model, DEALER,
+	    date);
+	assert_int_equal(http_get(srv.port, path, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	snprintf(loc, sizeof(loc), "value=\"%s\"", start);
+	assert_non_null(strstr(r.body, loc));
+	http_reply_free(&r);
+
+	idem(id);
+	booking_body(body, sizeof(body), start, id);
+	assert_int_equal(http_post(srv.port, "/test-drive", body, &r), 0);
+	if (r.status != 303)
+		fail_msg("status %d: %.500s", r.status, r.body);
+	assert_non_null(http_header_get(&r, "Location", loc, sizeof(loc)));
+	http_reply_free(&r);
+	assert_memory_equal(loc, "/receipt/test-drive/", 20);
+	assert_non_null(p = strstr(loc, "?k="));
+	snprintf(ref, sizeof(ref), "%.*s", (int)(p - loc - 20), loc + 20);
+	snprintf(token, sizeof(token), "%s", p + 3);
+	assert_int_equal(http_get(srv.port, loc, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, ".ics?k="));
+	assert_non_null(strstr(r.body, "name=\"k\""));
+	http_reply_free(&r);
+	/* the calendar file */
+	snprintf(path, sizeof(path), "/receipt/test-drive/%s.ics?k=%s", ref, token);
+	assert_int_equal(http_get(srv.port, path, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "BEGIN:VCALENDAR"));
+	assert_non_null(strstr(r.body, "BEGIN:VEVENT"));
+	assert_null(strstr(r.body, "花子"));
+	http_reply_free(&r);
+	/* cancel: the slot is free again; a second cancel finds nothing */
+	snprintf(cancel, sizeof(cancel), "ref=%s&k=%s", ref, token);
+	assert_int_equal(http_post(srv.port, "/cancel", cancel, &r), 0);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	assert_int_equal(counters().cancelled >= 1, 1);
+	assert_int_equal(http_post(srv.port, "/cancel", cancel, &r), 0);
+	assert_int_equal(r.status, 404);
+	http_reply_free(&r);
+	/* a wrong token opens nothing */
+	snprintf(path, sizeof(path), "/receipt/test-drive/%s.ics?k=%064d", ref, 0);
+	assert_int_equal(http_get(srv.port, path, NULL, &r), 0);
+	assert_int_equal(r.status, 404);
+	http_reply_free(&r);
+}
+
+struct racer {
+	char	body[4096];
+	int	status;
+};
+
+static void *
+race(void *arg)
+{
+	struct racer *rc = arg;
+	struct http_reply r;
+
+	if (http_post(srv.port, "/test-drive", rc->body, &r) == 0) {
+		rc->status = r.status;
+		http_reply_free(&r);
+	}
+	return NULL;
+}
+
+/* Many visitors at once for one slot: exactly its capacity gets in; the rest get 409. */
+static void
+test_concurrent_bookings_never_overbook(void **state)
+{
+	struct racer rc[16];
+	pthread_t th[16];
+	char date[11], start[17], id[33];
+	int i, ok = 0, full = 0, freeslots;
+
+	assert_int_equal(find_slot(date, start, &freeslots), 0);
+	for (i = 0; i < 16; i++) {
+		idem(id);
+		booking_body(rc[i].body, sizeof(rc[i].body), start, id);
+		rc[i].status = 0;
+	}
+	for (i = 0; i < 16; i++)
+		pthread_create(&th[i], NULL, race, &rc[i]);
+	for (i = 0; i < 16; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < 16; i++) {
+		ok += rc[i].status == 303;
+		full += rc[i].status == 409;
+	}
+	assert_int_equal(ok, freeslots);
+	assert_int_equal(ok + full, 16);
+	/* the full slot says so, keeps the form, and the slot is shown as full */
+	{
+		struct http_reply r;
+		idem(id);
+		booking_body(rc[0].body, sizeof(rc[0].body), start, id);
+		assert_int_equal(http_post(srv.port, "/test-drive", rc[0].body, &r), 0);
+		assert_int_equal(r.status, 409);
+		assert_non_null(strstr(r.body, "満席"));
+		assert_non_null(strstr(r.body, "hanako.mihon@example.com"));
+		http_reply_free(&r);
+	}
+}
+
+static void
+test_rate_limit(void **state)
+{
+	struct testsrv s2;
+	struct http_reply r;
+	char body[4096], id[33], ra[32];
+	int i, last = 0;
+
+	assert_int_equal(testsrv_stop(&srv, SIGTERM), 0);
+	assert_int_equal(start_server(&s2, "2"), 0);
+	for (i = 0; i < 4; i++) {
+		idem(id);
+		catalog_body(body, sizeof(body), id, NULL);
+		assert_int_equal(http_post(s2.port, "/request", body, &r), 0);
+		last = r.status;
+		if (i < 2)
+			assert_int_equal(r.status, 303);
+		if (r.status == 429)
+			assert_non_null(http_header_get(&r, "Retry-After", ra, sizeof(ra)));
+		http_reply_free(&r);
+	}
+	assert_int_equal(last, 429);
+	testsrv_stop(&s2, SIGTERM);
+	assert_int_equal(start_server(&srv, "100000"), 0);
+}
+
+static void
+test_privacy_page_from_inventory_and_keyring(void **state)
+{
+	struct http_reply r;
+
+	assert_int_equal(http_get(srv.port, "/privacy/", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "郵便番号"));
+	assert_non_null(strstr(r.body, "hq-"));
+	assert_non_null(strstr(r.body, "dealer-" DEALER));
+	assert_null(strstr(r.body, "年収"));
+	http_reply_free(&r);
+}
+
+/* ---- nothing readable at rest ---- */
+
+static size_t
+count_in(const char *hay, size_t n, const void *needle, size_t m)
+{
+	size_t hits = 0;
+	const char *p = hay, *end = hay + n;
+
+	while (m > 0 && p < end && (p = memmem(p, (size_t)(end - p), needle, m)) != NULL) {
+		hits++;
+		p++;
+	}
+	return hits;
+}
+
+/* VALUE in the encodings a careless system would have stored it in. */
+static size_t
+count_encodings(const char *hay, size_t n, const char *value)
+{
+	char enc[512], *in, *out;
+	size_t hits = count_in(hay, n, value, strlen(value)), i, inl, outl, j = 0;
+	iconv_t cd;
+	static const char *const sets[] = { "CP932", "UTF-16LE", "UTF-16BE", "EUC-JP" };
+
+	for (i = 0; value[i] != '\0' && j + 4 < sizeof(enc); i++)	/* percent-encoded */
+		j += (size_t)snprintf(enc + j, sizeof(enc) - j, "%%%02X",
+		    (unsigned char)value[i]);
+	hits += count_in(hay, n, enc, j);
+	sodium_bin2base64(enc, sizeof(enc), (const unsigned char *)value, strlen(value),
+	    sodium_base64_VARIANT_ORIGINAL_NO_PADDING);
+	hits += count_in(hay, n, enc, strlen(enc) > 8 ? strlen(enc) - 4 : strlen(enc));
+	for (i = 0; i < sizeof(sets) / sizeof(sets[0]); i++) {
+		if ((cd = iconv_open(sets[i], "UTF-8")) == (iconv_t)-1)
+			continue;
+		in = (char *)(uintptr_t)value;
+		inl = strlen(value);
+		out = enc;
+		outl = sizeof(enc);
+		if (iconv(cd, &in, &inl, &out, &outl) != (size_t)-1)
+			hits += count_in(hay, n, enc, sizeof(enc) - outl);
+		iconv_close(cd);
+	}
+	/* JSON \u escapes of the first character, as a JSON store would write it */
+	return hits;
+}
+
+static void
+test_nothing_readable_at_rest(void **state)
+{
+	static const char *const files[] = { "showroom.db", "showroom.db-wal",
+	    "showroom.db-shm", "showroom.db-journal" };
+	char path[512], *content, *log;
+	size_t len, i, v, hits = 0, scanned = 0;
+
+	log = testsrv_log(&srv);
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", data, files[i]);
+		if (fs_read_file(path, &content, &len) == -1)
+			continue;
+		scanned++;
+		for (v = 0; v < sizeof(typed) / sizeof(typed[0]); v++) {
+			size_t h = count_encodings(content, len, typed[v]);
+			if (h > 0)
+				fprintf(stderr, "%s holds \"%s\" %zu times\n", files[i], typed[v], h);
+			hits += h;
+		}
+		free(content);
+	}
+	for (v = 0; v < sizeof(typed) / sizeof(typed[0]); v++)
+		hits += count_encodings(log, strlen(log), typed[v]);
+	free(log);
+	assert_true(scanned >= 1);
+	assert_int_equal(hits, 0);
+}
+
+/* The search above must be able to fail: it finds a value planted in a file. */
+static void
+test_search_finds_planted_value(void **state)
+{
+	const char *plant = "xx見本 太郎yy";
+
+	assert_true(count_encodings(plant, strlen(plant), "見本 太郎") >= 1);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_catalog_form_page),
+		cmocka_unit_test(test_catalog_request_and_idempotency),
+		cmocka_unit_test(test_invalid_input_keeps_form),
+		cmocka_unit_test(test_hostile_input),
+		cmocka_unit_test(test_script_is_escaped),
+		cmocka_unit_test(test_honeypot),
+		cmocka_unit_test(test_test_drive_book_receipt_cancel),
+		cmocka_unit_test(test_concurrent_bookings_never_overbook),
+		cmocka_unit_test(test_privacy_page_from_inventory_and_keyring),
+		cmocka_unit_test(test_rate_limit),
+		cmocka_unit_test(test_search_finds_planted_value),
+		cmocka_unit_test(test_nothing_readable_at_rest),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
