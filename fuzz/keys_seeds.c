@@ -4,7 +4,8 @@
  * keys other than the root are fresh each run; the seeds are checked in, so this only needs
  * to run when the formats change.
  *   cc -std=c11 -D_GNU_SOURCE -Isrc fuzz/keys_seeds.c src/common/keys.c \
- *     src/common/fsutil.c src/common/log.c $(pkg-config --cflags --libs libsodium jansson) \
+ *     src/showroom/keys_secret.c src/common/fsutil.c src/common/log.c \
+ *     $(pkg-config --cflags --libs libsodium jansson) \
  *     -o build-fuzz/keys_seeds && build-fuzz/keys_seeds fuzz/corpus/keys
  */
 #include <sodium.h>
@@ -15,6 +16,7 @@
 
 #include "common/fsutil.h"
 #include "common/keys.h"
+#include "showroom/keys_secret.h"
 
 #define SIGNED_AT	((time_t)1735635600)	/* 2024-12-31T09:00:00Z */
 

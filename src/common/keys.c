@@ -2,8 +2,13 @@
  * Key-holder identities, their files, and the signed keyring. The formats are described in
  * keys.h. Parsers take a buffer and a length, touch no global state, and refuse anything they
  * do not fully understand: a keyring decides who may read personal data.
+ *
+ * This file holds the public half, which showroomd links: public key files and verifying
+ * keyrings. Generating, saving and opening secret keys and signing keyrings live in
+ * src/showroom/keys_secret.c, for the back office only; keys_internal.h is what they share.
  */
 #include "common/keys.h"
+#include "common/keys_internal.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -12,46 +17,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "common/fsutil.h"
-#include "common/log.h"
 
 #define PUBLIC_FORMAT	"showroom-public-key"
-#define SECRET_FORMAT	"showroom-secret-key"
 #define KEYRING_FORMAT	"showroom-keyring"
-#define FORMAT_VERSION	1
-#define KDF_NAME	"argon2id13"
-#define CIPHER_NAME	"xchacha20poly1305-ietf"
-
-#define SALT_BYTES	crypto_pwhash_SALTBYTES
-#define NONCE_BYTES	crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
-#define AEAD_KEY_BYTES	crypto_aead_xchacha20poly1305_ietf_KEYBYTES
-#define TAG_BYTES	crypto_aead_xchacha20poly1305_ietf_ABYTES
-#define SEED_BYTES	crypto_sign_SEEDBYTES
-#define SIG_BYTES	crypto_sign_BYTES
-#define PLAIN_MAX	(KEYS_X25519_BYTES + SEED_BYTES)
 #define ID_HEX_BYTES	8
-
-/* Bounds on the Argon2id cost read from a secret file, so that a crafted file cannot make
- * opening it take minutes or gigabytes. New files use the INTERACTIVE costs. */
-#define OPSLIMIT_MAX	(crypto_pwhash_OPSLIMIT_SENSITIVE * 4)
-#define MEMLIMIT_MAX	crypto_pwhash_MEMLIMIT_SENSITIVE
-
-/* A public key file is a few hundred bytes; anything much bigger is not one. */
-#define PUBLIC_MAX_BYTES	(64u * 1024)
 
 enum pub_mode {
 	PUB_FILE,	/* PREFIX.public: with format, version and created */
 	PUB_ENTRY	/* an entry of a keyring's "keys" */
 };
 
-static int	keys_err(struct keys_error *, int, const char *, ...)
-		    __attribute__((format(printf, 3, 4)));
-
-static int
-keys_err(struct keys_error *err, int code, const char *fmt, ...)
+int
+keys_i_err(struct keys_error *err, int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -65,8 +44,8 @@ keys_err(struct keys_error *err, int code, const char *fmt, ...)
 }
 
 /* Puts "FILE: " in front of the message, so that errors name the file they are about. */
-static void
-keys_err_file(struct keys_error *err, const char *file)
+void
+keys_i_err_file(struct keys_error *err, const char *file)
 {
 	size_t flen = strlen(file), mlen, room;
 
@@ -83,18 +62,18 @@ keys_err_file(struct keys_error *err, const char *file)
 	err->msg[flen + 1] = ' ';
 }
 
-static int
-keys_sodium(struct keys_error *err)
+int
+keys_i_sodium(struct keys_error *err)
 {
 	if (sodium_init() < 0)
-		return keys_err(err, KEYS_E_SYSTEM, "libsodium could not be initialised");
+		return keys_i_err(err, KEYS_E_SYSTEM, "libsodium could not be initialised");
 	return KEYS_OK;
 }
 
 /* Untrusted text for a message: at most 40 bytes, anything but printable ASCII as '?', so
  * that a crafted file cannot write escape sequences to the terminal. */
-static const char *
-keys_safe(const char *s, char out[48])
+const char *
+keys_i_safe(const char *s, char out[48])
 {
 	size_t i;
 
@@ -221,8 +200,8 @@ keys_name_valid(const char *s)
 }
 
 /* Key ids are built from roles, dealer codes and hex digits only. */
-static int
-keys_id_chars_valid(const char *s)
+int
+keys_i_id_chars_valid(const char *s)
 {
 	size_t i;
 
@@ -316,8 +295,8 @@ keys_parse_time(const char *s)
 	return h < 24 && mi < 60 && sec < 60 ? 0 : -1;
 }
 
-static int
-keys_format_time(time_t t, char out[KEYS_TIME_MAX])
+int
+keys_i_format_time(time_t t, char out[KEYS_TIME_MAX])
 {
 	struct tm tm;
 
@@ -356,8 +335,8 @@ keys_fingerprint_text(const struct keys_public *pub, char out[80])
 	out[o] = '\0';
 }
 
-static void
-keys_make_id(const struct keys_public *pub, char out[KEYS_ID_MAX])
+void
+keys_i_make_id(const struct keys_public *pub, char out[KEYS_ID_MAX])
 {
 	unsigned char fpr[KEYS_FPR_BYTES];
 	char hex[ID_HEX_BYTES * 2 + 1];
@@ -372,8 +351,8 @@ keys_make_id(const struct keys_public *pub, char out[KEYS_ID_MAX])
 }
 
 /* Base64 (standard alphabet, padded) of at most 96 bytes, as a JSON string. */
-static json_t *
-keys_b64_json(const unsigned char *bin, size_t len)
+json_t *
+keys_i_b64_json(const unsigned char *bin, size_t len)
 {
 	char s[sodium_base64_ENCODED_LEN(96, sodium_base64_VARIANT_ORIGINAL)];
 
@@ -384,8 +363,8 @@ keys_b64_json(const unsigned char *bin, size_t len)
 }
 
 /* Decodes base64 that must hold exactly want bytes, with nothing left over. */
-static int
-keys_b64_exact(const char *s, unsigned char *out, size_t want)
+int
+keys_i_b64_exact(const char *s, unsigned char *out, size_t want)
 {
 	size_t slen = strlen(s), got;
 	const char *end;
@@ -397,8 +376,8 @@ keys_b64_exact(const char *s, unsigned char *out, size_t want)
 }
 
 /* Refuses members of O other than those listed: an unknown field may be a misunderstanding. */
-static int
-keys_json_only(json_t *o, const char *const *allowed, const char *ctx, struct keys_error *err)
+int
+keys_i_json_only(json_t *o, const char *const *allowed, const char *ctx, struct keys_error *err)
 {
 	const char *key;
 	json_t *v;
@@ -410,32 +389,32 @@ keys_json_only(json_t *o, const char *const *allowed, const char *ctx, struct ke
 			if (strcmp(key, allowed[i]) == 0)
 				break;
 		if (allowed[i] == NULL)
-			return keys_err(err, KEYS_E_MALFORMED, "%sunknown field \"%s\"", ctx,
-			    keys_safe(key, safe));
+			return keys_i_err(err, KEYS_E_MALFORMED, "%sunknown field \"%s\"", ctx,
+			    keys_i_safe(key, safe));
 	}
 	return KEYS_OK;
 }
 
 /* The string member KEY of O, or NULL when it is absent and not required. */
-static int
-keys_json_str(const json_t *o, const char *key, int required, const char **sp,
+int
+keys_i_json_str(const json_t *o, const char *key, int required, const char **sp,
     const char *ctx, struct keys_error *err)
 {
 	const json_t *v = json_object_get(o, key);
 
 	*sp = NULL;
 	if (v == NULL)
-		return required ? keys_err(err, KEYS_E_MALFORMED, "%s\"%s\" is missing", ctx,
+		return required ? keys_i_err(err, KEYS_E_MALFORMED, "%s\"%s\" is missing", ctx,
 		    key) : KEYS_OK;
 	if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
-		return keys_err(err, KEYS_E_MALFORMED, "%s\"%s\" must be a string", ctx, key);
+		return keys_i_err(err, KEYS_E_MALFORMED, "%s\"%s\" must be a string", ctx, key);
 	*sp = json_string_value(v);
 	return KEYS_OK;
 }
 
 /* "format" and "version" of a file of kind FORMAT. */
-static int
-keys_json_format(const json_t *o, const char *format, const char *what,
+int
+keys_i_json_format(const json_t *o, const char *format, const char *what,
     struct keys_error *err)
 {
 	const json_t *v = json_object_get(o, "version");
@@ -443,34 +422,34 @@ keys_json_format(const json_t *o, const char *format, const char *what,
 	char safe[48];
 	int rc;
 
-	if ((rc = keys_json_str(o, "format", 1, &f, "", err)) != KEYS_OK)
+	if ((rc = keys_i_json_str(o, "format", 1, &f, "", err)) != KEYS_OK)
 		return rc;
 	if (strcmp(f, format) != 0)
-		return keys_err(err, KEYS_E_FORMAT, "not a %s (format is \"%s\", expected "
-		    "\"%s\")", what, keys_safe(f, safe), format);
+		return keys_i_err(err, KEYS_E_FORMAT, "not a %s (format is \"%s\", expected "
+		    "\"%s\")", what, keys_i_safe(f, safe), format);
 	if (!json_is_integer(v))
-		return keys_err(err, KEYS_E_FORMAT, "\"version\" is missing or not an integer");
-	if (json_integer_value(v) != FORMAT_VERSION)
-		return keys_err(err, KEYS_E_FORMAT, "%s version %lld is not supported (this "
+		return keys_i_err(err, KEYS_E_FORMAT, "\"version\" is missing or not an integer");
+	if (json_integer_value(v) != KEYS_I_FORMAT_VERSION)
+		return keys_i_err(err, KEYS_E_FORMAT, "%s version %lld is not supported (this "
 		    "program reads version %d)", what, (long long)json_integer_value(v),
-		    FORMAT_VERSION);
+		    KEYS_I_FORMAT_VERSION);
 	return KEYS_OK;
 }
 
 /* Parses a JSON object, refusing duplicate members (two readers could disagree on them). */
-static int
-keys_json_parse(const char *buf, size_t len, json_t **op, struct keys_error *err)
+int
+keys_i_json_parse(const char *buf, size_t len, json_t **op, struct keys_error *err)
 {
 	json_error_t jerr;
 	char safe[48];
 
 	if ((*op = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
-		return keys_err(err, KEYS_E_MALFORMED, "not valid JSON (line %d, column %d): %s",
-		    jerr.line, jerr.column, keys_safe(jerr.text, safe));
+		return keys_i_err(err, KEYS_E_MALFORMED, "not valid JSON (line %d, column %d): %s",
+		    jerr.line, jerr.column, keys_i_safe(jerr.text, safe));
 	if (!json_is_object(*op)) {
 		json_decref(*op);
 		*op = NULL;
-		return keys_err(err, KEYS_E_MALFORMED, "not a JSON object");
+		return keys_i_err(err, KEYS_E_MALFORMED, "not a JSON object");
 	}
 	return KEYS_OK;
 }
@@ -495,19 +474,19 @@ keys_x25519_valid(const unsigned char pk[KEYS_X25519_BYTES])
 }
 
 /* role, dealer, name: the same rules for new keys and for keys read from files. */
-static int
-keys_check_holder(enum keys_role role, const char *dealer, const char *name,
+int
+keys_i_check_holder(enum keys_role role, const char *dealer, const char *name,
     const char *ctx, struct keys_error *err)
 {
 	if (role == KEYS_ROLE_DEALER && (dealer == NULL || dealer[0] == '\0'))
-		return keys_err(err, KEYS_E_ROLE, "%sa dealer key needs a dealer code", ctx);
+		return keys_i_err(err, KEYS_E_ROLE, "%sa dealer key needs a dealer code", ctx);
 	if (role != KEYS_ROLE_DEALER && dealer != NULL)
-		return keys_err(err, KEYS_E_ROLE, "%sonly dealer keys have a dealer code", ctx);
+		return keys_i_err(err, KEYS_E_ROLE, "%sonly dealer keys have a dealer code", ctx);
 	if (dealer != NULL && !keys_dealer_code_valid(dealer))
-		return keys_err(err, KEYS_E_MALFORMED, "%sdealer code must be 1 to %d of a-z, "
+		return keys_i_err(err, KEYS_E_MALFORMED, "%sdealer code must be 1 to %d of a-z, "
 		    "0-9 and '-'", ctx, KEYS_DEALER_MAX);
 	if (!keys_name_valid(name))
-		return keys_err(err, KEYS_E_MALFORMED, "%sname must be 1 to %d bytes of UTF-8 "
+		return keys_i_err(err, KEYS_E_MALFORMED, "%sname must be 1 to %d bytes of UTF-8 "
 		    "without control characters", ctx, KEYS_NAME_MAX);
 	return KEYS_OK;
 }
@@ -521,26 +500,26 @@ keys_pub_keys(const json_t *o, struct keys_public *pub, const char *ctx,
 	char want[KEYS_ID_MAX], safe[48];
 	int rc;
 
-	if ((rc = keys_json_str(o, "x25519", pub->role != KEYS_ROLE_ROOT, &x, ctx, err)) ||
-	    (rc = keys_json_str(o, "ed25519", 1, &ed, ctx, err)) ||
-	    (rc = keys_json_str(o, "key_id", 1, &id, ctx, err)))
+	if ((rc = keys_i_json_str(o, "x25519", pub->role != KEYS_ROLE_ROOT, &x, ctx, err)) ||
+	    (rc = keys_i_json_str(o, "ed25519", 1, &ed, ctx, err)) ||
+	    (rc = keys_i_json_str(o, "key_id", 1, &id, ctx, err)))
 		return rc;
 	if (pub->role == KEYS_ROLE_ROOT && x != NULL)
-		return keys_err(err, KEYS_E_ROLE, "%sa root key has no x25519 key", ctx);
-	if (x != NULL && (keys_b64_exact(x, pub->x25519, KEYS_X25519_BYTES) != 0 ||
+		return keys_i_err(err, KEYS_E_ROLE, "%sa root key has no x25519 key", ctx);
+	if (x != NULL && (keys_i_b64_exact(x, pub->x25519, KEYS_X25519_BYTES) != 0 ||
 	    !keys_x25519_valid(pub->x25519)))
-		return keys_err(err, KEYS_E_MALFORMED, "%s\"x25519\" is not a base64 X25519 "
+		return keys_i_err(err, KEYS_E_MALFORMED, "%s\"x25519\" is not a base64 X25519 "
 		    "public key", ctx);
-	if (keys_b64_exact(ed, pub->ed25519, KEYS_ED25519_PK_BYTES) != 0 ||
+	if (keys_i_b64_exact(ed, pub->ed25519, KEYS_ED25519_PK_BYTES) != 0 ||
 	    !crypto_core_ed25519_is_valid_point(pub->ed25519))
-		return keys_err(err, KEYS_E_MALFORMED, "%s\"ed25519\" is not a base64 Ed25519 "
+		return keys_i_err(err, KEYS_E_MALFORMED, "%s\"ed25519\" is not a base64 Ed25519 "
 		    "public key", ctx);
-	if (!keys_id_chars_valid(id))
-		return keys_err(err, KEYS_E_MALFORMED, "%s\"key_id\" is not a key id", ctx);
-	keys_make_id(pub, want);
+	if (!keys_i_id_chars_valid(id))
+		return keys_i_err(err, KEYS_E_MALFORMED, "%s\"key_id\" is not a key id", ctx);
+	keys_i_make_id(pub, want);
 	if (strcmp(id, want) != 0)
-		return keys_err(err, KEYS_E_KEYID, "%skey_id %s does not match its keys "
-		    "(they make %s)", ctx, keys_safe(id, safe), want);
+		return keys_i_err(err, KEYS_E_KEYID, "%skey_id %s does not match its keys "
+		    "(they make %s)", ctx, keys_i_safe(id, safe), want);
 	memcpy(pub->key_id, want, strlen(want) + 1);
 	return KEYS_OK;
 }
@@ -559,36 +538,36 @@ keys_pub_from_json(json_t *o, enum pub_mode mode, struct keys_public *pub, const
 
 	memset(pub, 0, sizeof(*pub));
 	if (mode == PUB_FILE &&
-	    (rc = keys_json_format(o, PUBLIC_FORMAT, "public key file", err)) != KEYS_OK)
+	    (rc = keys_i_json_format(o, PUBLIC_FORMAT, "public key file", err)) != KEYS_OK)
 		return rc;
-	if ((rc = keys_json_only(o, mode == PUB_FILE ? file_fields : entry_fields, ctx,
+	if ((rc = keys_i_json_only(o, mode == PUB_FILE ? file_fields : entry_fields, ctx,
 	    err)) != KEYS_OK)
 		return rc;
-	if ((rc = keys_json_str(o, "role", 1, &role, ctx, err)) ||
-	    (rc = keys_json_str(o, "dealer", 0, &dealer, ctx, err)) ||
-	    (rc = keys_json_str(o, "name", 1, &name, ctx, err)) ||
-	    (rc = keys_json_str(o, "created", mode == PUB_FILE, &created, ctx, err)))
+	if ((rc = keys_i_json_str(o, "role", 1, &role, ctx, err)) ||
+	    (rc = keys_i_json_str(o, "dealer", 0, &dealer, ctx, err)) ||
+	    (rc = keys_i_json_str(o, "name", 1, &name, ctx, err)) ||
+	    (rc = keys_i_json_str(o, "created", mode == PUB_FILE, &created, ctx, err)))
 		return rc;
 	if ((pub->role = keys_role_parse(role)) == 0)
-		return keys_err(err, KEYS_E_MALFORMED, "%sunknown role \"%s\" (expected root, "
-		    "hq or dealer)", ctx, keys_safe(role, safe));
-	if ((rc = keys_check_holder(pub->role, dealer, name, ctx, err)) != KEYS_OK)
+		return keys_i_err(err, KEYS_E_MALFORMED, "%sunknown role \"%s\" (expected root, "
+		    "hq or dealer)", ctx, keys_i_safe(role, safe));
+	if ((rc = keys_i_check_holder(pub->role, dealer, name, ctx, err)) != KEYS_OK)
 		return rc;
 	if (dealer != NULL)
 		memcpy(pub->dealer, dealer, strlen(dealer) + 1);
 	memcpy(pub->name, name, strlen(name) + 1);
 	if (created != NULL) {
 		if (keys_parse_time(created) != 0)
-			return keys_err(err, KEYS_E_MALFORMED, "%s\"created\" is not a time like "
-			    "2025-01-31T09:00:00Z", ctx);
+			return keys_i_err(err, KEYS_E_MALFORMED, "%s\"created\" is not a time "
+			    "like 2025-01-31T09:00:00Z", ctx);
 		memcpy(pub->created, created, KEYS_TIME_MAX);
 	}
 	return keys_pub_keys(o, pub, ctx, err);
 }
 
 /* Adds a member, taking the reference; -1 when memory ran out (v NULL included). */
-static int
-keys_json_set(json_t *o, const char *key, json_t *v)
+int
+keys_i_json_set(json_t *o, const char *key, json_t *v)
 {
 	return v == NULL ? -1 : json_object_set_new(o, key, v);
 }
@@ -602,20 +581,20 @@ keys_pub_to_json(const struct keys_public *pub, enum pub_mode mode)
 	if ((o = json_object()) == NULL)
 		return NULL;
 	if (mode == PUB_FILE) {
-		bad |= keys_json_set(o, "format", json_string(PUBLIC_FORMAT));
-		bad |= keys_json_set(o, "version", json_integer(FORMAT_VERSION));
+		bad |= keys_i_json_set(o, "format", json_string(PUBLIC_FORMAT));
+		bad |= keys_i_json_set(o, "version", json_integer(KEYS_I_FORMAT_VERSION));
 	}
-	bad |= keys_json_set(o, "role", json_string(keys_role_name(pub->role)));
+	bad |= keys_i_json_set(o, "role", json_string(keys_role_name(pub->role)));
 	if (pub->role == KEYS_ROLE_DEALER)
-		bad |= keys_json_set(o, "dealer", json_string(pub->dealer));
-	bad |= keys_json_set(o, "name", json_string(pub->name));
-	bad |= keys_json_set(o, "key_id", json_string(pub->key_id));
+		bad |= keys_i_json_set(o, "dealer", json_string(pub->dealer));
+	bad |= keys_i_json_set(o, "name", json_string(pub->name));
+	bad |= keys_i_json_set(o, "key_id", json_string(pub->key_id));
 	if (pub->role != KEYS_ROLE_ROOT)
-		bad |= keys_json_set(o, "x25519", keys_b64_json(pub->x25519,
+		bad |= keys_i_json_set(o, "x25519", keys_i_b64_json(pub->x25519,
 		    sizeof(pub->x25519)));
-	bad |= keys_json_set(o, "ed25519", keys_b64_json(pub->ed25519, sizeof(pub->ed25519)));
+	bad |= keys_i_json_set(o, "ed25519", keys_i_b64_json(pub->ed25519, sizeof(pub->ed25519)));
 	if (mode == PUB_FILE)
-		bad |= keys_json_set(o, "created", json_string(pub->created));
+		bad |= keys_i_json_set(o, "created", json_string(pub->created));
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -624,8 +603,8 @@ keys_pub_to_json(const struct keys_public *pub, enum pub_mode mode)
 }
 
 /* Dumps O with flags, with a final newline when it is for a file. */
-static int
-keys_json_text(const json_t *o, size_t flags, int newline, char **outp, size_t *lenp,
+int
+keys_i_json_text(const json_t *o, size_t flags, int newline, char **outp, size_t *lenp,
     struct keys_error *err)
 {
 	char *s, *t;
@@ -634,12 +613,12 @@ keys_json_text(const json_t *o, size_t flags, int newline, char **outp, size_t *
 	*outp = NULL;
 	*lenp = 0;
 	if ((s = json_dumps(o, flags)) == NULL)
-		return keys_err(err, KEYS_E_NOMEM, "out of memory");
+		return keys_i_err(err, KEYS_E_NOMEM, "out of memory");
 	len = strlen(s);
 	if (newline) {
 		if ((t = realloc(s, len + 2)) == NULL) {
 			free(s);
-			return keys_err(err, KEYS_E_NOMEM, "out of memory");
+			return keys_i_err(err, KEYS_E_NOMEM, "out of memory");
 		}
 		s = t;
 		s[len++] = '\n';
@@ -657,11 +636,11 @@ keys_public_load(const char *buf, size_t len, struct keys_public *pub, struct ke
 	int rc;
 
 	memset(pub, 0, sizeof(*pub));
-	if ((rc = keys_sodium(err)) != KEYS_OK)
+	if ((rc = keys_i_sodium(err)) != KEYS_OK)
 		return rc;
-	if (len > PUBLIC_MAX_BYTES)
-		return keys_err(err, KEYS_E_MALFORMED, "too large for a public key file");
-	if ((rc = keys_json_parse(buf, len, &o, err)) == KEYS_OK)
+	if (len > KEYS_I_FILE_MAX_BYTES)
+		return keys_i_err(err, KEYS_E_MALFORMED, "too large for a public key file");
+	if ((rc = keys_i_json_parse(buf, len, &o, err)) == KEYS_OK)
 		rc = keys_pub_from_json(o, PUB_FILE, pub, "", err);
 	json_decref(o);
 	if (rc != KEYS_OK)
@@ -678,9 +657,9 @@ keys_public_read(const char *path, struct keys_public *pub, struct keys_error *e
 
 	memset(pub, 0, sizeof(*pub));
 	if (fs_read_file(path, &data, &len) == -1)
-		return keys_err(err, KEYS_E_SYSTEM, "%s: %s", path, strerror(errno));
+		return keys_i_err(err, KEYS_E_SYSTEM, "%s: %s", path, strerror(errno));
 	if ((rc = keys_public_load(data, len, pub, err)) != KEYS_OK)
-		keys_err_file(err, path);
+		keys_i_err_file(err, path);
 	free(data);
 	return rc;
 }
@@ -694,430 +673,9 @@ keys_public_dump(const struct keys_public *pub, char **outp, size_t *lenp,
 
 	*outp = NULL;
 	if ((o = keys_pub_to_json(pub, PUB_FILE)) == NULL)
-		return keys_err(err, KEYS_E_NOMEM, "out of memory");
-	rc = keys_json_text(o, JSON_INDENT(2), 1, outp, lenp, err);
+		return keys_i_err(err, KEYS_E_NOMEM, "out of memory");
+	rc = keys_i_json_text(o, JSON_INDENT(2), 1, outp, lenp, err);
 	json_decref(o);
-	return rc;
-}
-
-static struct keys_secret *
-keys_secret_alloc(void)
-{
-	struct keys_secret *sec;
-
-	if ((sec = sodium_malloc(sizeof(*sec))) != NULL)
-		sodium_memzero(sec, sizeof(*sec));
-	return sec;
-}
-
-int
-keys_generate(enum keys_role role, const char *dealer, const char *name, time_t now,
-    struct keys_identity *id, struct keys_error *err)
-{
-	struct keys_public *pub = &id->pub;
-	int rc;
-
-	memset(id, 0, sizeof(*id));
-	if ((rc = keys_sodium(err)) != KEYS_OK)
-		return rc;
-	if (role != KEYS_ROLE_ROOT && role != KEYS_ROLE_HQ && role != KEYS_ROLE_DEALER)
-		return keys_err(err, KEYS_E_INVALID, "role must be root, hq or dealer");
-	/* the same checks as for files, but here it is the caller's argument that is wrong */
-	if (keys_check_holder(role, dealer, name, "", err) != KEYS_OK) {
-		if (err != NULL)
-			err->code = KEYS_E_INVALID;
-		return KEYS_E_INVALID;
-	}
-	pub->role = role;
-	if (dealer != NULL)
-		memcpy(pub->dealer, dealer, strlen(dealer) + 1);
-	memcpy(pub->name, name, strlen(name) + 1);
-	if (keys_format_time(now, pub->created) == -1)
-		return keys_err(err, KEYS_E_INVALID, "the clock is out of range");
-	if ((id->sec = keys_secret_alloc()) == NULL)
-		return keys_err(err, KEYS_E_NOMEM, "out of memory for secret keys");
-	if (role != KEYS_ROLE_ROOT) {
-		randombytes_buf(id->sec->x25519, sizeof(id->sec->x25519));
-		if (crypto_scalarmult_base(pub->x25519, id->sec->x25519) != 0) {
-			keys_identity_free(id);
-			return keys_err(err, KEYS_E_SYSTEM, "X25519 key generation failed");
-		}
-	}
-	crypto_sign_keypair(pub->ed25519, id->sec->ed25519);
-	keys_make_id(pub, pub->key_id);
-	sodium_mprotect_readonly(id->sec);
-	return KEYS_OK;
-}
-
-void
-keys_identity_free(struct keys_identity *id)
-{
-	if (id == NULL)
-		return;
-	sodium_free(id->sec);	/* wipes it */
-	memset(id, 0, sizeof(*id));
-}
-
-/* Everything the secret file says besides its ciphertext. */
-struct secret_file {
-	enum keys_role	role;
-	char		dealer[KEYS_DEALER_MAX + 1];
-	char		key_id[KEYS_ID_MAX];
-	unsigned long long opslimit;
-	size_t		memlimit;
-	unsigned char	salt[SALT_BYTES];
-	unsigned char	nonce[NONCE_BYTES];
-	unsigned char	ct[PLAIN_MAX + TAG_BYTES];
-	size_t		ctlen;
-};
-
-static size_t
-keys_plain_len(enum keys_role role)
-{
-	return role == KEYS_ROLE_ROOT ? SEED_BYTES : KEYS_X25519_BYTES + SEED_BYTES;
-}
-
-/* Binds the ciphertext to the key it belongs to (see keys.h). */
-static size_t
-keys_secret_aad(enum keys_role role, const char *dealer, const char *key_id, char *aad,
-    size_t size)
-{
-	int n;
-
-	n = snprintf(aad, size, "%s/%d/%s/%s/%s", SECRET_FORMAT, FORMAT_VERSION,
-	    keys_role_name(role), dealer, key_id);
-	return n < 0 || (size_t)n >= size ? 0 : (size_t)n;
-}
-
-/* Argon2id of the passphrase into key (AEAD_KEY_BYTES of sodium_malloc'd memory). */
-static int
-keys_derive(unsigned char *key, const char *pass, const unsigned char *salt,
-    unsigned long long ops, size_t mem, struct keys_error *err)
-{
-	if (crypto_pwhash(key, AEAD_KEY_BYTES, pass, strlen(pass), salt, ops, mem,
-	    crypto_pwhash_ALG_ARGON2ID13) != 0)
-		return keys_err(err, KEYS_E_NOMEM, "Argon2id could not get %zu bytes of memory",
-		    mem);
-	return KEYS_OK;
-}
-
-static json_t *
-keys_secret_json(const struct keys_public *pub, const struct secret_file *sf)
-{
-	json_t *o;
-	int bad = 0;
-
-	if ((o = json_object()) == NULL)
-		return NULL;
-	bad |= keys_json_set(o, "format", json_string(SECRET_FORMAT));
-	bad |= keys_json_set(o, "version", json_integer(FORMAT_VERSION));
-	bad |= keys_json_set(o, "role", json_string(keys_role_name(pub->role)));
-	if (pub->role == KEYS_ROLE_DEALER)
-		bad |= keys_json_set(o, "dealer", json_string(pub->dealer));
-	bad |= keys_json_set(o, "key_id", json_string(pub->key_id));
-	bad |= keys_json_set(o, "kdf", json_string(KDF_NAME));
-	bad |= keys_json_set(o, "opslimit", json_integer((json_int_t)sf->opslimit));
-	bad |= keys_json_set(o, "memlimit", json_integer((json_int_t)sf->memlimit));
-	bad |= keys_json_set(o, "salt", keys_b64_json(sf->salt, sizeof(sf->salt)));
-	bad |= keys_json_set(o, "cipher", json_string(CIPHER_NAME));
-	bad |= keys_json_set(o, "nonce", keys_b64_json(sf->nonce, sizeof(sf->nonce)));
-	bad |= keys_json_set(o, "ciphertext", keys_b64_json(sf->ct, sf->ctlen));
-	if (bad) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-/* The PREFIX.secret text for ID under PASS. */
-static int
-keys_secret_seal(const struct keys_identity *id, const char *pass, char **outp,
-    size_t *lenp, struct keys_error *err)
-{
-	struct secret_file sf;
-	unsigned char *key, *plain;
-	char aad[160];
-	size_t plen = keys_plain_len(id->pub.role), aadlen, off = 0;
-	json_t *o = NULL;
-	int rc;
-
-	*outp = NULL;
-	memset(&sf, 0, sizeof(sf));
-	key = sodium_malloc(AEAD_KEY_BYTES);
-	plain = sodium_malloc(PLAIN_MAX);
-	if (key == NULL || plain == NULL) {
-		rc = keys_err(err, KEYS_E_NOMEM, "out of memory for secret keys");
-		goto out;
-	}
-	sf.opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
-	sf.memlimit = crypto_pwhash_MEMLIMIT_INTERACTIVE;
-	randombytes_buf(sf.salt, sizeof(sf.salt));
-	randombytes_buf(sf.nonce, sizeof(sf.nonce));
-	aadlen = keys_secret_aad(id->pub.role, id->pub.dealer, id->pub.key_id, aad,
-	    sizeof(aad));
-	if ((rc = keys_derive(key, pass, sf.salt, sf.opslimit, sf.memlimit, err)) != KEYS_OK)
-		goto out;
-	if (id->pub.role != KEYS_ROLE_ROOT) {
-		memcpy(plain, id->sec->x25519, KEYS_X25519_BYTES);
-		off = KEYS_X25519_BYTES;
-	}
-	crypto_sign_ed25519_sk_to_seed(plain + off, id->sec->ed25519);
-	crypto_aead_xchacha20poly1305_ietf_encrypt(sf.ct, NULL, plain, plen,
-	    (const unsigned char *)aad, aadlen, NULL, sf.nonce, key);
-	sf.ctlen = plen + TAG_BYTES;
-	if ((o = keys_secret_json(&id->pub, &sf)) == NULL) {
-		rc = keys_err(err, KEYS_E_NOMEM, "out of memory");
-		goto out;
-	}
-	rc = keys_json_text(o, JSON_INDENT(2), 1, outp, lenp, err);
-out:
-	json_decref(o);
-	sodium_free(plain);
-	sodium_free(key);
-	return rc;
-}
-
-/* A positive integer member within [min, max]. */
-static int
-keys_json_uint(const json_t *o, const char *key, unsigned long long min,
-    unsigned long long max, unsigned long long *out, struct keys_error *err)
-{
-	const json_t *v = json_object_get(o, key);
-
-	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-	    (unsigned long long)json_integer_value(v) < min ||
-	    (unsigned long long)json_integer_value(v) > max)
-		return keys_err(err, KEYS_E_MALFORMED, "\"%s\" is missing or not an integer "
-		    "from %llu to %llu", key, min, max);
-	*out = (unsigned long long)json_integer_value(v);
-	return KEYS_OK;
-}
-
-/* Parses the text of a secret file, without opening it. */
-static int
-keys_secret_parse(const char *buf, size_t len, struct secret_file *sf, struct keys_error *err)
-{
-	static const char *const fields[] = { "format", "version", "role", "dealer", "key_id",
-	    "kdf", "opslimit", "memlimit", "salt", "cipher", "nonce", "ciphertext", NULL };
-	const char *role, *dealer, *id, *kdf, *cipher, *salt, *nonce, *ct;
-	unsigned long long mem;
-	json_t *o = NULL;
-	int rc;
-
-	memset(sf, 0, sizeof(*sf));
-	if (len > PUBLIC_MAX_BYTES)
-		return keys_err(err, KEYS_E_MALFORMED, "too large for a secret key file");
-	if ((rc = keys_json_parse(buf, len, &o, err)) != KEYS_OK)
-		return rc;
-	if ((rc = keys_json_format(o, SECRET_FORMAT, "secret key file", err)) ||
-	    (rc = keys_json_only(o, fields, "", err)) ||
-	    (rc = keys_json_str(o, "role", 1, &role, "", err)) ||
-	    (rc = keys_json_str(o, "dealer", 0, &dealer, "", err)) ||
-	    (rc = keys_json_str(o, "key_id", 1, &id, "", err)) ||
-	    (rc = keys_json_str(o, "kdf", 1, &kdf, "", err)) ||
-	    (rc = keys_json_str(o, "cipher", 1, &cipher, "", err)) ||
-	    (rc = keys_json_str(o, "salt", 1, &salt, "", err)) ||
-	    (rc = keys_json_str(o, "nonce", 1, &nonce, "", err)) ||
-	    (rc = keys_json_str(o, "ciphertext", 1, &ct, "", err)) ||
-	    (rc = keys_json_uint(o, "opslimit", crypto_pwhash_OPSLIMIT_MIN, OPSLIMIT_MAX,
-	    &sf->opslimit, err)) ||
-	    (rc = keys_json_uint(o, "memlimit", crypto_pwhash_MEMLIMIT_MIN, MEMLIMIT_MAX,
-	    &mem, err)))
-		goto out;
-	sf->memlimit = (size_t)mem;
-	if (strcmp(kdf, KDF_NAME) != 0 || strcmp(cipher, CIPHER_NAME) != 0) {
-		rc = keys_err(err, KEYS_E_FORMAT, "only kdf \"%s\" with cipher \"%s\" is "
-		    "supported", KDF_NAME, CIPHER_NAME);
-		goto out;
-	}
-	if ((sf->role = keys_role_parse(role)) == 0 ||
-	    (sf->role == KEYS_ROLE_DEALER) != (dealer != NULL) ||
-	    (dealer != NULL && !keys_dealer_code_valid(dealer)) || !keys_id_chars_valid(id)) {
-		rc = keys_err(err, KEYS_E_MALFORMED, "role, dealer or key_id is invalid");
-		goto out;
-	}
-	if (dealer != NULL)
-		memcpy(sf->dealer, dealer, strlen(dealer) + 1);
-	memcpy(sf->key_id, id, strlen(id) + 1);
-	sf->ctlen = keys_plain_len(sf->role) + TAG_BYTES;
-	if (keys_b64_exact(salt, sf->salt, sizeof(sf->salt)) != 0 ||
-	    keys_b64_exact(nonce, sf->nonce, sizeof(sf->nonce)) != 0 ||
-	    keys_b64_exact(ct, sf->ct, sf->ctlen) != 0)
-		rc = keys_err(err, KEYS_E_MALFORMED, "salt, nonce or ciphertext has the wrong "
-		    "length or is not base64");
-out:
-	json_decref(o);
-	return rc;
-}
-
-/* Decrypts into a new identity for PUB, and checks the keys against PUB. */
-static int
-keys_secret_decrypt(const struct secret_file *sf, const struct keys_public *pub,
-    const char *pass, const char *secpath, struct keys_identity *id, struct keys_error *err)
-{
-	unsigned char *key, *plain, x[KEYS_X25519_BYTES], ed[KEYS_ED25519_PK_BYTES];
-	unsigned long long plen;
-	char aad[160];
-	size_t aadlen, off = 0;
-	int rc;
-
-	key = sodium_malloc(AEAD_KEY_BYTES);
-	plain = sodium_malloc(PLAIN_MAX);
-	id->sec = keys_secret_alloc();
-	if (key == NULL || plain == NULL || id->sec == NULL) {
-		rc = keys_err(err, KEYS_E_NOMEM, "out of memory for secret keys");
-		goto out;
-	}
-	aadlen = keys_secret_aad(pub->role, pub->dealer, pub->key_id, aad, sizeof(aad));
-	if ((rc = keys_derive(key, pass, sf->salt, sf->opslimit, sf->memlimit, err)) != KEYS_OK)
-		goto out;
-	if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain, &plen, NULL, sf->ct, sf->ctlen,
-	    (const unsigned char *)aad, aadlen, sf->nonce, key) != 0 ||
-	    plen != keys_plain_len(pub->role)) {
-		rc = keys_err(err, KEYS_E_PASSPHRASE, "wrong passphrase or damaged key file: %s",
-		    secpath);
-		goto out;
-	}
-	memset(x, 0, sizeof(x));
-	if (pub->role != KEYS_ROLE_ROOT) {
-		memcpy(id->sec->x25519, plain, KEYS_X25519_BYTES);
-		off = KEYS_X25519_BYTES;
-		if (crypto_scalarmult_base(x, id->sec->x25519) != 0)
-			memset(x, 0xff, sizeof(x));
-	}
-	crypto_sign_seed_keypair(ed, id->sec->ed25519, plain + off);
-	if (sodium_memcmp(x, pub->x25519, sizeof(x)) != 0 ||
-	    sodium_memcmp(ed, pub->ed25519, sizeof(ed)) != 0) {
-		rc = keys_err(err, KEYS_E_MISMATCH, "%s holds other keys than its public file "
-		    "says", secpath);
-		goto out;
-	}
-	id->pub = *pub;
-	sodium_mprotect_readonly(id->sec);
-	rc = KEYS_OK;
-out:
-	sodium_free(plain);
-	sodium_free(key);
-	if (rc != KEYS_OK)
-		keys_identity_free(id);
-	return rc;
-}
-
-/* PREFIX with a suffix, in new memory. */
-static char *
-keys_path(const char *prefix, const char *suffix)
-{
-	size_t a = strlen(prefix), b = strlen(suffix);
-	char *p;
-
-	if ((p = malloc(a + b + 1)) != NULL) {
-		memcpy(p, prefix, a);
-		memcpy(p + a, suffix, b + 1);
-	}
-	return p;
-}
-
-int
-keys_secret_open(const char *prefix, const char *pass, struct keys_identity *id,
-    struct keys_error *err)
-{
-	struct keys_public pub;
-	struct secret_file sf;
-	struct stat st;
-	char *pubpath, *secpath, *data = NULL, sid[48], pid[48];
-	size_t len;
-	int rc;
-
-	memset(id, 0, sizeof(*id));
-	if ((rc = keys_sodium(err)) != KEYS_OK)
-		return rc;
-	pubpath = keys_path(prefix, ".public");
-	secpath = keys_path(prefix, ".secret");
-	if (pubpath == NULL || secpath == NULL) {
-		rc = keys_err(err, KEYS_E_NOMEM, "out of memory");
-		goto out;
-	}
-	if ((rc = keys_public_read(pubpath, &pub, err)) != KEYS_OK)
-		goto out;
-	if (fs_read_file(secpath, &data, &len) == -1) {
-		rc = keys_err(err, KEYS_E_SYSTEM, "%s: %s", secpath, strerror(errno));
-		goto out;
-	}
-	if (stat(secpath, &st) == 0 && (st.st_mode & 077) != 0)
-		log_warn("%s can be read by others (mode %04o): chmod 600 it", secpath,
-		    (unsigned)(st.st_mode & 07777));
-	if ((rc = keys_secret_parse(data, len, &sf, err)) != KEYS_OK) {
-		keys_err_file(err, secpath);
-		goto out;
-	}
-	if (sf.role != pub.role || strcmp(sf.dealer, pub.dealer) != 0 ||
-	    strcmp(sf.key_id, pub.key_id) != 0) {
-		rc = keys_err(err, KEYS_E_MISMATCH, "%s does not belong to %s: the secret is "
-		    "key %s, the public file key %s", secpath, pubpath, keys_safe(sf.key_id, sid),
-		    keys_safe(pub.key_id, pid));
-		goto out;
-	}
-	rc = keys_secret_decrypt(&sf, &pub, pass, secpath, id, err);
-out:
-	free(data);
-	free(secpath);
-	free(pubpath);
-	return rc;
-}
-
-static int
-keys_exists(const char *path)
-{
-	struct stat st;
-
-	return lstat(path, &st) == 0 || errno != ENOENT;
-}
-
-int
-keys_identity_save(const char *prefix, const struct keys_identity *id, const char *pass,
-    int force, struct keys_error *err)
-{
-	char *pubpath, *secpath, *sectext = NULL, *pubtext = NULL;
-	size_t seclen, publen;
-	int rc;
-
-	if ((rc = keys_sodium(err)) != KEYS_OK)
-		return rc;
-	if (id->sec == NULL)
-		return keys_err(err, KEYS_E_INVALID, "no secret keys to save");
-	if (strlen(pass) < KEYS_PASS_MIN)
-		return keys_err(err, KEYS_E_INVALID, "passphrase too short: use at least %d "
-		    "characters", KEYS_PASS_MIN);
-	pubpath = keys_path(prefix, ".public");
-	secpath = keys_path(prefix, ".secret");
-	if (pubpath == NULL || secpath == NULL) {
-		rc = keys_err(err, KEYS_E_NOMEM, "out of memory");
-		goto out;
-	}
-	if (!force && (keys_exists(pubpath) || keys_exists(secpath))) {
-		rc = keys_err(err, KEYS_E_EXISTS, "%s already exists (--force replaces it)",
-		    keys_exists(secpath) ? secpath : pubpath);
-		goto out;
-	}
-	if ((rc = keys_secret_seal(id, pass, &sectext, &seclen, err)) != KEYS_OK ||
-	    (rc = keys_public_dump(&id->pub, &pubtext, &publen, err)) != KEYS_OK)
-		goto out;
-	if (fs_write_file(secpath, sectext, seclen, 0600) == -1) {
-		rc = keys_err(err, KEYS_E_SYSTEM, "%s: %s", secpath, strerror(errno));
-		goto out;
-	}
-	if (fs_write_file(pubpath, pubtext, publen, 0644) == -1) {
-		rc = keys_err(err, KEYS_E_SYSTEM, "%s: %s", pubpath, strerror(errno));
-		/* a secret without its public file is of no use to anyone */
-		unlink(secpath);
-		goto out;
-	}
-	rc = KEYS_OK;
-out:
-	free(pubtext);
-	free(sectext);
-	free(secpath);
-	free(pubpath);
 	return rc;
 }
 
@@ -1125,8 +683,8 @@ out:
  * Keyrings.
  */
 
-static int
-keys_keyring_dups(const struct keys_public *k, size_t n, const char *ctx,
+int
+keys_i_keyring_dups(const struct keys_public *k, size_t n, const char *ctx,
     struct keys_error *err)
 {
 	size_t i, j;
@@ -1134,28 +692,28 @@ keys_keyring_dups(const struct keys_public *k, size_t n, const char *ctx,
 	for (i = 1; i < n; i++)
 		for (j = 0; j < i; j++) {
 			if (strcmp(k[i].key_id, k[j].key_id) == 0)
-				return keys_err(err, KEYS_E_DUPLICATE, "%skey %s is listed twice",
-				    ctx, k[i].key_id);
+				return keys_i_err(err, KEYS_E_DUPLICATE, "%skey %s is listed "
+				    "twice", ctx, k[i].key_id);
 			if (memcmp(k[i].ed25519, k[j].ed25519, sizeof(k[i].ed25519)) == 0 ||
 			    memcmp(k[i].x25519, k[j].x25519, sizeof(k[i].x25519)) == 0)
-				return keys_err(err, KEYS_E_DUPLICATE, "%skeys %s and %s share a "
-				    "public key", ctx, k[j].key_id, k[i].key_id);
+				return keys_i_err(err, KEYS_E_DUPLICATE, "%skeys %s and %s share "
+				    "a public key", ctx, k[j].key_id, k[i].key_id);
 		}
 	return KEYS_OK;
 }
 
 /* A keyring lists the keys that may receive data: hq and dealer keys, never the root. */
-static int
-keys_keyring_role(const struct keys_public *k, const char *ctx, struct keys_error *err)
+int
+keys_i_keyring_role(const struct keys_public *k, const char *ctx, struct keys_error *err)
 {
 	if (k->role != KEYS_ROLE_HQ && k->role != KEYS_ROLE_DEALER)
-		return keys_err(err, KEYS_E_ROLE, "%s%s is a %s key; a keyring lists hq and "
+		return keys_i_err(err, KEYS_E_ROLE, "%s%s is a %s key; a keyring lists hq and "
 		    "dealer keys only", ctx, k->key_id, keys_role_name(k->role));
 	return KEYS_OK;
 }
 
-static json_t *
-keys_keyring_body(const struct keys_public *root, const struct keys_public *keys,
+json_t *
+keys_i_keyring_body(const struct keys_public *root, const struct keys_public *keys,
     size_t nkeys, const char *expires, const char *issued)
 {
 	json_t *o, *arr;
@@ -1164,12 +722,12 @@ keys_keyring_body(const struct keys_public *root, const struct keys_public *keys
 
 	if ((o = json_object()) == NULL)
 		return NULL;
-	bad |= keys_json_set(o, "format", json_string(KEYRING_FORMAT));
-	bad |= keys_json_set(o, "version", json_integer(FORMAT_VERSION));
-	bad |= keys_json_set(o, "issued", json_string(issued));
-	bad |= keys_json_set(o, "expires", json_string(expires));
-	bad |= keys_json_set(o, "root_key_id", json_string(root->key_id));
-	bad |= keys_json_set(o, "keys", arr = json_array());
+	bad |= keys_i_json_set(o, "format", json_string(KEYRING_FORMAT));
+	bad |= keys_i_json_set(o, "version", json_integer(KEYS_I_FORMAT_VERSION));
+	bad |= keys_i_json_set(o, "issued", json_string(issued));
+	bad |= keys_i_json_set(o, "expires", json_string(expires));
+	bad |= keys_i_json_set(o, "root_key_id", json_string(root->key_id));
+	bad |= keys_i_json_set(o, "keys", arr = json_array());
 	for (i = 0; !bad && i < nkeys; i++)
 		bad |= json_array_append_new(arr, keys_pub_to_json(&keys[i], PUB_ENTRY));
 	if (bad) {
@@ -1180,107 +738,41 @@ keys_keyring_body(const struct keys_public *root, const struct keys_public *keys
 }
 
 /* The bytes the root signs: see keys.h. */
-static int
-keys_keyring_canon(const json_t *body, char **outp, size_t *lenp, struct keys_error *err)
-{
-	return keys_json_text(body, JSON_SORT_KEYS | JSON_COMPACT, 0, outp, lenp, err);
-}
-
 int
-keys_keyring_sign(const struct keys_identity *root, const struct keys_public *keys,
-    size_t nkeys, const char *expires, time_t now, char **outp, size_t *lenp,
-    struct keys_error *err)
+keys_i_keyring_canon(const json_t *body, char **outp, size_t *lenp, struct keys_error *err)
 {
-	struct keys_keyring check;
-	unsigned char sig[SIG_BYTES];
-	char issued[KEYS_TIME_MAX], ctx[48], *canon = NULL, want[KEYS_ID_MAX];
-	size_t canonlen, i;
-	time_t end;
-	json_t *body = NULL;
-	int rc;
-
-	*outp = NULL;
-	if ((rc = keys_sodium(err)) != KEYS_OK)
-		return rc;
-	if (root->pub.role != KEYS_ROLE_ROOT || root->sec == NULL)
-		return keys_err(err, KEYS_E_ROLE, "%s is not a root key: only the root signs "
-		    "keyrings", root->pub.key_id);
-	if (nkeys == 0 || nkeys > KEYS_KEYRING_MAX_KEYS)
-		return keys_err(err, KEYS_E_INVALID, "a keyring lists 1 to %d keys",
-		    KEYS_KEYRING_MAX_KEYS);
-	for (i = 0; i < nkeys; i++) {
-		snprintf(ctx, sizeof(ctx), "key %zu: ", i + 1);
-		if ((rc = keys_keyring_role(&keys[i], ctx, err)) != KEYS_OK)
-			return rc;
-		keys_make_id(&keys[i], want);
-		if (strcmp(want, keys[i].key_id) != 0)
-			return keys_err(err, KEYS_E_KEYID, "%skey id does not match", ctx);
-	}
-	if ((rc = keys_keyring_dups(keys, nkeys, "", err)) != KEYS_OK)
-		return rc;
-	if (keys_date_end(expires, &end) == -1)
-		return keys_err(err, KEYS_E_INVALID, "expiry date must be a date like "
-		    "2026-03-31");
-	if (end <= now)
-		return keys_err(err, KEYS_E_INVALID, "expiry date %s has passed", expires);
-	if (keys_format_time(now, issued) == -1)
-		return keys_err(err, KEYS_E_INVALID, "the clock is out of range");
-	if ((body = keys_keyring_body(&root->pub, keys, nkeys, expires, issued)) == NULL) {
-		rc = keys_err(err, KEYS_E_NOMEM, "out of memory");
-		goto out;
-	}
-	if ((rc = keys_keyring_canon(body, &canon, &canonlen, err)) != KEYS_OK)
-		goto out;
-	crypto_sign_detached(sig, NULL, (const unsigned char *)canon, canonlen,
-	    root->sec->ed25519);
-	if (keys_json_set(body, "signature", keys_b64_json(sig, sizeof(sig))) != 0) {
-		rc = keys_err(err, KEYS_E_NOMEM, "out of memory");
-		goto out;
-	}
-	if ((rc = keys_json_text(body, JSON_INDENT(2), 1, outp, lenp, err)) != KEYS_OK)
-		goto out;
-	/* What we hand out must be what the server accepts. */
-	if ((rc = keys_keyring_load(*outp, *lenp, &root->pub, now, &check, err)) != KEYS_OK) {
-		free(*outp);
-		*outp = NULL;
-		goto out;
-	}
-	keys_keyring_free(&check);
-out:
-	free(canon);
-	json_decref(body);
-	return rc;
+	return keys_i_json_text(body, JSON_SORT_KEYS | JSON_COMPACT, 0, outp, lenp, err);
 }
 
 /* Takes "signature" out of O and checks it against the pinned root. */
 static int
 keys_keyring_verify(json_t *o, const struct keys_public *root, struct keys_error *err)
 {
-	unsigned char sig[SIG_BYTES];
+	unsigned char sig[KEYS_I_SIG_BYTES];
 	const char *s, *rid;
 	char *canon = NULL, safe[48];
 	size_t canonlen;
 	int rc;
 
-	if ((rc = keys_json_str(o, "signature", 0, &s, "", err)) != KEYS_OK)
+	if ((rc = keys_i_json_str(o, "signature", 0, &s, "", err)) != KEYS_OK)
 		return rc;
 	if (s == NULL || s[0] == '\0')
-		return keys_err(err, KEYS_E_UNSIGNED, "the keyring is not signed (no "
+		return keys_i_err(err, KEYS_E_UNSIGNED, "the keyring is not signed (no "
 		    "\"signature\"); sign it with showroom keyring sign");
-	if (keys_b64_exact(s, sig, sizeof(sig)) != 0)
-		return keys_err(err, KEYS_E_BADSIG, "\"signature\" is not a base64 Ed25519 "
+	if (keys_i_b64_exact(s, sig, sizeof(sig)) != 0)
+		return keys_i_err(err, KEYS_E_BADSIG, "\"signature\" is not a base64 Ed25519 "
 		    "signature");
-	if ((rc = keys_json_str(o, "root_key_id", 1, &rid, "", err)) != KEYS_OK)
+	if ((rc = keys_i_json_str(o, "root_key_id", 1, &rid, "", err)) != KEYS_OK)
 		return rc;
 	if (strcmp(rid, root->key_id) != 0)
-		return keys_err(err, KEYS_E_WRONGROOT, "the keyring names root key %s, but the "
-		    "pinned root is %s", keys_safe(rid, safe), root->key_id);
+		return keys_i_err(err, KEYS_E_WRONGROOT, "the keyring names root key %s, but the "
+		    "pinned root is %s", keys_i_safe(rid, safe), root->key_id);
 	json_object_del(o, "signature");
-	if ((rc = keys_keyring_canon(o, &canon, &canonlen, err)) != KEYS_OK)
+	if ((rc = keys_i_keyring_canon(o, &canon, &canonlen, err)) != KEYS_OK)
 		return rc;
 	if (crypto_sign_verify_detached(sig, (const unsigned char *)canon, canonlen,
 	    root->ed25519) != 0)
-		rc = keys_err(err, KEYS_E_BADSIG, "bad signature: the keyring was changed after "
+		rc = keys_i_err(err, KEYS_E_BADSIG, "bad signature: the keyring was changed after "
 		    "it was signed, or signed by another key");
 	free(canon);
 	return rc;
@@ -1295,23 +787,23 @@ keys_keyring_entries(const json_t *arr, struct keys_keyring *kr, struct keys_err
 	int rc;
 
 	if (!json_is_array(arr))
-		return keys_err(err, KEYS_E_MALFORMED, "\"keys\" is missing or not an array");
+		return keys_i_err(err, KEYS_E_MALFORMED, "\"keys\" is missing or not an array");
 	if ((n = json_array_size(arr)) == 0 || n > KEYS_KEYRING_MAX_KEYS)
-		return keys_err(err, KEYS_E_MALFORMED, "\"keys\" must list 1 to %d keys",
+		return keys_i_err(err, KEYS_E_MALFORMED, "\"keys\" must list 1 to %d keys",
 		    KEYS_KEYRING_MAX_KEYS);
 	if ((kr->keys = calloc(n, sizeof(*kr->keys))) == NULL)
-		return keys_err(err, KEYS_E_NOMEM, "out of memory");
+		return keys_i_err(err, KEYS_E_NOMEM, "out of memory");
 	for (i = 0; i < n; i++) {
 		snprintf(ctx, sizeof(ctx), "keys[%zu]: ", i);
 		if (!json_is_object(json_array_get(arr, i)))
-			return keys_err(err, KEYS_E_MALFORMED, "%snot an object", ctx);
+			return keys_i_err(err, KEYS_E_MALFORMED, "%snot an object", ctx);
 		if ((rc = keys_pub_from_json(json_array_get(arr, i), PUB_ENTRY, &kr->keys[i],
 		    ctx, err)) != KEYS_OK ||
-		    (rc = keys_keyring_role(&kr->keys[i], ctx, err)) != KEYS_OK)
+		    (rc = keys_i_keyring_role(&kr->keys[i], ctx, err)) != KEYS_OK)
 			return rc;
 		kr->nkeys++;
 	}
-	return keys_keyring_dups(kr->keys, kr->nkeys, "", err);
+	return keys_i_keyring_dups(kr->keys, kr->nkeys, "", err);
 }
 
 static int
@@ -1325,26 +817,26 @@ keys_keyring_parse(const char *buf, size_t len, const struct keys_public *root, 
 	int rc;
 
 	memset(kr, 0, sizeof(*kr));
-	if ((rc = keys_sodium(err)) != KEYS_OK)
+	if ((rc = keys_i_sodium(err)) != KEYS_OK)
 		return rc;
 	if (verify && (root == NULL || root->role != KEYS_ROLE_ROOT))
-		return keys_err(err, KEYS_E_ROLE, "the pinned key is not a root key");
+		return keys_i_err(err, KEYS_E_ROLE, "the pinned key is not a root key");
 	if (len > KEYS_KEYRING_MAX_BYTES)
-		return keys_err(err, KEYS_E_MALFORMED, "too large for a keyring");
-	if ((rc = keys_json_parse(buf, len, &o, err)) != KEYS_OK)
+		return keys_i_err(err, KEYS_E_MALFORMED, "too large for a keyring");
+	if ((rc = keys_i_json_parse(buf, len, &o, err)) != KEYS_OK)
 		return rc;
-	if ((rc = keys_json_format(o, KEYRING_FORMAT, "keyring", err)) ||
-	    (rc = keys_json_only(o, fields, "", err)))
+	if ((rc = keys_i_json_format(o, KEYRING_FORMAT, "keyring", err)) ||
+	    (rc = keys_i_json_only(o, fields, "", err)))
 		goto out;
 	if (verify && (rc = keys_keyring_verify(o, root, err)) != KEYS_OK)
 		goto out;
-	if ((rc = keys_json_str(o, "issued", 1, &issued, "", err)) ||
-	    (rc = keys_json_str(o, "expires", 1, &expires, "", err)) ||
-	    (rc = keys_json_str(o, "root_key_id", 1, &rid, "", err)))
+	if ((rc = keys_i_json_str(o, "issued", 1, &issued, "", err)) ||
+	    (rc = keys_i_json_str(o, "expires", 1, &expires, "", err)) ||
+	    (rc = keys_i_json_str(o, "root_key_id", 1, &rid, "", err)))
 		goto out;
 	if (keys_parse_time(issued) != 0 || keys_date_end(expires, &kr->expires_at) != 0 ||
-	    !keys_id_chars_valid(rid) || strncmp(rid, "root-", 5) != 0) {
-		rc = keys_err(err, KEYS_E_MALFORMED, "\"issued\", \"expires\" or "
+	    !keys_i_id_chars_valid(rid) || strncmp(rid, "root-", 5) != 0) {
+		rc = keys_i_err(err, KEYS_E_MALFORMED, "\"issued\", \"expires\" or "
 		    "\"root_key_id\" is invalid");
 		goto out;
 	}
@@ -1354,7 +846,7 @@ keys_keyring_parse(const char *buf, size_t len, const struct keys_public *root, 
 	if ((rc = keys_keyring_entries(json_object_get(o, "keys"), kr, err)) != KEYS_OK)
 		goto out;
 	if (verify && keys_keyring_expired(kr, now))
-		rc = keys_err(err, KEYS_E_EXPIRED, "the keyring expired at the end of %s (UTC); "
+		rc = keys_i_err(err, KEYS_E_EXPIRED, "the keyring expired at the end of %s (UTC); "
 		    "sign a new one with showroom keyring sign", kr->expires);
 out:
 	json_decref(o);
@@ -1387,9 +879,9 @@ keys_keyring_read(const char *path, const struct keys_public *root, time_t now,
 
 	memset(kr, 0, sizeof(*kr));
 	if (fs_read_file(path, &data, &len) == -1)
-		return keys_err(err, KEYS_E_SYSTEM, "%s: %s", path, strerror(errno));
+		return keys_i_err(err, KEYS_E_SYSTEM, "%s: %s", path, strerror(errno));
 	if ((rc = keys_keyring_load(data, len, root, now, kr, err)) != KEYS_OK)
-		keys_err_file(err, path);
+		keys_i_err_file(err, path);
 	free(data);
 	return rc;
 }

@@ -143,19 +143,6 @@ int		 keys_date_end(const char *date, time_t *endp);
 void		 keys_fingerprint(const struct keys_public *, unsigned char fpr[KEYS_FPR_BYTES]);
 void		 keys_fingerprint_text(const struct keys_public *, char out[80]);
 
-/* Identities. generate makes fresh keys (dealer is NULL unless role is dealer). */
-int	keys_generate(enum keys_role, const char *dealer, const char *name, time_t now,
-	    struct keys_identity *, struct keys_error *);
-void	keys_identity_free(struct keys_identity *);
-/* Writes PREFIX.secret (0600) then PREFIX.public (0644), each by temp file and rename. Refuses
- * to replace either unless force. */
-int	keys_identity_save(const char *prefix, const struct keys_identity *,
-	    const char *passphrase, int force, struct keys_error *);
-/* Opens PREFIX.secret with PREFIX.public. KEYS_E_PASSPHRASE: wrong passphrase or damaged
- * file; KEYS_E_MISMATCH: the two files are not one key. */
-int	keys_secret_open(const char *prefix, const char *passphrase,
-	    struct keys_identity *, struct keys_error *);
-
 /* Public key files. load is a pure parser over a buffer; read adds the file name to errors. */
 int	keys_public_load(const char *buf, size_t len, struct keys_public *, struct keys_error *);
 int	keys_public_read(const char *path, struct keys_public *, struct keys_error *);
@@ -164,25 +151,14 @@ int	keys_public_dump(const struct keys_public *, char **outp, size_t *lenp,
 	    struct keys_error *);
 
 /*
- * The passphrase: $SHOWROOM_PASSPHRASE when set, else asked on /dev/tty with echo off (twice
- * when confirm is set, and then at least KEYS_PASS_MIN bytes). FILE names the key in the
- * prompt. *passp is sodium_malloc'd; release it with keys_passphrase_free.
- */
-int	keys_passphrase(const char *file, int confirm, char **passp, struct keys_error *);
-void	keys_passphrase_free(char *);
-
-/*
- * Keyrings. sign makes the keyring text (JSON, with a final newline; free *outp) listing KEYS,
- * valid until the end of EXPIRES (YYYY-MM-DD, not before NOW's day) and signed by ROOT.
+ * Keyrings. load verifies a keyring against the pinned ROOT public key at time NOW: it refuses
+ * an unsigned, tampered, wrong-root, expired or malformed keyring, duplicate keys, and keys
+ * whose role does not fit. It is a pure parser over a buffer. inspect parses the same way but
+ * checks neither the signature nor the expiry: for showing a keyring, never for trusting it.
  *
- * load verifies a keyring against the pinned ROOT public key at time NOW: it refuses an
- * unsigned, tampered, wrong-root, expired or malformed keyring, duplicate keys, and keys whose
- * role does not fit. It is a pure parser over a buffer. inspect parses the same way but checks
- * neither the signature nor the expiry: for showing a keyring, never for trusting it.
+ * Generating, saving and opening identities, the passphrase prompt and signing keyrings are
+ * for the back office only: see showroom/keys_secret.h.
  */
-int	keys_keyring_sign(const struct keys_identity *root, const struct keys_public *keys,
-	    size_t nkeys, const char *expires, time_t now, char **outp, size_t *lenp,
-	    struct keys_error *);
 int	keys_keyring_load(const char *buf, size_t len, const struct keys_public *root,
 	    time_t now, struct keys_keyring *, struct keys_error *);
 int	keys_keyring_inspect(const char *buf, size_t len, struct keys_keyring *,

@@ -10,6 +10,7 @@
 #include "common/keys.h"
 #include "common/log.h"
 #include "showroom/commands.h"
+#include "showroom/keys_secret.h"
 
 struct keygen_opts {
 	enum keys_role	 role;

@@ -13,6 +13,7 @@
 #include "common/keys.h"
 #include "common/log.h"
 #include "showroom/commands.h"
+#include "showroom/keys_secret.h"
 
 #define KEYRING_WARN_DAYS	30
 

@@ -17,6 +17,7 @@
 static const char *const forbidden[] = {
 	"hpke_open", "hpke_ctx_open", "hpke_decap", "hpke_setup_base_r", "hpke_setup_psk_r",
 	"hpke_setup_auth_r", "hpke_setup_authpsk_r", "keys_secret_open", "record_open",
+	"keys_generate", "keys_identity_save", "keys_keyring_sign", "keys_passphrase",
 };
 
 /* Counts the defined text symbols of BIN whose name is exactly one of forbidden[]. */

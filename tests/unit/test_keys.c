@@ -22,6 +22,7 @@
 #include "common/fsutil.h"
 #include "common/keys.h"
 #include "showroom/commands.h"
+#include "showroom/keys_secret.h"
 
 #define PASS		"correct horse battery staple (test only)"
 #define FAR_FUTURE	"2099-12-31"

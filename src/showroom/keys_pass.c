@@ -4,6 +4,7 @@
  * sodium_malloc'd memory, which is wiped when freed.
  */
 #include "common/keys.h"
+#include "showroom/keys_secret.h"
 
 #include <errno.h>
 #include <fcntl.h>
