@@ -1,0 +1,552 @@
+/*
+ * The store front: picks a backend by URL and checks every argument once,
+ * here, so that each backend gets well-formed input and all backends refuse
+ * the same things the same way.
+ */
+#include "store/store_impl.h"
+
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Crockford's alphabet, lower case: no i, l, o, u to misread. */
+static const char store_b32[] = "0123456789abcdefghjkmnpqrstvwxyz";
+
+static const char *const store_kinds[STORE_KIND_MAX + 1] = {
+	NULL, "catalog_request", "test_drive", "cancellation"
+};
+
+int
+store_seterr(struct store_err *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return code;
+	err->code = code;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static int
+store_ok(struct store_err *err)
+{
+	if (err != NULL) {
+		err->code = STORE_OK;
+		err->msg[0] = '\0';
+	}
+	return STORE_OK;
+}
+
+const char *
+store_kind_name(enum store_kind k)
+{
+	if ((int)k < 1 || (int)k > STORE_KIND_MAX)
+		return NULL;
+	return store_kinds[k];
+}
+
+enum store_kind
+store_kind_parse(const char *s)
+{
+	int k;
+
+	for (k = 1; k <= STORE_KIND_MAX; k++)
+		if (strcmp(s, store_kinds[k]) == 0)
+			return (enum store_kind)k;
+	return (enum store_kind)0;
+}
+
+const char *
+store_rc_name(int rc)
+{
+	switch (rc) {
+	case STORE_OK:
+		return "ok";
+	case STORE_FULL:
+		return "full";
+	case STORE_NOT_FOUND:
+		return "not found";
+	case STORE_REPLAY:
+		return "replay";
+	case STORE_CONFLICT:
+		return "conflict";
+	default:
+		return "error";
+	}
+}
+
+void
+store_id_new(char id[STORE_ID_LEN + 1])
+{
+	unsigned char rnd[16];
+	unsigned int acc = 0, bits = 0;
+	size_t i, o = 0;
+
+	/* Idempotent and thread-safe; randombytes needs it first. */
+	if (sodium_init() < 0)
+		abort();
+	randombytes_buf(rnd, sizeof(rnd));
+	for (i = 0; i < sizeof(rnd); i++) {
+		acc = (acc << 8) | rnd[i];
+		bits += 8;
+		while (bits >= 5) {
+			bits -= 5;
+			id[o++] = store_b32[(acc >> bits) & 31];
+		}
+	}
+	if (bits > 0)
+		id[o++] = store_b32[(acc << (5 - bits)) & 31];
+	id[o] = '\0';
+	sodium_memzero(rnd, sizeof(rnd));
+}
+
+int
+store_id_valid(const char *id)
+{
+	size_t i;
+
+	if (id == NULL)
+		return 0;
+	for (i = 0; i < STORE_ID_LEN; i++)
+		if (id[i] == '\0' || strchr(store_b32, id[i]) == NULL)
+			return 0;
+	return id[i] == '\0';
+}
+
+static int
+store_isalnum(int c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z');
+}
+
+/* 1..max characters, each alphanumeric or in extra. */
+static int
+store_token_valid(const char *s, size_t max, const char *extra)
+{
+	size_t i;
+
+	if (s == NULL || s[0] == '\0')
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if (i >= max || (!store_isalnum((unsigned char)s[i]) &&
+		    strchr(extra, s[i]) == NULL))
+			return 0;
+	return 1;
+}
+
+static int
+store_keyid_valid(const char *s)
+{
+	/* Hex, base64 or base64url fingerprints, optionally prefixed. */
+	return store_token_valid(s, STORE_KEYID_MAX, "-_.:+/=");
+}
+
+/* Digits at the places of 'D' in pat, pat's other characters verbatim. */
+static int
+store_pattern(const char *s, const char *pat)
+{
+	size_t i;
+
+	for (i = 0; pat[i] != '\0'; i++) {
+		if (pat[i] == 'D' ? (s[i] < '0' || s[i] > '9') : s[i] != pat[i])
+			return 0;
+	}
+	return s[i] == '\0';
+}
+
+static int
+store_num2(const char *s)
+{
+	return (s[0] - '0') * 10 + (s[1] - '0');
+}
+
+static int
+store_date_valid(const char *s)
+{
+	int m, d;
+
+	if (s == NULL || !store_pattern(s, "DDDD-DD-DD"))
+		return 0;
+	m = store_num2(s + 5);
+	d = store_num2(s + 8);
+	return m >= 1 && m <= 12 && d >= 1 && d <= 31;
+}
+
+static int
+store_slotstart_valid(const char *s)
+{
+	char date[STORE_DATE_LEN + 1];
+
+	/* Fixed width, so that text order is time order in every backend. */
+	if (s == NULL || !store_pattern(s, "DDDD-DD-DDTDD:DD"))
+		return 0;
+	if (store_num2(s + 11) > 23 || store_num2(s + 14) > 59)
+		return 0;
+	memcpy(date, s, STORE_DATE_LEN);
+	date[STORE_DATE_LEN] = '\0';
+	return store_date_valid(date);
+}
+
+static int
+store_slot_valid(const struct store_slot *sl)
+{
+	return store_token_valid(sl->dealer, STORE_DEALER_MAX, "-_.") &&
+	    store_token_valid(sl->model, STORE_MODEL_MAX, "-_.") &&
+	    store_slotstart_valid(sl->start);
+}
+
+static int
+store_nonce_valid(const char *s)
+{
+	size_t i;
+
+	if (s == NULL || s[0] == '\0')
+		return 0;
+	for (i = 0; s[i] != '\0'; i++)
+		if (i >= STORE_NONCE_MAX || s[i] < 0x21 || s[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* The checks every record passes, whatever its kind. */
+static int
+store_record_check(const char *op, const struct store_record *r,
+    enum store_kind want, struct store_err *err)
+{
+	if (r == NULL)
+		return store_seterr(err, STORE_ERR, "%s: no record", op);
+	if (!store_id_valid(r->id))
+		return store_seterr(err, STORE_ERR, "%s: malformed record id",
+		    op);
+	if (r->kind != want)
+		return store_seterr(err, STORE_ERR,
+		    "%s: record kind must be %s", op, store_kinds[want]);
+	if (!store_keyid_valid(r->key_id))
+		return store_seterr(err, STORE_ERR,
+		    "%s: record %s: malformed recipient key id", op, r->id);
+	if (r->created <= 0)
+		return store_seterr(err, STORE_ERR,
+		    "%s: record %s: creation time not set", op, r->id);
+	if (r->enc == NULL || r->enc_len == 0 || r->enc_len > STORE_ENC_MAX)
+		return store_seterr(err, STORE_ERR,
+		    "%s: record %s: enc must be 1..%d bytes", op, r->id,
+		    STORE_ENC_MAX);
+	if (r->ct == NULL || r->ct_len == 0 || r->ct_len > STORE_CT_MAX)
+		return store_seterr(err, STORE_ERR,
+		    "%s: record %s: ciphertext must be 1..%d bytes", op, r->id,
+		    STORE_CT_MAX);
+	if (want == STORE_KIND_TEST_DRIVE && !store_slot_valid(&r->slot))
+		return store_seterr(err, STORE_ERR,
+		    "%s: record %s: malformed slot", op, r->id);
+	return STORE_OK;
+}
+
+static int
+store_keys_check(const char *op, const char *const *keys, size_t n,
+    struct store_err *err)
+{
+	size_t i;
+
+	if (keys == NULL || n == 0 || n > STORE_MAX_KEYS)
+		return store_seterr(err, STORE_ERR,
+		    "%s: 1..%d recipient key ids needed", op, STORE_MAX_KEYS);
+	for (i = 0; i < n; i++)
+		if (!store_keyid_valid(keys[i]))
+			return store_seterr(err, STORE_ERR,
+			    "%s: malformed key id at index %zu", op, i);
+	return STORE_OK;
+}
+
+/* Splits "scheme:rest"; 0 when s has no URL scheme (a plain path). */
+static int
+store_scheme(const char *s, char *scheme, size_t size, const char **restp)
+{
+	size_t i;
+
+	if (!((s[0] >= 'a' && s[0] <= 'z') || (s[0] >= 'A' && s[0] <= 'Z')))
+		return 0;
+	for (i = 1; s[i] != ':'; i++)
+		if (!store_isalnum((unsigned char)s[i]) &&
+		    strchr("+.-", s[i]) == NULL)
+			return 0;
+	if (i >= size)
+		return 0;
+	memcpy(scheme, s, i);
+	scheme[i] = '\0';
+	*restp = s + i + 1;
+	return 1;
+}
+
+int
+store_open(struct store **stp, const char *url, struct store_err *err)
+{
+	char scheme[16];
+	const char *rest;
+
+	if (stp == NULL)
+		return store_seterr(err, STORE_ERR, "store_open: no handle");
+	*stp = NULL;
+	if (url == NULL || url[0] == '\0')
+		return store_seterr(err, STORE_ERR, "store_open: empty URL");
+	if (sodium_init() < 0)
+		return store_seterr(err, STORE_ERR,
+		    "store_open: libsodium failed to initialise");
+	if (!store_scheme(url, scheme, sizeof(scheme), &rest))
+		return store_sqlite_ops.open(stp, url, err);
+	if (strcmp(scheme, "sqlite") == 0) {
+		/* "sqlite:///abs" and "sqlite:/abs" both name /abs. */
+		if (strncmp(rest, "//", 2) == 0)
+			rest += 2;
+		if (rest[0] == '\0')
+			return store_seterr(err, STORE_ERR,
+			    "store_open: sqlite: no directory given");
+		return store_sqlite_ops.open(stp, rest, err);
+	}
+	if (strcmp(scheme, "postgres") == 0 ||
+	    strcmp(scheme, "postgresql") == 0)
+		return store_seterr(err, STORE_ERR, "store_open: the PostgreSQL "
+		    "backend is not built in this version (not yet available); "
+		    "use sqlite:DIR");
+	return store_seterr(err, STORE_ERR,
+	    "store_open: unknown store scheme \"%s\" (sqlite:DIR or a directory)",
+	    scheme);
+}
+
+void
+store_close(struct store *st)
+{
+	if (st != NULL)
+		st->ops->close(st);
+}
+
+const char *
+store_backend(const struct store *st)
+{
+	return st->ops->name;
+}
+
+int
+store_put(struct store *st, const struct store_record *r,
+    const unsigned char *idem, char receipt[STORE_ID_LEN + 1],
+    struct store_err *err)
+{
+	char dummy[STORE_ID_LEN + 1];
+	int rc;
+
+	if ((rc = store_record_check("store_put", r,
+	    STORE_KIND_CATALOG_REQUEST, err)) != STORE_OK)
+		return rc;
+	store_ok(err);
+	return st->ops->put(st, r, idem, receipt ? receipt : dummy, err);
+}
+
+int
+store_book(struct store *st, const struct store_record *r,
+    unsigned int capacity, const unsigned char *idem,
+    char receipt[STORE_ID_LEN + 1], struct store_err *err)
+{
+	char dummy[STORE_ID_LEN + 1];
+	int rc;
+
+	if ((rc = store_record_check("store_book", r, STORE_KIND_TEST_DRIVE,
+	    err)) != STORE_OK)
+		return rc;
+	if (capacity > STORE_CAPACITY_MAX)
+		return store_seterr(err, STORE_ERR,
+		    "store_book: capacity %u above %d", capacity,
+		    STORE_CAPACITY_MAX);
+	store_ok(err);
+	return st->ops->book(st, r, capacity, idem, receipt ? receipt : dummy,
+	    err);
+}
+
+int
+store_slot_counts(struct store *st, const char *dealer, const char *model,
+    const char *date, struct store_slot_count **cp, size_t *np,
+    struct store_err *err)
+{
+	if (cp == NULL || np == NULL)
+		return store_seterr(err, STORE_ERR,
+		    "store_slot_counts: no result pointers");
+	*cp = NULL;
+	*np = 0;
+	if (!store_token_valid(dealer, STORE_DEALER_MAX, "-_.") ||
+	    !store_token_valid(model, STORE_MODEL_MAX, "-_."))
+		return store_seterr(err, STORE_ERR,
+		    "store_slot_counts: malformed dealer or model");
+	if (!store_date_valid(date))
+		return store_seterr(err, STORE_ERR,
+		    "store_slot_counts: date must be YYYY-MM-DD");
+	store_ok(err);
+	return st->ops->slot_counts(st, dealer, model, date, cp, np, err);
+}
+
+int
+store_booking_find(struct store *st, const unsigned char *hash,
+    struct store_booking *b, struct store_err *err)
+{
+	if (hash == NULL || b == NULL)
+		return store_seterr(err, STORE_ERR,
+		    "store_booking_find: no hash or result");
+	memset(b, 0, sizeof(*b));
+	store_ok(err);
+	return st->ops->booking_find(st, hash, b, err);
+}
+
+int
+store_cancel(struct store *st, const unsigned char *hash,
+    const struct store_record *r, struct store_err *err)
+{
+	int rc;
+
+	if (hash == NULL)
+		return store_seterr(err, STORE_ERR, "store_cancel: no hash");
+	if ((rc = store_record_check("store_cancel", r,
+	    STORE_KIND_CANCELLATION, err)) != STORE_OK)
+		return rc;
+	store_ok(err);
+	return st->ops->cancel(st, hash, r, err);
+}
+
+int
+store_inbox(struct store *st, const char *const *keys, size_t nkeys,
+    int64_t after, size_t limit, struct store_record **rp, size_t *np,
+    int64_t *nextp, struct store_err *err)
+{
+	int rc;
+
+	if (rp == NULL || np == NULL || nextp == NULL)
+		return store_seterr(err, STORE_ERR,
+		    "store_inbox: no result pointers");
+	*rp = NULL;
+	*np = 0;
+	*nextp = after;
+	if ((rc = store_keys_check("store_inbox", keys, nkeys, err)) !=
+	    STORE_OK)
+		return rc;
+	if (after < 0)
+		return store_seterr(err, STORE_ERR,
+		    "store_inbox: negative cursor");
+	if (limit == 0 || limit > STORE_INBOX_MAX)
+		return store_seterr(err, STORE_ERR,
+		    "store_inbox: limit must be 1..%d", STORE_INBOX_MAX);
+	store_ok(err);
+	return st->ops->inbox(st, keys, nkeys, after, limit, rp, np, nextp,
+	    err);
+}
+
+void
+store_records_free(struct store_record *r, size_t n)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < n; i++) {
+		free(r[i].enc);
+		free(r[i].ct);
+	}
+	free(r);
+}
+
+int
+store_ack(struct store *st, const char *const *keys, size_t nkeys,
+    const char *const *ids, size_t nids, uint64_t *deletedp,
+    struct store_err *err)
+{
+	uint64_t dummy;
+	size_t i;
+	int rc;
+
+	if (deletedp == NULL)
+		deletedp = &dummy;
+	*deletedp = 0;
+	if ((rc = store_keys_check("store_ack", keys, nkeys, err)) !=
+	    STORE_OK)
+		return rc;
+	if (ids == NULL || nids == 0 || nids > STORE_ACK_MAX)
+		return store_seterr(err, STORE_ERR,
+		    "store_ack: 1..%d ids needed", STORE_ACK_MAX);
+	for (i = 0; i < nids; i++)
+		if (!store_id_valid(ids[i]))
+			return store_seterr(err, STORE_ERR,
+			    "store_ack: malformed id at index %zu", i);
+	store_ok(err);
+	return st->ops->ack(st, keys, nkeys, ids, nids, deletedp, err);
+}
+
+int
+store_expire(struct store *st, int64_t max_age, int64_t now,
+    uint64_t *expiredp, struct store_err *err)
+{
+	uint64_t dummy;
+
+	if (expiredp == NULL)
+		expiredp = &dummy;
+	*expiredp = 0;
+	if (max_age < 0 || now <= 0 || max_age > now)
+		return store_seterr(err, STORE_ERR,
+		    "store_expire: bad age %lld or time %lld",
+		    (long long)max_age, (long long)now);
+	store_ok(err);
+	return st->ops->expire(st, max_age, now, expiredp, err);
+}
+
+int
+store_nonce_use(struct store *st, const char *nonce, const char *key_id,
+    int64_t expires_at, int64_t now, struct store_err *err)
+{
+	if (!store_nonce_valid(nonce))
+		return store_seterr(err, STORE_ERR,
+		    "store_nonce_use: malformed nonce");
+	if (!store_keyid_valid(key_id))
+		return store_seterr(err, STORE_ERR,
+		    "store_nonce_use: malformed key id");
+	if (now <= 0 || expires_at <= now)
+		return store_seterr(err, STORE_ERR,
+		    "store_nonce_use: nonce must expire after now");
+	store_ok(err);
+	return st->ops->nonce_use(st, nonce, key_id, expires_at, now, err);
+}
+
+int
+store_counters(struct store *st, struct store_counters *c,
+    struct store_err *err)
+{
+	if (c == NULL)
+		return store_seterr(err, STORE_ERR, "store_counters: no result");
+	memset(c, 0, sizeof(*c));
+	store_ok(err);
+	return st->ops->counters(st, c, err);
+}
+
+int
+store_columns(struct store *st, char ***colsp, size_t *np,
+    struct store_err *err)
+{
+	if (colsp == NULL || np == NULL)
+		return store_seterr(err, STORE_ERR,
+		    "store_columns: no result pointers");
+	*colsp = NULL;
+	*np = 0;
+	store_ok(err);
+	return st->ops->columns(st, colsp, np, err);
+}
+
+void
+store_columns_free(char **cols, size_t n)
+{
+	size_t i;
+
+	if (cols == NULL)
+		return;
+	for (i = 0; i < n; i++)
+		free(cols[i]);
+	free(cols);
+}

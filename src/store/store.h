@@ -1,0 +1,201 @@
+/*
+ * The store: sealed records, test-drive slots, replay nonces and aggregate
+ * counters, behind one interface with a backend per database.
+ *
+ * What the store may hold in plaintext is fixed here and nowhere else: a
+ * record's id, kind, recipient key id, creation time, HPKE enc and
+ * ciphertext; for a booking, its slot (dealer, model, start) and the SHA-256
+ * of its cancel token; replay nonces; aggregate counts. Nothing else. The
+ * store never sees a plaintext record and never needs to.
+ *
+ * Contract shared by every backend (tests/unit/test_store.c checks it):
+ *  - Every call is safe from any thread on one handle, and several handles
+ *    (threads, processes, nodes) may use one database at once.
+ *  - Each write call is atomic (one transaction) and durable when it
+ *    returns STORE_OK: a crash or power loss afterwards keeps it.
+ *    A backend may commit several callers' writes in one transaction
+ *    (group commit) but never returns before that commit.
+ *  - A failed call changes nothing.
+ *  - Error messages carry context (operation, backend reason), never record
+ *    contents, tokens or nonces.
+ *
+ * Open a store by URL: "sqlite:/var/lib/showroom" or a plain directory
+ * (SQLite, file DIR/showroom.db); "postgres://..." is reserved for the
+ * PostgreSQL backend.
+ */
+#ifndef SHOWROOM_STORE_H
+#define SHOWROOM_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define STORE_ID_LEN		26	/* base32 of 16 random bytes */
+#define STORE_HASH_LEN		32	/* SHA-256 */
+#define STORE_KEYID_MAX		64
+#define STORE_DEALER_MAX	32
+#define STORE_MODEL_MAX		64
+#define STORE_SLOT_LEN		16	/* "YYYY-MM-DDTHH:MM", local time */
+#define STORE_DATE_LEN		10	/* "YYYY-MM-DD" */
+#define STORE_ENC_MAX		256
+#define STORE_CT_MAX		(64 * 1024)
+#define STORE_NONCE_MAX		128
+#define STORE_CAPACITY_MAX	10000
+#define STORE_MAX_KEYS		8	/* recipient keys per inbox/ack call */
+#define STORE_INBOX_MAX		1000	/* records per inbox page */
+#define STORE_ACK_MAX		1000	/* ids per ack call */
+
+enum store_rc {
+	STORE_OK = 0,
+	STORE_FULL,		/* the slot has no capacity left */
+	STORE_NOT_FOUND,	/* no such booking (or its token was used) */
+	STORE_REPLAY,		/* the nonce was seen before */
+	STORE_CONFLICT,		/* the record id or cancel hash exists already */
+	STORE_ERR		/* bad argument, database or memory failure */
+};
+
+enum store_kind {
+	STORE_KIND_CATALOG_REQUEST = 1,
+	STORE_KIND_TEST_DRIVE = 2,
+	STORE_KIND_CANCELLATION = 3
+};
+#define STORE_KIND_MAX	3
+
+struct store_err {
+	int	 code;		/* the enum store_rc that was returned */
+	char	 msg[256];
+};
+
+struct store_slot {
+	char	 dealer[STORE_DEALER_MAX + 1];
+	char	 model[STORE_MODEL_MAX + 1];
+	char	 start[STORE_SLOT_LEN + 1];
+};
+
+struct store_record {
+	char		 id[STORE_ID_LEN + 1];
+	enum store_kind	 kind;
+	char		 key_id[STORE_KEYID_MAX + 1];	/* recipient */
+	int64_t		 created;			/* unix seconds */
+	unsigned char	*enc;
+	size_t		 enc_len;
+	unsigned char	*ct;
+	size_t		 ct_len;
+	/* Test drives: the slot, and on input the cancel token's hash. */
+	struct store_slot slot;
+	unsigned char	 cancel_hash[STORE_HASH_LEN];
+	/* Set by store_inbox: the record's place in the inbox order. */
+	int64_t		 seq;
+};
+
+struct store_slot_count {
+	char		 start[STORE_SLOT_LEN + 1];
+	unsigned int	 booked;
+};
+
+struct store_booking {
+	char		 id[STORE_ID_LEN + 1];	/* the booking record's id */
+	struct store_slot slot;
+	int64_t		 created;
+};
+
+struct store_counters {
+	uint64_t	 stored[STORE_KIND_MAX + 1];	/* by enum store_kind */
+	uint64_t	 acked;
+	uint64_t	 expired;
+	uint64_t	 cancelled;
+};
+
+struct store;
+
+/* Opens (and creates or migrates) the store at url. */
+int	 store_open(struct store **, const char *url, struct store_err *);
+/* Waits for writes in flight, then closes. NULL is fine. */
+void	 store_close(struct store *);
+const char *store_backend(const struct store *);
+
+/* A fresh random record id, NUL-terminated. */
+void	 store_id_new(char id[STORE_ID_LEN + 1]);
+int	 store_id_valid(const char *);
+const char *store_kind_name(enum store_kind);
+const char *store_rc_name(int);
+
+/*
+ * Stores a catalog request (or any kind that needs no slot). With an
+ * idempotency key hash, a second call with the same hash stores nothing
+ * and returns STORE_OK with the first record's id in receipt; the hash is
+ * forgotten when that record is deleted. receipt may be NULL.
+ */
+int	 store_put(struct store *, const struct store_record *,
+	    const unsigned char *idem, char receipt[STORE_ID_LEN + 1],
+	    struct store_err *);
+/*
+ * Stores a test drive only while its slot has fewer than capacity active
+ * bookings, else STORE_FULL. Idempotency as for store_put: a replay takes
+ * no second place.
+ */
+int	 store_book(struct store *, const struct store_record *,
+	    unsigned int capacity, const unsigned char *idem,
+	    char receipt[STORE_ID_LEN + 1], struct store_err *);
+/*
+ * Booked counts for one day (date "YYYY-MM-DD") of a dealer's model, by
+ * slot start, ascending; slots with none booked are left out. Free the
+ * array with free().
+ */
+int	 store_slot_counts(struct store *, const char *dealer,
+	    const char *model, const char *date, struct store_slot_count **,
+	    size_t *np, struct store_err *);
+/* The booking a cancel token hash belongs to, or STORE_NOT_FOUND. */
+int	 store_booking_find(struct store *, const unsigned char *cancel_hash,
+	    struct store_booking *, struct store_err *);
+/*
+ * Cancels the booking with this token hash, once: frees its place, forgets
+ * the hash, deletes the booking record if it was not yet acknowledged and
+ * stores the sealed cancellation record, all in one transaction. A second
+ * use of the hash gives STORE_NOT_FOUND.
+ */
+int	 store_cancel(struct store *, const unsigned char *cancel_hash,
+	    const struct store_record *cancellation, struct store_err *);
+/*
+ * Records addressed to any of key_ids with seq > after, in seq order, at
+ * most limit. *next is the cursor for the following page (after itself
+ * when nothing came back). A record never appears later with a seq at or
+ * below a cursor already handed out. Free with store_records_free().
+ */
+int	 store_inbox(struct store *, const char *const *key_ids, size_t nkeys,
+	    int64_t after, size_t limit, struct store_record **, size_t *np,
+	    int64_t *next, struct store_err *);
+void	 store_records_free(struct store_record *, size_t);
+/*
+ * Deletes those of ids that are addressed to one of key_ids; others are
+ * left alone. *deleted counts what went. Acknowledging a booking does not
+ * free its place: the dealer has it, the visitor still comes. Only
+ * store_cancel frees a place, and the cancel link keeps working after ack.
+ */
+int	 store_ack(struct store *, const char *const *key_ids, size_t nkeys,
+	    const char *const *ids, size_t nids, uint64_t *deleted,
+	    struct store_err *);
+/*
+ * Deletes records created more than max_age seconds before now, and
+ * bookings' cancel hashes of the same age, counts the records in the
+ * "expired" counter, purges nonces that expired by now and slot counters
+ * of days long past. *expired may be NULL.
+ */
+int	 store_expire(struct store *, int64_t max_age, int64_t now,
+	    uint64_t *expired, struct store_err *);
+/*
+ * Records that key_id used nonce, valid until expires_at: STORE_OK when it
+ * is new (or its earlier use expired by now), STORE_REPLAY when seen.
+ */
+int	 store_nonce_use(struct store *, const char *nonce, const char *key_id,
+	    int64_t expires_at, int64_t now, struct store_err *);
+int	 store_counters(struct store *, struct store_counters *,
+	    struct store_err *);
+/*
+ * Every column the backend stores, as "table.column", sorted: what a data
+ * inventory or breach report says the database holds.
+ */
+int	 store_columns(struct store *, char ***colsp, size_t *np,
+	    struct store_err *);
+void	 store_columns_free(char **, size_t);
+
+#endif

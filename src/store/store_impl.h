@@ -1,0 +1,58 @@
+/*
+ * What a store backend implements. store.c checks every argument first, so
+ * a backend gets only well-formed input: valid ids, key ids, slot strings,
+ * lengths within the limits in store.h, non-NULL out pointers. It fills err
+ * through store_seterr() on every failure.
+ */
+#ifndef SHOWROOM_STORE_IMPL_H
+#define SHOWROOM_STORE_IMPL_H
+
+#include "store/store.h"
+
+struct store_ops {
+	const char *name;
+	int	(*open)(struct store **, const char *arg, struct store_err *);
+	void	(*close)(struct store *);
+	int	(*put)(struct store *, const struct store_record *,
+		    const unsigned char *, char *, struct store_err *);
+	int	(*book)(struct store *, const struct store_record *,
+		    unsigned int, const unsigned char *, char *,
+		    struct store_err *);
+	int	(*slot_counts)(struct store *, const char *, const char *,
+		    const char *, struct store_slot_count **, size_t *,
+		    struct store_err *);
+	int	(*booking_find)(struct store *, const unsigned char *,
+		    struct store_booking *, struct store_err *);
+	int	(*cancel)(struct store *, const unsigned char *,
+		    const struct store_record *, struct store_err *);
+	int	(*inbox)(struct store *, const char *const *, size_t, int64_t,
+		    size_t, struct store_record **, size_t *, int64_t *,
+		    struct store_err *);
+	int	(*ack)(struct store *, const char *const *, size_t,
+		    const char *const *, size_t, uint64_t *,
+		    struct store_err *);
+	int	(*expire)(struct store *, int64_t, int64_t, uint64_t *,
+		    struct store_err *);
+	int	(*nonce_use)(struct store *, const char *, const char *,
+		    int64_t, int64_t, struct store_err *);
+	int	(*counters)(struct store *, struct store_counters *,
+		    struct store_err *);
+	int	(*columns)(struct store *, char ***, size_t *,
+		    struct store_err *);
+};
+
+/* Every backend's handle starts with this. */
+struct store {
+	const struct store_ops *ops;
+};
+
+extern const struct store_ops store_sqlite_ops;
+
+/* Sets err (may be NULL) and returns code. */
+int	store_seterr(struct store_err *, int code, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
+/* Canonical names of kinds, and the reverse (0 when unknown). */
+enum store_kind store_kind_parse(const char *);
+
+#endif

@@ -1,0 +1,1189 @@
+/*
+ * Store conformance suite: every test runs against the store interface
+ * only, once per backend. SQLite always runs, on a fresh temporary
+ * directory per test. With SHOWROOM_TEST_PG_URL set, the same suite runs
+ * against PostgreSQL too (once that backend is built: until then the run
+ * says so and skips it). A backend may add raw checks through its hooks.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+#include <sqlite3.h>
+
+#include "common/fsutil.h"
+#include "store/store.h"
+
+#define NOW		((int64_t)1900000000)	/* 2030-03-17 */
+#define KEY_HQ		"hq-0001"
+#define KEY_D1		"dealer-d1-0001"
+#define KEY_D2		"dealer-d2-0001"
+
+/* How the suite makes, inspects and removes a store of one backend. */
+struct backend {
+	const char *name;
+	/* A URL naming a fresh, empty store (malloc'd). */
+	char	*(*fresh)(void);
+	void	 (*cleanup)(const char *url);
+	/* Optional raw hooks; tests that need one skip without it. */
+	int	 (*set_version)(const char *url, int version);
+	void	 (*raw_checks)(const char *url, const char *id,
+		    const unsigned char *ct, size_t ctlen);
+};
+
+static const struct backend *tb;	/* the backend under test */
+
+struct fx {
+	char		*url;
+	struct store	*st;
+};
+
+/* A record with its own enc and ciphertext buffers; never copy it. */
+struct trec {
+	struct store_record r;
+	unsigned char	 enc[32];
+	unsigned char	 ct[1024];
+};
+
+static void
+trec_init(struct trec *t, enum store_kind kind, const char *key,
+    int64_t created)
+{
+	memset(t, 0, sizeof(*t));
+	store_id_new(t->r.id);
+	t->r.kind = kind;
+	snprintf(t->r.key_id, sizeof(t->r.key_id), "%s", key);
+	t->r.created = created;
+	randombytes_buf(t->enc, sizeof(t->enc));
+	randombytes_buf(t->ct, sizeof(t->ct));
+	t->r.enc = t->enc;
+	t->r.enc_len = sizeof(t->enc);
+	t->r.ct = t->ct;
+	t->r.ct_len = 300;
+}
+
+static void
+trec_drive(struct trec *t, const char *key, const char *dealer,
+    const char *model, const char *start, int64_t created)
+{
+	trec_init(t, STORE_KIND_TEST_DRIVE, key, created);
+	snprintf(t->r.slot.dealer, sizeof(t->r.slot.dealer), "%s", dealer);
+	snprintf(t->r.slot.model, sizeof(t->r.slot.model), "%s", model);
+	snprintf(t->r.slot.start, sizeof(t->r.slot.start), "%s", start);
+	randombytes_buf(t->r.cancel_hash, sizeof(t->r.cancel_hash));
+}
+
+static int
+rc_check(int rc, int want, const struct store_err *e, const char *what)
+{
+	if (rc != want)
+		fprintf(stderr, "    %s: got %s (%s), want %s\n", what,
+		    store_rc_name(rc), e->msg, store_rc_name(want));
+	return rc;
+}
+#define EXPECT(call, want, e)	\
+	assert_int_equal(rc_check((call), (want), (e), #call), (want))
+
+/* SQLite backend hooks. */
+
+static char *
+sqlite_fresh(void)
+{
+	char tmpl[] = "/tmp/showroom-store-XXXXXX";
+	char *url;
+
+	if (mkdtemp(tmpl) == NULL || asprintf(&url, "sqlite:%s", tmpl) == -1)
+		return NULL;
+	return url;
+}
+
+static const char *
+sqlite_dir(const char *url)
+{
+	return url + strlen("sqlite:");
+}
+
+static void
+sqlite_cleanup(const char *url)
+{
+	fs_remove_tree(sqlite_dir(url));
+}
+
+static sqlite3 *
+sqlite_raw_open(const char *url, int flags)
+{
+	char path[4096];
+	sqlite3 *db = NULL;
+
+	snprintf(path, sizeof(path), "%s/showroom.db", sqlite_dir(url));
+	if (sqlite3_open_v2(path, &db, flags, NULL) != SQLITE_OK) {
+		sqlite3_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+static int
+sqlite_set_version(const char *url, int version)
+{
+	sqlite3 *db = sqlite_raw_open(url, SQLITE_OPEN_READWRITE);
+	char sql[80];
+	int rc;
+
+	if (db == NULL)
+		return -1;
+	snprintf(sql, sizeof(sql), "UPDATE schema_version SET version = %d",
+	    version);
+	rc = sqlite3_exec(db, sql, NULL, NULL, NULL) == SQLITE_OK ? 0 : -1;
+	sqlite3_close(db);
+	return rc;
+}
+
+static const char *
+sqlite_text(sqlite3 *db, const char *sql, char *out, size_t size)
+{
+	sqlite3_stmt *st;
+
+	out[0] = '\0';
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+		return out;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, size, "%s", sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	return out;
+}
+
+/* Looks at the database file directly, around the store. */
+static void
+sqlite_raw_checks(const char *url, const char *id, const unsigned char *ct,
+    size_t ctlen)
+{
+	char path[4096], v[64];
+	struct stat sb;
+	sqlite3_stmt *st;
+	sqlite3 *db;
+
+	snprintf(path, sizeof(path), "%s/showroom.db", sqlite_dir(url));
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 077, 0);	/* nobody else reads it */
+	assert_non_null(db = sqlite_raw_open(url, SQLITE_OPEN_READONLY));
+	assert_string_equal(sqlite_text(db, "PRAGMA journal_mode", v,
+	    sizeof(v)), "wal");
+	assert_string_equal(sqlite_text(db, "SELECT version FROM "
+	    "schema_version", v, sizeof(v)), "1");
+	/* The ciphertext is stored as given, as a blob, and nothing else. */
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT typeof(ct), ct, "
+	    "typeof(enc), kind FROM records WHERE id = ?1", -1, &st, NULL),
+	    SQLITE_OK);
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(st, 0), "blob");
+	assert_int_equal(sqlite3_column_bytes(st, 1), (int)ctlen);
+	assert_memory_equal(sqlite3_column_blob(st, 1), ct, ctlen);
+	assert_string_equal((const char *)sqlite3_column_text(st, 2), "blob");
+	assert_string_equal((const char *)sqlite3_column_text(st, 3),
+	    "catalog_request");
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/*
+ * PostgreSQL hooks: the URL names a scratch database that the backend's
+ * test reset (to come with store_pg.c) empties for every test.
+ */
+static char *
+pg_fresh(void)
+{
+	const char *u = getenv("SHOWROOM_TEST_PG_URL");
+
+	return u ? strdup(u) : NULL;
+}
+
+static void
+pg_cleanup(const char *url)
+{
+}
+
+static const struct backend backends[] = {
+	{ "sqlite", sqlite_fresh, sqlite_cleanup, sqlite_set_version,
+	    sqlite_raw_checks },
+	{ "postgres", pg_fresh, pg_cleanup, NULL, NULL },
+};
+
+/* Fixtures. */
+
+static int
+fx_setup(void **state)
+{
+	struct store_err e;
+	struct fx *f;
+
+	if ((f = calloc(1, sizeof(*f))) == NULL || (f->url = tb->fresh()) ==
+	    NULL) {
+		free(f);
+		return -1;
+	}
+	if (store_open(&f->st, f->url, &e) != STORE_OK) {
+		fprintf(stderr, "store_open %s: %s\n", f->url, e.msg);
+		tb->cleanup(f->url);
+		free(f->url);
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+static int
+fx_teardown(void **state)
+{
+	struct fx *f = *state;
+
+	store_close(f->st);
+	tb->cleanup(f->url);
+	free(f->url);
+	free(f);
+	return 0;
+}
+
+static void
+fx_reopen(struct fx *f)
+{
+	struct store_err e;
+
+	store_close(f->st);
+	f->st = NULL;
+	EXPECT(store_open(&f->st, f->url, &e), STORE_OK, &e);
+}
+
+/* Every record addressed to key, from the start, in one page. */
+static size_t
+inbox_all(struct store *st, const char *key, struct store_record **rp)
+{
+	const char *keys[] = { key };
+	struct store_err e;
+	int64_t next;
+	size_t n;
+
+	EXPECT(store_inbox(st, keys, 1, 0, STORE_INBOX_MAX, rp, &n, &next,
+	    &e), STORE_OK, &e);
+	return n;
+}
+
+static size_t
+inbox_count(struct store *st, const char *key)
+{
+	struct store_record *r;
+	size_t n = inbox_all(st, key, &r);
+
+	store_records_free(r, n);
+	return n;
+}
+
+static unsigned int
+slot_booked(struct store *st, const char *dealer, const char *model,
+    const char *start)
+{
+	struct store_slot_count *c;
+	struct store_err e;
+	char date[STORE_DATE_LEN + 1];
+	unsigned int booked = 0;
+	size_t n, i;
+
+	snprintf(date, sizeof(date), "%.10s", start);
+	EXPECT(store_slot_counts(st, dealer, model, date, &c, &n, &e),
+	    STORE_OK, &e);
+	for (i = 0; i < n; i++)
+		if (strcmp(c[i].start, start) == 0)
+			booked = c[i].booked;
+	free(c);
+	return booked;
+}
+
+/* Tests. */
+
+static void
+test_open_urls(void **state)
+{
+	struct store *st = NULL;
+	struct store_err e;
+	char *url, *dir;
+
+	assert_int_equal(store_open(&st, "postgres://db/showroom", &e),
+	    STORE_ERR);
+	assert_null(st);
+	assert_non_null(strstr(e.msg, "PostgreSQL"));
+	assert_non_null(strstr(e.msg, "not"));
+	assert_int_equal(store_open(&st, "mysql://x", &e), STORE_ERR);
+	assert_non_null(strstr(e.msg, "unknown store scheme"));
+	assert_int_equal(store_open(&st, "", &e), STORE_ERR);
+	assert_int_equal(store_open(&st, "sqlite:", &e), STORE_ERR);
+	assert_int_equal(store_open(&st, "sqlite:/nonexistent/a/b", &e),
+	    STORE_ERR);
+	assert_non_null(strstr(e.msg, "mkdir"));
+	/* A plain directory means SQLite, and is created if missing. */
+	assert_non_null(url = sqlite_fresh());
+	assert_int_equal(asprintf(&dir, "%s/sub", sqlite_dir(url)) > 0, 1);
+	EXPECT(store_open(&st, dir, &e), STORE_OK, &e);
+	assert_string_equal(store_backend(st), "sqlite");
+	store_close(st);
+	free(dir);
+	sqlite_cleanup(url);
+	free(url);
+}
+
+static void
+test_ids(void **state)
+{
+	char a[STORE_ID_LEN + 1], b[STORE_ID_LEN + 1];
+
+	store_id_new(a);
+	store_id_new(b);
+	assert_int_equal(strlen(a), STORE_ID_LEN);
+	assert_true(store_id_valid(a));
+	assert_string_not_equal(a, b);
+	assert_false(store_id_valid("short"));
+	assert_false(store_id_valid("0123456789abcdefghjkmnpqrU"));
+	assert_false(store_id_valid("0123456789abcdefghjkmnpqrst"));
+	assert_true(store_id_valid("0123456789abcdefghjkmnpqrs"));
+	assert_false(store_id_valid(NULL));
+}
+
+static void
+test_validation(void **state)
+{
+	struct fx *f = *state;
+	struct store_err e;
+	struct trec t;
+	char saved;
+
+	/* Only catalog requests go through store_put. */
+	trec_drive(&t, KEY_D1, "d1", "m1", "2030-04-01T10:00", NOW);
+	EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_ERR, &e);
+	trec_init(&t, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW);
+	EXPECT(store_book(f->st, &t.r, 3, NULL, NULL, &e), STORE_ERR, &e);
+	EXPECT(store_cancel(f->st, t.r.cancel_hash, &t.r, &e), STORE_ERR, &e);
+	saved = t.r.id[0];
+	t.r.id[0] = 'U';
+	EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_ERR, &e);
+	t.r.id[0] = saved;
+	t.r.key_id[0] = '\0';
+	EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_ERR, &e);
+	snprintf(t.r.key_id, sizeof(t.r.key_id), "bad key");
+	EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_ERR, &e);
+	snprintf(t.r.key_id, sizeof(t.r.key_id), KEY_HQ);
+	t.r.ct_len = 0;
+	EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_ERR, &e);
+	t.r.ct_len = STORE_CT_MAX + 1;
+	EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_ERR, &e);
+	t.r.ct_len = 10;
+	t.r.enc_len = STORE_ENC_MAX + 1;
+	EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_ERR, &e);
+	t.r.enc_len = 32;
+	t.r.created = 0;
+	EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_ERR, &e);
+	/* Slots must be well-formed, so that text order is time order. */
+	trec_drive(&t, KEY_D1, "d1", "m1", "2030-4-01T10:00", NOW);
+	EXPECT(store_book(f->st, &t.r, 3, NULL, NULL, &e), STORE_ERR, &e);
+	trec_drive(&t, KEY_D1, "d1", "m1", "2030-04-01T24:00", NOW);
+	EXPECT(store_book(f->st, &t.r, 3, NULL, NULL, &e), STORE_ERR, &e);
+	trec_drive(&t, KEY_D1, "d 1", "m1", "2030-04-01T10:00", NOW);
+	EXPECT(store_book(f->st, &t.r, 3, NULL, NULL, &e), STORE_ERR, &e);
+	trec_drive(&t, KEY_D1, "d1", "m1", "2030-04-01T10:00", NOW);
+	EXPECT(store_book(f->st, &t.r, STORE_CAPACITY_MAX + 1, NULL, NULL,
+	    &e), STORE_ERR, &e);
+	EXPECT(store_nonce_use(f->st, "n", KEY_HQ, NOW, NOW, &e), STORE_ERR,
+	    &e);
+	EXPECT(store_nonce_use(f->st, "n n", KEY_HQ, NOW + 1, NOW, &e),
+	    STORE_ERR, &e);
+	/* Nothing of that was stored. */
+	assert_int_equal(inbox_count(f->st, KEY_HQ), 0);
+	assert_int_equal(inbox_count(f->st, KEY_D1), 0);
+}
+
+static void
+test_put_roundtrip(void **state)
+{
+	struct fx *f = *state;
+	struct store_record *r;
+	struct store_err e;
+	struct trec t;
+	char receipt[STORE_ID_LEN + 1];
+	size_t n;
+
+	trec_init(&t, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW);
+	t.r.ct_len = sizeof(t.ct);
+	EXPECT(store_put(f->st, &t.r, NULL, receipt, &e), STORE_OK, &e);
+	assert_string_equal(receipt, t.r.id);
+	n = inbox_all(f->st, KEY_HQ, &r);
+	assert_int_equal(n, 1);
+	assert_string_equal(r[0].id, t.r.id);
+	assert_int_equal(r[0].kind, STORE_KIND_CATALOG_REQUEST);
+	assert_string_equal(r[0].key_id, KEY_HQ);
+	assert_int_equal(r[0].created, NOW);
+	assert_int_equal(r[0].enc_len, sizeof(t.enc));
+	assert_memory_equal(r[0].enc, t.enc, sizeof(t.enc));
+	assert_int_equal(r[0].ct_len, sizeof(t.ct));
+	assert_memory_equal(r[0].ct, t.ct, sizeof(t.ct));
+	assert_true(r[0].seq > 0);
+	store_records_free(r, n);
+	/* The same id again is a conflict, and stores nothing. */
+	EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_CONFLICT, &e);
+	assert_int_equal(e.code, STORE_CONFLICT);
+	assert_int_equal(inbox_count(f->st, KEY_HQ), 1);
+}
+
+static void
+test_idempotency(void **state)
+{
+	struct fx *f = *state;
+	struct store_counters c;
+	struct store_err e;
+	struct trec a, b, d1, d2;
+	unsigned char idem[STORE_HASH_LEN], idem2[STORE_HASH_LEN];
+	char receipt[STORE_ID_LEN + 1];
+	const char *keys[] = { KEY_HQ };
+	const char *ids[1];
+	uint64_t deleted;
+
+	randombytes_buf(idem, sizeof(idem));
+	trec_init(&a, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW);
+	trec_init(&b, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW);
+	EXPECT(store_put(f->st, &a.r, idem, receipt, &e), STORE_OK, &e);
+	assert_string_equal(receipt, a.r.id);
+	/* A resubmission (new id, new sealing) gets the first receipt. */
+	EXPECT(store_put(f->st, &b.r, idem, receipt, &e), STORE_OK, &e);
+	assert_string_equal(receipt, a.r.id);
+	assert_int_equal(inbox_count(f->st, KEY_HQ), 1);
+	EXPECT(store_counters(f->st, &c, &e), STORE_OK, &e);
+	assert_int_equal(c.stored[STORE_KIND_CATALOG_REQUEST], 1);
+	/* The key is forgotten with its record. */
+	ids[0] = a.r.id;
+	EXPECT(store_ack(f->st, keys, 1, ids, 1, &deleted, &e), STORE_OK, &e);
+	assert_int_equal(deleted, 1);
+	EXPECT(store_put(f->st, &b.r, idem, receipt, &e), STORE_OK, &e);
+	assert_string_equal(receipt, b.r.id);
+	assert_int_equal(inbox_count(f->st, KEY_HQ), 1);
+
+	/* A booking replay takes no second place. */
+	randombytes_buf(idem2, sizeof(idem2));
+	trec_drive(&d1, KEY_D1, "d1", "m1", "2030-04-01T10:00", NOW);
+	trec_drive(&d2, KEY_D1, "d1", "m1", "2030-04-01T10:00", NOW);
+	EXPECT(store_book(f->st, &d1.r, 1, idem2, receipt, &e), STORE_OK, &e);
+	assert_string_equal(receipt, d1.r.id);
+	EXPECT(store_book(f->st, &d2.r, 1, idem2, receipt, &e), STORE_OK, &e);
+	assert_string_equal(receipt, d1.r.id);
+	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-01T10:00"),
+	    1);
+	assert_int_equal(inbox_count(f->st, KEY_D1), 1);
+}
+
+static void
+test_capacity(void **state)
+{
+	struct fx *f = *state;
+	struct store_slot_count *sc;
+	struct store_err e;
+	struct trec t;
+	size_t n;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		trec_drive(&t, KEY_D1, "d1", "m1", "2030-04-01T10:00", NOW);
+		EXPECT(store_book(f->st, &t.r, 2, NULL, NULL, &e), STORE_OK,
+		    &e);
+	}
+	trec_drive(&t, KEY_D1, "d1", "m1", "2030-04-01T10:00", NOW);
+	EXPECT(store_book(f->st, &t.r, 2, NULL, NULL, &e), STORE_FULL, &e);
+	assert_int_equal(e.code, STORE_FULL);
+	/* A full attempt leaves no trace. */
+	assert_int_equal(inbox_count(f->st, KEY_D1), 2);
+	/* A larger capacity (more demo cars) opens one more place. */
+	EXPECT(store_book(f->st, &t.r, 3, NULL, NULL, &e), STORE_OK, &e);
+	/* Other slots, models, dealers and days are separate. */
+	trec_drive(&t, KEY_D1, "d1", "m1", "2030-04-01T11:00", NOW);
+	EXPECT(store_book(f->st, &t.r, 1, NULL, NULL, &e), STORE_OK, &e);
+	trec_drive(&t, KEY_D1, "d1", "m2", "2030-04-01T10:00", NOW);
+	EXPECT(store_book(f->st, &t.r, 1, NULL, NULL, &e), STORE_OK, &e);
+	trec_drive(&t, KEY_D2, "d2", "m1", "2030-04-01T10:00", NOW);
+	EXPECT(store_book(f->st, &t.r, 1, NULL, NULL, &e), STORE_OK, &e);
+	trec_drive(&t, KEY_D1, "d1", "m1", "2030-04-02T00:00", NOW);
+	EXPECT(store_book(f->st, &t.r, 1, NULL, NULL, &e), STORE_OK, &e);
+	trec_drive(&t, KEY_D1, "d1", "m1", "2030-03-31T23:59", NOW);
+	EXPECT(store_book(f->st, &t.r, 1, NULL, NULL, &e), STORE_OK, &e);
+	/* No capacity at all: always full. */
+	trec_drive(&t, KEY_D1, "d1", "m1", "2030-04-01T12:00", NOW);
+	EXPECT(store_book(f->st, &t.r, 0, NULL, NULL, &e), STORE_FULL, &e);
+
+	EXPECT(store_slot_counts(f->st, "d1", "m1", "2030-04-01", &sc, &n, &e),
+	    STORE_OK, &e);
+	assert_int_equal(n, 2);
+	assert_string_equal(sc[0].start, "2030-04-01T10:00");
+	assert_int_equal(sc[0].booked, 3);
+	assert_string_equal(sc[1].start, "2030-04-01T11:00");
+	assert_int_equal(sc[1].booked, 1);
+	free(sc);
+	EXPECT(store_slot_counts(f->st, "d9", "m1", "2030-04-01", &sc, &n, &e),
+	    STORE_OK, &e);
+	assert_int_equal(n, 0);
+	assert_null(sc);
+	EXPECT(store_slot_counts(f->st, "d1", "m1", "2030-04", &sc, &n, &e),
+	    STORE_ERR, &e);
+}
+
+/* Concurrency: 8 threads x 20 attempts on one slot of capacity 3. */
+
+#define CC_THREADS	8
+#define CC_TRIES	20
+#define CC_CAPACITY	3
+
+struct cc_arg {
+	const char	*url;
+	struct store	*shared;	/* NULL: open a handle of its own */
+	pthread_barrier_t *go;
+	const char	*start;
+	int		 ok, full, other;
+};
+
+static void *
+cc_worker(void *arg)
+{
+	struct cc_arg *a = arg;
+	struct store *st = a->shared;
+	struct store_err e;
+	struct trec t;
+	int i, rc;
+
+	if (st == NULL && store_open(&st, a->url, &e) != STORE_OK) {
+		a->other = CC_TRIES;
+		pthread_barrier_wait(a->go);
+		return NULL;
+	}
+	pthread_barrier_wait(a->go);
+	for (i = 0; i < CC_TRIES; i++) {
+		trec_drive(&t, KEY_D1, "d1", "m1", a->start, NOW);
+		rc = store_book(st, &t.r, CC_CAPACITY, NULL, NULL, &e);
+		if (rc == STORE_OK)
+			a->ok++;
+		else if (rc == STORE_FULL)
+			a->full++;
+		else {
+			fprintf(stderr, "    book: %s\n", e.msg);
+			a->other++;
+		}
+	}
+	if (a->shared == NULL)
+		store_close(st);
+	return NULL;
+}
+
+static void
+cc_run(struct fx *f, int shared, const char *start)
+{
+	struct cc_arg a[CC_THREADS];
+	pthread_t th[CC_THREADS];
+	pthread_barrier_t go;
+	int i, ok = 0, full = 0, other = 0;
+
+	pthread_barrier_init(&go, NULL, CC_THREADS);
+	for (i = 0; i < CC_THREADS; i++) {
+		memset(&a[i], 0, sizeof(a[i]));
+		a[i].url = f->url;
+		a[i].shared = shared ? f->st : NULL;
+		a[i].go = &go;
+		a[i].start = start;
+		assert_int_equal(pthread_create(&th[i], NULL, cc_worker, &a[i]),
+		    0);
+	}
+	for (i = 0; i < CC_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		ok += a[i].ok;
+		full += a[i].full;
+		other += a[i].other;
+	}
+	pthread_barrier_destroy(&go);
+	assert_int_equal(other, 0);
+	assert_int_equal(ok, CC_CAPACITY);
+	assert_int_equal(full, CC_THREADS * CC_TRIES - CC_CAPACITY);
+	assert_int_equal(slot_booked(f->st, "d1", "m1", start), CC_CAPACITY);
+}
+
+static void
+test_capacity_concurrent(void **state)
+{
+	struct fx *f = *state;
+
+	/* Threads sharing one handle (group commit batches them)... */
+	cc_run(f, 1, "2030-05-01T09:00");
+	/* ...and threads each with its own handle and connections. */
+	cc_run(f, 0, "2030-05-01T10:00");
+	assert_int_equal(inbox_count(f->st, KEY_D1), 2 * CC_CAPACITY);
+}
+
+/* Conflicts in a batch fail alone: the others in it still commit. */
+
+struct bi_arg {
+	struct store	*st;
+	const char	*dup_id;
+	int		 ok, conflict, other;
+};
+
+static void *
+bi_worker(void *arg)
+{
+	struct bi_arg *a = arg;
+	struct store_err e;
+	struct trec t;
+	int i, rc;
+
+	for (i = 0; i < 50; i++) {
+		trec_init(&t, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW);
+		if (i % 5 == 0)
+			memcpy(t.r.id, a->dup_id, STORE_ID_LEN + 1);
+		rc = store_put(a->st, &t.r, NULL, NULL, &e);
+		if (rc == STORE_OK)
+			a->ok++;
+		else if (rc == STORE_CONFLICT)
+			a->conflict++;
+		else
+			a->other++;
+	}
+	return NULL;
+}
+
+static void
+test_batch_isolation(void **state)
+{
+	struct fx *f = *state;
+	struct bi_arg a[CC_THREADS];
+	pthread_t th[CC_THREADS];
+	struct store_counters c;
+	struct store_err e;
+	char dup[STORE_ID_LEN + 1];
+	int i, ok = 0, conflict = 0, other = 0;
+
+	store_id_new(dup);
+	for (i = 0; i < CC_THREADS; i++) {
+		memset(&a[i], 0, sizeof(a[i]));
+		a[i].st = f->st;
+		a[i].dup_id = dup;
+		assert_int_equal(pthread_create(&th[i], NULL, bi_worker, &a[i]),
+		    0);
+	}
+	for (i = 0; i < CC_THREADS; i++) {
+		pthread_join(th[i], NULL);
+		ok += a[i].ok;
+		conflict += a[i].conflict;
+		other += a[i].other;
+	}
+	/* 40 per thread are unique; of the 80 duplicates exactly one lands. */
+	assert_int_equal(other, 0);
+	assert_int_equal(ok, CC_THREADS * 40 + 1);
+	assert_int_equal(conflict, CC_THREADS * 10 - 1);
+	assert_int_equal(inbox_count(f->st, KEY_HQ), (size_t)ok);
+	EXPECT(store_counters(f->st, &c, &e), STORE_OK, &e);
+	assert_int_equal(c.stored[STORE_KIND_CATALOG_REQUEST], (uint64_t)ok);
+}
+
+static void
+test_cancel(void **state)
+{
+	struct fx *f = *state;
+	struct store_booking b;
+	struct store_counters c;
+	struct store_record *r;
+	struct store_err e;
+	struct trec d, x, cancel;
+	const char *keys[] = { KEY_D1 };
+	const char *ids[1];
+	uint64_t deleted;
+	size_t n;
+
+	trec_drive(&d, KEY_D1, "d1", "m1", "2030-04-01T10:00", NOW);
+	EXPECT(store_book(f->st, &d.r, 1, NULL, NULL, &e), STORE_OK, &e);
+	trec_drive(&x, KEY_D1, "d1", "m1", "2030-04-01T10:00", NOW);
+	EXPECT(store_book(f->st, &x.r, 1, NULL, NULL, &e), STORE_FULL, &e);
+
+	EXPECT(store_booking_find(f->st, d.r.cancel_hash, &b, &e), STORE_OK,
+	    &e);
+	assert_string_equal(b.id, d.r.id);
+	assert_string_equal(b.slot.dealer, "d1");
+	assert_string_equal(b.slot.model, "m1");
+	assert_string_equal(b.slot.start, "2030-04-01T10:00");
+	assert_int_equal(b.created, NOW);
+
+	/* An unknown token stores no cancellation. */
+	trec_init(&cancel, STORE_KIND_CANCELLATION, KEY_D1, NOW + 5);
+	EXPECT(store_cancel(f->st, x.r.cancel_hash, &cancel.r, &e),
+	    STORE_NOT_FOUND, &e);
+	assert_int_equal(e.code, STORE_NOT_FOUND);
+	assert_int_equal(inbox_count(f->st, KEY_D1), 1);
+
+	EXPECT(store_cancel(f->st, d.r.cancel_hash, &cancel.r, &e), STORE_OK,
+	    &e);
+	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-01T10:00"),
+	    0);
+	/* The unread booking went; the dealer gets the cancellation. */
+	n = inbox_all(f->st, KEY_D1, &r);
+	assert_int_equal(n, 1);
+	assert_string_equal(r[0].id, cancel.r.id);
+	assert_int_equal(r[0].kind, STORE_KIND_CANCELLATION);
+	store_records_free(r, n);
+	/* Once only. */
+	trec_init(&cancel, STORE_KIND_CANCELLATION, KEY_D1, NOW + 6);
+	EXPECT(store_cancel(f->st, d.r.cancel_hash, &cancel.r, &e),
+	    STORE_NOT_FOUND, &e);
+	EXPECT(store_booking_find(f->st, d.r.cancel_hash, &b, &e),
+	    STORE_NOT_FOUND, &e);
+	/* The freed place can be booked again. */
+	EXPECT(store_book(f->st, &x.r, 1, NULL, NULL, &e), STORE_OK, &e);
+
+	/* After the dealer acknowledged it, the link still cancels and frees. */
+	ids[0] = x.r.id;
+	EXPECT(store_ack(f->st, keys, 1, ids, 1, &deleted, &e), STORE_OK, &e);
+	assert_int_equal(deleted, 1);
+	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-01T10:00"),
+	    1);
+	EXPECT(store_cancel(f->st, x.r.cancel_hash, &cancel.r, &e), STORE_OK,
+	    &e);
+	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-01T10:00"),
+	    0);
+
+	EXPECT(store_counters(f->st, &c, &e), STORE_OK, &e);
+	assert_int_equal(c.cancelled, 2);
+	assert_int_equal(c.stored[STORE_KIND_TEST_DRIVE], 2);
+	assert_int_equal(c.stored[STORE_KIND_CANCELLATION], 2);
+	assert_int_equal(c.acked, 1);
+}
+
+static void
+test_cancel_hash_conflict(void **state)
+{
+	struct fx *f = *state;
+	struct store_err e;
+	struct trec a, b;
+
+	trec_drive(&a, KEY_D1, "d1", "m1", "2030-04-01T10:00", NOW);
+	trec_drive(&b, KEY_D1, "d1", "m1", "2030-04-01T10:00", NOW);
+	memcpy(b.r.cancel_hash, a.r.cancel_hash, STORE_HASH_LEN);
+	EXPECT(store_book(f->st, &a.r, 5, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_book(f->st, &b.r, 5, NULL, NULL, &e), STORE_CONFLICT, &e);
+	/* The failed booking took no place. */
+	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-01T10:00"),
+	    1);
+}
+
+static void
+test_inbox_paging(void **state)
+{
+	struct fx *f = *state;
+	struct store_record *r;
+	struct store_err e;
+	struct trec t;
+	const char *hq[] = { KEY_HQ };
+	const char *both[] = { KEY_HQ, KEY_D1 };
+	const char *none[] = { "nobody" };
+	int64_t cursor = 0, next, last = 0;
+	size_t n, i, total = 0;
+	int k;
+
+	for (k = 0; k < 30; k++) {
+		if (k % 6 == 5)
+			trec_drive(&t, KEY_D1, "d1", "m1", "2030-04-01T10:00",
+			    NOW);
+		else
+			trec_init(&t, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW);
+		if (t.r.kind == STORE_KIND_TEST_DRIVE)
+			EXPECT(store_book(f->st, &t.r, 100, NULL, NULL, &e),
+			    STORE_OK, &e);
+		else
+			EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_OK,
+			    &e);
+	}
+	/* HQ pages through its 25 only, 10 at a time, in order. */
+	for (k = 0; k < 5; k++) {
+		EXPECT(store_inbox(f->st, hq, 1, cursor, 10, &r, &n, &next,
+		    &e), STORE_OK, &e);
+		for (i = 0; i < n; i++) {
+			assert_string_equal(r[i].key_id, KEY_HQ);
+			assert_true(r[i].seq > last);
+			last = r[i].seq;
+		}
+		store_records_free(r, n);
+		total += n;
+		if (n == 0) {
+			assert_int_equal(next, cursor);
+			break;
+		}
+		assert_true(next > cursor);
+		cursor = next;
+	}
+	assert_int_equal(total, 25);
+	/* New mail comes after the cursor. */
+	trec_init(&t, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW);
+	EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_inbox(f->st, hq, 1, cursor, 10, &r, &n, &next, &e),
+	    STORE_OK, &e);
+	assert_int_equal(n, 1);
+	assert_string_equal(r[0].id, t.r.id);
+	store_records_free(r, n);
+	/* The dealer sees its bookings, with their slots. */
+	n = inbox_all(f->st, KEY_D1, &r);
+	assert_int_equal(n, 5);
+	for (i = 0; i < n; i++) {
+		assert_int_equal(r[i].kind, STORE_KIND_TEST_DRIVE);
+		assert_string_equal(r[i].slot.start, "2030-04-01T10:00");
+	}
+	store_records_free(r, n);
+	/* Several keys at once: the union, still in order. */
+	EXPECT(store_inbox(f->st, both, 2, 0, STORE_INBOX_MAX, &r, &n, &next,
+	    &e), STORE_OK, &e);
+	assert_int_equal(n, 31);
+	for (i = 1; i < n; i++)
+		assert_true(r[i].seq > r[i - 1].seq);
+	store_records_free(r, n);
+	assert_int_equal(inbox_count(f->st, "nobody"), 0);
+	EXPECT(store_inbox(f->st, none, 1, 0, 0, &r, &n, &next, &e), STORE_ERR,
+	    &e);
+	EXPECT(store_inbox(f->st, none, 0, 0, 1, &r, &n, &next, &e), STORE_ERR,
+	    &e);
+}
+
+static void
+test_ack_own_only(void **state)
+{
+	struct fx *f = *state;
+	struct store_counters c;
+	struct store_err e;
+	struct trec h1, h2, d;
+	const char *hq[] = { KEY_HQ };
+	const char *d1[] = { KEY_D1 };
+	const char *ids[3];
+	char unknown[STORE_ID_LEN + 1];
+	uint64_t deleted;
+
+	trec_init(&h1, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW);
+	trec_init(&h2, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW);
+	trec_drive(&d, KEY_D1, "d1", "m1", "2030-04-01T10:00", NOW);
+	EXPECT(store_put(f->st, &h1.r, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_put(f->st, &h2.r, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_book(f->st, &d.r, 1, NULL, NULL, &e), STORE_OK, &e);
+
+	/* The dealer cannot delete HQ's records. */
+	ids[0] = h1.r.id;
+	ids[1] = h2.r.id;
+	EXPECT(store_ack(f->st, d1, 1, ids, 2, &deleted, &e), STORE_OK, &e);
+	assert_int_equal(deleted, 0);
+	assert_int_equal(inbox_count(f->st, KEY_HQ), 2);
+	/* HQ deletes its own; ids it does not own or know are ignored. */
+	store_id_new(unknown);
+	ids[1] = d.r.id;
+	ids[2] = unknown;
+	EXPECT(store_ack(f->st, hq, 1, ids, 3, &deleted, &e), STORE_OK, &e);
+	assert_int_equal(deleted, 1);
+	assert_int_equal(inbox_count(f->st, KEY_HQ), 1);
+	assert_int_equal(inbox_count(f->st, KEY_D1), 1);
+	/* Twice is harmless. */
+	EXPECT(store_ack(f->st, hq, 1, ids, 1, &deleted, &e), STORE_OK, &e);
+	assert_int_equal(deleted, 0);
+	/* A booking acknowledged keeps its place. */
+	ids[0] = d.r.id;
+	EXPECT(store_ack(f->st, d1, 1, ids, 1, &deleted, &e), STORE_OK, &e);
+	assert_int_equal(deleted, 1);
+	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-01T10:00"),
+	    1);
+	EXPECT(store_counters(f->st, &c, &e), STORE_OK, &e);
+	assert_int_equal(c.acked, 2);
+	/* Malformed ids are refused whole. */
+	ids[0] = "not-an-id";
+	EXPECT(store_ack(f->st, hq, 1, ids, 1, &deleted, &e), STORE_ERR, &e);
+}
+
+static void
+test_expire(void **state)
+{
+	struct fx *f = *state;
+	struct store_counters c;
+	struct store_slot_count *sc;
+	struct store_record *r;
+	struct store_err e;
+	struct trec old1, old2, young, drive, cancel;
+	uint64_t expired;
+	size_t n;
+
+	trec_init(&old1, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW - 1000);
+	trec_init(&old2, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW - 501);
+	trec_init(&young, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW - 500);
+	trec_drive(&drive, KEY_D1, "d1", "m1", "2001-01-01T10:00", NOW - 900);
+	EXPECT(store_put(f->st, &old1.r, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_put(f->st, &old2.r, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_put(f->st, &young.r, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_book(f->st, &drive.r, 2, NULL, NULL, &e), STORE_OK, &e);
+
+	EXPECT(store_expire(f->st, 500, NOW, &expired, &e), STORE_OK, &e);
+	assert_int_equal(expired, 3);
+	n = inbox_all(f->st, KEY_HQ, &r);
+	assert_int_equal(n, 1);
+	assert_string_equal(r[0].id, young.r.id);
+	store_records_free(r, n);
+	assert_int_equal(inbox_count(f->st, KEY_D1), 0);
+	/* The old booking's cancel hash and its long-past slot went too. */
+	trec_init(&cancel, STORE_KIND_CANCELLATION, KEY_D1, NOW);
+	EXPECT(store_cancel(f->st, drive.r.cancel_hash, &cancel.r, &e),
+	    STORE_NOT_FOUND, &e);
+	EXPECT(store_slot_counts(f->st, "d1", "m1", "2001-01-01", &sc, &n, &e),
+	    STORE_OK, &e);
+	assert_int_equal(n, 0);
+	free(sc);
+	/* Nothing left to expire: counted once. */
+	EXPECT(store_expire(f->st, 500, NOW, &expired, &e), STORE_OK, &e);
+	assert_int_equal(expired, 0);
+	EXPECT(store_counters(f->st, &c, &e), STORE_OK, &e);
+	assert_int_equal(c.expired, 3);
+	assert_int_equal(c.stored[STORE_KIND_CATALOG_REQUEST], 3);
+	assert_int_equal(c.stored[STORE_KIND_TEST_DRIVE], 1);
+	EXPECT(store_expire(f->st, -1, NOW, &expired, &e), STORE_ERR, &e);
+}
+
+static void
+test_nonce(void **state)
+{
+	struct fx *f = *state;
+	struct store_err e;
+
+	EXPECT(store_nonce_use(f->st, "n-1", KEY_HQ, NOW + 300, NOW, &e),
+	    STORE_OK, &e);
+	EXPECT(store_nonce_use(f->st, "n-1", KEY_HQ, NOW + 300, NOW + 1, &e),
+	    STORE_REPLAY, &e);
+	assert_int_equal(e.code, STORE_REPLAY);
+	/* Nonces are per key. */
+	EXPECT(store_nonce_use(f->st, "n-1", KEY_D1, NOW + 300, NOW, &e),
+	    STORE_OK, &e);
+	EXPECT(store_nonce_use(f->st, "n-2", KEY_HQ, NOW + 300, NOW, &e),
+	    STORE_OK, &e);
+	/* Still a replay up to its expiry; after it, the signature's own age
+	 * check refuses the request, so the store may forget the nonce. */
+	EXPECT(store_nonce_use(f->st, "n-1", KEY_HQ, NOW + 900, NOW + 299, &e),
+	    STORE_REPLAY, &e);
+	EXPECT(store_nonce_use(f->st, "n-1", KEY_HQ, NOW + 900, NOW + 300, &e),
+	    STORE_OK, &e);
+	EXPECT(store_nonce_use(f->st, "n-1", KEY_HQ, NOW + 900, NOW + 301, &e),
+	    STORE_REPLAY, &e);
+	/* Purged by expiry, then new again. */
+	EXPECT(store_expire(f->st, 3600, NOW + 1000, NULL, &e), STORE_OK, &e);
+	EXPECT(store_nonce_use(f->st, "n-2", KEY_HQ, NOW + 1300, NOW + 1000,
+	    &e), STORE_OK, &e);
+	/* Survives a reopen: another node sees it. */
+	fx_reopen(f);
+	EXPECT(store_nonce_use(f->st, "n-2", KEY_HQ, NOW + 1300, NOW + 1001,
+	    &e), STORE_REPLAY, &e);
+}
+
+static void
+test_schema_refusal(void **state)
+{
+	struct fx *f = *state;
+	struct store_err e;
+	struct store *st = NULL;
+
+	if (tb->set_version == NULL)
+		skip();
+	store_close(f->st);
+	f->st = NULL;
+	assert_int_equal(tb->set_version(f->url, 999), 0);
+	assert_int_equal(store_open(&st, f->url, &e), STORE_ERR);
+	assert_null(st);
+	assert_non_null(strstr(e.msg, "newer"));
+	/* Refusing changed nothing: the version is still the one set. */
+	assert_int_equal(store_open(&st, f->url, &e), STORE_ERR);
+	assert_int_equal(tb->set_version(f->url, 1), 0);
+	EXPECT(store_open(&f->st, f->url, &e), STORE_OK, &e);
+}
+
+static void
+test_durability(void **state)
+{
+	struct fx *f = *state;
+	struct store_record *r;
+	struct store_err e;
+	struct trec a, b;
+	const char *hq[] = { KEY_HQ };
+	const char *ids[1];
+	uint64_t deleted;
+	pid_t pid;
+	int status;
+	size_t n;
+
+	trec_init(&a, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW);
+	trec_init(&b, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW);
+	EXPECT(store_put(f->st, &a.r, NULL, NULL, &e), STORE_OK, &e);
+	fx_reopen(f);
+	n = inbox_all(f->st, KEY_HQ, &r);
+	assert_int_equal(n, 1);
+	assert_memory_equal(r[0].ct, a.ct, a.r.ct_len);
+	store_records_free(r, n);
+
+	/*
+	 * A process that dies right after a call returns keeps its writes:
+	 * the child stores b, deletes a, and exits without closing.
+	 */
+	store_close(f->st);
+	f->st = NULL;
+	assert_true((pid = fork()) != -1);
+	if (pid == 0) {
+		struct store *cs;
+
+		ids[0] = a.r.id;
+		if (store_open(&cs, f->url, &e) != STORE_OK ||
+		    store_put(cs, &b.r, NULL, NULL, &e) != STORE_OK ||
+		    store_ack(cs, hq, 1, ids, 1, &deleted, &e) != STORE_OK ||
+		    deleted != 1)
+			_exit(1);
+		_exit(0);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	EXPECT(store_open(&f->st, f->url, &e), STORE_OK, &e);
+	n = inbox_all(f->st, KEY_HQ, &r);
+	assert_int_equal(n, 1);
+	assert_string_equal(r[0].id, b.r.id);
+	store_records_free(r, n);
+}
+
+/* Every column any backend may store. Adding one is a design decision. */
+static const char *const allowed_columns[] = {
+	"bookings.booking_id", "bookings.cancel_hash", "bookings.created",
+	"bookings.dealer", "bookings.model", "bookings.slot_start",
+	"counters.name", "counters.value",
+	"idem.hash", "idem.record_id",
+	"nonces.expires_at", "nonces.key_id", "nonces.nonce",
+	"records.created", "records.ct", "records.enc", "records.id",
+	"records.key_id", "records.kind", "records.seq",
+	"schema_version.version",
+	"slots.booked", "slots.capacity", "slots.dealer", "slots.model",
+	"slots.slot_start",
+};
+#define NALLOWED	(sizeof(allowed_columns) / sizeof(allowed_columns[0]))
+
+static int
+strp_cmp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static void
+test_columns(void **state)
+{
+	struct fx *f = *state;
+	struct store_err e;
+	struct trec t;
+	char **cols;
+	size_t n, i;
+
+	EXPECT(store_columns(f->st, &cols, &n, &e), STORE_OK, &e);
+	qsort(cols, n, sizeof(*cols), strp_cmp);
+	for (i = 0; i < n; i++)
+		if (i >= NALLOWED || strcmp(cols[i], allowed_columns[i]) != 0)
+			fprintf(stderr, "    column %s not in the allow-list\n",
+			    cols[i]);
+	assert_int_equal(n, NALLOWED);
+	for (i = 0; i < n; i++)
+		assert_string_equal(cols[i], allowed_columns[i]);
+	store_columns_free(cols, n);
+
+	if (tb->raw_checks == NULL)
+		return;
+	trec_init(&t, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW);
+	EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_OK, &e);
+	tb->raw_checks(f->url, t.r.id, t.ct, t.r.ct_len);
+}
+
+static void
+test_counters_fresh(void **state)
+{
+	struct fx *f = *state;
+	struct store_counters c;
+	struct store_err e;
+	int k;
+
+	EXPECT(store_counters(f->st, &c, &e), STORE_OK, &e);
+	for (k = 0; k <= STORE_KIND_MAX; k++)
+		assert_int_equal(c.stored[k], 0);
+	assert_int_equal(c.acked + c.expired + c.cancelled, 0);
+}
+
+#define T(fn)	cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_open_urls),
+		T(test_counters_fresh),
+		T(test_validation),
+		T(test_put_roundtrip),
+		T(test_idempotency),
+		T(test_capacity),
+		T(test_capacity_concurrent),
+		T(test_batch_isolation),
+		T(test_cancel),
+		T(test_cancel_hash_conflict),
+		T(test_inbox_paging),
+		T(test_ack_own_only),
+		T(test_expire),
+		T(test_nonce),
+		T(test_schema_refusal),
+		T(test_durability),
+		T(test_columns),
+	};
+	const struct backend *run[sizeof(backends) / sizeof(backends[0])];
+	struct store_err e;
+	struct store *st;
+	char *url, name[64];
+	size_t i, nrun = 0;
+	int fails = 0, rc;
+
+	if (sodium_init() < 0)
+		return 1;
+	/* First say which backends run, so that cmocka's lines come last. */
+	for (i = 0; i < sizeof(backends) / sizeof(backends[0]); i++) {
+		tb = &backends[i];
+		if ((url = tb->fresh()) == NULL) {
+			fprintf(stderr, "store/%s: not configured, skipped\n",
+			    tb->name);
+			continue;
+		}
+		rc = store_open(&st, url, &e);
+		store_close(rc == STORE_OK ? st : NULL);
+		tb->cleanup(url);
+		free(url);
+		/* SQLite must run; a backend not built in yet is reported. */
+		if (rc != STORE_OK && i == 0) {
+			fprintf(stderr, "store/%s: %s\n", tb->name, e.msg);
+			return 1;
+		}
+		if (rc != STORE_OK)
+			fprintf(stderr, "store/%s: skipped: %s\n", tb->name,
+			    e.msg);
+		else
+			run[nrun++] = tb;
+	}
+	for (i = 0; i < nrun; i++) {
+		tb = run[i];
+		snprintf(name, sizeof(name), "store/%s", tb->name);
+		fails += cmocka_run_group_tests_name(name, tests, NULL, NULL);
+	}
+	return fails;
+}
