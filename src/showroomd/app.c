@@ -244,6 +244,8 @@ static const struct {
 	{ "/cancel", "POST", APP_CANCEL, 1 },
 	{ "/privacy/", "GET", APP_PRIVACY, 0 },
 	{ "/api/v1/slots", "GET", APP_SLOTS, 0 },
+	{ "/api/v1/inbox", "GET", APP_INBOX, 0 },
+	{ "/api/v1/ack", "POST", APP_ACK, 1 },
 };
 
 enum app_route
@@ -267,7 +269,7 @@ app_route(const char *method, const char *path, enum lang *lang, int *body_ok)
 	for (i = 0; i < sizeof(app_routes) / sizeof(app_routes[0]); i++)
 		if (strcmp(p, app_routes[i].path) == 0 &&
 		    strcmp(method, app_routes[i].method) == 0) {
-			if (app_routes[i].route == APP_SLOTS && *lang != LANG_JA)
+			if (app_routes[i].route >= APP_SLOTS && *lang != LANG_JA)
 				return APP_NONE;
 			*body_ok = app_routes[i].body;
 			return app_routes[i].route;
@@ -301,6 +303,12 @@ app_handle(struct app *app, enum app_route route, const struct app_request *rq,
 		break;
 	case APP_SLOTS:
 		app_slots(app, rq, rp);
+		break;
+	case APP_INBOX:
+		api_inbox(app, rq, rp);
+		break;
+	case APP_ACK:
+		api_ack(app, rq, rp);
 		break;
 	default:
 		app_message(rp, 404, rq->site->pages, rq->lang, "notfound_title",

@@ -35,5 +35,7 @@ void	forms_post(struct app *, enum form_kind, const struct app_request *,
 	    struct app_reply *);
 void	receipt_get(struct app *, const struct app_request *, struct app_reply *, int ics);
 void	receipt_cancel(struct app *, const struct app_request *, struct app_reply *);
+void	api_inbox(struct app *, const struct app_request *, struct app_reply *);
+void	api_ack(struct app *, const struct app_request *, struct app_reply *);
 
 #endif
