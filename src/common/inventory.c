@@ -21,9 +21,9 @@
 #define CATALOG_RETENTION	{ "カタログの発送まで（最長90日）", \
 				  "Until the catalog is posted, at most 90 days" }
 #define CATALOG_MAX_AGE		90
-#define TD_RETENTION		{ "販売店が予約を受け取るまで（最長60日）", \
-				  "Until the dealer has taken the booking, at most 60 days" }
-#define TD_MAX_AGE		60
+#define TD_RETENTION		{ "販売店が予約を受け取るまで（最長90日）", \
+				  "Until the dealer has taken the booking, at most 90 days" }
+#define TD_MAX_AGE		90	/* slots are offered up to 60 days ahead */
 #define CODE_MAX		32	/* model and dealer codes: [a-z0-9-]{1,32} */
 
 const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
