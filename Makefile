@@ -130,11 +130,15 @@ fuzz: | $(DEPS_STAMP)
 	  HARDEN="-fPIE" fuzz-bins
 	@scripts/run-fuzz build-fuzz $(FUZZ_SECONDS) $(patsubst fuzz/%.c,%,$(FUZZ_SRC))
 
+# The demo: the fictional brand, its keys (passphrase "demo") and an SQLite store in demo/.
 demo: all $(BUILD)/demo-site/.built
+	@scripts/demo-keys $(BUILD) content/demo demo/keys
 	@echo
 	@echo "  showroom demo: http://127.0.0.1:8080/   (Ctrl-C to stop)"
+	@echo "  forms: http://127.0.0.1:8080/request  http://127.0.0.1:8080/test-drive"
 	@echo
-	$(BUILD)/showroomd --site $(BUILD)/demo-site --listen 127.0.0.1:8080
+	$(BUILD)/showroomd --site $(BUILD)/demo-site --listen 127.0.0.1:8080 --threads 4 \
+	  --keyring demo/keys/keyring.json --root-pub demo/keys/root.public --data demo/data
 
 bench: all $(BUILD)/demo-site/.built
 	bench/run-site-bench $(BUILD)

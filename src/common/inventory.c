@@ -165,7 +165,7 @@ const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
 	},
 	[INV_TD_LICENCE] = {
 		.form = FORM_TEST_DRIVE, .name = "licence",
-		.label = { "運転免許", "Driving licence" },
+		.label = { "有効な運転免許を持っています", "I hold a valid driving licence" },
 		.need = INV_REQUIRED, .max_count = 1, .max_chars = 3,
 		.norm = INV_NORM_EXACT, .check = INV_CHECK_YES,
 		.purpose = { "運転免許をお持ちの方に試乗いただくため（免許証の番号はお預かりしません）",

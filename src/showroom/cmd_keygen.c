@@ -18,6 +18,7 @@ struct keygen_opts {
 	const char	*name;
 	const char	*out;
 	int		 force;
+	int		 weak;	/* --weak-passphrase-for-demo */
 };
 
 static void
@@ -37,6 +38,8 @@ keygen_usage(FILE *f)
 	    "  --name NAME    who holds the key, e.g. \"Example Dealer Tokyo\"\n"
 	    "  --out PREFIX   write PREFIX.public and PREFIX.secret\n"
 	    "  --force        replace existing files\n"
+	    "  --weak-passphrase-for-demo  accept a short passphrase (make demo's \"demo\");\n"
+	    "                 never for real keys\n"
 	    "\n"
 	    "The passphrase comes from $%s when it is set, else it is asked twice\n"
 	    "on the terminal (at least %d characters). Prints the key id and fingerprint.\n"
@@ -53,6 +56,7 @@ keygen_options(int argc, char **argv, struct keygen_opts *o)
 		{ "name", required_argument, NULL, 'n' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "weak-passphrase-for-demo", no_argument, NULL, 'W' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -72,6 +76,7 @@ keygen_options(int argc, char **argv, struct keygen_opts *o)
 		case 'n': o->name = optarg; break;
 		case 'o': o->out = optarg; break;
 		case 'f': o->force = 1; break;
+		case 'W': o->weak = 1; break;
 		case 'h': return 1;
 		default: return -1;
 		}
@@ -141,8 +146,15 @@ cmd_keygen(int argc, char **argv)
 	if (!o.force && keygen_check_free(o.out) == -1)
 		goto out;
 	snprintf(secfile, sizeof(secfile), "%s.secret", o.out);
-	if (keys_passphrase(secfile, 1, &pass, &err) != KEYS_OK ||
-	    keys_identity_save(o.out, &id, pass, o.force, &err) != KEYS_OK) {
+	if (keys_passphrase(secfile, 1, &pass, &err) == KEYS_OK && !o.weak &&
+	    strlen(pass) < KEYS_PASS_MIN) {
+		err.code = KEYS_E_INVALID;
+		snprintf(err.msg, sizeof(err.msg), "passphrase too short: use at least %d "
+		    "characters", KEYS_PASS_MIN);
+		keys_passphrase_free(pass);
+		pass = NULL;
+	}
+	if (pass == NULL || keys_identity_save(o.out, &id, pass, o.force, &err) != KEYS_OK) {
 		log_error("%s", err.msg);
 		goto out;
 	}

@@ -195,15 +195,6 @@ keys_passphrase(const char *file, int confirm, char **passp, struct keys_error *
 		rc = pass_ask(file, confirm, pass, err);
 	if (rc == KEYS_OK && pass[0] == '\0')
 		rc = pass_err(err, KEYS_E_INVALID, "the passphrase is empty");
-	/* only new keys: an existing file opens with whatever it was made with */
-	if (rc == KEYS_OK && confirm && strlen(pass) < KEYS_PASS_MIN) {
-		rc = KEYS_E_INVALID;
-		if (err != NULL) {
-			err->code = rc;
-			snprintf(err->msg, sizeof(err->msg), "passphrase too short: use at least "
-			    "%d characters", KEYS_PASS_MIN);
-		}
-	}
 	if (rc != KEYS_OK) {
 		sodium_free(pass);
 		return rc;

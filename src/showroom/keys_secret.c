@@ -422,9 +422,8 @@ keys_identity_save(const char *prefix, const struct keys_identity *id, const cha
 		return rc;
 	if (id->sec == NULL)
 		return keys_i_err(err, KEYS_E_INVALID, "no secret keys to save");
-	if (strlen(pass) < KEYS_PASS_MIN)
-		return keys_i_err(err, KEYS_E_INVALID, "passphrase too short: use at least %d "
-		    "characters", KEYS_PASS_MIN);
+	if (pass[0] == '\0')
+		return keys_i_err(err, KEYS_E_INVALID, "the passphrase is empty");
 	pubpath = keys_path(prefix, ".public");
 	secpath = keys_path(prefix, ".secret");
 	if (pubpath == NULL || secpath == NULL) {

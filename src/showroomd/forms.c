@@ -223,9 +223,7 @@ forms_step1(const struct pages *p, enum lang l, json_t *ctx, const struct forms_
 	json_decref(sel);
 	for (i = 0; i < FORMS_DATES; i++) {
 		slots_date(time(NULL), i, d);
-		snprintf(label, sizeof(label), "%sT00:00", d);
-		slots_label(label, l == LANG_EN, label, sizeof(label));
-		label[strlen(label) - 6] = '\0';	/* drop the time */
+		slots_day_label(d, l == LANG_EN, label, sizeof(label));
 		json_array_append_new(dates, json_pack("{s:s, s:s, s:b}", "value", d, "label",
 		    label, "selected", pick->date != NULL && strcmp(pick->date, d) == 0));
 	}
@@ -235,25 +233,27 @@ forms_step1(const struct pages *p, enum lang l, json_t *ctx, const struct forms_
 static void
 forms_policy(json_t *ctx, enum form_kind kind, enum lang l)
 {
-	json_t *pol = app_form_policy(kind, l), *f;
-	struct buf purposes = BUF_INIT;
+	json_t *pol = app_form_policy(kind, l), *f, *purposes = json_array(), *p;
 	const char *s;
-	size_t i;
+	size_t i, j;
+	int seen;
 
-	if (pol == NULL)
+	if (pol == NULL) {
+		json_decref(purposes);
 		return;
-	json_array_foreach(json_object_get(pol, "fields"), i, f) {
-		s = json_string_value(json_object_get(f, "purpose"));
-		if (s != NULL && (purposes.data == NULL || strstr(purposes.data, s) == NULL)) {
-			if (purposes.len > 0)
-				buf_putc(&purposes, ' ');
-			buf_puts(&purposes, s);
-		}
 	}
-	json_object_set_new(ctx, "purpose", json_pack("{s:s, s:O, s:O}", "purpose",
-	    purposes.data ? purposes.data : "", "recipient", json_object_get(pol, "recipient"),
+	json_array_foreach(json_object_get(pol, "fields"), i, f) {
+		if ((s = json_string_value(json_object_get(f, "purpose"))) == NULL)
+			continue;
+		seen = 0;
+		json_array_foreach(purposes, j, p)
+			seen |= strcmp(json_string_value(p), s) == 0;
+		if (!seen)
+			json_array_append_new(purposes, json_string(s));
+	}
+	json_object_set_new(ctx, "purpose", json_pack("{s:o, s:O, s:O}", "purposes", purposes,
+	    "recipient", json_object_get(pol, "recipient"),
 	    "retention", json_object_get(pol, "retention")));
-	buf_free(&purposes);
 	json_decref(pol);
 }
 

@@ -152,13 +152,34 @@ slots_check(const json_t *dealer, const char *model, const char *start, time_t n
 	return -1;
 }
 
+static const char *const slots_ja_wd[7] = { "日", "月", "火", "水", "木", "金", "土" };
+static const char *const slots_en_wd[7] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+static const char *const slots_en_mon[12] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+
+void
+slots_day_label(const char *date, int en, char *out, size_t outsz)
+{
+	time_t t = slots_midnight(date);
+	struct tm tm;
+
+	if (t == -1) {
+		snprintf(out, outsz, "%s", date);
+		return;
+	}
+	t += SLOTS_JST_OFFSET;
+	gmtime_r(&t, &tm);
+	if (en)
+		snprintf(out, outsz, "%s %d %s %d", slots_en_wd[tm.tm_wday], tm.tm_mday,
+		    slots_en_mon[tm.tm_mon], tm.tm_year + 1900);
+	else
+		snprintf(out, outsz, "%d年%d月%d日（%s）", tm.tm_year + 1900, tm.tm_mon + 1,
+		    tm.tm_mday, slots_ja_wd[tm.tm_wday]);
+}
+
 void
 slots_label(const char *start, int en, char *out, size_t outsz)
 {
-	static const char *const ja_wd[7] = { "日", "月", "火", "水", "木", "金", "土" };
-	static const char *const en_wd[7] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
-	static const char *const en_mon[12] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
-	    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	time_t t = slots_epoch(start);
 	struct tm tm;
 
@@ -169,9 +190,9 @@ slots_label(const char *start, int en, char *out, size_t outsz)
 	t += SLOTS_JST_OFFSET;
 	gmtime_r(&t, &tm);
 	if (en)
-		snprintf(out, outsz, "%s %d %s %d, %02d:%02d", en_wd[tm.tm_wday], tm.tm_mday,
-		    en_mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
+		snprintf(out, outsz, "%s %d %s %d, %02d:%02d", slots_en_wd[tm.tm_wday], tm.tm_mday,
+		    slots_en_mon[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min);
 	else
 		snprintf(out, outsz, "%d年%d月%d日（%s）%02d:%02d", tm.tm_year + 1900,
-		    tm.tm_mon + 1, tm.tm_mday, ja_wd[tm.tm_wday], tm.tm_hour, tm.tm_min);
+		    tm.tm_mon + 1, tm.tm_mday, slots_ja_wd[tm.tm_wday], tm.tm_hour, tm.tm_min);
 }

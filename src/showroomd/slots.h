@@ -40,6 +40,8 @@ int	slots_check(const json_t *dealer, const char *model, const char *start, time
 void	slots_date(time_t now, int days, char out[11]);
 /* "2026年12月3日（木）10:00" or "Thu 3 Dec 2026, 10:00" for a slot start. */
 void	slots_label(const char *start, int lang_en, char *out, size_t outsz);
+/* "2026年12月3日（木）" or "Thu 3 Dec 2026" for a date "YYYY-MM-DD". */
+void	slots_day_label(const char *date, int lang_en, char *out, size_t outsz);
 /* Epoch seconds of a local slot start, -1 when malformed. */
 time_t	slots_epoch(const char *start);
 
