@@ -369,6 +369,66 @@ out:
 	return rc;
 }
 
+/* Copies the templates that showroomd renders at request time (forms, receipts, the
+ * privacy page) into SITE/.app/, with every page's shared context: a built site is then
+ * all showroomd needs. The site loader never serves names starting with a dot. */
+static int
+build_app_copy(struct build *b, const char *rel)
+{
+	char src[PATH_MAX], dst[PATH_MAX], *data = NULL;
+	size_t len;
+	int rc;
+
+	snprintf(src, sizeof(src), "%s/%s", b->tmpl_dir, rel);
+	snprintf(dst, sizeof(dst), ".app/templates/%s", rel);
+	if (fs_read_file(src, &data, &len) == -1) {
+		log_error("%s: %s", src, strerror(errno));
+		return -1;
+	}
+	if ((rc = site_out_write(&b->so, dst, data, len)) == -1)
+		log_error("%s", b->so.err);
+	free(data);
+	return rc;
+}
+
+static int
+build_app_bundle(struct build *b)
+{
+	static const char *const files[] = { "request.mustache", "test_drive.mustache",
+	    "receipt.mustache", "message.mustache", "privacy.mustache",
+	    "partials/head.mustache", "partials/foot.mustache", "partials/field.mustache" };
+	static const struct { const char *name, *page, *title; } pages[] = {
+		{ "request", "request/", "request_title" },
+		{ "test_drive", "test-drive/", "test_drive_title" },
+		{ "receipt", "receipt/", "receipt_title" },
+		{ "message", "", "message_title" },
+		{ "privacy", "privacy/", "privacy_title" },
+	};
+	json_t *all = json_object(), *per;
+	char *text = NULL;
+	size_t i;
+	int l, rc = -1;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (build_app_copy(b, files[i]) == -1)
+			goto out;
+	for (l = 0; l < LANG_COUNT; l++) {
+		per = json_object();
+		json_object_set_new(all, lang_code(l), per);
+		for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
+			json_object_set_new(per, pages[i].name, site_view_simple(&b->v, l,
+			    pages[i].page, pages[i].title, NULL));
+	}
+	if ((text = json_dumps(all, JSON_COMPACT)) == NULL)
+		goto out;
+	if ((rc = site_out_write(&b->so, ".app/pages.json", text, strlen(text))) == -1)
+		log_error("%s", b->so.err);
+out:
+	free(text);
+	json_decref(all);
+	return rc;
+}
+
 static int
 build_alloc_view(struct build *b)
 {
@@ -490,6 +550,8 @@ build_all(struct build *b)
 	for (l = 0; l < LANG_COUNT; l++)
 		if (build_pages(b, l) == -1)
 			return -1;
+	if (build_app_bundle(b) == -1)
+		return -1;
 	return build_feeds(b);
 }
 
