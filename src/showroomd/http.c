@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "common/log.h"
@@ -451,6 +452,40 @@ http_queue_app(struct MHD_Connection *c, const char *method, struct http_conn *h
 	return rc;
 }
 
+struct http_hdrscan {
+	int	content_lengths;
+	int	bad;
+};
+
+/* Request smuggling defences, per header line: no NUL, bare CR or other control
+ * character (a TAB is allowed in values), and one Content-Length at most. */
+static enum MHD_Result
+http_header_scan(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+    const char *value, size_t value_size)
+{
+	struct http_hdrscan *hs = cls;
+	size_t i;
+
+	for (i = 0; i < key_size; i++)
+		if ((unsigned char)key[i] <= 0x20 || key[i] == 0x7f)
+			hs->bad = 1;
+	for (i = 0; value != NULL && i < value_size; i++)
+		if (((unsigned char)value[i] < 0x20 && value[i] != '\t') || value[i] == 0x7f)
+			hs->bad = 1;
+	if (key_size == 14 && strncasecmp(key, "Content-Length", 14) == 0)
+		hs->content_lengths++;
+	return hs->bad ? MHD_NO : MHD_YES;
+}
+
+static int
+http_headers_sane(struct MHD_Connection *c)
+{
+	struct http_hdrscan hs = { 0, 0 };
+
+	MHD_get_connection_values_n(c, MHD_HEADER_KIND, http_header_scan, &hs);
+	return !hs.bad && hs.content_lengths <= 1;
+}
+
 /* First call: only the headers are in. libmicrohttpd takes a refusal only now, before
  * any body; a page is sent on a later call, which keeps the connection alive. */
 static enum MHD_Result
@@ -462,6 +497,10 @@ http_first_call(struct MHD_Connection *c, struct http_conn *hc, const char *url,
 
 	if ((hc->site = site_acquire()) == NULL)
 		return MHD_NO;
+	if (!http_headers_sane(c)) {
+		snprintf(hc->path, sizeof(hc->path), "(bad header)");
+		return http_queue_canned(c, method, hc->path, 400, CANNED_400);
+	}
 	if (http_path_decode(url, strlen(url), hc->path, sizeof(hc->path)) == -1 ||
 	    hc->query_bad) {
 		snprintf(hc->path, sizeof(hc->path), "(bad path)");

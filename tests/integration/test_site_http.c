@@ -359,6 +359,13 @@ test_hostile_requests(void **state)
 		"GET / HTTP/1.1\r\n\r\n",			/* HTTP/1.1 without Host */
 		"GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n",
 		"GET / HTTP/9.9\r\nHost: x\r\n\r\n",
+		/* request smuggling: control characters, bare CR, two lengths, chunked bodies */
+		"GET / HTTP/1.1\r\nHost: x\r\nX: a\001b\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: x\r\nX: a\rb\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: x\r\nX: a\033[31mb\r\n\r\n",
+		"POST /request HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
+		"POST /request HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n",
+		"GET / HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello",
 	};
 	const char *folded = "GET / HTTP/1.1\r\nHost: x\r\n X: y\r\n\r\n";
 	struct http_reply r;
