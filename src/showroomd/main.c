@@ -15,6 +15,7 @@
 #include "showroomd/app.h"
 #include "showroomd/http.h"
 #include "showroomd/listen.h"
+#include "showroomd/sandbox.h"
 #include "showroomd/site.h"
 #include "showroomd/trust.h"
 
@@ -24,6 +25,8 @@ struct options {
 	const char	*keyring;
 	const char	*root_pub;
 	const char	*data;
+	const char	*user;
+	int		 selftest;
 	unsigned	 max_age_days;
 	unsigned	 rate_per_min;
 	unsigned	 burst;
@@ -53,6 +56,12 @@ usage(FILE *f)
 	    "  --max-age DAYS      delete records older than this at the latest (default 90)\n"
 	    "  --rate N            form posts per minute per client (default 6)\n"
 	    "  --burst N           form posts a client may send at once (default 10)\n"
+	    "  --user NAME         started as root: drop to this user once the port is bound\n"
+	    "  --sandbox-selftest  after start-up, try to open /etc/passwd and to exec, and log\n"
+	    "                      that both were refused\n"
+	    "\n"
+	    "After start-up showroomd confines itself: Landlock (read-only: the site, keyring,\n"
+	    "root key; read-write: the data directory) and a seccomp allow-list without exec.\n"
 	    "\n"
 	    "Without --keyring and --data showroomd serves the site only: the forms are closed.\n"
 	    "An unsigned, tampered or expired keyring stops showroomd from starting.\n"
@@ -91,6 +100,8 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "keyring", required_argument, NULL, 'k' },
 		{ "root-pub", required_argument, NULL, 'R' },
 		{ "data", required_argument, NULL, 'd' },
+		{ "user", required_argument, NULL, 'u' },
+		{ "sandbox-selftest", no_argument, NULL, 'S' },
 		{ "max-age", required_argument, NULL, 'a' },
 		{ "rate", required_argument, NULL, 'r' },
 		{ "burst", required_argument, NULL, 'b' },
@@ -118,6 +129,8 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'q': o->access_log = 0; break;
 		case 'k': o->keyring = optarg; break;
 		case 'd': o->data = optarg; break;
+		case 'u': o->user = optarg; break;
+		case 'S': o->selftest = 1; break;
 		case 'a': if (parse_uint("--max-age", optarg, 1, 3650, &o->max_age_days)) return -1; break;
 		case 'r': if (parse_uint("--rate", optarg, 1, 1000000, &o->rate_per_min)) return -1; break;
 		case 'b': if (parse_uint("--burst", optarg, 1, 1000000, &o->burst)) return -1; break;
@@ -187,6 +200,33 @@ load_keyring(const char *path, const struct keys_public *root, int reload)
 	return 0;
 }
 
+/* Drop root, then Landlock and seccomp, before any thread exists, so every thread the
+ * store and the HTTP server start inherits the confinement. */
+static int
+confine(const struct options *o, char *err, size_t errlen)
+{
+	struct sandbox_paths p;
+	int n = 0, ruleset;
+
+	memset(&p, 0, sizeof(p));
+	if (sandbox_prepare_data(o->user, o->data, err, errlen) == -1)
+		return -1;
+	p.ro[n++] = o->site;
+	if (o->keyring != NULL) {
+		p.ro[n++] = o->keyring;
+		p.ro[n++] = o->root_pub;
+	}
+	p.rw = o->data != NULL && strchr(o->data, ':') == NULL ? o->data : NULL;
+	if ((ruleset = sandbox_landlock_prepare(&p, err, errlen)) == -1)
+		return -1;
+	if (sandbox_drop(o->user, 1, err, errlen) == -1 ||
+	    sandbox_landlock_apply(ruleset, err, errlen) == -1 ||
+	    sandbox_seccomp(err, errlen) == -1)
+		return -1;
+	log_info("sandbox: landlock and seccomp applied");
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -250,6 +290,13 @@ main(int argc, char **argv)
 	/* bounds a request's headers (431 past it); MHD clears it per request, so keep it lean */
 	cfg.mem_limit = 16 * 1024;
 	cfg.access_log = o.access_log;
+	if (confine(&o, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		close(fd);
+		site_install(NULL);
+		trust_install(NULL);
+		return 1;
+	}
 	memset(&acfg, 0, sizeof(acfg));
 	acfg.store_url = o.data;
 	acfg.max_age_days = o.max_age_days;
@@ -275,6 +322,8 @@ main(int argc, char **argv)
 	}
 	log_info("listening on %s (port %d), %u thread%s", o.listen, port, o.threads,
 	    o.threads == 1 ? "" : "s");
+	if (o.selftest)
+		sandbox_selftest();
 	for (;;) {
 		if (sigwait(&set, &sig) != 0)
 			continue;

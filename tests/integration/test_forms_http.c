@@ -24,9 +24,9 @@
 
 #include "common/fsutil.h"
 #include "store/store.h"
+#include "testkeys.h"
 #include "testsrv.h"
 
-#define PASS	"example-passphrase-1"
 #define DEALER	"tokyo-setagaya"
 
 static char dir[256], site[300], data[300], keyring[300], rootpub[300];
@@ -42,38 +42,12 @@ static const char *const typed[] = {
 };
 
 static int
-run_showroom(const char *const *args)
-{
-	return testsrv_showroom(args);
-}
-
-static int
 make_keys(void)
 {
-	char root[300], hq[300], dl[300], dl2[300], pub1[310], pub2[310], pub3[310], exp[16];
-	time_t t = time(NULL) + 30 * 86400;
-	struct tm tm;
+	static const char *const dealers[] = { DEALER, "osaka-suita", NULL };
 
-	snprintf(root, sizeof(root), "%s/root", dir);
-	snprintf(hq, sizeof(hq), "%s/hq", dir);
-	snprintf(dl, sizeof(dl), "%s/dealer", dir);
-	snprintf(dl2, sizeof(dl2), "%s/dealer2", dir);
-	snprintf(pub1, sizeof(pub1), "%s.public", hq);
-	snprintf(pub2, sizeof(pub2), "%s.public", dl);
-	snprintf(pub3, sizeof(pub3), "%s.public", dl2);
-	gmtime_r(&t, &tm);
-	strftime(exp, sizeof(exp), "%Y-%m-%d", &tm);
-	const char *a1[] = { "keygen", "--role", "root", "--name", "Example Root", "--out", root, NULL };
-	const char *a2[] = { "keygen", "--role", "hq", "--name", "Example HQ", "--out", hq, NULL };
-	const char *a3[] = { "keygen", "--role", "dealer", "--dealer", DEALER, "--name",
-	    "Example Dealer", "--out", dl, NULL };
-	const char *a4[] = { "keygen", "--role", "dealer", "--dealer", "osaka-suita", "--name",
-	    "Example Dealer Two", "--out", dl2, NULL };
-	const char *a5[] = { "keyring", "sign", "--root", root, "--expires", exp, "-o", keyring,
-	    pub1, pub2, pub3, NULL };
-	snprintf(rootpub, sizeof(rootpub), "%s.public", root);
-	return run_showroom(a1) || run_showroom(a2) || run_showroom(a3) || run_showroom(a4) ||
-	    run_showroom(a5) ? -1 : 0;
+	snprintf(rootpub, sizeof(rootpub), "%s/root.public", dir);
+	return testkeys_make(dir, dealers);
 }
 
 static int
@@ -102,7 +76,6 @@ setup(void **state)
 	    testsrv_path("demo-site"), site);
 	if (system(cmd) != 0)
 		return -1;
-	setenv("SHOWROOM_PASSPHRASE", PASS, 1);
 	if (make_keys() == -1)
 		return -1;
 	/* a model the dealer keeps demo cars of, and how many */

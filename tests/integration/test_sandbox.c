@@ -1,0 +1,145 @@
+/*
+ * showroomd's confinement, observed from outside: after start-up it cannot open a file
+ * outside its directories and cannot exec (its --sandbox-selftest tries both and logs the
+ * outcome), it has dropped root when asked, and it still serves pages and takes a sealed
+ * submission.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "testkeys.h"
+#include "testsrv.h"
+
+static char dir[256], keyring[300], rootpub[300], data[300];
+static struct testsrv srv;	/* stopped by teardown too, should a test fail midway */
+
+static int
+setup(void **state)
+{
+	char cmd[600];
+
+	snprintf(dir, sizeof(dir), "/tmp/showroom-sandbox-%ld", (long)getpid());
+	snprintf(keyring, sizeof(keyring), "%s/keyring.json", dir);
+	snprintf(rootpub, sizeof(rootpub), "%s/root.public", dir);
+	snprintf(data, sizeof(data), "%s/data", dir);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s && chmod 755 %s", dir, dir, dir);
+	if (system(cmd) != 0)
+		return -1;
+	return testkeys_make(dir, NULL);
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[300];
+
+	testsrv_stop(&srv, SIGKILL);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void
+wait_log(struct testsrv *s, const char *want)
+{
+	char *log = NULL;
+	int i;
+
+	for (i = 0; i < 50; i++) {
+		free(log);
+		log = testsrv_log(s);
+		if (strstr(log, want) != NULL)
+			break;
+		usleep(100000);
+	}
+	if (strstr(log, want) == NULL)
+		fail_msg("log lacks \"%s\":\n%s", want, log);
+	free(log);
+}
+
+/* The uid the process runs as, from /proc. */
+static long
+proc_uid(pid_t pid)
+{
+	char path[64], line[256];
+	long uid = -1;
+	FILE *f;
+
+	/* /proc files report a size of 0: read them line by line */
+	snprintf(path, sizeof(path), "/proc/%ld/status", (long)pid);
+	if ((f = fopen(path, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "Uid:", 4) == 0)
+			uid = strtol(line + 4, NULL, 10);
+	fclose(f);
+	return uid;
+}
+
+static void
+confined_and_working(const char *user)
+{
+	const char *args[] = { "--site", testsrv_path("demo-site"), "--keyring", keyring,
+	    "--root-pub", rootpub, "--data", data, "--sandbox-selftest",
+	    user ? "--user" : NULL, user, NULL };
+	struct testsrv *sp = &srv, s;
+	struct http_reply r;
+	char body[1024];
+
+	assert_int_equal(testsrv_start(sp, args), 0);
+	s = *sp;
+	wait_log(&s, "sandbox: landlock and seccomp applied");
+	wait_log(&s, "sandbox self-test: open /etc/passwd refused");
+	wait_log(&s, "sandbox self-test: exec refused");
+	if (user != NULL && getuid() == 0)
+		assert_true(proc_uid(s.pid) > 0);
+	/* still serves pages ... */
+	assert_int_equal(http_get(s.port, "/models/", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	/* ... and takes a sealed submission, written to its data directory */
+	snprintf(body, sizeof(body), "idem=%s0123456789abcdef&website=&models=sorane&name="
+	    "Taro+Example&postal_code=100-0001&prefecture=13&address1=1-2-3+Example",
+	    user ? "u" : "r");
+	assert_int_equal(http_post(s.port, "/request", body, &r), 0);
+	if (r.status != 303)
+		fail_msg("submission under the sandbox: %d %.300s", r.status, r.body);
+	http_reply_free(&r);
+	/* SIGHUP reloads the site from inside the sandbox */
+	kill(s.pid, SIGHUP);
+	wait_log(&s, "site reloaded");
+	assert_int_equal(testsrv_stop(sp, SIGTERM), 0);
+}
+
+static void
+test_sandbox_as_started(void **state)
+{
+	confined_and_working(NULL);
+}
+
+static void
+test_sandbox_after_dropping_root(void **state)
+{
+	if (getuid() != 0)
+		skip();
+	confined_and_working("nobody");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sandbox_as_started),
+		cmocka_unit_test(test_sandbox_after_dropping_root),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
