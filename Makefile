@@ -5,7 +5,7 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 
 PKGS := libmicrohttpd libsodium jansson sqlite3 libutf8proc cairo pangocairo librsvg-2.0 libical zlib \
-        libbrotlienc libbrotlidec cmocka
+        libbrotlienc libbrotlidec libcurl cmocka
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
         -Wmissing-prototypes -Wvla -Wpointer-arith -Wundef -Wwrite-strings \
