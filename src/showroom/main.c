@@ -19,6 +19,10 @@ static const struct command {
 	{ "list",	cmd_list,	"show open catalog requests or bookings as a table" },
 	{ "export",	cmd_export,	"write catalog requests for a carrier or a label sheet" },
 	{ "ack",	cmd_ack,	"acknowledge handled records; the server deletes them" },
+	{ "bookings",	cmd_bookings,	"a dealer's test drives: day list, CSV or calendar file" },
+	{ "purge",	cmd_purge,	"delete acknowledged records and exports after N days" },
+	{ "audit",	cmd_audit,	"verify the hash-chained audit log (audit verify)" },
+	{ "trace",	cmd_trace,	"tell which export carried a seed address" },
 };
 
 static void

@@ -375,7 +375,8 @@ server_inbox(const char *prefix)
 static void
 test_help_and_usage(void **state)
 {
-	static const char *const cmds[] = { "pull", "list", "export", "ack" };
+	static const char *const cmds[] = { "pull", "list", "export", "ack", "bookings",
+	    "purge", "audit", "trace" };
 	struct run r;
 	size_t i;
 
@@ -384,6 +385,8 @@ test_help_and_usage(void **state)
 		run(&r, a);
 		expect(&r, 0, "Exit codes", NULL);
 		run_free(&r);
+		if (strcmp(cmds[i], "audit") == 0 || strcmp(cmds[i], "trace") == 0)
+			continue;
 		const char *b[] = { cmds[i], "--no-such-option", NULL };
 		run(&r, b);
 		assert_int_equal(r.status, 2);
@@ -582,6 +585,164 @@ test_key_missing_from_keyring(void **state)
 	run_free(&r);
 }
 
+/* pdfinfo's page size line for PATH, or "" */
+static void
+pdf_page_size(const char *path, char *out, size_t outsz)
+{
+	char cmd[600], line[256];
+	FILE *p;
+
+	out[0] = '\0';
+	snprintf(cmd, sizeof(cmd), "pdfinfo '%s' 2>/dev/null", path);
+	if ((p = popen(cmd, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), p) != NULL)
+		if (strncmp(line, "Page size:", 10) == 0)
+			snprintf(out, outsz, "%s", line);
+	pclose(p);
+}
+
+/* The loop the issue asks for: form post to label file, with a seed traced back. */
+static void
+test_form_to_label_pdf_with_seed(void **state)
+{
+	char pdf[400], size[256], log[400], copy[400], *text, *p;
+	struct stat st;
+	struct run r;
+	size_t len;
+
+	post_catalog();
+	bo(&r, "hq", "pull", NULL);
+	expect(&r, 0, "pulled 1 new record", NULL);
+	run_free(&r);
+	snprintf(pdf, sizeof(pdf), "%s/labels.pdf", dir);
+	const char *ex[] = { "--format", "labels-pdf", "--out", pdf, "--seed", NULL };
+	bo(&r, "hq", "export", ex);
+	expect(&r, 0, "exported 1 catalog request as labels-pdf with one seed address", NULL);
+	run_free(&r);
+	assert_int_equal(stat(pdf, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	pdf_page_size(pdf, size, sizeof(size));
+	if (strstr(size, "(A4)") == NULL)
+		fail_msg("pdfinfo: %s", size);
+	bo(&r, "hq", "ack", NULL);
+	expect(&r, 0, "acknowledged 1 record; the server deleted 1", NULL);
+	run_free(&r);
+	assert_int_equal(server_inbox(hq), 0);
+
+	/* the audit log is intact, and the seed leads back to this export */
+	const char *verify[] = { "verify", NULL };
+	bo(&r, "hq", "audit", verify);
+	expect(&r, 0, "intact", NULL);
+	run_free(&r);
+	const char *tr[] = { "見本ビル５階", NULL };	/* full-width digit, as a leak may have it */
+	bo(&r, "hq", "trace", tr);
+	expect(&r, 0, "seed seed-a", NULL);
+	assert_non_null(strstr(r.out, pdf));
+	assert_non_null(strstr(r.out, "labels-pdf"));
+	assert_non_null(strstr(r.out, "hq-"));
+	run_free(&r);
+	const char *none[] = { "存在しない住所です", NULL };
+	bo(&r, "hq", "trace", none);
+	expect(&r, 1, "no export carried", NULL);
+	run_free(&r);
+
+	/* an edited copy of the log is found out */
+	snprintf(log, sizeof(log), "%s/store-hq/audit.log", dir);
+	snprintf(copy, sizeof(copy), "%s/audit-edited.log", dir);
+	assert_int_equal(fs_read_file(log, &text, &len), 0);
+	assert_non_null(p = strstr(text, "\"action\":\"export\""));
+	p[10] = 'X';
+	assert_int_equal(fs_write_file(copy, text, len, 0600), 0);
+	free(text);
+	const char *vcopy[] = { "audit", "verify", "--log", copy, NULL };
+	run(&r, vcopy);
+	expect(&r, 1, NULL, "BROKEN");
+	run_free(&r);
+}
+
+/* Bookings: a day list, CSV and calendar with a cancellation; then ack and purge. */
+static void
+test_bookings_with_cancellation_and_purge(void **state)
+{
+	char start[17], ref[64], tok[80], body[256], csv[400], ics[400], *text;
+	struct http_reply h;
+	struct stat st;
+	struct run r;
+	size_t len;
+
+	post_booking(DEALER1, model1, start, ref, sizeof(ref), tok, sizeof(tok));
+	bo(&r, "dl1", "pull", NULL);	/* the booking first, then its cancellation */
+	expect(&r, 0, "test drives 1, cancellations 0", NULL);
+	run_free(&r);
+	snprintf(body, sizeof(body), "ref=%s&k=%s", ref, tok);
+	assert_int_equal(http_post(srv.port, "/cancel", body, &h), 0);
+	assert_int_equal(h.status, 200);
+	http_reply_free(&h);
+	bo(&r, "dl1", "pull", NULL);
+	expect(&r, 0, NULL, NULL);
+	assert_non_null(strstr(r.out, "test drives 0, cancellations 1"));
+	run_free(&r);
+
+	const char *day[] = { "--all-days", NULL };
+	bo(&r, "dl1", "bookings", day);
+	expect(&r, 0, "【取消】", NULL);
+	assert_non_null(strstr(r.out, "予約"));
+	run_free(&r);
+	const char *dayen[] = { "--all-days", "--lang", "en", NULL };
+	bo(&r, "dl1", "bookings", dayen);
+	expect(&r, 0, "CANCELLED", NULL);
+	run_free(&r);
+
+	snprintf(csv, sizeof(csv), "%s/bookings.csv", dir);
+	snprintf(ics, sizeof(ics), "%s/bookings.ics", dir);
+	const char *c[] = { "--all-days", "--format", "csv", "--lang", "en", "--out", csv,
+	    NULL };
+	bo(&r, "dl1", "bookings", c);
+	expect(&r, 0, NULL, NULL);
+	run_free(&r);
+	assert_int_equal(stat(csv, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(fs_read_file(csv, &text, &len), 0);
+	assert_non_null(strstr(text, ",cancelled,"));
+	assert_non_null(strstr(text, ",booked,"));
+	assert_null(strstr(text, DEALER2));
+	free(text);
+	const char *i[] = { "--all-days", "--format", "ics", "--out", ics, NULL };
+	bo(&r, "dl1", "bookings", i);
+	expect(&r, 0, NULL, NULL);
+	run_free(&r);
+	assert_int_equal(fs_read_file(ics, &text, &len), 0);
+	assert_non_null(strstr(text, "BEGIN:VCALENDAR"));
+	assert_non_null(strstr(text, "STATUS:CANCELLED"));
+	assert_non_null(strstr(text, "STATUS:CONFIRMED"));
+	free(text);
+
+	/* the files were exports: ack takes their records, purge takes the files */
+	bo(&r, "dl1", "ack", NULL);
+	expect(&r, 0, "acknowledged 3 records", NULL);
+	run_free(&r);
+	assert_int_equal(server_inbox(dl1), 0);
+	const char *keep[] = { NULL };
+	bo(&r, "dl1", "purge", keep);
+	expect(&r, 0, "purged 0 records and 0 export files", NULL);
+	run_free(&r);
+	assert_int_equal(stat(csv, &st), 0);
+	const char *now[] = { "--days", "0", NULL };
+	bo(&r, "dl1", "purge", now);
+	expect(&r, 0, "purged 3 records and 2 export files", NULL);
+	run_free(&r);
+	assert_int_equal(stat(csv, &st), -1);
+	assert_int_equal(stat(ics, &st), -1);
+	bo(&r, "dl1", "list", NULL);
+	expect(&r, 0, "0 open booking records", NULL);
+	run_free(&r);
+	const char *verify[] = { "verify", NULL };
+	bo(&r, "dl1", "audit", verify);
+	expect(&r, 0, "intact", NULL);
+	run_free(&r);
+}
+
 int
 main(void)
 {
@@ -590,6 +751,8 @@ main(void)
 		cmocka_unit_test(test_hq_pull_list_export_ack),
 		cmocka_unit_test(test_dealers_see_only_their_own),
 		cmocka_unit_test(test_tampered_record_refused),
+		cmocka_unit_test(test_form_to_label_pdf_with_seed),
+		cmocka_unit_test(test_bookings_with_cancellation_and_purge),
 		cmocka_unit_test(test_wrong_passphrase),
 		cmocka_unit_test(test_unreachable_server),
 		cmocka_unit_test(test_key_missing_from_keyring),
