@@ -140,8 +140,14 @@ demo: all $(BUILD)/demo-site/.built
 	$(BUILD)/showroomd --site $(BUILD)/demo-site --listen 127.0.0.1:8080 --threads 4 \
 	  --keyring demo/keys/keyring.json --root-pub demo/keys/root.public --data demo/data
 
-bench: all $(BUILD)/demo-site/.built
+$(BUILD)/bench/backoffice_bench: $(BUILD)/obj/bench/backoffice_bench.o $(LIBCLI) $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	@echo "  LD  $@"
+	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+bench: all $(BUILD)/demo-site/.built $(BUILD)/bench/backoffice_bench
 	bench/run-site-bench $(BUILD)
+	bench/run-backoffice-bench $(BUILD)
 
 check-content: $(BUILD)/showroom
 	$(BUILD)/showroom check --content content/demo
