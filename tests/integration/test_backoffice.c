@@ -252,23 +252,29 @@ idem(char out[33])
 	sodium_bin2hex(out, 33, r, sizeof(r));
 }
 
-/* A visitor asks for a printed catalog (fictional name and address). */
+/* A visitor asks for a printed catalog (fictional address; NAME percent-encoded). */
 static void
-post_catalog(void)
+post_catalog_named(const char *name)
 {
 	struct http_reply r;
 	char body[4096], id[33];
 
 	idem(id);
 	snprintf(body, sizeof(body), "idem=%s&website=&models=%s"
-	    "&name=%%E8%%A6%%8B%%E6%%9C%%AC+%%E5%%A4%%AA%%E9%%83%%8E&postal_code=100-0001"
+	    "&name=%s&postal_code=100-0001"
 	    "&prefecture=13&address1=%%E6%%9E%%B6%%E7%%A9%%BA%%E5%%8C%%BA%%E8%%A6%%8B%%E6%%9C"
 	    "%%AC%%E7%%94%%BA1-2-3&address2=%%E3%%82%%B5%%E3%%83%%B3%%E3%%83%%97%%E3%%83%%AB"
-	    "%%E3%%83%%8F%%E3%%82%%A4%%E3%%83%%84101", id, cat_model);
+	    "%%E3%%83%%8F%%E3%%82%%A4%%E3%%83%%84101", id, cat_model, name);
 	assert_int_equal(http_post(srv.port, "/request", body, &r), 0);
 	if (r.status != 303)
 		fail_msg("catalog post: %d %.300s", r.status, r.body);
 	http_reply_free(&r);
+}
+
+static void
+post_catalog(void)
+{
+	post_catalog_named("%E8%A6%8B%E6%9C%AC+%E5%A4%AA%E9%83%8E");	/* 見本 太郎 */
 }
 
 /* A free slot of DEALER for MODEL in the coming days. */
@@ -661,6 +667,71 @@ test_form_to_label_pdf_with_seed(void **state)
 	run_free(&r);
 }
 
+/* Click Post and Yamato B2; a character outside CP932 is reported with its record. */
+static void
+test_carrier_formats_and_unencodable(void **state)
+{
+	char cp[400], cp1[400], b2[400], csv[400], id[64], *p;
+	struct stat st;
+	struct run r;
+
+	post_catalog_named("%F0%A0%AE%B7%E8%A6%8B+%E5%A4%AA%E9%83%8E");	/* 𠮷見 太郎 */
+	bo(&r, "hq", "pull", NULL);
+	expect(&r, 0, "pulled 1 new record", NULL);
+	run_free(&r);
+	bo(&r, "hq", "list", NULL);
+	expect(&r, 0, "1 open catalog request", NULL);
+	assert_non_null(p = strstr(r.out, "\n"));
+	snprintf(id, sizeof(id), "%.26s", p + 1);
+	run_free(&r);
+	snprintf(cp, sizeof(cp), "%s/cp.csv", dir);
+	snprintf(cp1, sizeof(cp1), "%s/cp-001.csv", dir);
+	const char *ex[] = { "--format", "clickpost", "--out", cp, NULL };
+	bo(&r, "hq", "export", ex);
+	expect(&r, 1, NULL, "U+20BB7 is not in CP932");
+	assert_non_null(strstr(r.err, id));
+	assert_null(strstr(r.err, "太郎"));
+	run_free(&r);
+	assert_int_equal(stat(cp1, &st), -1);
+	snprintf(b2, sizeof(b2), "%s/b2.csv", dir);
+	const char *ey[] = { "--format", "yamato-b2", "--out", b2, NULL };
+	bo(&r, "hq", "export", ey);
+	expect(&r, 1, NULL, "U+20BB7 is not in CP932");
+	run_free(&r);
+	/* the plain CSV is UTF-8 and takes it */
+	snprintf(csv, sizeof(csv), "%s/plain.csv", dir);
+	const char *ec[] = { "--format", "csv", "--out", csv, NULL };
+	bo(&r, "hq", "export", ec);
+	expect(&r, 0, "exported 1 catalog request as csv", NULL);
+	run_free(&r);
+	const char *all[] = { "--all", NULL };
+	bo(&r, "hq", "ack", all);
+	expect(&r, 0, "acknowledged 1 record", NULL);
+	run_free(&r);
+
+	/* a name CP932 can hold: both carrier formats, mode 0600, with a seed */
+	post_catalog();
+	bo(&r, "hq", "pull", NULL);
+	expect(&r, 0, "pulled 1 new record", NULL);
+	run_free(&r);
+	const char *exs[] = { "--format", "clickpost", "--out", cp, "--seed", NULL };
+	bo(&r, "hq", "export", exs);
+	expect(&r, 0, "as clickpost with one seed address", NULL);
+	run_free(&r);
+	assert_int_equal(stat(cp1, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	const char *eya[] = { "--format", "yamato-b2", "--out", b2, "--again", NULL };
+	bo(&r, "hq", "export", eya);
+	expect(&r, 0, "as yamato-b2", NULL);
+	run_free(&r);
+	assert_int_equal(stat(b2, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	bo(&r, "hq", "ack", NULL);
+	expect(&r, 0, "acknowledged 1 record", NULL);
+	run_free(&r);
+	assert_int_equal(server_inbox(hq), 0);
+}
+
 /* Bookings: a day list, CSV and calendar with a cancellation; then ack and purge. */
 static void
 test_bookings_with_cancellation_and_purge(void **state)
@@ -752,6 +823,7 @@ main(void)
 		cmocka_unit_test(test_dealers_see_only_their_own),
 		cmocka_unit_test(test_tampered_record_refused),
 		cmocka_unit_test(test_form_to_label_pdf_with_seed),
+		cmocka_unit_test(test_carrier_formats_and_unencodable),
 		cmocka_unit_test(test_bookings_with_cancellation_and_purge),
 		cmocka_unit_test(test_wrong_passphrase),
 		cmocka_unit_test(test_unreachable_server),
