@@ -4,8 +4,8 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
-PKGS := libmicrohttpd libsodium jansson sqlite3 libutf8proc cairo pangocairo librsvg-2.0 libical libseccomp zlib \
-        libbrotlienc libbrotlidec cmocka
+PKGS := libmicrohttpd libsodium jansson sqlite3 libutf8proc cairo pangocairo librsvg-2.0 libical libseccomp \
+        libcurl zlib libbrotlienc libbrotlidec cmocka
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
         -Wmissing-prototypes -Wvla -Wpointer-arith -Wundef -Wwrite-strings \
@@ -149,6 +149,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIBCLI) $(LIBWEB) $(LIBCOMMON)
 bench: all $(BUILD)/demo-site/.built $(BENCH_BINS)
 	bench/run-site-bench $(BUILD)
 	bench/run-submit-bench $(BUILD)
+	bench/run-backoffice-bench $(BUILD)
 
 check-content: $(BUILD)/showroom
 	$(BUILD)/showroom check --content content/demo

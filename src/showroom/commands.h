@@ -9,5 +9,14 @@ int	cmd_check(int argc, char **argv);
 int	cmd_build(int argc, char **argv);
 int	cmd_keygen(int argc, char **argv);
 int	cmd_keyring(int argc, char **argv);
+/* The back office (exit codes in showroom/bo.h and docs/BACKOFFICE.md). */
+int	cmd_pull(int argc, char **argv);
+int	cmd_list(int argc, char **argv);
+int	cmd_export(int argc, char **argv);
+int	cmd_ack(int argc, char **argv);
+int	cmd_bookings(int argc, char **argv);
+int	cmd_purge(int argc, char **argv);
+int	cmd_audit(int argc, char **argv);
+int	cmd_trace(int argc, char **argv);
 
 #endif

@@ -15,6 +15,14 @@ static const struct command {
 	{ "build",	cmd_build,	"render the public site and its PDF catalogs" },
 	{ "keygen",	cmd_keygen,	"make a key holder's (or the root's) key pair" },
 	{ "keyring",	cmd_keyring,	"sign, verify or show the keyring of trusted keys" },
+	{ "pull",	cmd_pull,	"download new sealed records into the back-office store" },
+	{ "list",	cmd_list,	"show open catalog requests or bookings as a table" },
+	{ "export",	cmd_export,	"write catalog requests for a carrier or a label sheet" },
+	{ "ack",	cmd_ack,	"acknowledge handled records; the server deletes them" },
+	{ "bookings",	cmd_bookings,	"a dealer's test drives: day list, CSV or calendar file" },
+	{ "purge",	cmd_purge,	"delete acknowledged records and exports after N days" },
+	{ "audit",	cmd_audit,	"verify the hash-chained audit log (audit verify)" },
+	{ "trace",	cmd_trace,	"tell which export carried a seed address" },
 };
 
 static void
@@ -25,7 +33,8 @@ usage(FILE *f)
 	fprintf(f, "usage: showroom COMMAND [OPTIONS]   (showroom COMMAND --help)\n\ncommands:\n");
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\nexit codes: 0 success, 1 failure, 2 usage error\n");
+	fprintf(f, "\nexit codes: 0 success, 1 failure, 2 usage error; the back-office commands\n"
+	    "also 3 wrong passphrase, 4 server unreachable, 5 a record refused, 6 keyring\n");
 }
 
 int

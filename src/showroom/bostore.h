@@ -1,0 +1,91 @@
+/*
+ * The back-office store: SQLite at DIR/backoffice.db (mode 0600, DIR 0700; WAL,
+ * synchronous=FULL, secure_delete). It keeps records exactly as pulled, sealed: id,
+ * kind, recipient key id, created, enc, ct and the booking slot, never a plaintext.
+ * Commands open records in memory and wipe what they opened.
+ *
+ *   records  id, kind, key_id, created, enc, ct, slot (dealer, model, start), seq,
+ *            pulled_at, exported_at, export_batch, acked_at
+ *   cursors  key_id -> the inbox cursor ("after") for the next pull
+ *   exports  batch, path, format, sha256, created, acked_at: files to purge
+ *   meta     name -> integer (the seed rotation)
+ */
+#ifndef SHOWROOM_BOSTORE_H
+#define SHOWROOM_BOSTORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define BOSTORE_FILE	"backoffice.db"
+
+struct bostore;
+
+struct bostore_rec {
+	char		 id[64];
+	char		 kind[32];
+	char		 key_id[64];
+	int64_t		 created;
+	unsigned char	 enc[32];
+	unsigned char	*ct;
+	size_t		 ct_len;
+	char		 slot_dealer[40];
+	char		 slot_model[72];
+	char		 slot_start[20];
+	int64_t		 seq;
+	int64_t		 pulled_at;
+	int64_t		 exported_at;	/* 0: not exported */
+	int64_t		 acked_at;	/* 0: not acknowledged */
+};
+
+/* Which records a query returns. */
+enum bostore_sel {
+	BOSTORE_OPEN = 0,		/* not acknowledged */
+	BOSTORE_NOT_EXPORTED,		/* not acknowledged and not exported */
+	BOSTORE_EXPORTED_UNACKED,	/* exported and not acknowledged */
+	BOSTORE_ALL			/* every record still in the store */
+};
+
+int	bostore_open(const char *dir, struct bostore **, char *err, size_t errlen);
+void	bostore_close(struct bostore *);
+
+int	bostore_begin(struct bostore *, char *err, size_t errlen);
+int	bostore_commit(struct bostore *, char *err, size_t errlen);
+void	bostore_rollback(struct bostore *);
+
+/* Inserts R unless a record with its id is there; *added says which. */
+int	bostore_put(struct bostore *, const struct bostore_rec *r, int *added,
+	    char *err, size_t errlen);
+int	bostore_cursor_get(struct bostore *, const char *key_id, int64_t *after,
+	    char *err, size_t errlen);
+int	bostore_cursor_set(struct bostore *, const char *key_id, int64_t after,
+	    char *err, size_t errlen);
+
+/* Records of KEY_ID of kind KIND (NULL: any), by created then id. Free with
+ * bostore_recs_free. */
+int	bostore_list(struct bostore *, const char *key_id, const char *kind,
+	    enum bostore_sel, struct bostore_rec **, size_t *n, char *err, size_t errlen);
+void	bostore_recs_free(struct bostore_rec *, size_t n);
+
+/* A new export batch id (one per export command). */
+int	bostore_batch_new(struct bostore *, int64_t *batch, char *err, size_t errlen);
+int	bostore_mark_exported(struct bostore *, const char *id, int64_t batch, int64_t now,
+	    char *err, size_t errlen);
+int	bostore_export_add(struct bostore *, int64_t batch, const char *path,
+	    const char *format, const char *sha256, int64_t now, char *err, size_t errlen);
+/* Marks the record acknowledged, and every export file whose records are all
+ * acknowledged. */
+int	bostore_mark_acked(struct bostore *, const char *key_id, const char *id, int64_t now,
+	    char *err, size_t errlen);
+int	bostore_exports_settle(struct bostore *, int64_t now, char *err, size_t errlen);
+
+/* Purge: deletes records acknowledged at or before CUTOFF; export files acknowledged at
+ * or before CUTOFF are handed to FN (which unlinks them) and forgotten when it returns 0. */
+typedef int	(*bostore_file_fn)(void *arg, const char *path);
+int	bostore_purge(struct bostore *, int64_t cutoff, bostore_file_fn, void *arg,
+	    size_t *nrecs, size_t *nfiles, size_t *nfailed, char *err, size_t errlen);
+
+/* Counters kept in the meta table. */
+int	bostore_meta_next(struct bostore *, const char *name, int64_t *value,
+	    char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,836 @@
+/*
+ * The back office end to end over real HTTP: visitors post forms to showroomd; the HQ
+ * clerk pulls, lists, exports and acknowledges, and the server then holds nothing for
+ * HQ; dealers pull only their own bookings; a tampered record, a wrong passphrase, a key
+ * missing from the keyring and an unreachable server each fail clearly with their exit
+ * code; a label sheet comes out as an A4 PDF of mode 0600; the audit log verifies and
+ * traces the seed. All data is fictional.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <sodium.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/fsutil.h"
+#include "showroom/client.h"
+#include "showroom/keys_secret.h"
+#include "testsrv.h"
+
+#define PASS	"example-passphrase-1"
+#define DEALER1	"tokyo-setagaya"
+#define DEALER2	"osaka-suita"
+
+static char dir[256], site[300], data[300], keyring[300], rootpub[300], conf[300];
+static char hq[300], dl1[300], dl2[300], outsider[300], url[64];
+static char cat_model[64], model1[64], model2[64];
+static struct testsrv srv;
+
+struct run {
+	int	 status;
+	char	*out;
+	char	*err;
+};
+
+static void
+run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Runs build/showroom ARGS with stdout and stderr captured. */
+static void
+run(struct run *r, const char *const *args)
+{
+	const char *argv[64];
+	char outp[400], errp[400];
+	size_t len;
+	pid_t pid;
+	int n = 0, st, fd;
+
+	memset(r, 0, sizeof(*r));
+	snprintf(outp, sizeof(outp), "%s/run.out", dir);
+	snprintf(errp, sizeof(errp), "%s/run.err", dir);
+	argv[n++] = testsrv_path("showroom");
+	while (*args != NULL && n < 62)
+		argv[n++] = *args++;
+	argv[n] = NULL;
+	if ((pid = fork()) == 0) {
+		fd = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		dup2(fd, 1);
+		fd = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		dup2(fd, 2);
+		execv(argv[0], (char *const *)(uintptr_t)argv);
+		_exit(127);
+	}
+	assert_true(pid > 0);
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	if (fs_read_file(outp, &r->out, &len) == -1)
+		r->out = strdup("");
+	if (fs_read_file(errp, &r->err, &len) == -1)
+		r->err = strdup("");
+}
+
+/* A back-office command as key holder WHO (hq, dl1, dl2), with its own store. */
+static void
+bo(struct run *r, const char *who, const char *cmd, const char *const *extra)
+{
+	const char *args[48];
+	static char store[400], ident[400];
+	int n = 0;
+
+	snprintf(store, sizeof(store), "%s/store-%s", dir, who);
+	snprintf(ident, sizeof(ident), "%s/%s", dir, who);
+	args[n++] = cmd;
+	while (extra != NULL && *extra != NULL && n < 40)
+		args[n++] = *extra++;
+	args[n++] = "--config";
+	args[n++] = conf;
+	args[n++] = "--identity";
+	args[n++] = ident;
+	args[n++] = "--store";
+	args[n++] = store;
+	args[n] = NULL;
+	run(r, args);
+}
+
+static void
+expect(struct run *r, int status, const char *in_out, const char *in_err)
+{
+	if (r->status != status || (in_out && !strstr(r->out, in_out)) ||
+	    (in_err && !strstr(r->err, in_err)))
+		fail_msg("exit %d (want %d)\nstdout: %s\nstderr: %s", r->status, status, r->out,
+		    r->err);
+}
+
+static int
+keygen(const char *role, const char *dealer, const char *name, const char *out)
+{
+	const char *a[] = { "keygen", "--role", role, "--name", name, "--out", out,
+	    dealer ? "--dealer" : NULL, dealer, NULL };
+
+	return testsrv_showroom(a);
+}
+
+static int
+make_keys(void)
+{
+	char root[300], p1[310], p2[310], p3[310], exp[16];
+	time_t t = time(NULL) + 30 * 86400;
+	struct tm tm;
+
+	snprintf(root, sizeof(root), "%s/root", dir);
+	snprintf(hq, sizeof(hq), "%s/hq", dir);
+	snprintf(dl1, sizeof(dl1), "%s/dl1", dir);
+	snprintf(dl2, sizeof(dl2), "%s/dl2", dir);
+	snprintf(outsider, sizeof(outsider), "%s/outsider", dir);
+	snprintf(p1, sizeof(p1), "%s.public", hq);
+	snprintf(p2, sizeof(p2), "%s.public", dl1);
+	snprintf(p3, sizeof(p3), "%s.public", dl2);
+	snprintf(rootpub, sizeof(rootpub), "%s.public", root);
+	gmtime_r(&t, &tm);
+	strftime(exp, sizeof(exp), "%Y-%m-%d", &tm);
+	const char *sign[] = { "keyring", "sign", "--root", root, "--expires", exp, "-o",
+	    keyring, p1, p2, p3, NULL };
+	return keygen("root", NULL, "Example Root", root) || keygen("hq", NULL, "Example HQ",
+	    hq) || keygen("dealer", DEALER1, "Example Dealer One", dl1) ||
+	    keygen("dealer", DEALER2, "Example Dealer Two", dl2) ||
+	    keygen("hq", NULL, "Example Outsider", outsider) || testsrv_showroom(sign) ? -1 : 0;
+}
+
+/* The first model that DEALER keeps demo cars of. */
+static int
+dealer_model(json_t *cat, const char *dealer, char *out, size_t outsz)
+{
+	json_t *d, *v;
+	const char *k;
+	size_t i;
+
+	json_array_foreach(json_object_get(cat, "dealers"), i, d) {
+		if (strcmp(json_string_value(json_object_get(d, "code")), dealer) != 0)
+			continue;
+		json_object_foreach(json_object_get(d, "demo_cars"), k, v) {
+			snprintf(out, outsz, "%s", k);
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int
+write_config(void)
+{
+	FILE *f;
+
+	snprintf(conf, sizeof(conf), "%s/config.json", dir);
+	if ((f = fopen(conf, "w")) == NULL)
+		return -1;
+	fprintf(f, "{\"server\":\"%s\",\"keyring\":\"%s\",\"root_pub\":\"%s\","
+	    "\"purge_days\":14,"
+	    "\"yamato\":{\"sender\":{\"name\":\"見本自動車 カタログ係\",\"postal_code\":\"100-0001\","
+	    "\"prefecture\":\"13\",\"address1\":\"千代田区架空町1-1\",\"address2\":\"\","
+	    "\"phone\":\"03-0000-0000\"}},"
+	    "\"seeds\":[{\"id\":\"seed-a\",\"name\":\"見本 種子\",\"postal_code\":\"100-0002\","
+	    "\"prefecture\":\"13\",\"address1\":\"千代田区架空町2-7-1\",\"address2\":\"見本ビル5階\"},"
+	    "{\"id\":\"seed-b\",\"name\":\"試験 次郎\",\"postal_code\":\"530-0001\","
+	    "\"prefecture\":\"27\",\"address1\":\"大阪市北区架空町3-3\",\"address2\":\"\"}]}\n",
+	    url, keyring, rootpub);
+	return fclose(f);
+}
+
+static int
+setup(void **state)
+{
+	char cmd[1024];
+	json_error_t je;
+	json_t *cat;
+
+	snprintf(dir, sizeof(dir), "/tmp/showroom-bo-%ld", (long)getpid());
+	snprintf(site, sizeof(site), "%s/site", dir);
+	snprintf(data, sizeof(data), "%s/data", dir);
+	snprintf(keyring, sizeof(keyring), "%s/keyring.json", dir);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s && cp -a %s %s", dir, dir,
+	    testsrv_path("demo-site"), site);
+	if (system(cmd) != 0)
+		return -1;
+	setenv("SHOWROOM_PASSPHRASE", PASS, 1);
+	unsetenv("XDG_CONFIG_HOME");
+	if (make_keys() == -1)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "%s/api/v1/catalog.json", site);
+	if ((cat = json_load_file(cmd, 0, &je)) == NULL)
+		return -1;
+	if (dealer_model(cat, DEALER1, model1, sizeof(model1)) == -1 ||
+	    dealer_model(cat, DEALER2, model2, sizeof(model2)) == -1) {
+		json_decref(cat);
+		return -1;
+	}
+	snprintf(cat_model, sizeof(cat_model), "%s", model1);
+	json_decref(cat);
+	{
+		const char *args[] = { "--site", site, "--keyring", keyring, "--root-pub",
+		    rootpub, "--data", data, "--rate", "100000", "--burst", "100000", NULL };
+		if (testsrv_start(&srv, args) == -1)
+			return -1;
+	}
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d", srv.port);
+	return write_config();
+}
+
+static int
+teardown(void **state)
+{
+	char cmd[512];
+
+	testsrv_stop(&srv, SIGTERM);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void
+idem(char out[33])
+{
+	unsigned char r[16];
+
+	randombytes_buf(r, sizeof(r));
+	sodium_bin2hex(out, 33, r, sizeof(r));
+}
+
+/* A visitor asks for a printed catalog (fictional address; NAME percent-encoded). */
+static void
+post_catalog_named(const char *name)
+{
+	struct http_reply r;
+	char body[4096], id[33];
+
+	idem(id);
+	snprintf(body, sizeof(body), "idem=%s&website=&models=%s"
+	    "&name=%s&postal_code=100-0001"
+	    "&prefecture=13&address1=%%E6%%9E%%B6%%E7%%A9%%BA%%E5%%8C%%BA%%E8%%A6%%8B%%E6%%9C"
+	    "%%AC%%E7%%94%%BA1-2-3&address2=%%E3%%82%%B5%%E3%%83%%B3%%E3%%83%%97%%E3%%83%%AB"
+	    "%%E3%%83%%8F%%E3%%82%%A4%%E3%%83%%84101", id, cat_model, name);
+	assert_int_equal(http_post(srv.port, "/request", body, &r), 0);
+	if (r.status != 303)
+		fail_msg("catalog post: %d %.300s", r.status, r.body);
+	http_reply_free(&r);
+}
+
+static void
+post_catalog(void)
+{
+	post_catalog_named("%E8%A6%8B%E6%9C%AC+%E5%A4%AA%E9%83%8E");	/* 見本 太郎 */
+}
+
+/* A free slot of DEALER for MODEL in the coming days. */
+static int
+find_slot(const char *dealer, const char *model, char start[17])
+{
+	struct http_reply r;
+	json_error_t je;
+	json_t *doc, *s, *list;
+	char path[256], date[11];
+	size_t i;
+	int day;
+
+	for (day = 1; day < 14; day++) {
+		time_t t = time(NULL) + 9 * 3600 + day * 86400;
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+		snprintf(path, sizeof(path), "/api/v1/slots?dealer=%s&model=%s&date=%s", dealer,
+		    model, date);
+		if (http_get(srv.port, path, NULL, &r) != 0 || r.status != 200)
+			return -1;
+		doc = json_loadb(r.body, r.body_len, 0, &je);
+		http_reply_free(&r);
+		list = json_object_get(doc, "slots");
+		json_array_foreach(list, i, s) {
+			if (json_integer_value(json_object_get(s, "free")) > 0) {
+				snprintf(start, 17, "%s", json_string_value(json_object_get(s,
+				    "start")));
+				json_decref(doc);
+				return 0;
+			}
+		}
+		json_decref(doc);
+	}
+	return -1;
+}
+
+/* Books a test drive at DEALER; the receipt's reference and cancel token come back. */
+static void
+post_booking(const char *dealer, const char *model, char start[17], char *ref, size_t reflen,
+    char *token, size_t toklen)
+{
+	struct http_reply r;
+	char body[4096], id[33], slot[32], loc[512], *p;
+
+	assert_int_equal(find_slot(dealer, model, start), 0);
+	snprintf(slot, sizeof(slot), "%.13s%%3A%s", start, start + 14);
+	idem(id);
+	snprintf(body, sizeof(body), "idem=%s&website=&model=%s&dealer=%s&slot=%s"
+	    "&name=%%E8%%A6%%8B%%E6%%9C%%AC+%%E8%%8A%%B1%%E5%%AD%%90&phone=090-0000-1234"
+	    "&email=hanako.mihon%%40example.com&note=&licence=yes", id, model, dealer, slot);
+	assert_int_equal(http_post(srv.port, "/test-drive", body, &r), 0);
+	if (r.status != 303)
+		fail_msg("booking post: %d %.300s", r.status, r.body);
+	assert_non_null(http_header_get(&r, "Location", loc, sizeof(loc)));
+	http_reply_free(&r);
+	assert_non_null(p = strstr(loc, "?k="));
+	snprintf(ref, reflen, "%.*s", (int)(p - loc - 20), loc + 20);
+	snprintf(token, toklen, "%s", p + 3);
+}
+
+static size_t
+count(const char *hay, const char *needle)
+{
+	size_t n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay++;
+	}
+	return n;
+}
+
+/* The server's inbox for identity PREFIX, asked directly with a signed request. */
+static size_t
+server_inbox(const char *prefix)
+{
+	struct keys_identity id;
+	struct keys_error ke;
+	struct client *c;
+	struct client_reply rep;
+	json_error_t je;
+	json_t *doc;
+	char err[512];
+	size_t n;
+
+	assert_int_equal(keys_secret_open(prefix, PASS, &id, &ke), KEYS_OK);
+	assert_int_equal(client_new(url, &id, &c, err, sizeof(err)), CLIENT_OK);
+	if (client_get(c, "/api/v1/inbox", "after=0&limit=1000", &rep, err, sizeof(err)) !=
+	    CLIENT_OK)
+		fail_msg("%s", err);
+	doc = json_loadb(rep.body.data, rep.body.len, 0, &je);
+	assert_non_null(doc);
+	n = json_array_size(json_object_get(doc, "records"));
+	json_decref(doc);
+	client_reply_free(&rep);
+	client_free(c);
+	keys_identity_free(&id);
+	return n;
+}
+
+static void
+test_help_and_usage(void **state)
+{
+	static const char *const cmds[] = { "pull", "list", "export", "ack", "bookings",
+	    "purge", "audit", "trace" };
+	struct run r;
+	size_t i;
+
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		const char *a[] = { cmds[i], "--help", NULL };
+		run(&r, a);
+		expect(&r, 0, "Exit codes", NULL);
+		run_free(&r);
+		if (strcmp(cmds[i], "audit") == 0 || strcmp(cmds[i], "trace") == 0)
+			continue;
+		const char *b[] = { cmds[i], "--no-such-option", NULL };
+		run(&r, b);
+		assert_int_equal(r.status, 2);
+		run_free(&r);
+	}
+}
+
+/* The demo loop: pull, list, export, ack; then the server holds nothing for HQ. */
+static void
+test_hq_pull_list_export_ack(void **state)
+{
+	char out[400], *csv;
+	struct stat st;
+	struct run r;
+	size_t len;
+	int i;
+
+	for (i = 0; i < 3; i++)
+		post_catalog();
+	assert_int_equal(server_inbox(hq), 3);
+	bo(&r, "hq", "pull", NULL);
+	expect(&r, 0, "pulled 3 new records", NULL);
+	run_free(&r);
+	bo(&r, "hq", "list", NULL);
+	expect(&r, 0, "3 open catalog requests", NULL);
+	assert_int_equal(count(r.out, "見本 太郎"), 3);
+	assert_int_equal(count(r.out, "東京都"), 3);
+	run_free(&r);
+	/* the store holds them sealed: the name is nowhere in it */
+	snprintf(out, sizeof(out), "%s/store-hq/backoffice.db", dir);
+	assert_int_equal(fs_read_file(out, &csv, &len), 0);
+	assert_null(memmem(csv, len, "見本", strlen("見本")));
+	free(csv);
+	assert_int_equal(stat(out, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+
+	snprintf(out, sizeof(out), "%s/requests.csv", dir);
+	const char *ex[] = { "--format", "csv", "--out", out, NULL };
+	bo(&r, "hq", "export", ex);
+	expect(&r, 0, "exported 3 catalog requests as csv", NULL);
+	run_free(&r);
+	assert_int_equal(stat(out, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(fs_read_file(out, &csv, &len), 0);
+	assert_int_equal(count(csv, "\r\n"), 4);	/* header and three rows */
+	assert_int_equal(count(csv, "見本 太郎"), 3);
+	free(csv);
+	/* exported once: a second export finds nothing new */
+	bo(&r, "hq", "export", ex);
+	expect(&r, 0, "nothing to export", NULL);
+	run_free(&r);
+
+	bo(&r, "hq", "ack", NULL);
+	expect(&r, 0, "acknowledged 3 records; the server deleted 3", NULL);
+	run_free(&r);
+	assert_int_equal(server_inbox(hq), 0);
+	bo(&r, "hq", "pull", NULL);
+	expect(&r, 0, "pulled 0 new records", NULL);
+	run_free(&r);
+	bo(&r, "hq", "list", NULL);
+	expect(&r, 0, "0 open catalog requests", NULL);
+	run_free(&r);
+	bo(&r, "hq", "ack", NULL);
+	expect(&r, 0, "nothing to acknowledge", NULL);
+	run_free(&r);
+}
+
+/* Each dealer pulls its own bookings only. */
+static void
+test_dealers_see_only_their_own(void **state)
+{
+	char s1[17], s2[17], ref1[64], ref2[64], tok[80];
+	struct run r;
+
+	post_booking(DEALER1, model1, s1, ref1, sizeof(ref1), tok, sizeof(tok));
+	post_booking(DEALER2, model2, s2, ref2, sizeof(ref2), tok, sizeof(tok));
+	assert_int_equal(server_inbox(dl1), 1);
+	assert_int_equal(server_inbox(dl2), 1);
+	bo(&r, "dl1", "pull", NULL);
+	expect(&r, 0, "test drives 1, cancellations 0", NULL);
+	run_free(&r);
+	bo(&r, "dl2", "pull", NULL);
+	expect(&r, 0, "test drives 1, cancellations 0", NULL);
+	run_free(&r);
+	bo(&r, "dl1", "list", NULL);
+	expect(&r, 0, "1 open booking record", NULL);
+	assert_non_null(strstr(r.out, DEALER1));
+	assert_null(strstr(r.out, DEALER2));
+	run_free(&r);
+	bo(&r, "dl2", "list", NULL);
+	expect(&r, 0, "1 open booking record", NULL);
+	assert_non_null(strstr(r.out, DEALER2));
+	assert_null(strstr(r.out, DEALER1));
+	run_free(&r);
+	/* the HQ key sees no booking at all */
+	assert_int_equal(server_inbox(hq), 0);
+	/* a dealer cannot export catalog requests */
+	const char *ex[] = { "--format", "csv", "--out", "/dev/null", NULL };
+	bo(&r, "dl1", "export", ex);
+	expect(&r, 2, NULL, "hq keys");
+	run_free(&r);
+}
+
+/* A record changed in the local store is refused, named, and nothing is exported. */
+static void
+test_tampered_record_refused(void **state)
+{
+	char path[400], id[64], out[400], msg[128];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	unsigned char *ct;
+	struct run r;
+	struct stat sb;
+	int n;
+
+	post_catalog();
+	post_catalog();
+	bo(&r, "hq", "pull", NULL);
+	expect(&r, 0, "pulled 2 new records", NULL);
+	run_free(&r);
+	snprintf(path, sizeof(path), "%s/store-hq/backoffice.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT id, ct FROM records WHERE acked_at IS"
+	    " NULL ORDER BY id LIMIT 1", -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	snprintf(id, sizeof(id), "%s", sqlite3_column_text(st, 0));
+	n = sqlite3_column_bytes(st, 1);
+	ct = malloc((size_t)n);
+	memcpy(ct, sqlite3_column_blob(st, 1), (size_t)n);
+	sqlite3_finalize(st);
+	ct[n / 2] ^= 0x01;		/* one bit */
+	assert_int_equal(sqlite3_prepare_v2(db, "UPDATE records SET ct = ? WHERE id = ?", -1,
+	    &st, NULL), SQLITE_OK);
+	sqlite3_bind_blob(st, 1, ct, n, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+	free(ct);
+
+	snprintf(out, sizeof(out), "%s/tampered.csv", dir);
+	const char *ex[] = { "--format", "csv", "--out", out, NULL };
+	bo(&r, "hq", "export", ex);
+	snprintf(msg, sizeof(msg), "record %s does not open", id);
+	expect(&r, 5, NULL, msg);
+	assert_non_null(strstr(r.err, "nothing was written"));
+	assert_null(strstr(r.err, "見本"));
+	run_free(&r);
+	assert_int_equal(stat(out, &sb), -1);
+	/* list names it too, and shows the other one */
+	bo(&r, "hq", "list", NULL);
+	expect(&r, 5, "1 open catalog request", id);
+	run_free(&r);
+	/* clean up for the next tests: acknowledge both (ack needs no opening) */
+	const char *all[] = { "--all", NULL };
+	bo(&r, "hq", "ack", all);
+	expect(&r, 0, "acknowledged 2 records", NULL);
+	run_free(&r);
+}
+
+static void
+test_wrong_passphrase(void **state)
+{
+	struct run r;
+
+	setenv("SHOWROOM_PASSPHRASE", "not-the-passphrase", 1);
+	bo(&r, "hq", "pull", NULL);
+	setenv("SHOWROOM_PASSPHRASE", PASS, 1);
+	expect(&r, 3, NULL, "wrong passphrase");
+	run_free(&r);
+}
+
+static void
+test_unreachable_server(void **state)
+{
+	struct run r;
+	const char *a[] = { "--server", "http://127.0.0.1:1", NULL };
+
+	bo(&r, "hq", "pull", a);
+	expect(&r, 4, NULL, "cannot reach server http://127.0.0.1:1");
+	run_free(&r);
+	/* plain http to a host that is not loopback is refused before anything is sent */
+	const char *b[] = { "--server", "http://showroom.example", NULL };
+	bo(&r, "hq", "pull", b);
+	expect(&r, 2, NULL, "only https://");
+	run_free(&r);
+}
+
+static void
+test_key_missing_from_keyring(void **state)
+{
+	struct run r;
+
+	bo(&r, "outsider", "pull", NULL);
+	expect(&r, 6, NULL, "is not in the keyring");
+	run_free(&r);
+}
+
+/* pdfinfo's page size line for PATH, or "" */
+static void
+pdf_page_size(const char *path, char *out, size_t outsz)
+{
+	char cmd[600], line[256];
+	FILE *p;
+
+	out[0] = '\0';
+	snprintf(cmd, sizeof(cmd), "pdfinfo '%s' 2>/dev/null", path);
+	if ((p = popen(cmd, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), p) != NULL)
+		if (strncmp(line, "Page size:", 10) == 0)
+			snprintf(out, outsz, "%s", line);
+	pclose(p);
+}
+
+/* The loop the issue asks for: form post to label file, with a seed traced back. */
+static void
+test_form_to_label_pdf_with_seed(void **state)
+{
+	char pdf[400], size[256], log[400], copy[400], *text, *p;
+	struct stat st;
+	struct run r;
+	size_t len;
+
+	post_catalog();
+	bo(&r, "hq", "pull", NULL);
+	expect(&r, 0, "pulled 1 new record", NULL);
+	run_free(&r);
+	snprintf(pdf, sizeof(pdf), "%s/labels.pdf", dir);
+	const char *ex[] = { "--format", "labels-pdf", "--out", pdf, "--seed", NULL };
+	bo(&r, "hq", "export", ex);
+	expect(&r, 0, "exported 1 catalog request as labels-pdf with one seed address", NULL);
+	run_free(&r);
+	assert_int_equal(stat(pdf, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	pdf_page_size(pdf, size, sizeof(size));
+	if (strstr(size, "(A4)") == NULL)
+		fail_msg("pdfinfo: %s", size);
+	bo(&r, "hq", "ack", NULL);
+	expect(&r, 0, "acknowledged 1 record; the server deleted 1", NULL);
+	run_free(&r);
+	assert_int_equal(server_inbox(hq), 0);
+
+	/* the audit log is intact, and the seed leads back to this export */
+	const char *verify[] = { "verify", NULL };
+	bo(&r, "hq", "audit", verify);
+	expect(&r, 0, "intact", NULL);
+	run_free(&r);
+	const char *tr[] = { "見本ビル５階", NULL };	/* full-width digit, as a leak may have it */
+	bo(&r, "hq", "trace", tr);
+	expect(&r, 0, "seed seed-a", NULL);
+	assert_non_null(strstr(r.out, pdf));
+	assert_non_null(strstr(r.out, "labels-pdf"));
+	assert_non_null(strstr(r.out, "hq-"));
+	run_free(&r);
+	const char *none[] = { "存在しない住所です", NULL };
+	bo(&r, "hq", "trace", none);
+	expect(&r, 1, "no export carried", NULL);
+	run_free(&r);
+
+	/* an edited copy of the log is found out */
+	snprintf(log, sizeof(log), "%s/store-hq/audit.log", dir);
+	snprintf(copy, sizeof(copy), "%s/audit-edited.log", dir);
+	assert_int_equal(fs_read_file(log, &text, &len), 0);
+	assert_non_null(p = strstr(text, "\"action\":\"export\""));
+	p[10] = 'X';
+	assert_int_equal(fs_write_file(copy, text, len, 0600), 0);
+	free(text);
+	const char *vcopy[] = { "audit", "verify", "--log", copy, NULL };
+	run(&r, vcopy);
+	expect(&r, 1, NULL, "BROKEN");
+	run_free(&r);
+}
+
+/* Click Post and Yamato B2; a character outside CP932 is reported with its record. */
+static void
+test_carrier_formats_and_unencodable(void **state)
+{
+	char cp[400], cp1[400], b2[400], csv[400], id[64], *p;
+	struct stat st;
+	struct run r;
+
+	post_catalog_named("%F0%A0%AE%B7%E8%A6%8B+%E5%A4%AA%E9%83%8E");	/* 𠮷見 太郎 */
+	bo(&r, "hq", "pull", NULL);
+	expect(&r, 0, "pulled 1 new record", NULL);
+	run_free(&r);
+	bo(&r, "hq", "list", NULL);
+	expect(&r, 0, "1 open catalog request", NULL);
+	assert_non_null(p = strstr(r.out, "\n"));
+	snprintf(id, sizeof(id), "%.26s", p + 1);
+	run_free(&r);
+	snprintf(cp, sizeof(cp), "%s/cp.csv", dir);
+	snprintf(cp1, sizeof(cp1), "%s/cp-001.csv", dir);
+	const char *ex[] = { "--format", "clickpost", "--out", cp, NULL };
+	bo(&r, "hq", "export", ex);
+	expect(&r, 1, NULL, "U+20BB7 is not in CP932");
+	assert_non_null(strstr(r.err, id));
+	assert_null(strstr(r.err, "太郎"));
+	run_free(&r);
+	assert_int_equal(stat(cp1, &st), -1);
+	snprintf(b2, sizeof(b2), "%s/b2.csv", dir);
+	const char *ey[] = { "--format", "yamato-b2", "--out", b2, NULL };
+	bo(&r, "hq", "export", ey);
+	expect(&r, 1, NULL, "U+20BB7 is not in CP932");
+	run_free(&r);
+	/* the plain CSV is UTF-8 and takes it */
+	snprintf(csv, sizeof(csv), "%s/plain.csv", dir);
+	const char *ec[] = { "--format", "csv", "--out", csv, NULL };
+	bo(&r, "hq", "export", ec);
+	expect(&r, 0, "exported 1 catalog request as csv", NULL);
+	run_free(&r);
+	const char *all[] = { "--all", NULL };
+	bo(&r, "hq", "ack", all);
+	expect(&r, 0, "acknowledged 1 record", NULL);
+	run_free(&r);
+
+	/* a name CP932 can hold: both carrier formats, mode 0600, with a seed */
+	post_catalog();
+	bo(&r, "hq", "pull", NULL);
+	expect(&r, 0, "pulled 1 new record", NULL);
+	run_free(&r);
+	const char *exs[] = { "--format", "clickpost", "--out", cp, "--seed", NULL };
+	bo(&r, "hq", "export", exs);
+	expect(&r, 0, "as clickpost with one seed address", NULL);
+	run_free(&r);
+	assert_int_equal(stat(cp1, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	const char *eya[] = { "--format", "yamato-b2", "--out", b2, "--again", NULL };
+	bo(&r, "hq", "export", eya);
+	expect(&r, 0, "as yamato-b2", NULL);
+	run_free(&r);
+	assert_int_equal(stat(b2, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	bo(&r, "hq", "ack", NULL);
+	expect(&r, 0, "acknowledged 1 record", NULL);
+	run_free(&r);
+	assert_int_equal(server_inbox(hq), 0);
+}
+
+/* Bookings: a day list, CSV and calendar with a cancellation; then ack and purge. */
+static void
+test_bookings_with_cancellation_and_purge(void **state)
+{
+	char start[17], ref[64], tok[80], body[256], csv[400], ics[400], *text;
+	struct http_reply h;
+	struct stat st;
+	struct run r;
+	size_t len;
+
+	post_booking(DEALER1, model1, start, ref, sizeof(ref), tok, sizeof(tok));
+	bo(&r, "dl1", "pull", NULL);	/* the booking first, then its cancellation */
+	expect(&r, 0, "test drives 1, cancellations 0", NULL);
+	run_free(&r);
+	snprintf(body, sizeof(body), "ref=%s&k=%s", ref, tok);
+	assert_int_equal(http_post(srv.port, "/cancel", body, &h), 0);
+	assert_int_equal(h.status, 200);
+	http_reply_free(&h);
+	bo(&r, "dl1", "pull", NULL);
+	expect(&r, 0, NULL, NULL);
+	assert_non_null(strstr(r.out, "test drives 0, cancellations 1"));
+	run_free(&r);
+
+	const char *day[] = { "--all-days", NULL };
+	bo(&r, "dl1", "bookings", day);
+	expect(&r, 0, "【取消】", NULL);
+	assert_non_null(strstr(r.out, "予約"));
+	run_free(&r);
+	const char *dayen[] = { "--all-days", "--lang", "en", NULL };
+	bo(&r, "dl1", "bookings", dayen);
+	expect(&r, 0, "CANCELLED", NULL);
+	run_free(&r);
+
+	snprintf(csv, sizeof(csv), "%s/bookings.csv", dir);
+	snprintf(ics, sizeof(ics), "%s/bookings.ics", dir);
+	const char *c[] = { "--all-days", "--format", "csv", "--lang", "en", "--out", csv,
+	    NULL };
+	bo(&r, "dl1", "bookings", c);
+	expect(&r, 0, NULL, NULL);
+	run_free(&r);
+	assert_int_equal(stat(csv, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(fs_read_file(csv, &text, &len), 0);
+	assert_non_null(strstr(text, ",cancelled,"));
+	assert_non_null(strstr(text, ",booked,"));
+	assert_null(strstr(text, DEALER2));
+	free(text);
+	const char *i[] = { "--all-days", "--format", "ics", "--out", ics, NULL };
+	bo(&r, "dl1", "bookings", i);
+	expect(&r, 0, NULL, NULL);
+	run_free(&r);
+	assert_int_equal(fs_read_file(ics, &text, &len), 0);
+	assert_non_null(strstr(text, "BEGIN:VCALENDAR"));
+	assert_non_null(strstr(text, "STATUS:CANCELLED"));
+	assert_non_null(strstr(text, "STATUS:CONFIRMED"));
+	free(text);
+
+	/* the files were exports: ack takes their records, purge takes the files */
+	bo(&r, "dl1", "ack", NULL);
+	expect(&r, 0, "acknowledged 3 records", NULL);
+	run_free(&r);
+	assert_int_equal(server_inbox(dl1), 0);
+	const char *keep[] = { NULL };
+	bo(&r, "dl1", "purge", keep);
+	expect(&r, 0, "purged 0 records and 0 export files", NULL);
+	run_free(&r);
+	assert_int_equal(stat(csv, &st), 0);
+	const char *now[] = { "--days", "0", NULL };
+	bo(&r, "dl1", "purge", now);
+	expect(&r, 0, "purged 3 records and 2 export files", NULL);
+	run_free(&r);
+	assert_int_equal(stat(csv, &st), -1);
+	assert_int_equal(stat(ics, &st), -1);
+	bo(&r, "dl1", "list", NULL);
+	expect(&r, 0, "0 open booking records", NULL);
+	run_free(&r);
+	const char *verify[] = { "verify", NULL };
+	bo(&r, "dl1", "audit", verify);
+	expect(&r, 0, "intact", NULL);
+	run_free(&r);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_help_and_usage),
+		cmocka_unit_test(test_hq_pull_list_export_ack),
+		cmocka_unit_test(test_dealers_see_only_their_own),
+		cmocka_unit_test(test_tampered_record_refused),
+		cmocka_unit_test(test_form_to_label_pdf_with_seed),
+		cmocka_unit_test(test_carrier_formats_and_unencodable),
+		cmocka_unit_test(test_bookings_with_cancellation_and_purge),
+		cmocka_unit_test(test_wrong_passphrase),
+		cmocka_unit_test(test_unreachable_server),
+		cmocka_unit_test(test_key_missing_from_keyring),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
