@@ -4,7 +4,7 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
-PKGS := libmicrohttpd libsodium jansson sqlite3 libutf8proc cairo pangocairo librsvg-2.0 libical zlib \
+PKGS := libmicrohttpd libsodium jansson sqlite3 libpq libutf8proc cairo pangocairo librsvg-2.0 libical zlib \
         libbrotlienc libbrotlidec cmocka
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
