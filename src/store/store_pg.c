@@ -128,7 +128,7 @@ static const char *const pg_migrations[] = {
 #define PG_SCHEMA	((int)(sizeof(pg_migrations) / sizeof(pg_migrations[0])))
 
 enum pg_sql {
-	PG_IDEM_GET, PG_IDEM_PUT, PG_REC_PUT, PG_REC_DEL, PG_COUNT_ADD,
+	PG_PUT, PG_IDEM_GET, PG_IDEM_PUT, PG_REC_PUT, PG_REC_DEL, PG_COUNT_ADD,
 	PG_SLOT_TAKE, PG_SLOT_FREE, PG_SLOT_COUNTS,
 	PG_BOOKING_PUT, PG_BOOKING_GET, PG_BOOKING_TAKE, PG_ACK,
 	PG_EXP_RECORDS, PG_EXP_BOOKINGS, PG_EXP_NONCES, PG_EXP_SLOTS,
@@ -137,6 +137,26 @@ enum pg_sql {
 };
 
 static const char *const pg_sql[PG_NSQL] = {
+	/*
+	 * store_put in one statement, so in one round trip and its own
+	 * transaction: a known idempotency key returns its record; else the
+	 * shared lock (before the record takes its seq), the record, its key
+	 * and its count. A key claimed concurrently fails on idem_pkey.
+	 */
+	[PG_PUT] = "WITH seen AS (SELECT record_id FROM idem"
+	    "   WHERE $7::bytea IS NOT NULL AND hash = $7::bytea),"
+	    " l AS (SELECT pg_advisory_xact_lock_shared(" PG_LOCK_NS ", "
+	    PG_LOCK_RECORDS ") AS x WHERE NOT EXISTS (SELECT 1 FROM seen)),"
+	    " r AS (INSERT INTO records (id, kind, key_id, created, enc, ct)"
+	    "   SELECT $1::text, $2::text, $3::text, $4::bigint, $5::bytea,"
+	    "   $6::bytea FROM l RETURNING id, kind),"
+	    " i AS (INSERT INTO idem (hash, record_id)"
+	    "   SELECT $7::bytea, id FROM r WHERE $7::bytea IS NOT NULL),"
+	    " c AS (INSERT INTO counters (name, value)"
+	    "   SELECT 'stored_' || kind || $8::text, 1 FROM r"
+	    "   ON CONFLICT (name) DO UPDATE"
+	    "   SET value = counters.value + excluded.value)"
+	    " SELECT (SELECT record_id FROM seen), (SELECT count(*) FROM r)",
 	[PG_IDEM_GET] = "SELECT record_id FROM idem WHERE hash = $1",
 	[PG_IDEM_PUT] = "INSERT INTO idem (hash, record_id) VALUES ($1, $2)"
 	    " ON CONFLICT (hash) DO NOTHING RETURNING record_id",
@@ -203,6 +223,7 @@ struct pg_conn {
 	unsigned char	 prepared[PG_NSQL];
 	unsigned int	 shard;
 	int		 retry;		/* the last error asks for a rerun */
+	char		 constraint[64];	/* the last error's, or "" */
 	int		 busy;
 };
 
@@ -355,9 +376,13 @@ pg_reserr(struct pg_conn *c, const PGresult *res, const char *op,
 	const char *state = NULL, *msg = NULL;
 	char line[200];
 
+	c->constraint[0] = '\0';
 	if (res != NULL) {
 		state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 		msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+		if (PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME) != NULL)
+			snprintf(c->constraint, sizeof(c->constraint), "%s",
+			    PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME));
 	}
 	if (msg == NULL)
 		msg = PQerrorMessage(c->pc);
@@ -924,18 +949,49 @@ static int
 pg_do_put(struct pg_conn *c, void *arg, struct store_err *err)
 {
 	struct pg_op *op = arg;
+	const struct store_record *r = op->rec;
+	struct pg_args a = { 0 };
+	PGresult *res;
+	char shard[8];
 	int rc;
 
-	if (op->hash != NULL && (rc = pg_idem_get(c, op->hash, op->receipt,
-	    op->name, err)) != STORE_NOT_FOUND)
-		return rc == STORE_OK ? PG_DONE_ROLLBACK : rc;
-	if ((rc = pg_record_put(c, op->rec, op->name, err)) != STORE_OK)
+	pg_arg_text(&a, r->id);
+	pg_arg_text(&a, store_kind_name(r->kind));
+	pg_arg_text(&a, r->key_id);
+	pg_arg_int(&a, r->created);
+	pg_arg_bin(&a, r->enc, r->enc_len);
+	pg_arg_bin(&a, r->ct, r->ct_len);
+	if (op->hash != NULL)
+		pg_arg_bin(&a, op->hash, STORE_HASH_LEN);
+	else
+		pg_arg_text(&a, NULL);
+	snprintf(shard, sizeof(shard), "@%02u", c->shard);
+	pg_arg_text(&a, shard);
+	rc = pg_exec(c, PG_PUT, &a, 0, &res, op->name, err);
+	if (rc == STORE_CONFLICT && strcmp(c->constraint, "idem_pkey") == 0) {
+		/* The same key, claimed by a call that committed meanwhile. */
+		if ((rc = pg_idem_get(c, op->hash, op->receipt, op->name,
+		    err)) == STORE_NOT_FOUND) {
+			c->retry = 1;
+			rc = store_seterr(err, STORE_ERR, "%s: idempotency "
+			    "key raced with its deletion", op->name);
+		}
 		return rc;
-	if (op->hash != NULL && (rc = pg_idem_put(c, op->hash, op->rec->id,
-	    op->receipt, op->name, err)) != STORE_OK)
+	}
+	if (rc == STORE_CONFLICT)
+		return store_seterr(err, rc, "%s: record id %s exists already",
+		    op->name, r->id);
+	if (rc != STORE_OK)
 		return rc;
-	memcpy(op->receipt, op->rec->id, STORE_ID_LEN + 1);
-	return STORE_OK;
+	if (!PQgetisnull(res, 0, 0))
+		pg_col_text(res, 0, 0, op->receipt, STORE_ID_LEN + 1);
+	else if (pg_col_int(res, 0, 1) == 1)
+		memcpy(op->receipt, r->id, STORE_ID_LEN + 1);
+	else
+		rc = store_seterr(err, STORE_ERR, "%s: record %s not stored",
+		    op->name, r->id);
+	PQclear(res);
+	return rc;
 }
 
 static int
@@ -1117,7 +1173,8 @@ pg_put_rec(struct store *st, const struct store_record *r,
 	struct pg_op op = { .name = "store_put", .rec = r, .hash = idem,
 	    .receipt = receipt };
 
-	return pg_call(st, op.name, PG_TX_RECORDS, pg_do_put, &op, err);
+	/* One statement: its own transaction, committed before return. */
+	return pg_call(st, op.name, PG_TX_NONE, pg_do_put, &op, err);
 }
 
 static int

@@ -806,6 +806,89 @@ test_capacity_concurrent(void **state)
 	assert_int_equal(inbox_count(f->st, KEY_D1), 2 * CC_CAPACITY);
 }
 
+/* One idempotency key from several nodes at once: one record, one receipt. */
+
+struct ir_arg {
+	const char	*url;
+	pthread_barrier_t *go;
+	const unsigned char *idem;
+	int		 book;
+	char		 receipt[STORE_ID_LEN + 1];
+	int		 rc;
+};
+
+static void *
+ir_worker(void *arg)
+{
+	struct ir_arg *a = arg;
+	struct store_err e;
+	struct store *st;
+	struct trec t;
+
+	a->rc = store_open(&st, a->url, &e);
+	pthread_barrier_wait(a->go);
+	if (a->rc != STORE_OK)
+		return NULL;
+	if (a->book) {
+		trec_drive(&t, KEY_D1, "d1", "m1", "2030-04-01T10:00", NOW);
+		a->rc = store_book(st, &t.r, 100, a->idem, a->receipt, &e);
+	} else {
+		trec_init(&t, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW);
+		a->rc = store_put(st, &t.r, a->idem, a->receipt, &e);
+	}
+	if (a->rc != STORE_OK)
+		fprintf(stderr, "    %s\n", e.msg);
+	store_close(st);
+	return NULL;
+}
+
+static void
+ir_run(struct fx *f, int book)
+{
+	struct ir_arg a[CC_THREADS];
+	pthread_t th[CC_THREADS];
+	pthread_barrier_t go;
+	unsigned char idem[STORE_HASH_LEN];
+	int i;
+
+	randombytes_buf(idem, sizeof(idem));
+	pthread_barrier_init(&go, NULL, CC_THREADS);
+	for (i = 0; i < CC_THREADS; i++) {
+		memset(&a[i], 0, sizeof(a[i]));
+		a[i].url = f->url;
+		a[i].go = &go;
+		a[i].idem = idem;
+		a[i].book = book;
+		assert_int_equal(pthread_create(&th[i], NULL, ir_worker, &a[i]),
+		    0);
+	}
+	for (i = 0; i < CC_THREADS; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&go);
+	for (i = 0; i < CC_THREADS; i++) {
+		assert_int_equal(a[i].rc, STORE_OK);
+		assert_string_equal(a[i].receipt, a[0].receipt);
+	}
+}
+
+static void
+test_idempotency_concurrent(void **state)
+{
+	struct fx *f = *state;
+	struct store_counters c;
+	struct store_err e;
+
+	ir_run(f, 0);
+	assert_int_equal(inbox_count(f->st, KEY_HQ), 1);
+	ir_run(f, 1);
+	assert_int_equal(inbox_count(f->st, KEY_D1), 1);
+	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-01T10:00"),
+	    1);
+	EXPECT(store_counters(f->st, &c, &e), STORE_OK, &e);
+	assert_int_equal(c.stored[STORE_KIND_CATALOG_REQUEST], 1);
+	assert_int_equal(c.stored[STORE_KIND_TEST_DRIVE], 1);
+}
+
 /* Conflicts in a batch fail alone: the others in it still commit. */
 
 struct bi_arg {
@@ -1518,6 +1601,7 @@ main(void)
 		T(test_idempotency),
 		T(test_capacity),
 		T(test_capacity_concurrent),
+		T(test_idempotency_concurrent),
 		T(test_batch_isolation),
 		T(test_cancel),
 		T(test_cancel_hash_conflict),
