@@ -1252,6 +1252,10 @@ pg_do_slot_counts(struct pg_conn *c, void *arg, struct store_err *err)
 	PGresult *res;
 	int rc, i, n;
 
+	/* A rerun starts afresh. */
+	free(sa->v);
+	sa->v = NULL;
+	sa->n = 0;
 	pg_arg_text(&a, sa->dealer);
 	pg_arg_text(&a, sa->model);
 	pg_arg_text(&a, sa->date);
