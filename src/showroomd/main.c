@@ -24,6 +24,7 @@ struct options {
 	const char	*keyring;
 	const char	*root_pub;
 	const char	*data;
+	const char	*db;
 	unsigned	 max_age_days;
 	unsigned	 rate_per_min;
 	unsigned	 burst;
@@ -50,11 +51,13 @@ usage(FILE *f)
 	    "  --keyring FILE      the signed keyring: the keys records are sealed to\n"
 	    "  --root-pub FILE     the brand root's public key, which must have signed it\n"
 	    "  --data DIR          where sealed submissions are stored (SQLite, DIR/showroom.db)\n"
+	    "  --db URL            or in PostgreSQL, postgres://user@host/db (several nodes)\n"
 	    "  --max-age DAYS      delete records older than this at the latest (default 90)\n"
 	    "  --rate N            form posts per minute per client (default 6)\n"
 	    "  --burst N           form posts a client may send at once (default 10)\n"
 	    "\n"
-	    "Without --keyring and --data showroomd serves the site only: the forms are closed.\n"
+	    "Without --keyring and --data or --db showroomd serves the site only: the forms are\n"
+	    "closed.\n"
 	    "An unsigned, tampered or expired keyring stops showroomd from starting.\n"
 	    "Signals: SIGHUP reloads the site and the keyring; SIGTERM and SIGINT stop\n"
 	    "gracefully.\n"
@@ -91,6 +94,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "keyring", required_argument, NULL, 'k' },
 		{ "root-pub", required_argument, NULL, 'R' },
 		{ "data", required_argument, NULL, 'd' },
+		{ "db", required_argument, NULL, 'D' },
 		{ "max-age", required_argument, NULL, 'a' },
 		{ "rate", required_argument, NULL, 'r' },
 		{ "burst", required_argument, NULL, 'b' },
@@ -118,6 +122,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'q': o->access_log = 0; break;
 		case 'k': o->keyring = optarg; break;
 		case 'd': o->data = optarg; break;
+		case 'D': o->db = optarg; break;
 		case 'a': if (parse_uint("--max-age", optarg, 1, 3650, &o->max_age_days)) return -1; break;
 		case 'r': if (parse_uint("--rate", optarg, 1, 1000000, &o->rate_per_min)) return -1; break;
 		case 'b': if (parse_uint("--burst", optarg, 1, 1000000, &o->burst)) return -1; break;
@@ -136,6 +141,15 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if ((o->keyring == NULL) != (o->root_pub == NULL)) {
 		log_error("--keyring and --root-pub go together");
+		return -1;
+	}
+	if (o->data != NULL && o->db != NULL) {
+		log_error("--data and --db exclude each other: one store");
+		return -1;
+	}
+	if (o->db != NULL && strncmp(o->db, "postgres://", 11) != 0 &&
+	    strncmp(o->db, "postgresql://", 13) != 0) {
+		log_error("--db takes a postgres:// URL (SQLite: --data DIR)");
 		return -1;
 	}
 	return 0;
@@ -251,7 +265,7 @@ main(int argc, char **argv)
 	cfg.mem_limit = 16 * 1024;
 	cfg.access_log = o.access_log;
 	memset(&acfg, 0, sizeof(acfg));
-	acfg.store_url = o.data;
+	acfg.store_url = o.db != NULL ? o.db : o.data;
 	acfg.max_age_days = o.max_age_days;
 	acfg.rate_per_min = o.rate_per_min;
 	acfg.burst = o.burst;
@@ -263,8 +277,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	cfg.app = app;
-	if (o.data == NULL)
-		log_warn("no --data: the forms are closed");
+	if (acfg.store_url == NULL)
+		log_warn("no --data or --db: the forms are closed");
 	if ((srv = http_start(&cfg, err, sizeof(err))) == NULL) {
 		log_error("%s", err);
 		app_free(app);
