@@ -4,8 +4,8 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
-PKGS := libmicrohttpd libsodium jansson sqlite3 libutf8proc cairo pangocairo librsvg-2.0 libical libseccomp \
-        libcurl zlib libbrotlienc libbrotlidec cmocka
+PKGS := libmicrohttpd libsodium jansson sqlite3 libpq libutf8proc cairo pangocairo librsvg-2.0 libical \
+        libseccomp libcurl zlib libbrotlienc libbrotlidec cmocka
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
         -Wmissing-prototypes -Wvla -Wpointer-arith -Wundef -Wwrite-strings \

@@ -3,11 +3,16 @@
  * requests with an idempotency key and a CTSIZE-byte ciphertext, every one
  * durable before its call returns. Prints puts per second.
  *
- *   cc -std=c11 -D_GNU_SOURCE -O2 -Isrc bench/store_put.c src/store/store.c \
- *       src/store/store_sqlite.c -lsqlite3 -lsodium -lpthread -o build/store_put
+ *   cc -std=c11 -D_GNU_SOURCE -O2 -Isrc -I/usr/include/postgresql \
+ *       bench/store_put.c src/store/store.c src/store/store_sqlite.c \
+ *       src/store/store_pg.c -lsqlite3 -lpq -lsodium -lpthread \
+ *       -o build/store_put
  *   build/store_put sqlite:/tmp/bench 2 5000 1024
+ *   build/store_put postgres://postgres@127.0.0.1:55432/showroom_bench 8 1000 1024
  *
- * Add -DSQ_BATCH_MAX=1 to measure one commit per record (no group commit).
+ * The URL is any store URL (store_open). Add -DSQ_BATCH_MAX=1 to measure
+ * one SQLite commit per record (no group commit), -DPG_POOL_MAX=N to size
+ * the PostgreSQL connection pool (default 32 per handle).
  */
 #include <pthread.h>
 #include <sodium.h>

@@ -27,6 +27,7 @@ struct options {
 	const char	*data;
 	const char	*user;
 	int		 selftest;
+	const char	*db;
 	unsigned	 max_age_days;
 	unsigned	 rate_per_min;
 	unsigned	 burst;
@@ -53,6 +54,7 @@ usage(FILE *f)
 	    "  --keyring FILE      the signed keyring: the keys records are sealed to\n"
 	    "  --root-pub FILE     the brand root's public key, which must have signed it\n"
 	    "  --data DIR          where sealed submissions are stored (SQLite, DIR/showroom.db)\n"
+	    "  --db URL            or in PostgreSQL, postgres://user@host/db (several nodes)\n"
 	    "  --max-age DAYS      delete records older than this at the latest (default 90)\n"
 	    "  --rate N            form posts per minute per client (default 6)\n"
 	    "  --burst N           form posts a client may send at once (default 10)\n"
@@ -63,7 +65,8 @@ usage(FILE *f)
 	    "After start-up showroomd confines itself: Landlock (read-only: the site, keyring,\n"
 	    "root key; read-write: the data directory) and a seccomp allow-list without exec.\n"
 	    "\n"
-	    "Without --keyring and --data showroomd serves the site only: the forms are closed.\n"
+	    "Without --keyring and --data or --db showroomd serves the site only: the forms are\n"
+	    "closed.\n"
 	    "An unsigned, tampered or expired keyring stops showroomd from starting.\n"
 	    "Signals: SIGHUP reloads the site and the keyring; SIGTERM and SIGINT stop\n"
 	    "gracefully.\n"
@@ -102,6 +105,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "data", required_argument, NULL, 'd' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "sandbox-selftest", no_argument, NULL, 'S' },
+		{ "db", required_argument, NULL, 'D' },
 		{ "max-age", required_argument, NULL, 'a' },
 		{ "rate", required_argument, NULL, 'r' },
 		{ "burst", required_argument, NULL, 'b' },
@@ -131,6 +135,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'd': o->data = optarg; break;
 		case 'u': o->user = optarg; break;
 		case 'S': o->selftest = 1; break;
+		case 'D': o->db = optarg; break;
 		case 'a': if (parse_uint("--max-age", optarg, 1, 3650, &o->max_age_days)) return -1; break;
 		case 'r': if (parse_uint("--rate", optarg, 1, 1000000, &o->rate_per_min)) return -1; break;
 		case 'b': if (parse_uint("--burst", optarg, 1, 1000000, &o->burst)) return -1; break;
@@ -149,6 +154,15 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if ((o->keyring == NULL) != (o->root_pub == NULL)) {
 		log_error("--keyring and --root-pub go together");
+		return -1;
+	}
+	if (o->data != NULL && o->db != NULL) {
+		log_error("--data and --db exclude each other: one store");
+		return -1;
+	}
+	if (o->db != NULL && strncmp(o->db, "postgres://", 11) != 0 &&
+	    strncmp(o->db, "postgresql://", 13) != 0) {
+		log_error("--db takes a postgres:// URL (SQLite: --data DIR)");
 		return -1;
 	}
 	return 0;
@@ -217,11 +231,13 @@ confine(const struct options *o, char *err, size_t errlen)
 		p.ro[n++] = o->root_pub;
 	}
 	p.rw = o->data != NULL && strchr(o->data, ':') == NULL ? o->data : NULL;
+	/* PostgreSQL: libpq connects, resolves names and may read TLS settings */
+	p.net = o->db != NULL;
 	if ((ruleset = sandbox_landlock_prepare(&p, err, errlen)) == -1)
 		return -1;
 	if (sandbox_drop(o->user, 1, err, errlen) == -1 ||
 	    sandbox_landlock_apply(ruleset, err, errlen) == -1 ||
-	    sandbox_seccomp(err, errlen) == -1)
+	    sandbox_seccomp(p.net, err, errlen) == -1)
 		return -1;
 	log_info("sandbox: landlock and seccomp applied");
 	return 0;
@@ -298,7 +314,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	memset(&acfg, 0, sizeof(acfg));
-	acfg.store_url = o.data;
+	acfg.store_url = o.db != NULL ? o.db : o.data;
 	acfg.max_age_days = o.max_age_days;
 	acfg.rate_per_min = o.rate_per_min;
 	acfg.burst = o.burst;
@@ -310,8 +326,8 @@ main(int argc, char **argv)
 		return 1;
 	}
 	cfg.app = app;
-	if (o.data == NULL)
-		log_warn("no --data: the forms are closed");
+	if (acfg.store_url == NULL)
+		log_warn("no --data or --db: the forms are closed");
 	if ((srv = http_start(&cfg, err, sizeof(err))) == NULL) {
 		log_error("%s", err);
 		app_free(app);

@@ -30,6 +30,16 @@
 #define LANDLOCK_ACCESS_FS_TRUNCATE	(1ULL << 14)
 #endif
 
+static const int sandbox_net[] = {
+	SCMP_SYS(socket), SCMP_SYS(connect), SCMP_SYS(bind), SCMP_SYS(socketpair),
+};
+
+/* Files a database client reads to resolve a host and set up TLS. */
+static const char *const sandbox_net_files[] = {
+	"/etc/hosts", "/etc/resolv.conf", "/etc/nsswitch.conf", "/etc/gai.conf",
+	"/etc/host.conf", "/etc/services", "/etc/ssl", "/usr/lib/ssl", "/etc/postgresql-common",
+};
+
 int
 sandbox_prepare_data(const char *user, const char *rw, char *err, size_t errlen)
 {
@@ -158,6 +168,11 @@ sandbox_landlock_prepare(const struct sandbox_paths *p, char *err, size_t errlen
 			goto fail;
 	if (p->rw != NULL && ll_add(ruleset, p->rw, rw, err, errlen) == -1)
 		goto fail;
+	for (i = 0; p->net && i < (int)(sizeof(sandbox_net_files) / sizeof(sandbox_net_files[0]));
+	    i++)
+		if (access(sandbox_net_files[i], F_OK) == 0 &&
+		    ll_add(ruleset, sandbox_net_files[i], ro, err, errlen) == -1)
+			goto fail;
 #ifdef SANDBOX_SANITIZED
 	/* LeakSanitizer reads /proc/self/task at exit; test builds only */
 	if (ll_add(ruleset, "/proc", ro, err, errlen) == -1)
@@ -229,7 +244,7 @@ static const int sandbox_sanitizer[] = {
 #endif
 
 int
-sandbox_seccomp(char *err, size_t errlen)
+sandbox_seccomp(int net, char *err, size_t errlen)
 {
 	scmp_filter_ctx ctx;
 	size_t i;
@@ -247,6 +262,8 @@ sandbox_seccomp(char *err, size_t errlen)
 			seccomp_release(ctx);
 			return -1;
 		}
+	for (i = 0; net && i < sizeof(sandbox_net) / sizeof(sandbox_net[0]); i++)
+		seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sandbox_net[i], 0);
 #ifdef SANDBOX_SANITIZED
 	for (i = 0; i < sizeof(sandbox_sanitizer) / sizeof(sandbox_sanitizer[0]); i++)
 		seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sandbox_sanitizer[i], 0);

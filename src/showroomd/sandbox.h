@@ -12,6 +12,7 @@
 struct sandbox_paths {
 	const char	*ro[4];		/* read-only trees or files; NULL-terminated */
 	const char	*rw;		/* the data directory, or NULL */
+	int		 net;		/* a database over the network (PostgreSQL) */
 };
 
 /* Before the drop: makes the data directory (0700) and gives it to USER, so the store
@@ -25,7 +26,8 @@ int	sandbox_drop(const char *user, int allow_root, char *err, size_t errlen);
  * no Landlock (warned; apply then does nothing), or -1 on error. */
 int	sandbox_landlock_prepare(const struct sandbox_paths *, char *err, size_t errlen);
 int	sandbox_landlock_apply(int ruleset, char *err, size_t errlen);
-int	sandbox_seccomp(char *err, size_t errlen);
+/* NET adds what a database client needs: new sockets and connect. */
+int	sandbox_seccomp(int net, char *err, size_t errlen);
 /* Tries what the sandbox forbids and logs the outcome, for tests and operators. */
 void	sandbox_selftest(void);
 

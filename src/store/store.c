@@ -308,14 +308,12 @@ store_open(struct store **stp, const char *url, struct store_err *err)
 			    "store_open: sqlite: no directory given");
 		return store_sqlite_ops.open(stp, rest, err);
 	}
+	/* libpq takes the whole URL, which it parses itself. */
 	if (strcmp(scheme, "postgres") == 0 ||
 	    strcmp(scheme, "postgresql") == 0)
-		return store_seterr(err, STORE_ERR, "store_open: the PostgreSQL "
-		    "backend is not built in this version (not yet available); "
-		    "use sqlite:DIR");
-	return store_seterr(err, STORE_ERR,
-	    "store_open: unknown store scheme \"%s\" (sqlite:DIR or a directory)",
-	    scheme);
+		return store_pg_ops.open(stp, url, err);
+	return store_seterr(err, STORE_ERR, "store_open: unknown store scheme "
+	    "\"%s\" (sqlite:DIR, a directory or postgres://...)", scheme);
 }
 
 void

@@ -20,8 +20,8 @@
  *    contents, tokens or nonces.
  *
  * Open a store by URL: "sqlite:/var/lib/showroom" or a plain directory
- * (SQLite, file DIR/showroom.db); "postgres://..." is reserved for the
- * PostgreSQL backend.
+ * (SQLite, file DIR/showroom.db), or a libpq URL "postgres://..." or
+ * "postgresql://..." (PostgreSQL; docs/OPERATIONS.md).
  */
 #ifndef SHOWROOM_STORE_H
 #define SHOWROOM_STORE_H

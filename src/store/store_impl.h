@@ -47,6 +47,7 @@ struct store {
 };
 
 extern const struct store_ops store_sqlite_ops;
+extern const struct store_ops store_pg_ops;
 
 /* Sets err (may be NULL) and returns code. */
 int	store_seterr(struct store_err *, int code, const char *fmt, ...)

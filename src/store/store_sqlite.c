@@ -345,6 +345,27 @@ sq_wal_cb(void *arg, int ncol, char **vals, char **names)
 	return 0;
 }
 
+/*
+ * Switches a new database to WAL. That takes an exclusive lock, for which
+ * SQLite may not call the busy handler, so when another handle opens the
+ * same new database at once, wait and try again.
+ */
+static int
+sq_wal(sqlite3 *db, int *walp)
+{
+	struct timespec ts = { 0, 2 * 1000 * 1000 };
+	int rc, waited;
+
+	for (waited = 0;; waited += 2) {
+		*walp = 0;
+		rc = sqlite3_exec(db, "PRAGMA journal_mode = WAL", sq_wal_cb,
+		    walp, NULL);
+		if ((rc & 0xff) != SQLITE_BUSY || waited >= SQ_BUSY_MS)
+			return rc;
+		nanosleep(&ts, NULL);
+	}
+}
+
 static int
 sq_conn_open(struct sq_conn *c, const char *path, int readonly,
     struct store_err *err)
@@ -368,8 +389,7 @@ sq_conn_open(struct sq_conn *c, const char *path, int readonly,
 	sqlite3_extended_result_codes(c->db, 1);
 	sqlite3_busy_timeout(c->db, SQ_BUSY_MS);
 	sqlite3_db_config(c->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
-	if (sqlite3_exec(c->db, "PRAGMA journal_mode = WAL", sq_wal_cb, &wal,
-	    NULL) != SQLITE_OK) {
+	if (sq_wal(c->db, &wal) != SQLITE_OK) {
 		sq_dberr(c->db, "store_open: journal_mode", err);
 		goto fail;
 	}
