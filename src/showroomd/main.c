@@ -220,6 +220,7 @@ static int
 confine(const struct options *o, char *err, size_t errlen)
 {
 	struct sandbox_paths p;
+	char kdir[PATH_MAX], *slash;
 	int n = 0, ruleset;
 
 	memset(&p, 0, sizeof(p));
@@ -229,6 +230,17 @@ confine(const struct options *o, char *err, size_t errlen)
 	if (o->keyring != NULL) {
 		p.ro[n++] = o->keyring;
 		p.ro[n++] = o->root_pub;
+		/* a new keyring arrives by rename (showroom keyring sign -o, install, mv): a
+		 * new file, which a rule on the old one does not cover. Its directory's files
+		 * stay readable, so SIGHUP can read it. */
+		snprintf(kdir, sizeof(kdir), "%s", o->keyring);
+		if ((slash = strrchr(kdir, '/')) == NULL)
+			snprintf(kdir, sizeof(kdir), ".");
+		else if (slash == kdir)
+			kdir[1] = '\0';
+		else
+			*slash = '\0';
+		p.rfiles = kdir;
 	}
 	p.rw = o->data != NULL && strchr(o->data, ':') == NULL ? o->data : NULL;
 	/* PostgreSQL: libpq connects, resolves names and may read TLS settings */

@@ -166,6 +166,9 @@ sandbox_landlock_prepare(const struct sandbox_paths *p, char *err, size_t errlen
 	for (i = 0; i < 4 && p->ro[i] != NULL; i++)
 		if (ll_add(ruleset, p->ro[i], ro, err, errlen) == -1)
 			goto fail;
+	if (p->rfiles != NULL && ll_add(ruleset, p->rfiles, LANDLOCK_ACCESS_FS_READ_FILE, err,
+	    errlen) == -1)
+		goto fail;
 	if (p->rw != NULL && ll_add(ruleset, p->rw, rw, err, errlen) == -1)
 		goto fail;
 	for (i = 0; p->net && i < (int)(sizeof(sandbox_net_files) / sizeof(sandbox_net_files[0]));

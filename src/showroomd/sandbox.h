@@ -11,6 +11,8 @@
 
 struct sandbox_paths {
 	const char	*ro[4];		/* read-only trees or files; NULL-terminated */
+	const char	*rfiles;	/* a directory whose files may be read, not listed: where
+					 * a keyring replaced by rename is read again, or NULL */
 	const char	*rw;		/* the data directory, or NULL */
 	int		 net;		/* a database over the network (PostgreSQL) */
 };

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "testkeys.h"
@@ -65,6 +66,23 @@ wait_log(struct testsrv *s, const char *want)
 	free(log);
 }
 
+/* Signs the keyring again, valid until a date of its own (EXPIRES), by temp file and rename. */
+static void
+resign_keyring(char expires[16])
+{
+	char root[300], hq[300];
+	time_t t = time(NULL) + 20 * 86400;
+	struct tm tm;
+
+	snprintf(root, sizeof(root), "%s/root", dir);
+	snprintf(hq, sizeof(hq), "%s/hq.public", dir);
+	gmtime_r(&t, &tm);
+	strftime(expires, 16, "%Y-%m-%d", &tm);
+	const char *a[] = { "keyring", "sign", "--root", root, "--expires", expires, "-o",
+	    keyring, hq, NULL };
+	assert_int_equal(testsrv_showroom(a), 0);
+}
+
 /* The uid the process runs as, from /proc. */
 static long
 proc_uid(pid_t pid)
@@ -92,7 +110,7 @@ confined_and_working(const char *user)
 	    user ? "--user" : NULL, user, NULL };
 	struct testsrv *sp = &srv, s;
 	struct http_reply r;
-	char body[1024];
+	char body[1024], expires[16], want[64];
 
 	assert_int_equal(testsrv_start(sp, args), 0);
 	s = *sp;
@@ -113,9 +131,13 @@ confined_and_working(const char *user)
 	if (r.status != 303)
 		fail_msg("submission under the sandbox: %d %.300s", r.status, r.body);
 	http_reply_free(&r);
-	/* SIGHUP reloads the site from inside the sandbox */
+	/* SIGHUP reloads the site from inside the sandbox, and a keyring that was replaced
+	 * by rename (as showroom keyring sign -o does), which is a new file */
+	resign_keyring(expires);
 	kill(s.pid, SIGHUP);
 	wait_log(&s, "site reloaded");
+	snprintf(want, sizeof(want), "valid until the end of %s", expires);
+	wait_log(&s, want);
 	assert_int_equal(testsrv_stop(sp, SIGTERM), 0);
 }
 
