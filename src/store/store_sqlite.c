@@ -374,7 +374,11 @@ sq_conn_open(struct sq_conn *c, const char *path, int readonly,
 	    "PRAGMA synchronous = FULL;"
 	    "PRAGMA secure_delete = ON;"
 	    "PRAGMA foreign_keys = ON;"
-	    "PRAGMA trusted_schema = OFF;";
+	    "PRAGMA trusted_schema = OFF;"
+	    /* statement journals and sorts stay in memory: no temporary files outside the
+	     * data directory, which showroomd's sandbox would refuse (and which would hold
+	     * ciphertext where nobody looks for it) */
+	    "PRAGMA temp_store = MEMORY;";
 	int wal = 0;
 
 	memset(c, 0, sizeof(*c));
