@@ -137,6 +137,7 @@ teardown(void **state)
 		return 0;
 	slow_stop();
 	testsrv_stop(&srv, SIGTERM);
+	unlink(srv.log);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	return system(cmd) == 0 ? 0 : -1;
 }
