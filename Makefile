@@ -154,10 +154,15 @@ bench: all $(BUILD)/demo-site/.built $(BENCH_BINS)
 check-content: $(BUILD)/showroom
 	$(BUILD)/showroom check --content content/demo
 
+# The systemd unit names its paths under /usr/local: they follow PREFIX.
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/showroom/templates
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/showroom/templates \
+	  $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/doc/showroom
 	install -m 0755 $(BUILD)/showroom $(BUILD)/showroomd $(DESTDIR)$(PREFIX)/bin/
 	cp -R templates/. $(DESTDIR)$(PREFIX)/share/showroom/templates/
+	sed 's|/usr/local/|$(PREFIX)/|g' contrib/showroomd.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/showroomd.service
+	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/showroomd.service
+	install -m 0644 docs/OPERATIONS.md $(DESTDIR)$(PREFIX)/share/doc/showroom/
 
 clean:
 	rm -rf build build-asan build-fuzz

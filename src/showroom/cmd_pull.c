@@ -16,6 +16,7 @@
 #include "showroom/bo.h"
 #include "showroom/client.h"
 #include "showroom/commands.h"
+#include "showroom/inbox.h"
 
 #define PULL_PAGE	500
 
@@ -38,79 +39,6 @@ pull_usage(FILE *f)
 	    "does not open is reported as REFUSED and not stored. A progress bar is shown\n"
 	    "when stderr is a terminal. Appends a \"pull\" entry to the audit log.\n"
 	    "\n" BO_COMMON_HELP "\n" BO_EXIT_HELP);
-}
-
-static int
-pull_kind_index(const char *kind)
-{
-	if (strcmp(kind, "catalog_request") == 0)
-		return 0;
-	if (strcmp(kind, "test_drive") == 0)
-		return 1;
-	if (strcmp(kind, "cancellation") == 0)
-		return 2;
-	return -1;
-}
-
-static int
-pull_id_valid(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s[i] != '\0'; i++)
-		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
-		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-' || s[i] == '_'))
-			return 0;
-	return i > 0 && i < 64;
-}
-
-static int
-pull_b64(const char *s, unsigned char *out, size_t cap, size_t *len)
-{
-	return sodium_base642bin(out, cap, s, strlen(s), NULL, len, NULL,
-	    sodium_base64_VARIANT_ORIGINAL);
-}
-
-static void
-pull_copy(char *dst, size_t dstlen, json_t *v)
-{
-	snprintf(dst, dstlen, "%s", json_is_string(v) ? json_string_value(v) : "");
-}
-
-/* Parses one record of the inbox into R (R->ct allocated). -1: malformed. */
-static int
-pull_parse(json_t *o, struct bostore_rec *r)
-{
-	json_t *id = json_object_get(o, "id"), *kind = json_object_get(o, "kind");
-	json_t *key = json_object_get(o, "key_id"), *cr = json_object_get(o, "created");
-	json_t *enc = json_object_get(o, "enc"), *ct = json_object_get(o, "ct");
-	json_t *slot = json_object_get(o, "slot");
-	size_t n, cap;
-
-	memset(r, 0, sizeof(*r));
-	if (!json_is_string(id) || !pull_id_valid(json_string_value(id)) ||
-	    !json_is_string(kind) || pull_kind_index(json_string_value(kind)) < 0 ||
-	    !json_is_string(key) || strlen(json_string_value(key)) >= sizeof(r->key_id) ||
-	    !json_is_integer(cr) || !json_is_string(enc) || !json_is_string(ct))
-		return -1;
-	snprintf(r->id, sizeof(r->id), "%s", json_string_value(id));
-	snprintf(r->kind, sizeof(r->kind), "%s", json_string_value(kind));
-	snprintf(r->key_id, sizeof(r->key_id), "%s", json_string_value(key));
-	r->created = json_integer_value(cr);
-	r->seq = json_integer_value(json_object_get(o, "seq"));
-	if (pull_b64(json_string_value(enc), r->enc, sizeof(r->enc), &n) != 0 ||
-	    n != sizeof(r->enc))
-		return -1;
-	cap = strlen(json_string_value(ct)) / 4 * 3 + 3;
-	if ((r->ct = malloc(cap)) == NULL ||
-	    pull_b64(json_string_value(ct), r->ct, cap, &r->ct_len) != 0 || r->ct_len < 16)
-		return -1;
-	if (json_is_object(slot)) {
-		pull_copy(r->slot_dealer, sizeof(r->slot_dealer), json_object_get(slot, "dealer"));
-		pull_copy(r->slot_model, sizeof(r->slot_model), json_object_get(slot, "model"));
-		pull_copy(r->slot_start, sizeof(r->slot_start), json_object_get(slot, "start"));
-	}
-	return 0;
 }
 
 /* The recipient must be our key, and our key in the verified keyring. */
@@ -173,7 +101,7 @@ pull_page(struct bo *b, json_t *records, int64_t next, struct pull_stats *ps, si
 	for (i = 0; i < n; i++) {
 		bo_progress(what, i, n);
 		ps->received++;
-		if (pull_parse(json_array_get(records, i), &r) == -1) {
+		if (inbox_record_parse(json_array_get(records, i), &r) == -1) {
 			log_error("REFUSED: record %zu of page %zu is malformed; not stored", i + 1,
 			    page);
 			ps->refused++;
@@ -192,7 +120,7 @@ pull_page(struct bo *b, json_t *records, int64_t next, struct pull_stats *ps, si
 			}
 			if (added) {
 				ps->added++;
-				ps->kinds[pull_kind_index(r.kind)]++;
+				ps->kinds[inbox_kind_index(r.kind)]++;
 			} else
 				ps->duplicate++;
 		}

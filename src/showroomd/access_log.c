@@ -88,13 +88,36 @@ al_clean_path(const char *in, char *out, size_t outsz)
 	out[i] = '\0';
 }
 
+/* Appends S (at most N bytes) to the line buffer; the caller holds the lock. */
+static void
+al_put(const char *s, size_t n)
+{
+	if (n > AL_BUF - al_len)
+		n = AL_BUF - al_len;
+	memcpy(al_buf + al_len, s, n);
+	al_len += n;
+}
+
+/* Decimal without printf: this runs on every request. */
+static void
+al_put_uint(unsigned long long v)
+{
+	char d[24];
+	size_t n = sizeof(d);
+
+	do {
+		d[--n] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	al_put(d + n, sizeof(d) - n);
+}
+
 void
 access_log_line(const char *method, const char *path, unsigned status, size_t bytes)
 {
 	char clean[AL_PATH_MAX + 1], m[16];
 	struct tm tm;
 	time_t now;
-	int n;
 
 	if (!al_running)
 		return;
@@ -107,10 +130,19 @@ access_log_line(const char *method, const char *path, unsigned status, size_t by
 		strftime(al_stamp, sizeof(al_stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		al_stamp_sec = now;
 	}
-	n = snprintf(al_buf + al_len, AL_BUF - al_len, "%s %s %s %u %zu\n", al_stamp, m,
-	    clean, status, bytes);
-	if (n > 0 && (size_t)n < AL_BUF - al_len)
-		al_len += (size_t)n;
+	/* the longest line: stamp, method, path, status, size and separators */
+	if (AL_BUF - al_len < sizeof(al_stamp) + sizeof(m) + sizeof(clean) + 48)
+		al_write_locked();
+	al_put(al_stamp, strlen(al_stamp));
+	al_put(" ", 1);
+	al_put(m, strlen(m));
+	al_put(" ", 1);
+	al_put(clean, strlen(clean));
+	al_put(" ", 1);
+	al_put_uint(status);
+	al_put(" ", 1);
+	al_put_uint(bytes);
+	al_put("\n", 1);
 	if (al_len > AL_FLUSH_AT)
 		al_write_locked();
 	pthread_mutex_unlock(&al_lock);

@@ -315,8 +315,9 @@ main(int argc, char **argv)
 	cfg.conn_limit = o.conn_limit;
 	cfg.per_ip_limit = o.per_ip_limit;
 	cfg.timeout_s = o.timeout_s;
-	/* bounds a request's headers (431 past it); MHD clears it per request, so keep it lean */
-	cfg.mem_limit = 16 * 1024;
+	/* bounds a request's headers (431 past it); MHD clears it per request: 8 KiB, as
+	 * Apache's LimitRequestFieldSize, is plenty for a site that sets no cookies */
+	cfg.mem_limit = 8 * 1024;
 	cfg.access_log = o.access_log;
 	if (confine(&o, err, sizeof(err)) == -1) {
 		log_error("%s", err);

@@ -219,7 +219,7 @@ static const int sandbox_allowed[] = {
 	SCMP_SYS(fsync), SCMP_SYS(fdatasync), SCMP_SYS(ftruncate), SCMP_SYS(unlink),
 	SCMP_SYS(unlinkat), SCMP_SYS(rename), SCMP_SYS(renameat), SCMP_SYS(getdents64),
 	SCMP_SYS(access), SCMP_SYS(faccessat), SCMP_SYS(faccessat2), SCMP_SYS(readlink),
-	SCMP_SYS(getcwd), SCMP_SYS(memfd_create), SCMP_SYS(flock), SCMP_SYS(fchown),
+	SCMP_SYS(getcwd), SCMP_SYS(flock), SCMP_SYS(fchown),
 	SCMP_SYS(fchmod), SCMP_SYS(umask), SCMP_SYS(dup), SCMP_SYS(dup3), SCMP_SYS(mkdir),
 	SCMP_SYS(mkdirat), SCMP_SYS(chmod), SCMP_SYS(fchmodat),
 	SCMP_SYS(mmap), SCMP_SYS(munmap), SCMP_SYS(mremap), SCMP_SYS(mprotect),

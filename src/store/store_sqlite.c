@@ -370,11 +370,19 @@ static int
 sq_conn_open(struct sq_conn *c, const char *path, int readonly,
     struct store_err *err)
 {
+	/*
+	 * temp_store = MEMORY: a group commit runs each caller in a SAVEPOINT, and a
+	 * savepoint's journal spills to a temporary file past 64 KiB. showroomd's Landlock
+	 * grants only the data directory, so that file (in /var/tmp or /tmp) cannot be
+	 * opened and the whole batch failed with "unable to open database file" under load.
+	 * In memory it needs no file, and no plaintext was ever in it anyway.
+	 */
 	static const char pragmas[] =
 	    "PRAGMA synchronous = FULL;"
 	    "PRAGMA secure_delete = ON;"
 	    "PRAGMA foreign_keys = ON;"
-	    "PRAGMA trusted_schema = OFF;";
+	    "PRAGMA trusted_schema = OFF;"
+	    "PRAGMA temp_store = MEMORY;";
 	int wal = 0;
 
 	memset(c, 0, sizeof(*c));

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,11 +103,63 @@ proc_uid(pid_t pid)
 	return uid;
 }
 
+struct burst {
+	int	port;
+	int	n;
+	int	ok;
+	int	tag;
+};
+
+static void *
+burst_post(void *arg)
+{
+	struct burst *b = arg;
+	struct http_reply r;
+	char body[512];
+	int i;
+
+	for (i = 0; i < b->n; i++) {
+		snprintf(body, sizeof(body), "idem=burst%03d%02d%08d&website=&models=sorane&name="
+		    "Taro+Example&postal_code=100-0001&prefecture=13&address1=1-2-3+Example",
+		    (int)b->tag, i, (int)(uintptr_t)b % 100000000);
+		if (http_post(b->port, "/request", body, &r) == 0) {
+			b->ok += r.status == 303;
+			http_reply_free(&r);
+		}
+	}
+	return NULL;
+}
+
+/* Many submissions at once, so that SQLite commits several in one transaction, all from
+ * inside the sandbox. (The heavier load of test_crash.c is what caught statement journals
+ * spilling to /tmp, which the sandbox refuses.) */
+static void
+concurrent_submissions(int port)
+{
+	struct burst b[64];
+	pthread_t th[64];
+	int i, ok = 0;
+
+	for (i = 0; i < 64; i++) {
+		b[i].port = port;
+		b[i].n = 5;
+		b[i].ok = 0;
+		b[i].tag = i;
+		pthread_create(&th[i], NULL, burst_post, &b[i]);
+	}
+	for (i = 0; i < 64; i++) {
+		pthread_join(th[i], NULL);
+		ok += b[i].ok;
+	}
+	assert_int_equal(ok, 320);
+}
+
 static void
 confined_and_working(const char *user)
 {
 	const char *args[] = { "--site", testsrv_path("demo-site"), "--keyring", keyring,
-	    "--root-pub", rootpub, "--data", data, "--sandbox-selftest",
+	    "--root-pub", rootpub, "--data", data, "--sandbox-selftest", "--threads", "64", "--max-conns-per-ip", "1000",
+	    "--rate", "100000", "--burst", "100000",
 	    user ? "--user" : NULL, user, NULL };
 	struct testsrv *sp = &srv, s;
 	struct http_reply r;
@@ -131,6 +184,7 @@ confined_and_working(const char *user)
 	if (r.status != 303)
 		fail_msg("submission under the sandbox: %d %.300s", r.status, r.body);
 	http_reply_free(&r);
+	concurrent_submissions(s.port);
 	/* SIGHUP reloads the site from inside the sandbox, and a keyring that was replaced
 	 * by rename (as showroom keyring sign -o does), which is a new file */
 	resign_keyring(expires);
