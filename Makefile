@@ -150,6 +150,7 @@ bench: all $(BUILD)/demo-site/.built $(BENCH_BINS)
 	bench/run-site-bench $(BUILD)
 	bench/run-submit-bench $(BUILD)
 	bench/run-backoffice-bench $(BUILD)
+	SHOWROOM_BENCH_PG=1 bench/run-nodes-bench $(BUILD)
 
 check-content: $(BUILD)/showroom
 	$(BUILD)/showroom check --content content/demo

@@ -1,11 +1,13 @@
 -- wrk script for make bench: POSTs the catalog-request form, each request with its own
 -- idempotency key (the same key would be answered from the first record, not stored again).
--- The values are obviously fictional.
+-- The values are obviously fictional. BENCH_SEED (a number) keeps parallel wrk processes
+-- apart.
 local counter = 0
 local prefix
 
 function init(args)
-  math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
+  math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16) +
+    1000003 * tonumber(os.getenv("BENCH_SEED") or "0"))
   prefix = string.format("%08x%08x", math.random(0, 0x7fffffff), math.random(0, 0x7fffffff))
 end
 
