@@ -126,6 +126,7 @@ pg_drop_schema(void)
 	snprintf(sql, sizeof(sql), "DROP SCHEMA %s CASCADE", schema);
 	pg_exec(pc, sql);
 	PQfinish(pc);
+	schema[0] = '\0';
 }
 
 /* ---- keys, nodes, back-office runs ---- */
@@ -177,8 +178,10 @@ dealer_model(json_t *cat, const char *dealer, char *out, size_t outsz)
 	return -1;
 }
 
+static int	teardown(void **);
+
 static int
-setup(void **state)
+setup_nodes(void)
 {
 	static const char *const dealers[] = { DEALER1, DEALER2, NULL };
 	char cmd[1024];
@@ -187,8 +190,6 @@ setup(void **state)
 	FILE *f;
 	int rc;
 
-	if (getenv(PG_ENV) == NULL)
-		return 0;	/* every test skips */
 	snprintf(dir, sizeof(dir), "/tmp/showroom-nodes-%ld", (long)getpid());
 	snprintf(site, sizeof(site), "%s/site", dir);
 	snprintf(keyring, sizeof(keyring), "%s/keyring.json", dir);
@@ -216,11 +217,23 @@ setup(void **state)
 	fprintf(f, "{\"keyring\":\"%s\",\"root_pub\":\"%s\"}\n", keyring, rootpub);
 	if (fclose(f) != 0)
 		return -1;
-	/* a set but unusable database fails here, and with it the suite */
 	if (pg_fresh_schema() == -1)
 		return -1;
 	if (start_node(&node[0]) == -1 || start_node(&node[1]) == -1) {
 		fprintf(stderr, "test_nodes: showroomd did not start on %s\n", schema);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+setup(void **state)
+{
+	if (getenv(PG_ENV) == NULL)
+		return 0;	/* every test skips */
+	/* a set but unusable database fails here, and with it the suite */
+	if (setup_nodes() == -1) {
+		teardown(state);
 		return -1;
 	}
 	return 0;
