@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -71,6 +72,9 @@ testsrv_start(struct testsrv *s, const char *const *args)
 	if (s->pid == 0) {
 		fd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		dup2(fd, STDERR_FILENO);
+		/* never hold the test runner's pipe, and never outlive a test that died */
+		dup2(fd, STDOUT_FILENO);
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
 		execv(argv[0], (char *const *)(uintptr_t)argv);
 		_exit(127);
 	}
