@@ -33,6 +33,7 @@
 #include <pango/pangocairo.h>
 
 #include "common/prefecture.h"
+#include "common/text.h"
 #include "showroom/specfmt.h"
 
 #define PAGE_W		595.28		/* A4 */
@@ -201,18 +202,6 @@ catalog_cat(char *dst, size_t len, const char *fmt, ...)
 
 /* ---- colours ---- */
 
-static int
-catalog_hexdigit(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* "#rrggbb", or DEF when S is missing or malformed: a typo must not cost the catalog. */
 static struct catalog_rgb
 catalog_colour(const char *s, unsigned int def)
@@ -223,7 +212,7 @@ catalog_colour(const char *s, unsigned int def)
 
 	if (s != NULL && strlen(s) == 7 && s[0] == '#') {
 		for (i = 1; i < 7; i++) {
-			if ((x = catalog_hexdigit(s[i])) < 0)
+			if ((x = text_hexval((unsigned char)s[i])) < 0)
 				break;
 			v = v << 4 | (unsigned int)x;
 		}
