@@ -599,6 +599,32 @@ export_flush(struct export_file *f, struct buf *b, char *err, size_t errlen)
 }
 
 int
+export_rows(struct export_ctx *x, export_row_fn *row, void *arg,
+    const struct export_addr *v, size_t n, struct buf *out, struct export_file *f,
+    int *opened, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		export_ctx_record(x, i, v[i].record_id);
+		row(arg, &v[i]);
+		if (*opened && (export_nproblems(x) > 0 || x->nomem)) {
+			export_file_discard(f);
+			*opened = 0;
+		}
+		if (*opened && out->len >= EXPORT_FLUSH &&
+		    export_flush(f, out, err, errlen) == -1)
+			return -1;
+	}
+	if (export_ctx_verdict(x, err, errlen) == -1 ||
+	    export_flush(f, out, err, errlen) == -1 ||
+	    export_file_close(f, EXPORT_SYNC_FILE, err, errlen) == -1 ||
+	    export_files_commit(f, 1, err, errlen) == -1)
+		return -1;
+	return 0;
+}
+
+int
 export_file_close(struct export_file *f, enum export_sync sync, char *err, size_t errlen)
 {
 	int rc = 0;
