@@ -47,43 +47,44 @@ cparse_path(const struct cparse *cp)
 	return cp->path.data != NULL ? cp->path.data : "$";
 }
 
+/* Counts an error and records it at the current path, or at KEY below it. */
+static void __attribute__((format(printf, 3, 0)))
+cparse_verror(struct cparse *cp, const char *key, const char *fmt, va_list ap)
+{
+	size_t mark = 0;
+	char *msg;
+
+	cp->nerr++;
+	if (vasprintf(&msg, fmt, ap) == -1) {
+		cp->oom = 1;
+		return;
+	}
+	if (key != NULL)
+		mark = cparse_push_key(cp, key);
+	content_diags_add(cp->d, cp->file, cparse_path(cp), "%s", msg);
+	if (key != NULL)
+		cparse_pop(cp, mark);
+	free(msg);
+}
+
 void
 cparse_error(struct cparse *cp, const char *fmt, ...)
 {
 	va_list ap;
-	char *msg;
 
-	cp->nerr++;
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) == -1) {
-		va_end(ap);
-		cp->oom = 1;
-		return;
-	}
+	cparse_verror(cp, NULL, fmt, ap);
 	va_end(ap);
-	content_diags_add(cp->d, cp->file, cparse_path(cp), "%s", msg);
-	free(msg);
 }
 
 void
 cparse_error_at(struct cparse *cp, const char *key, const char *fmt, ...)
 {
 	va_list ap;
-	size_t mark;
-	char *msg;
 
-	cp->nerr++;
 	va_start(ap, fmt);
-	if (vasprintf(&msg, fmt, ap) == -1) {
-		va_end(ap);
-		cp->oom = 1;
-		return;
-	}
+	cparse_verror(cp, key, fmt, ap);
 	va_end(ap);
-	mark = cparse_push_key(cp, key);
-	content_diags_add(cp->d, cp->file, cparse_path(cp), "%s", msg);
-	cparse_pop(cp, mark);
-	free(msg);
 }
 
 static int

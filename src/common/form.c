@@ -6,6 +6,7 @@
  * is enough. One allocation means one wipe and one free, on every path.
  */
 #include "common/form.h"
+#include "common/text.h"
 
 #include <sodium.h>
 #include <stdint.h>
@@ -76,18 +77,6 @@ form_set_error(struct form_error *err, enum form_errcode code, size_t pair,
 	return -1;
 }
 
-static int
-form_hexval(unsigned char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * Percent-decodes s[0..n) into dst (which has room for n bytes). Stops with
  * FORM_ERR_ESCAPE at a bad escape and with toolong once more than max bytes came out.
@@ -108,8 +97,8 @@ form_unescape(const char *s, size_t n, char *dst, size_t max,
 			dst[o++] = s[i];
 		else {
 			if (n - i < 3 ||
-			    (hi = form_hexval((unsigned char)s[i + 1])) == -1 ||
-			    (lo = form_hexval((unsigned char)s[i + 2])) == -1)
+			    (hi = text_hexval((unsigned char)s[i + 1])) == -1 ||
+			    (lo = text_hexval((unsigned char)s[i + 2])) == -1)
 				return FORM_ERR_ESCAPE;
 			dst[o++] = (char)(hi << 4 | lo);
 			i += 2;

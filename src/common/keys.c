@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "common/fsutil.h"
+#include "common/text.h"
 
 #define PUBLIC_FORMAT	"showroom-public-key"
 #define KEYRING_FORMAT	"showroom-keyring"
@@ -161,40 +162,17 @@ static int
 keys_name_valid(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	size_t len = strlen(s), i = 0, n, k;
-	unsigned long cp;
+	size_t len = strlen(s), i, n;
+	uint32_t cp;
 
 	if (len == 0 || len > KEYS_NAME_MAX)
 		return 0;
-	while (i < len) {
-		if (p[i] < 0x80) {
-			if (p[i] < 0x20 || p[i] == 0x7f)
-				return 0;
-			i++;
-			continue;
-		}
-		if (p[i] >= 0xc2 && p[i] <= 0xdf) {
-			n = 1;
-			cp = p[i] & 0x1f;
-		} else if (p[i] >= 0xe0 && p[i] <= 0xef) {
-			n = 2;
-			cp = p[i] & 0x0f;
-		} else if (p[i] >= 0xf0 && p[i] <= 0xf4) {
-			n = 3;
-			cp = p[i] & 0x07;
-		} else
+	for (i = 0; i < len; i += n) {
+		if ((n = text_utf8_decode(p + i, len - i, &cp)) == 0)
 			return 0;
-		if (len - i <= n)
+		/* no C0 or C1 control characters, nor DEL */
+		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f))
 			return 0;
-		for (k = 1; k <= n; k++) {
-			if ((p[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (p[i + k] & 0x3f);
-		}
-		if ((n == 2 && cp < 0x800) || (n == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff) || cp <= 0x9f)
-			return 0;
-		i += n + 1;
 	}
 	return 1;
 }

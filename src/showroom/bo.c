@@ -2,6 +2,7 @@
 #include "showroom/bo.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <malloc.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -51,6 +52,25 @@ bo_option(struct bo_opts *o, int ch, const char *arg)
 	case BO_O_ROOTPUB: o->root_pub = arg; return 1;
 	default: return 0;
 	}
+}
+
+int
+bo_getopt(struct bo_opts *o, int argc, char **argv, const char *optstring,
+    const struct option *longopts)
+{
+	int ch;
+
+	while ((ch = getopt_long(argc, argv, optstring, longopts, NULL)) != -1 &&
+	    bo_option(o, ch, optarg))
+		;
+	return ch;
+}
+
+int
+bo_usage(void (*usage)(FILE *), int ch)
+{
+	usage(ch == 'h' ? stdout : stderr);
+	return ch == 'h' ? 0 : BO_EXIT_USAGE;
 }
 
 const char *

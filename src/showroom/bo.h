@@ -14,6 +14,7 @@
 #ifndef SHOWROOM_BO_H
 #define SHOWROOM_BO_H
 
+#include <getopt.h>
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -69,6 +70,13 @@ struct bo_opts {
 
 /* 1 when CH was a common option (stored in O), else 0. */
 int	bo_option(struct bo_opts *o, int ch, const char *arg);
+/* getopt_long that takes the common options into O: the next option of the command's
+ * own (or '?'), or -1 at the end. */
+int	bo_getopt(struct bo_opts *o, int argc, char **argv, const char *optstring,
+	    const struct option *longopts);
+/* The usage: to stdout after --help (CH 'h') with exit code 0, else (a bad option or
+ * argument) to stderr with BO_EXIT_USAGE. */
+int	bo_usage(void (*usage)(FILE *), int ch);
 
 enum {
 	BO_NEED_STORE = 1,

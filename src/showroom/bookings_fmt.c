@@ -605,34 +605,49 @@ bk_same_group(const struct bk_row *a, const struct bk_row *b)
 	    b->b->dealer) == 0;
 }
 
-int
-bookings_day_list(FILE *fp, const struct booking *bs, size_t n, const char *date,
-    enum lang l, char *err, size_t errlen)
+/* Formats the bookings of DATE with FMT (-1: out of memory) and writes them to FP. */
+static int
+bk_output(FILE *fp, const struct booking *bs, size_t n, const char *date, enum lang l,
+    int (*fmt)(struct buf *, const struct bk_rows *, enum lang), char *err,
+    size_t errlen)
 {
 	struct buf out = BUF_INIT;
 	struct bk_rows rows;
-	size_t i, j;
 	int rc = -1;
 
 	if (bk_rows(bs, n, date, &rows, err, errlen) == -1)
 		return -1;
-	if (rows.n == 0 && buf_puts(&out, l == LANG_JA ? "予約はありません。\n" :
-	    "No bookings.\n") == -1)
-		goto nomem;
-	for (i = 0; i < rows.n; i = j) {
-		for (j = i + 1; j < rows.n && bk_same_group(&rows.v[i], &rows.v[j]); j++)
-			;
-		if (bk_group(&out, rows.v + i, j - i, l, i == 0) == -1)
-			goto nomem;
-	}
-	rc = bk_write(fp, out.data, out.len, err, errlen);
-	goto out;
-nomem:
-	bk_err(err, errlen, ENOMEM, "out of memory");
-out:
+	if (fmt(&out, &rows, l) == -1)
+		bk_err(err, errlen, ENOMEM, "out of memory");
+	else
+		rc = bk_write(fp, out.data, out.len, err, errlen);
 	buf_wipe(&out);
 	free(rows.v);
 	return rc;
+}
+
+static int
+bk_day_list(struct buf *out, const struct bk_rows *rows, enum lang l)
+{
+	size_t i, j;
+
+	if (rows->n == 0 && buf_puts(out, l == LANG_JA ? "予約はありません。\n" :
+	    "No bookings.\n") == -1)
+		return -1;
+	for (i = 0; i < rows->n; i = j) {
+		for (j = i + 1; j < rows->n && bk_same_group(&rows->v[i], &rows->v[j]); j++)
+			;
+		if (bk_group(out, rows->v + i, j - i, l, i == 0) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+int
+bookings_day_list(FILE *fp, const struct booking *bs, size_t n, const char *date,
+    enum lang l, char *err, size_t errlen)
+{
+	return bk_output(fp, bs, n, date, l, bk_day_list, err, errlen);
 }
 
 /*
@@ -712,33 +727,27 @@ bk_csv_row(struct buf *out, const struct bk_row *r, enum lang l)
 	return 0;
 }
 
+static int
+bk_csv(struct buf *out, const struct bk_rows *rows, enum lang l)
+{
+	size_t i;
+
+	if (buf_puts(out, "\xef\xbb\xbf") == -1)
+		return -1;
+	for (i = 0; i < BK_CSV_COLS; i++)
+		if (bk_csv_field(out, bk_csv_heads[l][i], 0, i == BK_CSV_COLS - 1) == -1)
+			return -1;
+	for (i = 0; i < rows->n; i++)
+		if (bk_csv_row(out, &rows->v[i], l) == -1)
+			return -1;
+	return 0;
+}
+
 int
 bookings_csv(FILE *fp, const struct booking *bs, size_t n, const char *date, enum lang l,
     char *err, size_t errlen)
 {
-	struct buf out = BUF_INIT;
-	struct bk_rows rows;
-	size_t i;
-	int rc = -1;
-
-	if (bk_rows(bs, n, date, &rows, err, errlen) == -1)
-		return -1;
-	if (buf_puts(&out, "\xef\xbb\xbf") == -1)
-		goto nomem;
-	for (i = 0; i < BK_CSV_COLS; i++)
-		if (bk_csv_field(&out, bk_csv_heads[l][i], 0, i == BK_CSV_COLS - 1) == -1)
-			goto nomem;
-	for (i = 0; i < rows.n; i++)
-		if (bk_csv_row(&out, &rows.v[i], l) == -1)
-			goto nomem;
-	rc = bk_write(fp, out.data, out.len, err, errlen);
-	goto out;
-nomem:
-	bk_err(err, errlen, ENOMEM, "out of memory");
-out:
-	buf_wipe(&out);
-	free(rows.v);
-	return rc;
+	return bk_output(fp, bs, n, date, l, bk_csv, err, errlen);
 }
 
 /*

@@ -33,6 +33,8 @@
 #include <pango/pangocairo.h>
 
 #include "common/prefecture.h"
+#include "common/text.h"
+#include "showroom/pdf_text.h"
 #include "showroom/specfmt.h"
 
 #define PAGE_W		595.28		/* A4 */
@@ -43,7 +45,6 @@
 #define BODY_BOTTOM	(PAGE_H - 78.0)	/* above the footer */
 #define FOOTER_Y	(PAGE_H - 62.0)
 #define CARD_GAP	12.0
-#define FONT_FAMILY	"Noto Sans CJK JP"
 /* Beyond this many other dealers, a catalog points to the website instead of growing
  * by pages of addresses that most readers do not need. */
 #define OTHER_DEALERS_MAX	60
@@ -201,18 +202,6 @@ catalog_cat(char *dst, size_t len, const char *fmt, ...)
 
 /* ---- colours ---- */
 
-static int
-catalog_hexdigit(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* "#rrggbb", or DEF when S is missing or malformed: a typo must not cost the catalog. */
 static struct catalog_rgb
 catalog_colour(const char *s, unsigned int def)
@@ -223,7 +212,7 @@ catalog_colour(const char *s, unsigned int def)
 
 	if (s != NULL && strlen(s) == 7 && s[0] == '#') {
 		for (i = 1; i < 7; i++) {
-			if ((x = catalog_hexdigit(s[i])) < 0)
+			if ((x = text_hexval((unsigned char)s[i])) < 0)
 				break;
 			v = v << 4 | (unsigned int)x;
 		}
@@ -1399,52 +1388,6 @@ catalog_render(struct catalog_doc *d)
 	catalog_dealers(d);
 }
 
-/* Whether FONT_FAMILY is really there: fontconfig would otherwise substitute any
- * font, and Japanese text would come out as empty boxes in a catalog that looks fine
- * to the build. */
-static int
-catalog_font_present(struct catalog_doc *d)
-{
-	PangoFontDescription *got;
-	PangoFont *font;
-	const char *family;
-	int ok = 0;
-
-	font = pango_font_map_load_font(pango_context_get_font_map(d->pc), d->pc, d->font);
-	if (font == NULL)
-		return 0;
-	got = pango_font_describe(font);
-	family = pango_font_description_get_family(got);
-	ok = family != NULL && strcasecmp(family, FONT_FAMILY) == 0;
-	pango_font_description_free(got);
-	g_object_unref(font);
-	return ok;
-}
-
-static int
-catalog_context(struct catalog_doc *d)
-{
-	cairo_font_options_t *fo;
-
-	/* The default font map is one per thread and lives for the process, so fontconfig
-	 * is set up once for all of a build's catalogs. */
-	d->pc = pango_font_map_create_context(pango_cairo_font_map_get_default());
-	pango_cairo_context_set_resolution(d->pc, 72.0);
-	fo = cairo_font_options_create();
-	/* Hinting would fit glyphs to a pixel grid that a PDF does not have. */
-	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-	pango_cairo_context_set_font_options(d->pc, fo);
-	cairo_font_options_destroy(fo);
-	pango_context_set_round_glyph_positions(d->pc, FALSE);
-	/* The language picks Japanese glyph forms and line-breaking rules. */
-	pango_context_set_language(d->pc, pango_language_from_string(lang_code(d->l)));
-	d->font = pango_font_description_new();
-	pango_font_description_set_family_static(d->font, FONT_FAMILY);
-	pango_font_description_set_size(d->font, 10 * PANGO_SCALE);
-	return catalog_font_present(d) ? 0 : -1;
-}
-
 /* The first pass: the same drawing onto a recording surface, to count pages. */
 static int
 catalog_count_pages(struct catalog_doc *d, char *err, size_t errlen)
@@ -1604,9 +1547,9 @@ catalog_pdf_write(const struct content *c, const struct model *m, enum lang l,
 		return -1;
 	}
 	catalog_palette_init(&d.pal, &c->brand);
-	if (catalog_context(&d) == -1) {
+	if (pdf_text_context(lang_code(d.l), &d.pc, &d.font) == -1) {
 		snprintf(err, errlen, "cannot render %s: font \"%s\" not found "
-		    "(package fonts-noto-cjk)", path, FONT_FAMILY);
+		    "(package fonts-noto-cjk)", path, PDF_TEXT_FONT);
 		goto out;
 	}
 	catalog_image_load(&d);

@@ -146,9 +146,7 @@ cmd_ack(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (bo_option(&o, ch, optarg))
-			continue;
+	while ((ch = bo_getopt(&o, argc, argv, "h", longopts)) != -1) {
 		if (ch == 'a' || ch == 'i') {
 			if (ch == 'a')
 				all = 1;
@@ -156,8 +154,7 @@ cmd_ack(int argc, char **argv)
 				list = optarg;
 			continue;
 		}
-		ack_usage(ch == 'h' ? stdout : stderr);
-		return ch == 'h' ? 0 : BO_EXIT_USAGE;
+		return bo_usage(ack_usage, ch);
 	}
 	if (optind != argc || (all && list != NULL)) {
 		ack_usage(stderr);

@@ -67,15 +67,12 @@ audit_options(int argc, char **argv, void (*usage)(FILE *), char **logp)
 
 	memset(&o, 0, sizeof(o));
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (bo_option(&o, ch, optarg))
-			continue;
+	while ((ch = bo_getopt(&o, argc, argv, "h", longopts)) != -1) {
 		if (ch == 'l') {
 			log = optarg;
 			continue;
 		}
-		usage(ch == 'h' ? stdout : stderr);
-		return ch == 'h' ? -1 : BO_EXIT_USAGE;
+		return bo_usage(usage, ch) == 0 ? -1 : BO_EXIT_USAGE;
 	}
 	if (log != NULL) {
 		*logp = strdup(log);

@@ -299,9 +299,7 @@ cmd_bookings(int argc, char **argv)
 	memset(&b, 0, sizeof(b));
 	j.format = "list";
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
-		if (bo_option(&o, ch, optarg))
-			continue;
+	while ((ch = bo_getopt(&o, argc, argv, "f:o:h", longopts)) != -1) {
 		switch (ch) {
 		case 'd': j.date = optarg; continue;
 		case 'A': j.date = "all"; continue;
@@ -315,8 +313,7 @@ cmd_bookings(int argc, char **argv)
 			break;
 		default: break;
 		}
-		bookings_usage(ch == 'h' ? stdout : stderr);
-		return ch == 'h' ? 0 : BO_EXIT_USAGE;
+		return bo_usage(bookings_usage, ch);
 	}
 	if (optind != argc || (strcmp(j.format, "list") != 0 && strcmp(j.format, "csv") != 0 &&
 	    strcmp(j.format, "ics") != 0) || (j.out != NULL && strcmp(j.format, "list") == 0)) {

@@ -434,9 +434,7 @@ cmd_export(int argc, char **argv)
 	memset(&j, 0, sizeof(j));
 	memset(&b, 0, sizeof(b));
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "f:o:h", longopts, NULL)) != -1) {
-		if (bo_option(&o, ch, optarg))
-			continue;
+	while ((ch = bo_getopt(&o, argc, argv, "f:o:h", longopts)) != -1) {
 		switch (ch) {
 		case 'f': j.format = optarg; continue;
 		case 'o': j.out = optarg; continue;
@@ -445,8 +443,7 @@ cmd_export(int argc, char **argv)
 		case 'd': j.ship_date = optarg; continue;
 		default: break;
 		}
-		export_usage(ch == 'h' ? stdout : stderr);
-		return ch == 'h' ? 0 : BO_EXIT_USAGE;
+		return bo_usage(export_usage, ch);
 	}
 	if (optind != argc || !export_format_ok(j.format) || j.out == NULL) {
 		if (optind == argc)

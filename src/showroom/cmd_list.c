@@ -103,15 +103,12 @@ cmd_list(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (bo_option(&o, ch, optarg))
-			continue;
+	while ((ch = bo_getopt(&o, argc, argv, "h", longopts)) != -1) {
 		if (ch == 'k') {
 			kind = optarg;
 			continue;
 		}
-		list_usage(ch == 'h' ? stdout : stderr);
-		return ch == 'h' ? 0 : BO_EXIT_USAGE;
+		return bo_usage(list_usage, ch);
 	}
 	if (optind != argc || (strcmp(kind, "all") != 0 && strcmp(kind, "catalog") != 0 &&
 	    strcmp(kind, "test_drive") != 0)) {

@@ -206,16 +206,10 @@ cmd_pull(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	memset(&ps, 0, sizeof(ps));
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (bo_option(&o, ch, optarg))
-			continue;
-		pull_usage(ch == 'h' ? stdout : stderr);
-		return ch == 'h' ? 0 : BO_EXIT_USAGE;
-	}
-	if (optind != argc) {
-		pull_usage(stderr);
-		return BO_EXIT_USAGE;
-	}
+	if ((ch = bo_getopt(&o, argc, argv, "h", longopts)) != -1)
+		return bo_usage(pull_usage, ch);
+	if (optind != argc)
+		return bo_usage(pull_usage, 0);
 	if ((rc = bo_init(&b, &o, BO_NEED_KEYRING | BO_NEED_SECRET | BO_NEED_STORE)) != 0)
 		goto out;
 	if ((rc = client_new(b.server, &b.id, &c, err, sizeof(err))) != CLIENT_OK) {

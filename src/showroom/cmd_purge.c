@@ -61,9 +61,7 @@ cmd_purge(int argc, char **argv)
 
 	memset(&o, 0, sizeof(o));
 	optind = 0;
-	while ((ch = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		if (bo_option(&o, ch, optarg))
-			continue;
+	while ((ch = bo_getopt(&o, argc, argv, "h", longopts)) != -1) {
 		if (ch == 'd') {
 			errno = 0;
 			days = strtol(optarg, &end, 10);
@@ -73,13 +71,10 @@ cmd_purge(int argc, char **argv)
 			}
 			continue;
 		}
-		purge_usage(ch == 'h' ? stdout : stderr);
-		return ch == 'h' ? 0 : BO_EXIT_USAGE;
+		return bo_usage(purge_usage, ch);
 	}
-	if (optind != argc) {
-		purge_usage(stderr);
-		return BO_EXIT_USAGE;
-	}
+	if (optind != argc)
+		return bo_usage(purge_usage, 0);
 	if ((rc = bo_init(&b, &o, BO_NEED_STORE | (o.identity != NULL ? BO_NEED_PUBLIC : 0)))
 	    != 0)
 		goto out;

@@ -25,6 +25,7 @@
 #include <sodium.h>
 
 #include "common/prefecture.h"
+#include "common/text.h"
 
 #define SENDER_ID	"(sender)"
 
@@ -202,45 +203,6 @@ export_put(struct buf *b, const void *p, size_t n)
 	return buf_append(b, p, n);
 }
 
-/* Decodes one UTF-8 character: its length, or 0 when the bytes are not UTF-8
- * (overlong forms, surrogates and values past U+10FFFF included). */
-static size_t
-export_utf8(const unsigned char *s, size_t len, long *cp)
-{
-	long c;
-	size_t n, i;
-
-	if (len == 0)
-		return 0;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		c = s[0] & 0x07;
-	} else
-		return 0;
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10ffff ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return n;
-}
-
 /* Valid UTF-8, and for anything but the plain CSV no control characters (C0, C1 and
  * the Unicode line and paragraph separators, which pango breaks lines at): a line
  * break inside a carrier's field or on a label is never what the sender meant. */
@@ -249,11 +211,11 @@ export_validate(struct export_ctx *x, const char *field, const char *s, size_t l
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, n;
-	long cp;
+	uint32_t cp;
 	int bad = 0;
 
 	while (i < len) {
-		if ((n = export_utf8(p + i, len - i, &cp)) == 0) {
+		if ((n = text_utf8_decode(p + i, len - i, &cp)) == 0) {
 			export_problem(x, field, -1, "is not valid UTF-8");
 			return -1;
 		}
@@ -273,7 +235,7 @@ export_iconv(struct export_ctx *x, const char *field, const char *s, size_t len,
 {
 	char *in = (char *)s, *o;
 	size_t inleft = len, oleft, r, n;
-	long cp;
+	uint32_t cp;
 	int bad = 0;
 
 	/* CP932 never needs more bytes than UTF-8 does for the same text. */
@@ -293,7 +255,7 @@ export_iconv(struct export_ctx *x, const char *field, const char *s, size_t len,
 			continue;
 		}
 		/* EILSEQ: IN is at a character CP932 does not have. */
-		if ((n = export_utf8((unsigned char *)in, inleft, &cp)) == 0) {
+		if ((n = text_utf8_decode((unsigned char *)in, inleft, &cp)) == 0) {
 			export_problem(x, field, -1, "cannot be converted to CP932");
 			bad = 1;
 			break;
@@ -634,6 +596,32 @@ export_flush(struct export_file *f, struct buf *b, char *err, size_t errlen)
 	sodium_memzero(b->data, b->len);
 	buf_reset(b);
 	return rc;
+}
+
+int
+export_rows(struct export_ctx *x, export_row_fn *row, void *arg,
+    const struct export_addr *v, size_t n, struct buf *out, struct export_file *f,
+    int *opened, char *err, size_t errlen)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		export_ctx_record(x, i, v[i].record_id);
+		row(arg, &v[i]);
+		if (*opened && (export_nproblems(x) > 0 || x->nomem)) {
+			export_file_discard(f);
+			*opened = 0;
+		}
+		if (*opened && out->len >= EXPORT_FLUSH &&
+		    export_flush(f, out, err, errlen) == -1)
+			return -1;
+	}
+	if (export_ctx_verdict(x, err, errlen) == -1 ||
+	    export_flush(f, out, err, errlen) == -1 ||
+	    export_file_close(f, EXPORT_SYNC_FILE, err, errlen) == -1 ||
+	    export_files_commit(f, 1, err, errlen) == -1)
+		return -1;
+	return 0;
 }
 
 int

@@ -39,12 +39,13 @@ csv_header_row(struct buf *out)
 }
 
 static int
-csv_row(struct csv *c, const struct export_addr *a)
+csv_row(void *arg, const struct export_addr *a)
 {
 	static const char *const names[CSV_COLS] = {
 		"record_id", "postal_code", "prefecture", "address1", "address2", "name",
 		"honorific", "contents",
 	};
+	struct csv *c = arg;
 	struct export_ctx *x = &c->x;
 	const char *f[CSV_COLS];
 	size_t i;
@@ -82,7 +83,6 @@ export_csv(const struct export_addr *v, size_t n, const char *path,
 {
 	struct export_file f = { NULL, NULL, -1 };
 	struct csv c;
-	size_t i;
 	int rc = -1, opened = 0;
 
 	memset(&c, 0, sizeof(c));
@@ -96,22 +96,7 @@ export_csv(const struct export_addr *v, size_t n, const char *path,
 		snprintf(err, errlen, "out of memory");
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
-		export_ctx_record(&c.x, i, v[i].record_id);
-		csv_row(&c, &v[i]);
-		if (opened && (export_nproblems(&c.x) > 0 || c.x.nomem)) {
-			export_file_discard(&f);
-			opened = 0;
-		}
-		if (opened && c.out.len >= EXPORT_FLUSH &&
-		    export_flush(&f, &c.out, err, errlen) == -1)
-			goto out;
-	}
-	if (export_ctx_verdict(&c.x, err, errlen) == -1)
-		goto out;
-	if (export_flush(&f, &c.out, err, errlen) == -1 ||
-	    export_file_close(&f, EXPORT_SYNC_FILE, err, errlen) == -1 ||
-	    export_files_commit(&f, 1, err, errlen) == -1)
+	if (export_rows(&c.x, csv_row, &c, v, n, &c.out, &f, &opened, err, errlen) == -1)
 		goto out;
 	rc = 0;
 out:

@@ -97,4 +97,16 @@ void	export_file_discard(struct export_file *);
 /* Writes out and wipes a buffer of personal data. */
 int	export_flush(struct export_file *, struct buf *, char *err, size_t errlen);
 
+/* Formats one record into its format's buffer; problems go to the context. */
+typedef int	export_row_fn(void *, const struct export_addr *);
+
+/*
+ * Writes the records v[0..n) of a one-file format: ROW(arg, ...) formats each into OUT,
+ * written to F (open when *OPENED) as it fills. The temporary file goes at the first
+ * problem; with none, F is synced and renamed into place. -1 with err set.
+ */
+int	export_rows(struct export_ctx *, export_row_fn *row, void *arg,
+	    const struct export_addr *v, size_t n, struct buf *out, struct export_file *f,
+	    int *opened, char *err, size_t errlen);
+
 #endif

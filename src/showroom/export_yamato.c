@@ -304,8 +304,9 @@ out:
 }
 
 static int
-b2_row(struct b2 *b, const struct export_addr *a)
+b2_row(void *arg, const struct export_addr *a)
 {
+	struct b2 *b = arg;
 	struct export_ctx *x = &b->x;
 	struct export_lines lines;
 	struct b2_field *c = b->col;
@@ -373,7 +374,6 @@ export_yamato_b2(const struct export_addr *v, size_t n, const struct export_yama
 {
 	struct export_file f = { NULL, NULL, -1 };
 	struct b2 b;
-	size_t i;
 	int rc = -1, opened = 0;
 
 	if (opt == NULL || opt->sender == NULL) {
@@ -397,22 +397,7 @@ export_yamato_b2(const struct export_addr *v, size_t n, const struct export_yama
 			goto out;
 		}
 	}
-	for (i = 0; i < n; i++) {
-		export_ctx_record(&b.x, i, v[i].record_id);
-		b2_row(&b, &v[i]);
-		if (opened && (export_nproblems(&b.x) > 0 || b.x.nomem)) {
-			export_file_discard(&f);
-			opened = 0;
-		}
-		if (opened && b.out.len >= EXPORT_FLUSH &&
-		    export_flush(&f, &b.out, err, errlen) == -1)
-			goto out;
-	}
-	if (export_ctx_verdict(&b.x, err, errlen) == -1)
-		goto out;
-	if (export_flush(&f, &b.out, err, errlen) == -1 ||
-	    export_file_close(&f, EXPORT_SYNC_FILE, err, errlen) == -1 ||
-	    export_files_commit(&f, 1, err, errlen) == -1)
+	if (export_rows(&b.x, b2_row, &b, v, n, &b.out, &f, &opened, err, errlen) == -1)
 		goto out;
 	rc = 0;
 out:

@@ -30,6 +30,7 @@
 
 #include "common/prefecture.h"
 #include "showroom/export.h"
+#include "showroom/pdf_text.h"
 
 #define MM		(72.0 / 25.4)
 #define SHEET_W		595.28		/* A4, as cairo and pdfinfo name it */
@@ -49,7 +50,6 @@
 #define POSTAL_Y	0.0
 #define ADDR_Y		18.0
 #define NAME_Y		66.0
-#define FONT_FAMILY	"Noto Sans CJK JP"
 #define HONORIFIC	"\xe3\x80\x80様"	/* an ideographic space, then 様 */
 
 enum labels_style {
@@ -76,48 +76,12 @@ struct labels {
 	size_t			 a2;		/* where address2 starts, or text.len */
 };
 
-/* Whether FONT_FAMILY is really there: fontconfig would otherwise substitute any font
- * and the labels could come out in boxes. */
-static int
-labels_font_present(struct labels *l)
-{
-	PangoFontDescription *got;
-	PangoFont *font;
-	const char *family;
-	int ok;
-
-	font = pango_font_map_load_font(pango_context_get_font_map(l->pc), l->pc, l->font);
-	if (font == NULL)
-		return 0;
-	got = pango_font_describe(font);
-	family = pango_font_description_get_family(got);
-	ok = family != NULL && strcasecmp(family, FONT_FAMILY) == 0;
-	pango_font_description_free(got);
-	g_object_unref(font);
-	return ok;
-}
-
 static int
 labels_context(struct labels *l)
 {
-	cairo_font_options_t *fo;
 	int i;
 
-	l->pc = pango_font_map_create_context(pango_cairo_font_map_get_default());
-	pango_cairo_context_set_resolution(l->pc, 72.0);
-	fo = cairo_font_options_create();
-	/* Hinting would fit glyphs to a pixel grid that a PDF does not have. */
-	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-	pango_cairo_context_set_font_options(l->pc, fo);
-	cairo_font_options_destroy(fo);
-	pango_context_set_round_glyph_positions(l->pc, FALSE);
-	/* Japanese glyph forms and line-breaking rules. */
-	pango_context_set_language(l->pc, pango_language_from_string("ja"));
-	l->font = pango_font_description_new();
-	pango_font_description_set_family_static(l->font, FONT_FAMILY);
-	pango_font_description_set_size(l->font, 10 * PANGO_SCALE);
-	if (!labels_font_present(l))
+	if (pdf_text_context("ja", &l->pc, &l->font) == -1)
 		return -1;
 	for (i = 0; i < L_COUNT; i++) {
 		l->lo[i] = pango_layout_new(l->pc);
@@ -399,7 +363,7 @@ labels_pdf(const struct export_addr *v, size_t n, const char *path,
 	}
 	if (labels_context(&l) == -1) {
 		snprintf(err, errlen, "cannot render %s: font \"%s\" not found "
-		    "(package fonts-noto-cjk)", path, FONT_FAMILY);
+		    "(package fonts-noto-cjk)", path, PDF_TEXT_FONT);
 		goto out;
 	}
 	if (export_file_open(&l.f, path, err, errlen) == -1)

@@ -27,23 +27,9 @@ struct api_caller {
 };
 
 static void
-api_json(struct app_reply *rp, unsigned status, json_t *doc)
-{
-	char *text = json_dumps(doc, JSON_COMPACT);
-
-	rp->status = status;
-	rp->ctype = "application/json";
-	rp->no_store = 1;
-	buf_puts(&rp->body, text ? text : "{}");
-	buf_putc(&rp->body, '\n');
-	free(text);
-	json_decref(doc);
-}
-
-static void
 api_error(struct app_reply *rp, unsigned status, const char *reason)
 {
-	api_json(rp, status, json_pack("{s:s}", "error", reason));
+	app_json(rp, status, json_pack("{s:s}", "error", reason));
 	if (status == 401)
 		app_reply_header(rp, "WWW-Authenticate", "Signature");
 }
@@ -198,7 +184,7 @@ api_inbox(struct app *app, const struct app_request *rq, struct app_reply *rp)
 	for (i = 0; i < n; i++)
 		json_array_append_new(list, api_record(&recs[i]));
 	store_records_free(recs, n);
-	api_json(rp, 200, json_pack("{s:o, s:I, s:s}", "records", list, "next",
+	app_json(rp, 200, json_pack("{s:o, s:I, s:s}", "records", list, "next",
 	    (json_int_t)next, "key_id", who.key_id));
 }
 
@@ -244,5 +230,5 @@ api_ack(struct app *app, const struct app_request *rq, struct app_reply *rp)
 		return;
 	}
 	json_decref(doc);
-	api_json(rp, 200, json_pack("{s:I}", "deleted", (json_int_t)deleted));
+	app_json(rp, 200, json_pack("{s:I}", "deleted", (json_int_t)deleted));
 }

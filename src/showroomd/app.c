@@ -157,6 +157,20 @@ app_privacy(const struct app_request *rq, struct app_reply *rp)
 
 /* ---- GET /api/v1/slots?dealer=&model=&date= ---- */
 
+void
+app_json(struct app_reply *rp, unsigned status, json_t *doc)
+{
+	char *text = json_dumps(doc, JSON_COMPACT);
+
+	rp->status = status;
+	rp->ctype = "application/json";
+	rp->no_store = 1;
+	buf_puts(&rp->body, text ? text : "{}");
+	buf_putc(&rp->body, '\n');
+	free(text);
+	json_decref(doc);
+}
+
 static void
 app_json_error(struct app_reply *rp, unsigned status, const char *msg)
 {
@@ -178,7 +192,6 @@ app_slots(struct app *app, const struct app_request *rq, struct app_reply *rp)
 	const char *dealer, *model, *date;
 	const json_t *d;
 	json_t *list, *doc;
-	char *text;
 	size_t n = 0, i;
 	int ns;
 
@@ -216,14 +229,7 @@ app_slots(struct app *app, const struct app_request *rq, struct app_reply *rp)
 			    s[i].start, "capacity", (int)s[i].capacity, "free", (int)s[i].free));
 		doc = json_pack("{s:s, s:s, s:s, s:o}", "dealer", dealer, "model", model,
 		    "date", date, "slots", list);
-		text = json_dumps(doc, JSON_COMPACT);
-		rp->status = 200;
-		rp->ctype = "application/json";
-		rp->no_store = 1;
-		buf_puts(&rp->body, text ? text : "{}");
-		buf_putc(&rp->body, '\n');
-		free(text);
-		json_decref(doc);
+		app_json(rp, 200, doc);
 	}
 	free(counts);
 	form_free(&q);

@@ -23,6 +23,8 @@ void	app_page(struct app_reply *, unsigned status, const struct pages *, const c
 	    json_t *ctx);
 void	app_message(struct app_reply *, unsigned status, const struct pages *, enum lang,
 	    const char *heading_key, const char *para_key);
+/* A JSON reply (not stored by caches), taking DOC's reference; NULL DOC gives "{}". */
+void	app_json(struct app_reply *, unsigned status, json_t *doc);
 /* 303 See Other to PATH (relative to the site). */
 void	app_redirect(struct app_reply *, const char *path);
 /* The catalog (content) checks inventory_validate needs. */

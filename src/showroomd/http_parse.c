@@ -1,4 +1,5 @@
 #include "showroomd/http_parse.h"
+#include "common/text.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -220,18 +221,6 @@ http_range_parse(const char *hdr, size_t len, uint64_t size, uint64_t *first,
 	return HTTP_RANGE_OK;
 }
 
-static int
-hp_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* Rejects a "." or ".." segment ending at out[n]. */
 static int
 hp_dot_segment(const char *out, size_t segstart, size_t n)
@@ -240,43 +229,6 @@ hp_dot_segment(const char *out, size_t segstart, size_t n)
 
 	return (l == 1 && out[segstart] == '.') ||
 	    (l == 2 && out[segstart] == '.' && out[segstart + 1] == '.');
-}
-
-/* Strict UTF-8 check of s[0..len), no overlongs, surrogates or values past U+10FFFF. */
-static int
-hp_utf8_valid(const unsigned char *s, size_t len)
-{
-	size_t i = 0, n, k;
-	uint32_t cp;
-
-	while (i < len) {
-		if (s[i] < 0x80) {
-			i++;
-			continue;
-		}
-		if ((s[i] & 0xe0) == 0xc0) {
-			n = 1;
-			cp = s[i] & 0x1f;
-		} else if ((s[i] & 0xf0) == 0xe0) {
-			n = 2;
-			cp = s[i] & 0x0f;
-		} else if ((s[i] & 0xf8) == 0xf0) {
-			n = 3;
-			cp = s[i] & 0x07;
-		} else
-			return 0;
-		for (k = 1; k <= n; k++) {
-			if (i + k >= len || (s[i + k] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) ||
-		    (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		i += n + 1;
-	}
-	return 1;
 }
 
 int
@@ -293,8 +245,8 @@ http_path_decode(const char *raw, size_t len, char *out, size_t outsz)
 		if (c == '%') {
 			if (i + 2 >= len)
 				return -1;
-			if ((hi = hp_hexval(raw[i + 1])) < 0 ||
-			    (lo = hp_hexval(raw[i + 2])) < 0)
+			if ((hi = text_hexval((unsigned char)raw[i + 1])) < 0 ||
+			    (lo = text_hexval((unsigned char)raw[i + 2])) < 0)
 				return -1;
 			c = (unsigned char)(hi * 16 + lo);
 			i += 2;
@@ -315,7 +267,7 @@ http_path_decode(const char *raw, size_t len, char *out, size_t outsz)
 	if (hp_dot_segment(out, seg, n))
 		return -1;
 	out[n] = '\0';
-	return hp_utf8_valid((const unsigned char *)out, n) ? 0 : -1;
+	return text_utf8_valid((const unsigned char *)out, n) ? 0 : -1;
 }
 
 static const char hp_days[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
