@@ -10,6 +10,34 @@
 #include <sodium.h>
 #include <string.h>
 
+/*
+ * pkR = pk(skR), derived once per recipient key: the back office opens thousands of records
+ * with one key, and this fixed-base multiplication was a third of each open. The cache holds
+ * the public key and a hash of the secret key that names it, never the secret itself.
+ */
+static _Thread_local unsigned char pk_cache_id[32];
+static _Thread_local uint8_t pk_cache_pk[32];
+static _Thread_local int pk_cache_ok;
+
+static int
+recipient_public_key(uint8_t pk[32], const uint8_t skR[32])
+{
+	static const unsigned char label[] = "showroom hpke pkR cache";
+	unsigned char id[32];
+
+	crypto_generichash(id, sizeof(id), skR, 32, label, sizeof(label) - 1);
+	if (pk_cache_ok && sodium_memcmp(id, pk_cache_id, sizeof(id)) == 0) {
+		memcpy(pk, pk_cache_pk, 32);
+		return 0;
+	}
+	if (hpke_i_public_key(pk, skR) == -1)
+		return -1;
+	memcpy(pk_cache_id, id, sizeof(id));
+	memcpy(pk_cache_pk, pk, 32);
+	pk_cache_ok = 1;
+	return 0;
+}
+
 /* 4.1 Decap and AuthDecap: pkS == NULL selects the former. */
 int
 hpke_decap(uint8_t ss[HPKE_SECRETLEN], const uint8_t enc[HPKE_ENCLEN],
@@ -19,7 +47,7 @@ hpke_decap(uint8_t ss[HPKE_SECRETLEN], const uint8_t enc[HPKE_ENCLEN],
 	size_t dhlen = 32, ctxlen = 2 * 32;
 	int rc = -1;
 
-	if (hpke_i_dh(dhv, skR, enc) == -1 || hpke_i_public_key(kem_ctx + 32, skR) == -1)
+	if (hpke_i_dh(dhv, skR, enc) == -1 || recipient_public_key(kem_ctx + 32, skR) == -1)
 		goto out;
 	memcpy(kem_ctx, enc, HPKE_ENCLEN);
 	if (pkS != NULL) {

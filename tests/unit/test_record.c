@@ -34,6 +34,9 @@ test_round_trip_and_binding(void **state)
 	free(out);
 	/* another key, id, kind, recipient or time: refused */
 	assert_int_equal(record_open(&m, sk2, enc, ct, ctlen, &out, &ptlen), -1);
+	/* and the right key again: the recipient's public key is cached per key, not once */
+	assert_int_equal(record_open(&m, sk, enc, ct, ctlen, &out, &ptlen), 0);
+	free(out);
 	moved = m;
 	moved.id = "01abcdefghjkmnpqrstvwxyz24";
 	assert_int_equal(record_open(&moved, sk, enc, ct, ctlen, &out, &ptlen), -1);
