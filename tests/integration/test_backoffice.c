@@ -57,34 +57,9 @@ run_free(struct run *r)
 static void
 run(struct run *r, const char *const *args)
 {
-	const char *argv[64];
-	char outp[400], errp[400];
-	size_t len;
-	pid_t pid;
-	int n = 0, st, fd;
-
 	memset(r, 0, sizeof(*r));
-	snprintf(outp, sizeof(outp), "%s/run.out", dir);
-	snprintf(errp, sizeof(errp), "%s/run.err", dir);
-	argv[n++] = testsrv_path("showroom");
-	while (*args != NULL && n < 62)
-		argv[n++] = *args++;
-	argv[n] = NULL;
-	if ((pid = fork()) == 0) {
-		fd = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		dup2(fd, 1);
-		fd = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		dup2(fd, 2);
-		execv(argv[0], (char *const *)(uintptr_t)argv);
-		_exit(127);
-	}
-	assert_true(pid > 0);
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	if (fs_read_file(outp, &r->out, &len) == -1)
-		r->out = strdup("");
-	if (fs_read_file(errp, &r->err, &len) == -1)
-		r->err = strdup("");
+	r->status = testsrv_showroom_capture(dir, args, &r->out, &r->err);
+	assert_true(r->status >= 0);
 }
 
 /* A back-office command as key holder WHO (hq, dl1, dl2), with its own store. */

@@ -281,18 +281,13 @@ run_free(struct run *r)
 static void
 bo(struct run *r, const char *cmd, int n, const char *extra)
 {
-	char outp[400], errp[400], server[64], store[400];
+	char server[64], store[400];
 	const char *argv[24];
-	size_t len;
-	pid_t pid;
-	int st, fd, i = 0;
+	int i = 0;
 
 	memset(r, 0, sizeof(*r));
-	snprintf(outp, sizeof(outp), "%s/run.out", dir);
-	snprintf(errp, sizeof(errp), "%s/run.err", dir);
 	snprintf(server, sizeof(server), "http://127.0.0.1:%d", node[n].port);
 	snprintf(store, sizeof(store), "%s/store-hq", dir);
-	argv[i++] = testsrv_path("showroom");
 	argv[i++] = cmd;
 	if (extra != NULL)
 		argv[i++] = extra;
@@ -309,21 +304,8 @@ bo(struct run *r, const char *cmd, int n, const char *extra)
 	argv[i++] = "--store";
 	argv[i++] = store;
 	argv[i] = NULL;
-	if ((pid = fork()) == 0) {
-		fd = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		dup2(fd, 1);
-		fd = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		dup2(fd, 2);
-		execv(argv[0], (char *const *)(uintptr_t)argv);
-		_exit(127);
-	}
-	assert_true(pid > 0);
-	assert_int_equal(waitpid(pid, &st, 0), pid);
-	r->status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-	if (fs_read_file(outp, &r->out, &len) == -1)
-		r->out = strdup("");
-	if (fs_read_file(errp, &r->err, &len) == -1)
-		r->err = strdup("");
+	r->status = testsrv_showroom_capture(dir, argv, &r->out, &r->err);
+	assert_true(r->status >= 0);
 }
 
 static void

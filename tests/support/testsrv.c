@@ -250,6 +250,40 @@ testsrv_showroom(const char *const *args)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+int
+testsrv_showroom_capture(const char *dir, const char *const *args, char **out, char **err)
+{
+	const char *argv[64];
+	char outp[512], errp[512];
+	size_t len;
+	pid_t pid;
+	int n = 0, i, st, fd;
+
+	snprintf(outp, sizeof(outp), "%s/run.out", dir);
+	snprintf(errp, sizeof(errp), "%s/run.err", dir);
+	argv[n++] = testsrv_path("showroom");
+	for (i = 0; args[i] != NULL && n < 62; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	if ((pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		fd = open(outp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		dup2(fd, STDOUT_FILENO);
+		fd = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+		dup2(fd, STDERR_FILENO);
+		execv(argv[0], (char *const *)(uintptr_t)argv);
+		_exit(127);
+	}
+	if (waitpid(pid, &st, 0) != pid)
+		return -1;
+	if (fs_read_file(outp, out, &len) == -1)
+		*out = strdup("");
+	if (fs_read_file(errp, err, &len) == -1)
+		*err = strdup("");
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 const char *
 http_header_get(const struct http_reply *r, const char *name, char *out, size_t outsz)
 {

@@ -17,6 +17,10 @@ struct testsrv {
 int	testsrv_start(struct testsrv *, const char *const *args);
 /* Runs BUILD/showroom with ARGS (NULL-terminated); returns its exit status. */
 int	testsrv_showroom(const char *const *args);
+/* The same, with stdout and stderr captured into *out and *err (caller frees), through
+ * files in DIR. Returns its exit status, or -1 when it could not run. */
+int	testsrv_showroom_capture(const char *dir, const char *const *args, char **out,
+	    char **err);
 /* Sends SIG and waits (at most 10 s) for it to exit; returns its exit status or -1. */
 int	testsrv_stop(struct testsrv *, int sig);
 /* The server's stderr so far (caller frees). */
