@@ -29,7 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_ID_LEN		26	/* base32 of 16 random bytes */
+#define STORE_ID_LEN		26	/* base32: 48-bit ms time, 80 random bits */
 #define STORE_HASH_LEN		32	/* SHA-256 */
 #define STORE_KEYID_MAX		64
 #define STORE_DEALER_MAX	32
@@ -113,7 +113,7 @@ int	 store_open(struct store **, const char *url, struct store_err *);
 void	 store_close(struct store *);
 const char *store_backend(const struct store *);
 
-/* A fresh random record id, NUL-terminated. */
+/* A fresh record id, NUL-terminated: time-ordered, 80 random bits. */
 void	 store_id_new(char id[STORE_ID_LEN + 1]);
 int	 store_id_valid(const char *);
 const char *store_kind_name(enum store_kind);

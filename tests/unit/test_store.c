@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -533,6 +534,33 @@ test_ids(void **state)
 	assert_false(store_id_valid("0123456789abcdefghjkmnpqrst"));
 	assert_true(store_id_valid("0123456789abcdefghjkmnpqrs"));
 	assert_false(store_id_valid(NULL));
+}
+
+/* Ids sort by creation time (the indexes grow at one end), and a burst made within a
+ * millisecond still differs in its random part. */
+static void
+test_ids_ordered(void **state)
+{
+	char prev[STORE_ID_LEN + 1], id[STORE_ID_LEN + 1];
+	struct timespec ms = { 0, 2000000 };
+	int i;
+
+	(void)state;
+	store_id_new(prev);
+	for (i = 0; i < 5; i++) {
+		nanosleep(&ms, NULL);
+		store_id_new(id);
+		assert_true(store_id_valid(id));
+		assert_true(strcmp(prev, id) < 0);
+		memcpy(prev, id, sizeof(id));
+	}
+	for (i = 0; i < 1000; i++) {
+		store_id_new(id);
+		/* the first 9 characters are 45 of the 48 time bits: never backwards */
+		assert_true(strncmp(prev, id, 9) <= 0);
+		assert_string_not_equal(prev, id);
+		memcpy(prev, id, sizeof(id));
+	}
 }
 
 static void
@@ -1594,6 +1622,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ids),
+		cmocka_unit_test(test_ids_ordered),
 		cmocka_unit_test(test_open_urls),
 		T(test_counters_fresh),
 		T(test_validation),
