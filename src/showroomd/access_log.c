@@ -10,6 +10,7 @@
 #define AL_BUF		(64 * 1024)
 #define AL_FLUSH_AT	(48 * 1024)
 #define AL_PATH_MAX	200
+#define AL_METHOD_MAX	15
 
 static pthread_mutex_t al_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t al_cond = PTHREAD_COND_INITIALIZER;
@@ -19,6 +20,7 @@ static int al_running;
 static pthread_t al_thread;
 static time_t al_stamp_sec;
 static char al_stamp[32];
+static size_t al_stamp_len;
 
 static void
 al_write_locked(void)
@@ -77,15 +79,17 @@ access_log_stop(void)
 	pthread_join(al_thread, NULL);
 }
 
-/* Printable ASCII only, so a request cannot forge log lines or smuggle bytes to a terminal. */
+/* Appends at most MAX bytes of S as printable ASCII only, so a request cannot forge log
+ * lines or smuggle bytes to a terminal; the caller holds the lock and made room. */
 static void
-al_clean_path(const char *in, char *out, size_t outsz)
+al_put_clean(const char *s, size_t max)
 {
+	char *o = al_buf + al_len;
 	size_t i;
 
-	for (i = 0; in[i] != '\0' && i + 1 < outsz && i < AL_PATH_MAX; i++)
-		out[i] = (in[i] > 0x20 && in[i] < 0x7f) ? in[i] : '?';
-	out[i] = '\0';
+	for (i = 0; s[i] != '\0' && i < max; i++)
+		o[i] = (s[i] > 0x20 && s[i] < 0x7f) ? s[i] : '?';
+	al_len += i;
 }
 
 /* Appends S (at most N bytes) to the line buffer; the caller holds the lock. */
@@ -115,29 +119,26 @@ al_put_uint(unsigned long long v)
 void
 access_log_line(const char *method, const char *path, unsigned status, size_t bytes)
 {
-	char clean[AL_PATH_MAX + 1], m[16];
 	struct tm tm;
 	time_t now;
 
 	if (!al_running)
 		return;
-	al_clean_path(path, clean, sizeof(clean));
-	al_clean_path(method, m, sizeof(m));
 	now = time(NULL);
 	pthread_mutex_lock(&al_lock);
 	if (now != al_stamp_sec) {
 		gmtime_r(&now, &tm);
-		strftime(al_stamp, sizeof(al_stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		al_stamp_len = strftime(al_stamp, sizeof(al_stamp), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		al_stamp_sec = now;
 	}
 	/* the longest line: stamp, method, path, status, size and separators */
-	if (AL_BUF - al_len < sizeof(al_stamp) + sizeof(m) + sizeof(clean) + 48)
+	if (AL_BUF - al_len < sizeof(al_stamp) + AL_METHOD_MAX + AL_PATH_MAX + 48)
 		al_write_locked();
-	al_put(al_stamp, strlen(al_stamp));
+	al_put(al_stamp, al_stamp_len);
 	al_put(" ", 1);
-	al_put(m, strlen(m));
+	al_put_clean(method, AL_METHOD_MAX);
 	al_put(" ", 1);
-	al_put(clean, strlen(clean));
+	al_put_clean(path, AL_PATH_MAX);
 	al_put(" ", 1);
 	al_put_uint(status);
 	al_put(" ", 1);

@@ -273,7 +273,8 @@ app_route(const char *method, const char *path, enum lang *lang, int *body_ok)
 		return n > 4 && strcmp(p + n - 4, ".ics") == 0 ? APP_RECEIPT_ICS : APP_RECEIPT;
 	}
 	for (i = 0; i < sizeof(app_routes) / sizeof(app_routes[0]); i++)
-		if (strcmp(p, app_routes[i].path) == 0 &&
+		if (p[1] == app_routes[i].path[1] &&	/* most paths are files: cheap miss */
+		    strcmp(p, app_routes[i].path) == 0 &&
 		    strcmp(method, app_routes[i].method) == 0) {
 			if (app_routes[i].route >= APP_SLOTS && *lang != LANG_JA)
 				return APP_NONE;

@@ -145,6 +145,43 @@ http_queue_once(struct MHD_Connection *c, const char *method, const char *path,
 	return rc;
 }
 
+/*
+ * The request headers this file acts on, found in the one pass that checks every header
+ * line (http_headers_scan), so serving a file looks none of them up again. Values point
+ * into libmicrohttpd's connection pool and live as long as the request.
+ */
+enum http_hdr {
+	HDR_TE, HDR_CL, HDR_AE, HDR_INM, HDR_IMS, HDR_RANGE, HDR_IF_RANGE, HDR_COUNT
+};
+
+static const struct {
+	const char	*name;
+	size_t		 len;
+} http_hdr_names[HDR_COUNT] = {
+	[HDR_TE] = { "Transfer-Encoding", 17 },
+	[HDR_CL] = { "Content-Length", 14 },
+	[HDR_AE] = { "Accept-Encoding", 15 },
+	[HDR_INM] = { "If-None-Match", 13 },
+	[HDR_IMS] = { "If-Modified-Since", 17 },
+	[HDR_RANGE] = { "Range", 5 },
+	[HDR_IF_RANGE] = { "If-Range", 8 },
+};
+
+struct http_hdrs {
+	const char	*v[HDR_COUNT];	/* the first line of each, or NULL */
+	size_t		 len[HDR_COUNT];
+	int		 content_lengths;
+	int		 bad;
+};
+
+static const char *
+http_hdr(const struct http_hdrs *h, enum http_hdr which, size_t *lenp)
+{
+	*lenp = h->len[which];
+	return h->v[which];
+}
+
+/* For the application, which asks for headers this file does not keep. */
 static const char *
 http_header(struct MHD_Connection *c, const char *name, size_t *lenp)
 {
@@ -159,15 +196,15 @@ http_header(struct MHD_Connection *c, const char *name, size_t *lenp)
 }
 
 static int
-http_not_modified(struct MHD_Connection *c, const struct site_file *f, enum http_enc enc)
+http_not_modified(const struct http_hdrs *hs, const struct site_file *f, enum http_enc enc)
 {
 	const char *h;
 	size_t len;
 	time_t since;
 
-	if ((h = http_header(c, MHD_HTTP_HEADER_IF_NONE_MATCH, &len)) != NULL)
+	if ((h = http_hdr(hs, HDR_INM, &len)) != NULL)
 		return http_etag_match(h, len, f->v[enc].etag);
-	if ((h = http_header(c, MHD_HTTP_HEADER_IF_MODIFIED_SINCE, &len)) != NULL &&
+	if ((h = http_hdr(hs, HDR_IMS, &len)) != NULL &&
 	    http_date_parse(h, len, &since) == 0)
 		return f->mtime <= since;
 	return 0;
@@ -188,13 +225,13 @@ http_add_entity_headers(struct MHD_Response *r, const struct site_file *f)
 
 /* If-Range: the range applies only while the client's copy is the current one. */
 static int
-http_if_range_ok(struct MHD_Connection *c, const struct site_file *f)
+http_if_range_ok(const struct http_hdrs *hs, const struct site_file *f)
 {
 	const char *h;
 	size_t len;
 	time_t t;
 
-	if ((h = http_header(c, "If-Range", &len)) == NULL)
+	if ((h = http_hdr(hs, HDR_IF_RANGE, &len)) == NULL)
 		return 1;
 	if (len > 0 && h[0] == '"')
 		return len == strlen(f->v[0].etag) && memcmp(h, f->v[0].etag, len) == 0;
@@ -237,19 +274,19 @@ http_serve_range(struct MHD_Connection *c, const char *method, const char *path,
 }
 
 static enum MHD_Result
-http_serve_file(struct MHD_Connection *c, const char *method, const char *path,
-    const struct site_file *f, unsigned status)
+http_serve_file(struct MHD_Connection *c, const struct http_hdrs *hs, const char *method,
+    const char *path, const struct site_file *f, unsigned status)
 {
 	const char *h, *range;
 	size_t len, rlen;
 	enum http_enc enc;
 
-	if (status == 200 && (range = http_header(c, MHD_HTTP_HEADER_RANGE, &rlen)) != NULL &&
-	    strcmp(method, MHD_HTTP_METHOD_GET) == 0 && http_if_range_ok(c, f))
+	if (status == 200 && (range = http_hdr(hs, HDR_RANGE, &rlen)) != NULL &&
+	    strcmp(method, MHD_HTTP_METHOD_GET) == 0 && http_if_range_ok(hs, f))
 		return http_serve_range(c, method, path, f, range, rlen);
-	h = http_header(c, MHD_HTTP_HEADER_ACCEPT_ENCODING, &len);
+	h = http_hdr(hs, HDR_AE, &len);
 	enc = http_accept_encoding(h, h ? len : 0, f->available);
-	if (status == 200 && http_not_modified(c, f, enc))
+	if (status == 200 && http_not_modified(hs, f, enc))
 		return http_queue(c, method, path, 304, f->v[enc].not_modified, 0);
 	return http_queue(c, method, path, status, f->v[enc].full, f->v[enc].len);
 }
@@ -270,8 +307,8 @@ http_redirect(struct MHD_Connection *c, const char *method, const char *path,
 }
 
 static enum MHD_Result
-http_not_found(struct MHD_Connection *c, const char *method, const char *path,
-    const struct site *s)
+http_not_found(struct MHD_Connection *c, const struct http_hdrs *hs, const char *method,
+    const char *path, const struct site *s)
 {
 	char slashed[HTTP_PATH_MAX + 2];
 	enum lang l;
@@ -285,7 +322,7 @@ http_not_found(struct MHD_Connection *c, const char *method, const char *path,
 			return http_redirect(c, method, path, slashed);
 	}
 	l = strncmp(path, "/en/", 4) == 0 || strcmp(path, "/en") == 0 ? LANG_EN : LANG_JA;
-	return http_serve_file(c, method, path, s->notfound[l], 404);
+	return http_serve_file(c, hs, method, path, s->notfound[l], 404);
 }
 
 /*
@@ -298,6 +335,7 @@ struct http_conn {
 	enum app_route	 route;
 	enum lang	 lang;
 	int		 refuse;	/* the body overran its limit: answer 413 */
+	struct http_hdrs h;
 	char		 path[HTTP_PATH_MAX + 1];
 	char		 query[APP_MAX_QUERY + 1];
 	int		 query_bad;	/* longer than APP_MAX_QUERY */
@@ -370,29 +408,29 @@ http_uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
 
 /* GET and HEAD carry no body here; one announced is a smuggling attempt or a mistake. */
 static int
-http_has_body(struct MHD_Connection *c)
+http_has_body(const struct http_hdrs *hs)
 {
 	const char *cl;
 	size_t len;
 
-	if (http_header(c, MHD_HTTP_HEADER_TRANSFER_ENCODING, &len) != NULL)
+	if (hs->v[HDR_TE] != NULL)
 		return 1;
-	cl = http_header(c, MHD_HTTP_HEADER_CONTENT_LENGTH, &len);
+	cl = http_hdr(hs, HDR_CL, &len);
 	return cl != NULL && !(len == 1 && cl[0] == '0');
 }
 
 /* Bodies come with one Content-Length within the limit, never with Transfer-Encoding:
  * 0 to go on, or the status to refuse with. */
 static unsigned
-http_body_check(struct MHD_Connection *c)
+http_body_check(const struct http_hdrs *hs)
 {
 	const char *cl;
 	size_t len, i;
 	unsigned long n = 0;
 
-	if (http_header(c, MHD_HTTP_HEADER_TRANSFER_ENCODING, &len) != NULL)
+	if (hs->v[HDR_TE] != NULL)
 		return 400;
-	if ((cl = http_header(c, MHD_HTTP_HEADER_CONTENT_LENGTH, &len)) == NULL)
+	if ((cl = http_hdr(hs, HDR_CL, &len)) == NULL)
 		return 411;
 	if (len == 0 || len > 9)
 		return len > 9 ? 413 : 400;
@@ -452,42 +490,78 @@ http_queue_app(struct MHD_Connection *c, const char *method, struct http_conn *h
 	return rc;
 }
 
-struct http_hdrscan {
-	int	content_lengths;
-	int	bad;
-};
+/* Bytes refused in a header name (bit 0) and in a value (bit 1). */
+#define HTTP_BAD_NAME	1
+#define HTTP_BAD_VALUE	2
+static unsigned char http_bad_byte[256];
+
+static void
+http_bad_bytes_init(void)
+{
+	int c;
+
+	for (c = 0; c <= 0x20; c++)
+		http_bad_byte[c] = HTTP_BAD_NAME | (c < 0x20 && c != '\t' ? HTTP_BAD_VALUE : 0);
+	http_bad_byte[0x7f] = HTTP_BAD_NAME | HTTP_BAD_VALUE;
+}
 
 /* Request smuggling defences, per header line: no NUL, bare CR or other control
- * character (a TAB is allowed in values), and one Content-Length at most. */
+ * character (a TAB is allowed in values), and one Content-Length at most. The headers
+ * served on are kept on the way. Runs on every request, hence the table. */
 static enum MHD_Result
 http_header_scan(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
     const char *value, size_t value_size)
 {
-	struct http_hdrscan *hs = cls;
+	struct http_hdrs *hs = cls;
+	unsigned char bad = 0;
 	size_t i;
+	int k;
 
 	for (i = 0; i < key_size; i++)
-		if ((unsigned char)key[i] <= 0x20 || key[i] == 0x7f)
-			hs->bad = 1;
+		bad |= http_bad_byte[(unsigned char)key[i]] & HTTP_BAD_NAME;
 	for (i = 0; value != NULL && i < value_size; i++)
-		if (((unsigned char)value[i] < 0x20 && value[i] != '\t') || value[i] == 0x7f)
-			hs->bad = 1;
-	if (key_size == 14 && strncasecmp(key, "Content-Length", 14) == 0)
-		hs->content_lengths++;
+		bad |= http_bad_byte[(unsigned char)value[i]] & HTTP_BAD_VALUE;
+	if (bad)
+		hs->bad = 1;
+	for (k = 0; k < HDR_COUNT; k++) {
+		if (key_size != http_hdr_names[k].len ||
+		    strncasecmp(key, http_hdr_names[k].name, key_size) != 0)
+			continue;
+		if (k == HDR_CL)
+			hs->content_lengths++;
+		if (hs->v[k] == NULL) {
+			hs->v[k] = value != NULL ? value : "";
+			hs->len[k] = value != NULL ? value_size : 0;
+		}
+		break;
+	}
 	return hs->bad ? MHD_NO : MHD_YES;
 }
 
 static int
-http_headers_sane(struct MHD_Connection *c)
+http_headers_scan(struct MHD_Connection *c, struct http_hdrs *hs)
 {
-	struct http_hdrscan hs = { 0, 0 };
+	memset(hs, 0, sizeof(*hs));
+	MHD_get_connection_values_n(c, MHD_HEADER_KIND, http_header_scan, hs);
+	return !hs->bad && hs->content_lengths <= 1;
+}
 
-	MHD_get_connection_values_n(c, MHD_HEADER_KIND, http_header_scan, &hs);
-	return !hs.bad && hs.content_lengths <= 1;
+/* A file of the site, the health check or the 404 page. */
+static enum MHD_Result
+http_serve_static(struct MHD_Connection *c, const struct http_conn *hc, const char *method)
+{
+	const struct site_file *f;
+
+	if (strcmp(hc->path, "/healthz") == 0)
+		return http_queue_canned(c, method, hc->path, 200, CANNED_HEALTH);
+	if ((f = site_lookup(hc->site, hc->path)) == NULL)
+		return http_not_found(c, &hc->h, method, hc->path, hc->site);
+	return http_serve_file(c, &hc->h, method, hc->path, f, 200);
 }
 
 /* First call: only the headers are in. libmicrohttpd takes a refusal only now, before
- * any body; a page is sent on a later call, which keeps the connection alive. */
+ * any body; a page is sent on a later call, which keeps the connection alive (0.9.75
+ * closes a connection whose answer was queued on the first call). */
 static enum MHD_Result
 http_first_call(struct MHD_Connection *c, struct http_conn *hc, const char *url,
     const char *method)
@@ -497,7 +571,7 @@ http_first_call(struct MHD_Connection *c, struct http_conn *hc, const char *url,
 
 	if ((hc->site = site_acquire()) == NULL)
 		return MHD_NO;
-	if (!http_headers_sane(c)) {
+	if (!http_headers_scan(c, &hc->h)) {
 		snprintf(hc->path, sizeof(hc->path), "(bad header)");
 		return http_queue_canned(c, method, hc->path, 400, CANNED_400);
 	}
@@ -508,10 +582,10 @@ http_first_call(struct MHD_Connection *c, struct http_conn *hc, const char *url,
 	}
 	hc->route = app_route(method, hc->path, &hc->lang, &body_ok);
 	if (hc->route != APP_NONE) {
-		if (body_ok && (refuse = http_body_check(c)) != 0)
+		if (body_ok && (refuse = http_body_check(&hc->h)) != 0)
 			return http_queue_canned(c, method, hc->path, refuse,
 			    refuse == 413 ? CANNED_413 : CANNED_400);
-		if (!body_ok && http_has_body(c))
+		if (!body_ok && http_has_body(&hc->h))
 			return http_queue_canned(c, method, hc->path, 400, CANNED_400);
 		return MHD_YES;
 	}
@@ -519,7 +593,7 @@ http_first_call(struct MHD_Connection *c, struct http_conn *hc, const char *url,
 	    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
 	if (!safe)
 		return http_queue_canned(c, method, hc->path, 405, CANNED_405);
-	if (http_has_body(c))
+	if (http_has_body(&hc->h))
 		return http_queue_canned(c, method, hc->path, 400, CANNED_400);
 	return MHD_YES;
 }
@@ -530,7 +604,6 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url, const char *m
 {
 	struct http_server *srv = cls;
 	struct http_conn *hc = *con_cls;
-	const struct site_file *f;
 
 	if (hc == NULL)
 		return MHD_NO;
@@ -547,11 +620,7 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url, const char *m
 		return http_queue_canned(c, method, hc->path, 413, CANNED_413);
 	if (hc->route != APP_NONE)
 		return http_queue_app(c, method, hc, srv->app);
-	if (strcmp(hc->path, "/healthz") == 0)
-		return http_queue_canned(c, method, hc->path, 200, CANNED_HEALTH);
-	if ((f = site_lookup(hc->site, hc->path)) == NULL)
-		return http_not_found(c, method, hc->path, hc->site);
-	return http_serve_file(c, method, hc->path, f, 200);
+	return http_serve_static(c, hc, method);
 }
 
 static void
@@ -617,6 +686,7 @@ http_start(const struct http_config *cfg, char *err, size_t errlen)
 	struct http_server *srv;
 	unsigned flags;
 
+	http_bad_bytes_init();
 	if ((srv = calloc(1, sizeof(*srv))) == NULL || http_make_canned() == -1) {
 		snprintf(err, errlen, "out of memory");
 		free(srv);

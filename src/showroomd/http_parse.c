@@ -236,7 +236,7 @@ http_path_decode(const char *raw, size_t len, char *out, size_t outsz)
 {
 	size_t i, n = 0, seg = 1;
 	int hi, lo;
-	unsigned char c;
+	unsigned char c, high = 0;
 
 	if (len == 0 || raw[0] != '/' || len > HTTP_PATH_MAX || outsz < 2)
 		return -1;
@@ -262,12 +262,14 @@ http_path_decode(const char *raw, size_t len, char *out, size_t outsz)
 			return -1;
 		if (n + 1 >= outsz)
 			return -1;
+		high |= c;
 		out[n++] = (char)c;
 	}
 	if (hp_dot_segment(out, seg, n))
 		return -1;
 	out[n] = '\0';
-	return text_utf8_valid((const unsigned char *)out, n) ? 0 : -1;
+	/* ASCII is valid UTF-8: only a path with a high byte needs the full check */
+	return high < 0x80 || text_utf8_valid((const unsigned char *)out, n) ? 0 : -1;
 }
 
 static const char hp_days[7][4] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };

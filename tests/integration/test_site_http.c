@@ -321,6 +321,28 @@ test_head(void **state)
 	http_reply_free(&g);
 }
 
+/* Browsers and load balancers keep connections open: every kind of answer must leave
+ * the connection usable for the next request (the server answers static files on its
+ * second call for this reason). */
+static void
+test_keepalive(void **state)
+{
+	const char *paths[] = { "/models/", "/no/such/page", "/healthz", "/en/",
+	    "/models" };
+	struct http_reply r[5];
+	const unsigned want[] = { 200, 404, 200, 200, 301 };
+	char v[64];
+	size_t i;
+
+	assert_int_equal(http_get_keepalive(srv.port, paths, 5, "Accept-Encoding: gzip\r\n",
+	    r), 0);
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(r[i].status, want[i]);
+		assert_null(http_header_get(&r[i], "Connection", v, sizeof(v)));
+		http_reply_free(&r[i]);
+	}
+}
+
 static void
 test_not_found_and_redirect(void **state)
 {
@@ -509,6 +531,7 @@ main(void)
 		cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_assets_immutable),
 		cmocka_unit_test(test_head),
+		cmocka_unit_test(test_keepalive),
 		cmocka_unit_test(test_not_found_and_redirect),
 		cmocka_unit_test(test_hostile_requests),
 		cmocka_unit_test(test_limits_and_methods),

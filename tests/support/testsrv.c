@@ -171,16 +171,15 @@ http_read_reply(int fd, int is_head, struct buf *in, size_t *head_end)
 	}
 }
 
-int
-http_raw(int port, const char *req, size_t reqlen, int is_head, struct http_reply *r)
+/* One request and its reply on an open connection. */
+static int
+http_exchange(int fd, const char *req, size_t reqlen, int is_head, struct http_reply *r)
 {
 	struct buf in = BUF_INIT;
 	size_t head_end;
-	int fd, rc = -1;
+	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
-	if ((fd = http_connect(port)) == -1)
-		return -1;
 	/* A server that refuses a request may close before reading all of it; what it
 	 * answered is still there to read, so a short write is not a failure here. */
 	if (send(fd, req, reqlen, MSG_NOSIGNAL) == -1 && errno != EPIPE &&
@@ -199,6 +198,39 @@ http_raw(int port, const char *req, size_t reqlen, int is_head, struct http_repl
 	rc = 0;
 out:
 	buf_free(&in);
+	return rc;
+}
+
+int
+http_raw(int port, const char *req, size_t reqlen, int is_head, struct http_reply *r)
+{
+	int fd, rc;
+
+	memset(r, 0, sizeof(*r));
+	if ((fd = http_connect(port)) == -1)
+		return -1;
+	rc = http_exchange(fd, req, reqlen, is_head, r);
+	close(fd);
+	return rc;
+}
+
+int
+http_get_keepalive(int port, const char *const *paths, size_t n, const char *extra,
+    struct http_reply *rs)
+{
+	char req[8192];
+	size_t i;
+	int fd, len, rc = 0;
+
+	for (i = 0; i < n; i++)
+		memset(&rs[i], 0, sizeof(rs[i]));
+	if ((fd = http_connect(port)) == -1)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++) {
+		len = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%s\r\n",
+		    paths[i], port, extra ? extra : "");
+		rc = http_exchange(fd, req, (size_t)len, 0, &rs[i]);
+	}
 	close(fd);
 	return rc;
 }

@@ -39,6 +39,9 @@ struct http_reply {
 int	http_raw(int port, const char *req, size_t reqlen, int is_head, struct http_reply *);
 /* GET PATH with extra header lines (each ending in \r\n, or NULL). */
 int	http_get(int port, const char *path, const char *extra, struct http_reply *);
+/* GETs each of PATHS in turn on one kept-alive connection; -1 if one reply is missing. */
+int	http_get_keepalive(int port, const char *const *paths, size_t n, const char *extra,
+	    struct http_reply *);
 /* POST BODY (application/x-www-form-urlencoded) to PATH. */
 int	http_post(int port, const char *path, const char *body, struct http_reply *);
 /* Value of header NAME in the reply (case-insensitive), copied into out; NULL if absent. */
