@@ -32,9 +32,10 @@ enum http_canned {
 static struct MHD_Response *http_canned[CANNED_COUNT];
 static int http_log_on;
 
-/* No inline script or style anywhere, and nothing from another origin. */
-#define HTTP_CSP "default-src 'none'; img-src 'self'; style-src 'self'; font-src 'self'; " \
-	"connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+/* No script, inline style, font or connection at all, and nothing from another origin:
+ * the site needs only its images and its style sheet. */
+#define HTTP_CSP "default-src 'none'; img-src 'self'; style-src 'self'; " \
+	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 
 int
 http_add_common_headers(struct MHD_Response *r)
@@ -44,8 +45,9 @@ http_add_common_headers(struct MHD_Response *r)
 		{ "X-Content-Type-Options", "nosniff" },
 		{ "Referrer-Policy", "no-referrer" },
 		{ "X-Frame-Options", "DENY" },
+		/* not interest-cohort: browsers report it as an unknown feature now */
 		{ "Permissions-Policy", "camera=(), microphone=(), geolocation=(), "
-		    "payment=(), usb=(), interest-cohort=()" },
+		    "payment=(), usb=()" },
 		{ "Cross-Origin-Opener-Policy", "same-origin" },
 		{ "Cross-Origin-Resource-Policy", "same-origin" },
 	};
@@ -331,7 +333,9 @@ http_not_found(struct MHD_Connection *c, const struct http_hdrs *hs, const char 
  * connection (HTTP/1.1 without pipelining in flight), so one slot suffices.
  */
 struct http_conn {
-	struct site	*site;		/* NULL between requests */
+	struct site	*site;		/* kept between requests: site_refresh */
+	unsigned	 site_gen;
+	int		 started;	/* this request's first call has run */
 	enum app_route	 route;
 	enum lang	 lang;
 	int		 refuse;	/* the body overran its limit: answer 413 */
@@ -345,9 +349,7 @@ struct http_conn {
 static void
 http_conn_reset(struct http_conn *hc)
 {
-	if (hc->site != NULL)
-		site_release(hc->site);
-	hc->site = NULL;
+	hc->started = 0;
 	hc->route = APP_NONE;
 	hc->refuse = 0;
 	hc->query[0] = '\0';
@@ -370,6 +372,7 @@ http_notify_connection(void *cls, struct MHD_Connection *c, void **socket_contex
 	}
 	if ((hc = *socket_context) != NULL) {
 		http_conn_reset(hc);
+		site_release(hc->site);
 		buf_wipe(&hc->body);
 		free(hc);
 	}
@@ -569,7 +572,8 @@ http_first_call(struct MHD_Connection *c, struct http_conn *hc, const char *url,
 	unsigned refuse;
 	int body_ok = 0, safe;
 
-	if ((hc->site = site_acquire()) == NULL)
+	hc->started = 1;
+	if ((hc->site = site_refresh(hc->site, &hc->site_gen)) == NULL)
 		return MHD_NO;
 	if (!http_headers_scan(c, &hc->h)) {
 		snprintf(hc->path, sizeof(hc->path), "(bad header)");
@@ -607,7 +611,7 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url, const char *m
 
 	if (hc == NULL)
 		return MHD_NO;
-	if (hc->site == NULL)
+	if (!hc->started)
 		return http_first_call(c, hc, url, method);
 	if (*upload_data_size != 0) {
 		if (hc->body.len + *upload_data_size > APP_MAX_BODY ||

@@ -427,6 +427,7 @@ site_lookup(const struct site *s, const char *path)
 
 static pthread_mutex_t site_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct site *site_current;
+static atomic_uint site_generation;	/* bumped by every install */
 
 void
 site_install(struct site *s)
@@ -436,22 +437,28 @@ site_install(struct site *s)
 	pthread_mutex_lock(&site_lock);
 	old = site_current;
 	site_current = s;
+	atomic_fetch_add(&site_generation, 1);
 	pthread_mutex_unlock(&site_lock);
 	if (old != NULL)
 		site_release(old);
 }
 
 struct site *
-site_acquire(void)
+site_refresh(struct site *held, unsigned *gen)
 {
 	struct site *s;
 
+	/* The common case, once per request: nothing was installed since. */
+	if (held != NULL && atomic_load(&site_generation) == *gen)
+		return held;
 	/* The lock makes "read the pointer, take a reference" one step against a swap. */
 	pthread_mutex_lock(&site_lock);
 	s = site_current;
 	if (s != NULL)
 		atomic_fetch_add(&s->refs, 1);
+	*gen = atomic_load(&site_generation);
 	pthread_mutex_unlock(&site_lock);
+	site_release(held);
 	return s;
 }
 

@@ -57,9 +57,16 @@ struct site {
 struct site		*site_load(const char *dir, char *err, size_t errlen);
 const struct site_file	*site_lookup(const struct site *, const char *path);
 
-/* The site being served now. acquire takes a reference; release drops it. */
+/* The site being served now: install swaps it in; release drops a reference. */
 void			 site_install(struct site *);
-struct site		*site_acquire(void);
+/*
+ * The site to serve a request with: HELD (a reference taken earlier, or NULL) while no
+ * other site was installed since *GEN was recorded, else a reference to the current one
+ * (HELD is released). A connection keeps its reference between requests, so a request
+ * costs one atomic load, no lock; after a SIGHUP each connection moves on at its next
+ * request, or lets go when it closes.
+ */
+struct site		*site_refresh(struct site *held, unsigned *gen);
 void			 site_release(struct site *);
 
 #endif

@@ -78,6 +78,10 @@ test_home_pages(void **state)
 	assert_header(&r, "Content-Security-Policy", "frame-ancestors 'none'");
 	assert_non_null(http_header_get(&r, "Content-Security-Policy", v, sizeof(v)));
 	assert_null(strstr(v, "unsafe-inline"));
+	/* nothing beyond the site's images and style sheet: no script, font or fetch */
+	assert_null(strstr(v, "script-src"));
+	assert_null(strstr(v, "connect-src"));
+	assert_null(strstr(v, "font-src"));
 	assert_header(&r, "X-Content-Type-Options", "nosniff");
 	assert_header(&r, "Referrer-Policy", "no-referrer");
 	assert_header(&r, "Permissions-Policy", "camera=()");
