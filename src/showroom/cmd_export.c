@@ -162,7 +162,32 @@ export_seed_text(struct export_job *j, const struct export_addr *a)
 	return 0;
 }
 
-/* Picks the next seed of the pool (in rotation) and puts it at a random place. */
+/*
+ * Where the seed goes and its record id. Record ids begin with their creation time, so a
+ * fresh id would carry the export's time, later than every real row's: the one row to
+ * delete before passing a file on. The seed takes the time of a real row picked at random
+ * (10 of 26 characters: 48 time bits, 2 random) and sits beside it, on the side its random
+ * part sorts to.
+ */
+static void
+export_seed_place(struct export_job *j)
+{
+	const char *near;
+	size_t r;
+
+	store_id_new(j->seed_rid);
+	if (j->naddrs == 0) {
+		j->seed_at = 0;
+		return;
+	}
+	r = randombytes_uniform((uint32_t)j->naddrs);
+	near = j->addrs[r].record_id;
+	if (near != NULL && strlen(near) == STORE_ID_LEN)
+		memcpy(j->seed_rid, near, 10);
+	j->seed_at = near != NULL && strcmp(j->seed_rid, near) > 0 ? r + 1 : r;
+}
+
+/* Picks the next seed of the pool (in rotation) and puts it among the rows. */
 static int
 export_pick_seed(struct bo *b, struct export_job *j)
 {
@@ -181,7 +206,7 @@ export_pick_seed(struct bo *b, struct export_job *j)
 		return BO_EXIT_FAIL;
 	}
 	j->seed_entry = json_array_get(pool, (size_t)(k - 1) % json_array_size(pool));
-	store_id_new(j->seed_rid);	/* looks like any other record id */
+	export_seed_place(j);	/* its id looks like any other record id */
 	if (export_str(j->seed_entry, "id") == NULL ||
 	    export_addr_from(j->seed_entry, j->seed_rid, &a) == -1) {
 		log_error("seed %zu of the config: needs id, name, postal_code, prefecture and "
@@ -192,7 +217,6 @@ export_pick_seed(struct bo *b, struct export_job *j)
 		log_error("out of memory");
 		return BO_EXIT_FAIL;
 	}
-	j->seed_at = randombytes_uniform((uint32_t)j->naddrs + 1);
 	for (i = j->naddrs; i > j->seed_at; i--)
 		j->addrs[i] = j->addrs[i - 1];
 	j->addrs[j->seed_at] = a;
