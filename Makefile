@@ -53,7 +53,8 @@ all: $(BUILD)/showroom $(BUILD)/showroomd
 # Any missing library: install it, then carry on (see scripts/install-deps).
 $(DEPS_STAMP):
 	@mkdir -p $(BUILD)
-	@pkg-config --exists $(PKGS) && command -v clang >/dev/null || scripts/install-deps
+	@pkg-config --exists $(PKGS) && command -v clang chromium node >/dev/null && \
+	  [ -d tests/browser/node_modules/playwright-core ] || scripts/install-deps
 	@touch $@
 deps: $(DEPS_STAMP)
 
@@ -111,8 +112,12 @@ test-integration: all $(INTEG_BINS) $(BUILD)/demo-site/.built
 	@SHOWROOM_BUILD=$(BUILD) scripts/run-tests integration $(INTEG_BINS)
 
 # The full suite, then the same suites again under ASan and UBSan in their own build tree.
+# Debian's chromium with JavaScript off, through the forms: once, in the normal build.
+BROWSER_TESTS = $(if $(SAN),,tests/browser/test_browser)
+
 test: all $(UNIT_BINS) $(REPLAY_BINS) $(INTEG_BINS) $(BUILD)/demo-site/.built
-	@SHOWROOM_BUILD=$(BUILD) scripts/run-tests $(BUILD) $(UNIT_BINS) $(REPLAY_BINS) $(INTEG_BINS)
+	@SHOWROOM_BUILD=$(BUILD) scripts/run-tests $(BUILD) $(UNIT_BINS) $(REPLAY_BINS) $(INTEG_BINS) \
+	  $(BROWSER_TESTS)
 ifeq ($(SAN),)
 	@$(MAKE) --no-print-directory test-asan
 endif

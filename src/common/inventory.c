@@ -53,6 +53,7 @@ const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
 		.form = FORM_CATALOG, .name = "postal_code",
 		.label = { "郵便番号", "Postal code" },
 		.need = INV_REQUIRED, .max_count = 1, .max_chars = 8,
+		.input_chars = 12,	/* "〒 100-0001", spaces around */
 		.norm = INV_NORM_NFKC_POSTAL, .check = INV_CHECK_POSTAL,
 		.autocomplete = "postal-code",
 		.purpose = { "カタログを郵送するため", "To post the catalog to you" },
@@ -134,6 +135,7 @@ const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
 		.label = { "電話番号", "Phone number" },
 		.need = INV_ONE_OF, .group = "contact", .max_count = 1,
 		.max_chars = 11,
+		.input_chars = 20,	/* "+81 90-1234-5678", "(03) 1234-5678" */
 		.norm = INV_NORM_NFKC_PHONE, .check = INV_CHECK_PHONE,
 		.autocomplete = "tel",
 		.purpose = { "予約についてご連絡するため",
@@ -1494,12 +1496,15 @@ inv_form_field(int row, enum lang l, const struct form *form,
 			return NULL;
 		}
 	}
-	o = json_pack("{s:s, s:s, s:s, s:b, s:I, s:s?, s:s, s:o, s:s?}",
+	o = json_pack("{s:s, s:s, s:s, s:b, s:I, s:I, s:s?, s:s, s:o, s:s?}",
 	    "name", f->name,
 	    "label", f->label[l],
 	    "input", inv_input_type[f->check],
 	    "required", f->need == INV_REQUIRED,
 	    "max_chars", (json_int_t)f->max_chars,
+	    /* what may be typed: hyphens, spaces and 〒 go before the stored limit applies */
+	    "input_chars", (json_int_t)(f->input_chars > f->max_chars ? f->input_chars :
+	    f->max_chars),
 	    "autocomplete", f->autocomplete,
 	    "value", first ? first : "",
 	    "values", values,

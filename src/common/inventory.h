@@ -108,6 +108,7 @@ struct inventory_field {
 	const char		*group;		/* INV_ONE_OF: the group's name */
 	unsigned		 max_count;	/* values accepted; > 1 means repeatable */
 	size_t			 max_chars;	/* after normalization, in code points */
+	size_t			 input_chars;	/* as typed (the form's maxlength); 0: max_chars */
 	enum inventory_norm	 norm;
 	enum inventory_check	 check;
 	const char		*autocomplete;	/* HTML autocomplete token, or NULL */
@@ -262,8 +263,8 @@ json_t		*inventory_privacy_view(enum lang);
 
 /*
  * The view to render form KIND, derived from the table: { "kind", "fields": [ { "name",
- * "label", "input", "required", "max_chars", "autocomplete", "value", "values",
- * "error" } ], "errors": [ form-level messages ], "idem" }. With a submitted form the
+ * "label", "input", "required", "max_chars", "input_chars", "autocomplete", "value",
+ * "values", "error" } ], "errors": [ form-level messages ], "idem" }. With a submitted form the
  * visitor's input is kept (as sent) and errs' messages are attached; both may be NULL.
  * The options of model, dealer, slot and prefecture lists are the caller's to add.
  * The view holds personal data when given a form: free it promptly.

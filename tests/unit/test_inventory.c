@@ -1365,6 +1365,20 @@ test_form_view(void **state)
 	assert_string_equal(json_string_value(json_object_get(fld, "name")), "phone");
 	assert_string_equal(json_string_value(json_object_get(fld, "input")), "tel");
 	assert_string_equal(json_string_value(json_object_get(fld, "value")), "");
+	/* the browser must let a visitor type what the check accepts: "+81 90-1234-5678" is
+	 * 16 characters, though 11 digits are stored (maxlength was 11: a browser test found
+	 * "03-1234-5678" cut short) */
+	assert_true(json_integer_value(json_object_get(fld, "input_chars")) >= 16);
+	assert_int_equal(json_integer_value(json_object_get(fld, "max_chars")), 11);
+	json_decref(v);
+	assert_non_null(v = inventory_form_view(FORM_CATALOG, LANG_JA, NULL, NULL));
+	fld = json_array_get(json_object_get(v, "fields"), 2);
+	assert_string_equal(json_string_value(json_object_get(fld, "name")), "postal_code");
+	assert_true(json_integer_value(json_object_get(fld, "input_chars")) >= 10);	/* 〒 100-0001 */
+	json_decref(v);
+	assert_non_null(v = inventory_form_view(FORM_TEST_DRIVE, LANG_EN, NULL, NULL));
+	fields = json_object_get(v, "fields");
+	fld = json_array_get(fields, 4);
 	assert_true(json_is_null(json_object_get(fld, "error")));
 	assert_true(json_is_null(json_object_get(v, "idem")));
 	json_decref(v);
