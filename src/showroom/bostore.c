@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "common/fsutil.h"
@@ -29,7 +30,11 @@ static const char bostore_schema[] =
 	"CREATE TABLE IF NOT EXISTS exports(id INTEGER PRIMARY KEY, batch INTEGER NOT NULL,"
 	" path TEXT NOT NULL, format TEXT NOT NULL, sha256 TEXT NOT NULL,"
 	" created INTEGER NOT NULL, acked_at INTEGER);"
-	"CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value INTEGER NOT NULL);";
+	"CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value INTEGER NOT NULL);"
+	/* Which records went into which batch of files: a record exported again keeps only
+	 * its latest batch in records.export_batch. */
+	"CREATE TABLE IF NOT EXISTS export_items(batch INTEGER NOT NULL, record_id TEXT NOT NULL,"
+	" PRIMARY KEY (batch, record_id)) WITHOUT ROWID;";
 
 static int
 bs_fail(struct bostore *s, const char *what, char *err, size_t errlen)
@@ -368,7 +373,13 @@ bostore_mark_exported(struct bostore *s, const char *id, int64_t batch, int64_t 
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, batch);
 	sqlite3_bind_text(st, 3, id, -1, SQLITE_STATIC);
-	return bs_step_done(s, st, "marking a record exported", err, errlen);
+	if (bs_step_done(s, st, "marking a record exported", err, errlen) == -1 ||
+	    (st = bs_prep(s, "INSERT OR IGNORE INTO export_items(batch, record_id)"
+	    " VALUES (?, ?)", err, errlen)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, batch);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	return bs_step_done(s, st, "listing a record in its export", err, errlen);
 }
 
 int
@@ -418,29 +429,55 @@ bostore_exports_settle(struct bostore *s, int64_t now, char *err, size_t errlen)
 
 int
 bostore_purge(struct bostore *s, int64_t cutoff, bostore_file_fn fn, void *arg,
-    size_t *nrecs, size_t *nfiles, size_t *nfailed, char *err, size_t errlen)
+    size_t *nrecs, size_t *nkept, size_t *nfiles, size_t *nfailed, char *err, size_t errlen)
 {
 	sqlite3_stmt *st, *del;
+	char slot_cut[24];
+	struct tm tm;
+	time_t t = (time_t)cutoff;
 	int rc;
 
-	*nrecs = *nfiles = *nfailed = 0;
+	/*
+	 * A booking is acknowledged when it is pulled, often weeks before the drive: it, and
+	 * the files exported from it, stay until its slot is as old as the cutoff too. A
+	 * cancellation carries no slot of its own: it stays while its key still holds such
+	 * a booking, so that no kept booking ever shows as active once cancelled. Slots are
+	 * local times, "YYYY-MM-DDTHH:MM", compared as text.
+	 */
+	localtime_r(&t, &tm);
+	strftime(slot_cut, sizeof(slot_cut), "%Y-%m-%dT%H:%M", &tm);
+	*nrecs = *nkept = *nfiles = *nfailed = 0;
 	if (bostore_begin(s, err, errlen) == -1)
 		return -1;
 	if ((st = bs_prep(s, "DELETE FROM records WHERE acked_at IS NOT NULL AND"
-	    " acked_at <= ?", err, errlen)) == NULL)
+	    " acked_at <= ?1 AND (slot_start IS NULL OR slot_start = '' OR slot_start <= ?2)"
+	    " AND NOT (kind = 'cancellation' AND EXISTS (SELECT 1 FROM records b"
+	    " WHERE b.key_id = records.key_id AND b.slot_start > ?2))", err, errlen)) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, cutoff);
+	sqlite3_bind_text(st, 2, slot_cut, -1, SQLITE_STATIC);
 	if (bs_step_done(s, st, "purging records", err, errlen) == -1)
 		goto fail;
 	*nrecs = (size_t)sqlite3_changes(s->db);
-	if ((st = bs_prep(s, "SELECT id, path FROM exports WHERE acked_at IS NOT NULL AND"
+	if ((st = bs_prep(s, "SELECT count(*) FROM records WHERE acked_at IS NOT NULL AND"
 	    " acked_at <= ?", err, errlen)) == NULL)
+		goto fail;
+	sqlite3_bind_int64(st, 1, cutoff);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		*nkept = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if ((st = bs_prep(s, "SELECT id, path FROM exports WHERE acked_at IS NOT NULL AND"
+	    " acked_at <= ?1 AND NOT EXISTS (SELECT 1 FROM records r WHERE"
+	    " r.slot_start > ?2 AND (r.export_batch = exports.batch OR r.id IN"
+	    " (SELECT record_id FROM export_items i WHERE i.batch = exports.batch)))",
+	    err, errlen)) == NULL)
 		goto fail;
 	if ((del = bs_prep(s, "DELETE FROM exports WHERE id = ?", err, errlen)) == NULL) {
 		sqlite3_finalize(st);
 		goto fail;
 	}
 	sqlite3_bind_int64(st, 1, cutoff);
+	sqlite3_bind_text(st, 2, slot_cut, -1, SQLITE_STATIC);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (fn(arg, (const char *)sqlite3_column_text(st, 1)) == -1) {
 			(*nfailed)++;
@@ -460,6 +497,9 @@ bostore_purge(struct bostore *s, int64_t cutoff, bostore_file_fn fn, void *arg,
 		bs_fail(s, "purging export files", err, errlen);
 		goto fail;
 	}
+	if (bs_exec(s, "DELETE FROM export_items WHERE batch NOT IN (SELECT batch FROM exports)",
+	    err, errlen) == -1)
+		goto fail;
 	return bostore_commit(s, err, errlen);
 fail:
 	bostore_rollback(s);

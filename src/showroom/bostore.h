@@ -78,11 +78,14 @@ int	bostore_mark_acked(struct bostore *, const char *key_id, const char *id, int
 	    char *err, size_t errlen);
 int	bostore_exports_settle(struct bostore *, int64_t now, char *err, size_t errlen);
 
-/* Purge: deletes records acknowledged at or before CUTOFF; export files acknowledged at
- * or before CUTOFF are handed to FN (which unlinks them) and forgotten when it returns 0. */
+/* Purge: deletes records acknowledged at or before CUTOFF whose slot, if they have one,
+ * is at or before CUTOFF too (local time); export files acknowledged at or before CUTOFF,
+ * with no record of a later slot, are handed to FN (which unlinks them) and forgotten
+ * when it returns 0. *NKEPT counts the acknowledged records kept for their slot. */
 typedef int	(*bostore_file_fn)(void *arg, const char *path);
 int	bostore_purge(struct bostore *, int64_t cutoff, bostore_file_fn, void *arg,
-	    size_t *nrecs, size_t *nfiles, size_t *nfailed, char *err, size_t errlen);
+	    size_t *nrecs, size_t *nkept, size_t *nfiles, size_t *nfailed, char *err,
+	    size_t errlen);
 
 /* Counters kept in the meta table. */
 int	bostore_meta_next(struct bostore *, const char *name, int64_t *value,

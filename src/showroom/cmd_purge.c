@@ -1,7 +1,8 @@
 /*
  * showroom purge: the retention rule. Records acknowledged more than N days ago
  * (purge_days in the config, default 14) are deleted from the back-office store
- * (secure_delete), and so are the export files written from them (unlinked).
+ * (secure_delete), and so are the export files written from them (unlinked). A
+ * booking also waits until its slot is N days past: dealers acknowledge on pulling.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -25,11 +26,13 @@ purge_usage(FILE *f)
 	    "\n"
 	    "Deletes from the back-office store every record acknowledged more than N days\n"
 	    "ago, and unlinks the export files (shipping exports, booking files) whose\n"
-	    "records were all acknowledged more than N days ago. N is purge_days in the\n"
-	    "config, 14 by default. Appends a \"purge\" entry to the audit log (with the\n"
+	    "records were all acknowledged more than N days ago. A test-drive booking (and\n"
+	    "its cancellation, and the files made from it) is kept until its slot is N days\n"
+	    "past too. N is purge_days in the config, 14 by default. Appends a \"purge\" entry to the audit log (with the\n"
 	    "identity's key id when --identity is given).\n"
 	    "\n"
-	    "  --days N         override purge_days (0: everything acknowledged)\n"
+	    "  --days N         override purge_days (0: everything acknowledged, bookings\n"
+	    "                   whose slot has passed)\n"
 	    BO_COMMON_HELP "\n" BO_EXIT_HELP);
 }
 
@@ -56,7 +59,7 @@ cmd_purge(int argc, char **argv)
 	struct bo b;
 	char err[512], *end;
 	long days = -1;
-	size_t nrecs, nfiles, nfailed;
+	size_t nrecs, nkept, nfiles, nfailed;
 	int ch, rc;
 
 	memset(&o, 0, sizeof(o));
@@ -81,7 +84,7 @@ cmd_purge(int argc, char **argv)
 	if (days < 0)
 		days = b.purge_days;
 	if (bostore_purge(b.db, (int64_t)time(NULL) - (int64_t)days * 86400, purge_unlink, NULL,
-	    &nrecs, &nfiles, &nfailed, err, sizeof(err)) == -1) {
+	    &nrecs, &nkept, &nfiles, &nfailed, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		rc = BO_EXIT_FAIL;
 		goto out;
@@ -97,6 +100,9 @@ cmd_purge(int argc, char **argv)
 	printf("purged %zu record%s and %zu export file%s acknowledged more than %ld day%s "
 	    "ago\n", nrecs, nrecs == 1 ? "" : "s", nfiles, nfiles == 1 ? "" : "s", days,
 	    days == 1 ? "" : "s");
+	if (nkept > 0)
+		printf("kept %zu acknowledged booking record%s (and the files made from them) "
+		    "until the test drive is as old\n", nkept, nkept == 1 ? "" : "s");
 	if (nfailed > 0) {
 		log_error("%zu export file%s could not be removed (see above)", nfailed,
 		    nfailed == 1 ? "" : "s");
