@@ -156,17 +156,18 @@ enum http_hdr {
 	HDR_TE, HDR_CL, HDR_AE, HDR_INM, HDR_IMS, HDR_RANGE, HDR_IF_RANGE, HDR_COUNT
 };
 
+#define HTTP_HDR_NAME(s)	{ s, sizeof(s) - 1 }
 static const struct {
 	const char	*name;
 	size_t		 len;
 } http_hdr_names[HDR_COUNT] = {
-	[HDR_TE] = { "Transfer-Encoding", 17 },
-	[HDR_CL] = { "Content-Length", 14 },
-	[HDR_AE] = { "Accept-Encoding", 15 },
-	[HDR_INM] = { "If-None-Match", 13 },
-	[HDR_IMS] = { "If-Modified-Since", 17 },
-	[HDR_RANGE] = { "Range", 5 },
-	[HDR_IF_RANGE] = { "If-Range", 8 },
+	[HDR_TE] = HTTP_HDR_NAME("Transfer-Encoding"),
+	[HDR_CL] = HTTP_HDR_NAME("Content-Length"),
+	[HDR_AE] = HTTP_HDR_NAME("Accept-Encoding"),
+	[HDR_INM] = HTTP_HDR_NAME("If-None-Match"),
+	[HDR_IMS] = HTTP_HDR_NAME("If-Modified-Since"),
+	[HDR_RANGE] = HTTP_HDR_NAME("Range"),
+	[HDR_IF_RANGE] = HTTP_HDR_NAME("If-Range"),
 };
 
 struct http_hdrs {

@@ -1043,8 +1043,7 @@ sq_writer(void *arg)
 		sq_batch(&s->w, batch);
 		/*
 		 * Wake exactly the callers of this batch: a broadcast would also wake
-		 * everyone queued for the next one, only to sleep again (measured: futex
-		 * work was a fifth of the store's CPU with 64 callers). After its post,
+		 * everyone queued for the next one, only to sleep again. After its post,
 		 * an op belongs to its caller again, so read next first.
 		 */
 		pthread_mutex_lock(&s->mu);
