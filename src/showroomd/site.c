@@ -293,20 +293,13 @@ site_build_routes(struct site *s)
 	return 0;
 }
 
-static struct MHD_Response *
-site_make_response(const struct site_file *f, enum http_enc enc, int full)
+int
+site_add_headers(struct MHD_Response *r, const struct site_file *f, enum http_enc enc, int full)
 {
 	static const char *enc_names[HTTP_ENC_COUNT] = { NULL, "gzip", "br" };
 	const struct site_variant *v = &f->v[enc];
-	struct MHD_Response *r;
 	int ok = 1;
 
-	/* Straight from memory: measured against a memfd with sendfile(), this is faster
-	 * for the PDFs too, since libmicrohttpd 0.9.75 sends files in 128 KiB pieces. */
-	r = MHD_create_response_from_buffer(full ? v->len : 0,
-	    full ? (void *)(uintptr_t)v->data : NULL, MHD_RESPMEM_PERSISTENT);
-	if (r == NULL)
-		return NULL;
 	ok &= http_add_common_headers(r) == 0;
 	ok &= MHD_add_response_header(r, "ETag", v->etag) == MHD_YES;
 	ok &= MHD_add_response_header(r, "Cache-Control", f->cache) == MHD_YES;
@@ -321,9 +314,21 @@ site_make_response(const struct site_file *f, enum http_enc enc, int full)
 		else
 			ok &= MHD_add_response_header(r, "Accept-Ranges", "bytes") == MHD_YES;
 	}
-	if (!ok) {
+	return ok ? 0 : -1;
+}
+
+/* Built once per file and shared by every request: a 200 (FULL) or the 304. */
+static struct MHD_Response *
+site_make_response(const struct site_file *f, enum http_enc enc, int full)
+{
+	const struct site_variant *v = &f->v[enc];
+	struct MHD_Response *r;
+
+	r = MHD_create_response_from_buffer(full ? v->len : 0,
+	    full ? (void *)(uintptr_t)v->data : NULL, MHD_RESPMEM_PERSISTENT);
+	if (r != NULL && site_add_headers(r, f, enc, full) == -1) {
 		MHD_destroy_response(r);
-		return NULL;
+		r = NULL;
 	}
 	return r;
 }
@@ -331,6 +336,7 @@ site_make_response(const struct site_file *f, enum http_enc enc, int full)
 static int
 site_make_responses(struct site *s)
 {
+	struct site_variant *v;
 	size_t i;
 	int e;
 
@@ -338,9 +344,12 @@ site_make_responses(struct site *s)
 		for (e = 0; e < HTTP_ENC_COUNT; e++) {
 			if (!(s->files[i].available & (1u << e)))
 				continue;
-			s->files[i].v[e].full = site_make_response(&s->files[i], e, 1);
-			s->files[i].v[e].not_modified = site_make_response(&s->files[i], e, 0);
-			if (s->files[i].v[e].full == NULL || s->files[i].v[e].not_modified == NULL)
+			v = &s->files[i].v[e];
+			/* a large body gets a response per request: http_stream_response */
+			if (v->len < SITE_STREAM_MIN &&
+			    (v->full = site_make_response(&s->files[i], e, 1)) == NULL)
+				return -1;
+			if ((v->not_modified = site_make_response(&s->files[i], e, 0)) == NULL)
 				return -1;
 		}
 	return 0;

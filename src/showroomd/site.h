@@ -15,11 +15,18 @@
 struct MHD_Response;
 struct pages;
 
+/*
+ * Bodies at least this large (the PDF catalogs) are not sent from one shared response with
+ * one sendmsg, but from a response made per request, a block per event-loop turn
+ * (http_stream_response): see docs/BENCHMARKS.md for the tail latency this removes.
+ */
+#define SITE_STREAM_MIN		(256 * 1024)
+
 struct site_variant {
 	const char		*data;		/* NULL when this encoding is absent */
 	size_t			 len;
 	char			 etag[40];
-	struct MHD_Response	*full;		/* 200 with every header */
+	struct MHD_Response	*full;		/* 200 with every header; NULL when large */
 	struct MHD_Response	*not_modified;	/* 304 with ETag, Cache-Control, Vary */
 };
 
@@ -56,6 +63,9 @@ struct site {
 /* Loads SITE; on error returns NULL with a reason in err. */
 struct site		*site_load(const char *dir, char *err, size_t errlen);
 const struct site_file	*site_lookup(const struct site *, const char *path);
+/* The headers of a file's 200 (FULL) or 304 in encoding ENC; -1 when out of memory. */
+int			 site_add_headers(struct MHD_Response *, const struct site_file *,
+			    enum http_enc, int full);
 
 /* The site being served now: install swaps it in; release drops a reference. */
 void			 site_install(struct site *);

@@ -6,13 +6,18 @@
 #include <cmocka.h>
 
 #include <jansson.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <zlib.h>
 
+#include "common/buf.h"
+#include "common/fsutil.h"
+#include "showroomd/site.h"
 #include "testsrv.h"
 
 static struct testsrv srv;
@@ -152,6 +157,20 @@ test_catalog_api_and_model_pages(void **state)
 	http_reply_free(&r);
 }
 
+/* BODY is the content of PATH in the served site copy. */
+static void
+assert_file_equal(const char *path, const char *body, size_t len)
+{
+	char file[512], *want;
+	size_t n;
+
+	snprintf(file, sizeof(file), "%s%s", site_copy, path);
+	assert_int_equal(fs_read_file(file, &want, &n), 0);
+	assert_int_equal(n, len);
+	assert_memory_equal(want, body, len);
+	free(want);
+}
+
 static char *
 first_pdf(void)
 {
@@ -177,6 +196,16 @@ test_pdf_and_ranges(void **state)
 	assert_true(full.body_len > 1000);
 	assert_memory_equal(full.body, "%PDF-", 5);
 	assert_non_null(http_header_get(&full, "ETag", etag, sizeof(etag)));
+	/* large enough to go out a block at a time (SITE_STREAM_MIN): every byte as on disk */
+	assert_true(full.body_len > 2 * SITE_STREAM_MIN);
+	assert_file_equal(pdf, full.body, full.body_len);
+
+	snprintf(v, sizeof(v), "Range: bytes=1000-%zu\r\n", 1000 + 2 * (size_t)SITE_STREAM_MIN);
+	get_ok(pdf, v, &r);
+	assert_int_equal(r.status, 206);
+	assert_int_equal(r.body_len, 2 * SITE_STREAM_MIN + 1);
+	assert_memory_equal(r.body, full.body + 1000, r.body_len);
+	http_reply_free(&r);
 
 	get_ok(pdf, "Range: bytes=0-99\r\n", &r);
 	assert_int_equal(r.status, 206);
@@ -345,6 +374,37 @@ test_keepalive(void **state)
 		assert_null(http_header_get(&r[i], "Connection", v, sizeof(v)));
 		http_reply_free(&r[i]);
 	}
+}
+
+/* A large file, sent a block at a time, leaves the connection as usable as a page does,
+ * and HEAD of it says its length without sending it. */
+static void
+test_keepalive_large(void **state)
+{
+	char *pdf = first_pdf(), req[512], a[64], b[64];
+	const char *paths[] = { pdf, "/healthz", pdf };
+	struct http_reply r[3], h;
+	size_t i;
+
+	assert_int_equal(http_get_keepalive(srv.port, paths, 3, NULL, r), 0);
+	for (i = 0; i < 3; i++)
+		assert_int_equal(r[i].status, 200);
+	assert_true(r[0].body_len > SITE_STREAM_MIN);
+	assert_int_equal(r[2].body_len, r[0].body_len);
+	assert_memory_equal(r[2].body, r[0].body, r[0].body_len);
+
+	snprintf(req, sizeof(req), "HEAD %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+	    pdf);
+	assert_int_equal(http_raw(srv.port, req, strlen(req), 1, &h), 0);
+	assert_int_equal(h.status, 200);
+	assert_int_equal(h.body_len, 0);
+	assert_non_null(http_header_get(&h, "Content-Length", a, sizeof(a)));
+	snprintf(b, sizeof(b), "%zu", r[0].body_len);
+	assert_string_equal(a, b);
+	http_reply_free(&h);
+	for (i = 0; i < 3; i++)
+		http_reply_free(&r[i]);
+	free(pdf);
 }
 
 static void
@@ -518,6 +578,90 @@ test_reload(void **state)
 	http_reply_free(&r);
 }
 
+/* Reads from FD until the peer closes, appending to OUT; fails after 10 s without data. */
+static void
+read_to_close(int fd, struct buf *out)
+{
+	struct pollfd pfd = { fd, POLLIN, 0 };
+	char chunk[16384];
+	ssize_t n;
+	long i;
+
+	for (i = 0; i < 10000000; i++) {
+		assert_true(poll(&pfd, 1, 10000) == 1);
+		if ((n = read(fd, chunk, sizeof(chunk))) <= 0)
+			return;
+		assert_int_equal(buf_append(out, chunk, (size_t)n), 0);
+	}
+	fail_msg("the download did not end");
+}
+
+/* Serves SITE_COPY anew (SIGHUP) and waits until PATH answers with a body of LEN bytes. */
+static void
+reload_until(const char *path, size_t len)
+{
+	struct http_reply r;
+	int i;
+
+	kill(srv.pid, SIGHUP);
+	for (i = 0; i < 50; i++) {
+		usleep(100000);
+		get_ok(path, NULL, &r);
+		if (r.status == 200 && r.body_len == len) {
+			http_reply_free(&r);
+			return;
+		}
+		http_reply_free(&r);
+	}
+	fail_msg("%s was not reloaded", path);
+}
+
+/*
+ * A download under way when the site is swapped ends with the bytes it began with: a large
+ * file is read from site memory block by block while it is sent, so the old site must
+ * outlive the swap for as long as this connection sends from it (under ASan, a freed site
+ * would be caught here). The file is larger than any socket buffer here (tcp_wmem's 4 MiB
+ * at most), so most of it is read from site memory after the swap.
+ */
+static void
+test_reload_during_download(void **state)
+{
+	const char *path = "/catalogs/reload-during-download.pdf", *body;
+	const size_t len = 12u << 20;
+	char req[512], file[512], first[4096], *want;
+	struct buf got = { 0 };
+	size_t i;
+	ssize_t n;
+	int fd;
+
+	assert_non_null(want = malloc(len));
+	for (i = 0; i < len; i++)
+		want[i] = (char)(i * 2654435761u >> 24);
+	snprintf(file, sizeof(file), "%s%s", site_copy, path);
+	assert_int_equal(fs_write_file(file, want, len, 0644), 0);
+	reload_until(path, len);
+
+	/* a small receive buffer keeps the rest of the file in the server while we wait */
+	assert_true((fd = http_connect(srv.port, 4096)) != -1);
+	n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+	    path);
+	assert_int_equal(write(fd, req, (size_t)n), n);
+	assert_true((n = read(fd, first, sizeof(first))) > 0);
+	assert_int_equal(buf_append(&got, first, (size_t)n), 0);
+
+	assert_int_equal(fs_write_file(file, "not the catalog any more\n", 25, 0644), 0);
+	reload_until(path, 25);
+
+	read_to_close(fd, &got);
+	close(fd);
+	assert_non_null(body = memmem(got.data, got.len, "\r\n\r\n", 4));
+	body += 4;
+	assert_int_equal(got.len - (size_t)(body - got.data), len);
+	assert_memory_equal(body, want, len);
+	buf_free(&got);
+	free(want);
+}
+
 static void
 test_graceful_stop(void **state)
 {
@@ -536,11 +680,13 @@ main(void)
 		cmocka_unit_test(test_assets_immutable),
 		cmocka_unit_test(test_head),
 		cmocka_unit_test(test_keepalive),
+		cmocka_unit_test(test_keepalive_large),
 		cmocka_unit_test(test_not_found_and_redirect),
 		cmocka_unit_test(test_hostile_requests),
 		cmocka_unit_test(test_limits_and_methods),
 		cmocka_unit_test(test_access_log),
 		cmocka_unit_test(test_reload),
+		cmocka_unit_test(test_reload_during_download),
 		cmocka_unit_test(test_graceful_stop),
 	};
 

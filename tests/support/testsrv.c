@@ -117,14 +117,20 @@ testsrv_stop(struct testsrv *s, int sig)
 	return -1;
 }
 
-static int
-http_connect(int port)
+int
+http_connect(int port, int rcvbuf)
 {
 	struct sockaddr_in sin;
 	int fd;
 
 	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
 		return -1;
+	/* before connect(), so the window it offers is small from the start */
+	if (rcvbuf > 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf)) == -1) {
+		close(fd);
+		return -1;
+	}
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons((uint16_t)port);
@@ -207,7 +213,7 @@ http_raw(int port, const char *req, size_t reqlen, int is_head, struct http_repl
 	int fd, rc;
 
 	memset(r, 0, sizeof(*r));
-	if ((fd = http_connect(port)) == -1)
+	if ((fd = http_connect(port, 0)) == -1)
 		return -1;
 	rc = http_exchange(fd, req, reqlen, is_head, r);
 	close(fd);
@@ -224,7 +230,7 @@ http_get_keepalive(int port, const char *const *paths, size_t n, const char *ext
 
 	for (i = 0; i < n; i++)
 		memset(&rs[i], 0, sizeof(rs[i]));
-	if ((fd = http_connect(port)) == -1)
+	if ((fd = http_connect(port, 0)) == -1)
 		return -1;
 	for (i = 0; i < n && rc == 0; i++) {
 		len = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n%s\r\n",

@@ -35,6 +35,8 @@ struct http_reply {
 	size_t	 body_len;
 };
 
+/* A connected loopback socket to PORT (with SO_RCVBUF set when RCVBUF > 0), or -1. */
+int	http_connect(int port, int rcvbuf);
 /* Sends REQ verbatim on a new connection; reads one reply. HEAD-aware when is_head. */
 int	http_raw(int port, const char *req, size_t reqlen, int is_head, struct http_reply *);
 /* GET PATH with extra header lines (each ending in \r\n, or NULL). */
