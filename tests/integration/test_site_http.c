@@ -11,11 +11,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <unistd.h>
 #include <zlib.h>
 
-#include "common/buf.h"
 #include "common/fsutil.h"
 #include "showroomd/site.h"
 #include "testsrv.h"
@@ -534,13 +532,32 @@ test_access_log(void **state)
 	free(log);
 }
 
+/* Serves SITE_COPY anew (SIGHUP) and waits until PATH answers with a body of LEN bytes. */
+static void
+reload_until(const char *path, size_t len)
+{
+	struct http_reply r;
+	int i;
+
+	kill(srv.pid, SIGHUP);
+	for (i = 0; i < 50; i++) {
+		usleep(100000);
+		get_ok(path, NULL, &r);
+		if (r.status == 200 && r.body_len == len) {
+			http_reply_free(&r);
+			return;
+		}
+		http_reply_free(&r);
+	}
+	fail_msg("%s was not reloaded", path);
+}
+
 static void
 test_reload(void **state)
 {
 	char path[512], cmd[1024], *log;
 	struct http_reply r;
 	FILE *f;
-	int i;
 
 	/* a broken site is refused and the old one stays */
 	snprintf(cmd, sizeof(cmd), "mv %s/404.html %s/404.keep", site_copy, site_copy);
@@ -565,55 +582,11 @@ test_reload(void **state)
 	get_ok("/reload-check.txt", NULL, &r);
 	assert_int_equal(r.status, 404);
 	http_reply_free(&r);
-	kill(srv.pid, SIGHUP);
-	for (i = 0; i < 50; i++) {
-		usleep(100000);
-		get_ok("/reload-check.txt", NULL, &r);
-		if (r.status == 200)
-			break;
-		http_reply_free(&r);
-	}
+	reload_until("/reload-check.txt", 6);
+	get_ok("/reload-check.txt", NULL, &r);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(r.body, "fresh\n");
 	http_reply_free(&r);
-}
-
-/* Reads from FD until the peer closes, appending to OUT; fails after 10 s without data. */
-static void
-read_to_close(int fd, struct buf *out)
-{
-	struct pollfd pfd = { fd, POLLIN, 0 };
-	char chunk[16384];
-	ssize_t n;
-	long i;
-
-	for (i = 0; i < 10000000; i++) {
-		assert_true(poll(&pfd, 1, 10000) == 1);
-		if ((n = read(fd, chunk, sizeof(chunk))) <= 0)
-			return;
-		assert_int_equal(buf_append(out, chunk, (size_t)n), 0);
-	}
-	fail_msg("the download did not end");
-}
-
-/* Serves SITE_COPY anew (SIGHUP) and waits until PATH answers with a body of LEN bytes. */
-static void
-reload_until(const char *path, size_t len)
-{
-	struct http_reply r;
-	int i;
-
-	kill(srv.pid, SIGHUP);
-	for (i = 0; i < 50; i++) {
-		usleep(100000);
-		get_ok(path, NULL, &r);
-		if (r.status == 200 && r.body_len == len) {
-			http_reply_free(&r);
-			return;
-		}
-		http_reply_free(&r);
-	}
-	fail_msg("%s was not reloaded", path);
 }
 
 /*
@@ -626,10 +599,11 @@ reload_until(const char *path, size_t len)
 static void
 test_reload_during_download(void **state)
 {
-	const char *path = "/catalogs/reload-during-download.pdf", *body;
+	const char *path = "/catalogs/reload-during-download.pdf";
 	const size_t len = 12u << 20;
-	char req[512], file[512], first[4096], *want;
-	struct buf got = { 0 };
+	char req[512], file[512], *want;
+	struct http_reply got;
+	struct pollfd pfd;
 	size_t i;
 	ssize_t n;
 	int fd;
@@ -646,19 +620,19 @@ test_reload_during_download(void **state)
 	n = snprintf(req, sizeof(req), "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
 	    path);
 	assert_int_equal(write(fd, req, (size_t)n), n);
-	assert_true((n = read(fd, first, sizeof(first))) > 0);
-	assert_int_equal(buf_append(&got, first, (size_t)n), 0);
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	assert_int_equal(poll(&pfd, 1, 10000), 1);	/* the reply has begun */
 
 	assert_int_equal(fs_write_file(file, "not the catalog any more\n", 25, 0644), 0);
 	reload_until(path, 25);
 
-	read_to_close(fd, &got);
+	assert_int_equal(http_reply_read(fd, 0, &got), 0);
 	close(fd);
-	assert_non_null(body = memmem(got.data, got.len, "\r\n\r\n", 4));
-	body += 4;
-	assert_int_equal(got.len - (size_t)(body - got.data), len);
-	assert_memory_equal(body, want, len);
-	buf_free(&got);
+	assert_int_equal(got.status, 200);
+	assert_int_equal(got.body_len, len);
+	assert_memory_equal(got.body, want, len);
+	http_reply_free(&got);
 	free(want);
 }
 

@@ -177,20 +177,14 @@ http_read_reply(int fd, int is_head, struct buf *in, size_t *head_end)
 	}
 }
 
-/* One request and its reply on an open connection. */
-static int
-http_exchange(int fd, const char *req, size_t reqlen, int is_head, struct http_reply *r)
+int
+http_reply_read(int fd, int is_head, struct http_reply *r)
 {
 	struct buf in = BUF_INIT;
 	size_t head_end;
 	int rc = -1;
 
 	memset(r, 0, sizeof(*r));
-	/* A server that refuses a request may close before reading all of it; what it
-	 * answered is still there to read, so a short write is not a failure here. */
-	if (send(fd, req, reqlen, MSG_NOSIGNAL) == -1 && errno != EPIPE &&
-	    errno != ECONNRESET)
-		goto out;
 	if (http_read_reply(fd, is_head, &in, &head_end) == -1 || in.len < 12)
 		goto out;
 	if (head_end == 0)
@@ -205,6 +199,19 @@ http_exchange(int fd, const char *req, size_t reqlen, int is_head, struct http_r
 out:
 	buf_free(&in);
 	return rc;
+}
+
+/* One request and its reply on an open connection. */
+static int
+http_exchange(int fd, const char *req, size_t reqlen, int is_head, struct http_reply *r)
+{
+	memset(r, 0, sizeof(*r));
+	/* A server that refuses a request may close before reading all of it; what it
+	 * answered is still there to read, so a short write is not a failure here. */
+	if (send(fd, req, reqlen, MSG_NOSIGNAL) == -1 && errno != EPIPE &&
+	    errno != ECONNRESET)
+		return -1;
+	return http_reply_read(fd, is_head, r);
 }
 
 int

@@ -37,6 +37,8 @@ struct http_reply {
 
 /* A connected loopback socket to PORT (with SO_RCVBUF set when RCVBUF > 0), or -1. */
 int	http_connect(int port, int rcvbuf);
+/* Reads one reply from FD (the rest of it, if some was read already, is lost). */
+int	http_reply_read(int fd, int is_head, struct http_reply *);
 /* Sends REQ verbatim on a new connection; reads one reply. HEAD-aware when is_head. */
 int	http_raw(int port, const char *req, size_t reqlen, int is_head, struct http_reply *);
 /* GET PATH with extra header lines (each ending in \r\n, or NULL). */
