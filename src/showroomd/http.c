@@ -278,19 +278,6 @@ http_queue_file(struct MHD_Connection *c, const char *method, const char *path,
 	return http_queue_once(c, method, path, status, r, v->len);
 }
 
-static int
-http_add_entity_headers(struct MHD_Response *r, const struct site_file *f)
-{
-	const struct site_variant *v = &f->v[HTTP_ENC_IDENTITY];
-
-	return http_add_common_headers(r) == 0 &&
-	    MHD_add_response_header(r, "Content-Type", f->ctype) == MHD_YES &&
-	    MHD_add_response_header(r, "ETag", v->etag) == MHD_YES &&
-	    MHD_add_response_header(r, "Last-Modified", f->lastmod) == MHD_YES &&
-	    MHD_add_response_header(r, "Cache-Control", f->cache) == MHD_YES &&
-	    MHD_add_response_header(r, "Accept-Ranges", "bytes") == MHD_YES ? 0 : -1;
-}
-
 /* If-Range: the range applies only while the client's copy is the current one. */
 static int
 http_if_range_ok(const struct http_hdrs *hs, const struct site_file *f)
@@ -321,7 +308,7 @@ http_serve_range(struct MHD_Connection *c, const char *method, const char *path,
 	case HTTP_RANGE_UNSATISFIABLE:
 		snprintf(cr, sizeof(cr), "bytes */%zu", v->len);
 		r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-		if (r != NULL && (http_add_entity_headers(r, f) == -1 ||
+		if (r != NULL && (site_add_headers(r, f, HTTP_ENC_IDENTITY, 1) == -1 ||
 		    MHD_add_response_header(r, "Content-Range", cr) != MHD_YES)) {
 			MHD_destroy_response(r);
 			r = NULL;
@@ -336,7 +323,7 @@ http_serve_range(struct MHD_Connection *c, const char *method, const char *path,
 	else
 		r = MHD_create_response_from_buffer((size_t)(last - first + 1),
 		    (void *)(uintptr_t)(v->data + first), MHD_RESPMEM_PERSISTENT);
-	if (r != NULL && (http_add_entity_headers(r, f) == -1 ||
+	if (r != NULL && (site_add_headers(r, f, HTTP_ENC_IDENTITY, 1) == -1 ||
 	    MHD_add_response_header(r, "Content-Range", cr) != MHD_YES)) {
 		MHD_destroy_response(r);
 		r = NULL;

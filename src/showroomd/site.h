@@ -63,7 +63,8 @@ struct site {
 /* Loads SITE; on error returns NULL with a reason in err. */
 struct site		*site_load(const char *dir, char *err, size_t errlen);
 const struct site_file	*site_lookup(const struct site *, const char *path);
-/* The headers of a file's 200 (FULL) or 304 in encoding ENC; -1 when out of memory. */
+/* The headers of a file's 200, 206 and 416 (FULL) or its 304, in encoding ENC; -1 when out
+ * of memory. A 206 carries what its 200 would (RFC 9110 15.3.7), Vary included. */
 int			 site_add_headers(struct MHD_Response *, const struct site_file *,
 			    enum http_enc, int full);
 

@@ -240,6 +240,39 @@ test_pdf_and_ranges(void **state)
 	free(pdf);
 }
 
+/*
+ * RFC 9110 15.3.7: a 206 carries the headers its 200 would, Vary among them. A page with
+ * compressed twins is served whole under Vary: Accept-Encoding, so a piece of it is too,
+ * or a shared cache could hand the identity piece to a gzip request and the reverse.
+ */
+static void
+test_range_of_negotiated_page(void **state)
+{
+	struct http_reply full, r;
+	char v[128];
+
+	get_ok("/models/", NULL, &full);
+	assert_int_equal(full.status, 200);
+	get_ok("/models/", "Range: bytes=0-9\r\nAccept-Encoding: gzip\r\n", &r);
+	assert_int_equal(r.status, 206);
+	assert_int_equal(r.body_len, 10);
+	assert_memory_equal(r.body, full.body, 10);
+	assert_null(http_header_get(&r, "Content-Encoding", v, sizeof(v)));
+	assert_header(&r, "Vary", "Accept-Encoding");
+	assert_non_null(http_header_get(&full, "ETag", v, sizeof(v)));
+	assert_header(&r, "ETag", v);
+	assert_non_null(http_header_get(&full, "Cache-Control", v, sizeof(v)));
+	assert_header(&r, "Cache-Control", v);
+	http_reply_free(&r);
+
+	snprintf(v, sizeof(v), "Range: bytes=%zu-\r\n", full.body_len);
+	get_ok("/models/", v, &r);
+	assert_int_equal(r.status, 416);
+	assert_header(&r, "Vary", "Accept-Encoding");
+	http_reply_free(&r);
+	http_reply_free(&full);
+}
+
 static void
 test_conditional(void **state)
 {
@@ -649,6 +682,7 @@ main(void)
 		cmocka_unit_test(test_home_pages),
 		cmocka_unit_test(test_catalog_api_and_model_pages),
 		cmocka_unit_test(test_pdf_and_ranges),
+		cmocka_unit_test(test_range_of_negotiated_page),
 		cmocka_unit_test(test_conditional),
 		cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_assets_immutable),
