@@ -260,6 +260,23 @@ http_stream_response(const char *data, size_t len)
 	return r;
 }
 
+/*
+ * A response made for this request gets its file's headers (a 206 or 416 gets the 200's, and
+ * Content-Range CR); on failure R is freed and NULL returned, which http_queue_once answers
+ * with a 500.
+ */
+static struct MHD_Response *
+http_file_headers(struct MHD_Response *r, const struct site_file *f, enum http_enc enc,
+    const char *cr)
+{
+	if (r != NULL && (site_add_headers(r, f, enc, 1) == -1 || (cr != NULL &&
+	    MHD_add_response_header(r, "Content-Range", cr) != MHD_YES))) {
+		MHD_destroy_response(r);
+		r = NULL;
+	}
+	return r;
+}
+
 /* The 200 of one encoding of a file: shared, or for a large body made now. */
 static enum MHD_Result
 http_queue_file(struct MHD_Connection *c, const char *method, const char *path,
@@ -270,11 +287,7 @@ http_queue_file(struct MHD_Connection *c, const char *method, const char *path,
 
 	if (v->full != NULL)
 		return http_queue(c, method, path, status, v->full, v->len);
-	r = http_stream_response(v->data, v->len);
-	if (r != NULL && site_add_headers(r, f, enc, 1) == -1) {
-		MHD_destroy_response(r);
-		r = NULL;
-	}
+	r = http_file_headers(http_stream_response(v->data, v->len), f, enc, NULL);
 	return http_queue_once(c, method, path, status, r, v->len);
 }
 
@@ -308,11 +321,7 @@ http_serve_range(struct MHD_Connection *c, const char *method, const char *path,
 	case HTTP_RANGE_UNSATISFIABLE:
 		snprintf(cr, sizeof(cr), "bytes */%zu", v->len);
 		r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-		if (r != NULL && (site_add_headers(r, f, HTTP_ENC_IDENTITY, 1) == -1 ||
-		    MHD_add_response_header(r, "Content-Range", cr) != MHD_YES)) {
-			MHD_destroy_response(r);
-			r = NULL;
-		}
+		r = http_file_headers(r, f, HTTP_ENC_IDENTITY, cr);
 		return http_queue_once(c, method, path, 416, r, 0);
 	case HTTP_RANGE_OK:
 		break;
@@ -323,11 +332,7 @@ http_serve_range(struct MHD_Connection *c, const char *method, const char *path,
 	else
 		r = MHD_create_response_from_buffer((size_t)(last - first + 1),
 		    (void *)(uintptr_t)(v->data + first), MHD_RESPMEM_PERSISTENT);
-	if (r != NULL && (site_add_headers(r, f, HTTP_ENC_IDENTITY, 1) == -1 ||
-	    MHD_add_response_header(r, "Content-Range", cr) != MHD_YES)) {
-		MHD_destroy_response(r);
-		r = NULL;
-	}
+	r = http_file_headers(r, f, HTTP_ENC_IDENTITY, cr);
 	return http_queue_once(c, method, path, 206, r, (size_t)(last - first + 1));
 }
 
