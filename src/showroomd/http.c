@@ -260,6 +260,16 @@ http_stream_response(const char *data, size_t len)
 	return r;
 }
 
+/* A body made for this request: in blocks when large (SITE_STREAM_MIN), else in one send. */
+static struct MHD_Response *
+http_body_response(const char *data, size_t len)
+{
+	if (len >= SITE_STREAM_MIN)
+		return http_stream_response(data, len);
+	return MHD_create_response_from_buffer(len, (void *)(uintptr_t)data,
+	    MHD_RESPMEM_PERSISTENT);
+}
+
 /*
  * A response made for this request gets its file's headers (a 206 or 416 gets the 200's, and
  * Content-Range CR); on failure R is freed and NULL returned, which http_queue_once answers
@@ -287,7 +297,7 @@ http_queue_file(struct MHD_Connection *c, const char *method, const char *path,
 
 	if (v->full != NULL)
 		return http_queue(c, method, path, status, v->full, v->len);
-	r = http_file_headers(http_stream_response(v->data, v->len), f, enc, NULL);
+	r = http_file_headers(http_body_response(v->data, v->len), f, enc, NULL);
 	return http_queue_once(c, method, path, status, r, v->len);
 }
 
@@ -327,12 +337,8 @@ http_serve_range(struct MHD_Connection *c, const char *method, const char *path,
 		break;
 	}
 	snprintf(cr, sizeof(cr), "bytes %" PRIu64 "-%" PRIu64 "/%zu", first, last, v->len);
-	if (last - first + 1 >= SITE_STREAM_MIN)
-		r = http_stream_response(v->data + first, (size_t)(last - first + 1));
-	else
-		r = MHD_create_response_from_buffer((size_t)(last - first + 1),
-		    (void *)(uintptr_t)(v->data + first), MHD_RESPMEM_PERSISTENT);
-	r = http_file_headers(r, f, HTTP_ENC_IDENTITY, cr);
+	r = http_file_headers(http_body_response(v->data + first, (size_t)(last - first + 1)), f,
+	    HTTP_ENC_IDENTITY, cr);
 	return http_queue_once(c, method, path, 206, r, (size_t)(last - first + 1));
 }
 
