@@ -51,6 +51,55 @@ testsrv_sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
+/* Server logs made by this test program, removed when it exits. */
+static char	**testsrv_logs;
+static size_t	  testsrv_nlogs;
+
+static void
+testsrv_remove_logs(void)
+{
+	size_t i;
+
+	for (i = 0; i < testsrv_nlogs; i++) {
+		/* kept on request, to read after a failure */
+		if (getenv("SHOWROOM_TEST_KEEP_LOGS") == NULL)
+			unlink(testsrv_logs[i]);
+		free(testsrv_logs[i]);
+	}
+	free(testsrv_logs);
+	testsrv_logs = NULL;
+	testsrv_nlogs = 0;
+}
+
+/* Creates s->log with a name nobody else can have chosen first (mkostemp, mode 0600), and
+ * records it for removal at exit. Returns its descriptor, or -1. */
+static int
+testsrv_log_create(struct testsrv *s)
+{
+	const char *tmp = getenv("TMPDIR");
+	char **grown, *copy;
+	int fd;
+
+	snprintf(s->log, sizeof(s->log), "%s/showroom-test-XXXXXX",
+	    tmp != NULL && tmp[0] == '/' ? tmp : "/tmp");
+	if ((fd = mkostemp(s->log, O_CLOEXEC)) == -1)
+		return -1;
+	grown = realloc(testsrv_logs, (testsrv_nlogs + 1) * sizeof(*grown));
+	copy = strdup(s->log);
+	if (grown != NULL)
+		testsrv_logs = grown;
+	if (grown == NULL || copy == NULL) {
+		free(copy);
+		close(fd);
+		unlink(s->log);
+		return -1;
+	}
+	if (testsrv_nlogs == 0)
+		atexit(testsrv_remove_logs);
+	testsrv_logs[testsrv_nlogs++] = copy;
+	return fd;
+}
+
 int
 testsrv_start(struct testsrv *s, const char *const *args)
 {
@@ -59,18 +108,19 @@ testsrv_start(struct testsrv *s, const char *const *args)
 	int n = 0, i, fd;
 
 	memset(s, 0, sizeof(*s));
-	snprintf(s->log, sizeof(s->log), "/tmp/showroom-test-%ld-%ld.log", (long)getpid(),
-	    (long)time(NULL) ^ (long)random());
+	if ((fd = testsrv_log_create(s)) == -1)
+		return -1;
 	argv[n++] = testsrv_path("showroomd");
 	for (i = 0; args[i] != NULL && n < 60; i++)
 		argv[n++] = args[i];
 	argv[n++] = "--listen";
 	argv[n++] = "127.0.0.1:0";
 	argv[n] = NULL;
-	if ((s->pid = fork()) == -1)
+	if ((s->pid = fork()) == -1) {
+		close(fd);
 		return -1;
+	}
 	if (s->pid == 0) {
-		fd = open(s->log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
 		dup2(fd, STDERR_FILENO);
 		/* never hold the test runner's pipe, and never outlive a test that died */
 		dup2(fd, STDOUT_FILENO);
@@ -78,6 +128,7 @@ testsrv_start(struct testsrv *s, const char *const *args)
 		execv(argv[0], (char *const *)(uintptr_t)argv);
 		_exit(127);
 	}
+	close(fd);
 	for (i = 0; i < 200; i++) {	/* 10 s */
 		testsrv_sleep_ms(50);
 		log = testsrv_log(s);
