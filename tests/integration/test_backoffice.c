@@ -176,12 +176,12 @@ setup(void **state)
 	json_error_t je;
 	json_t *cat;
 
-	snprintf(dir, sizeof(dir), "/tmp/showroom-bo-%ld", (long)getpid());
+	if (testsrv_tmpname(dir, sizeof(dir), "showroom-bo") == -1 || mkdtemp(dir) == NULL)
+		return -1;
 	snprintf(site, sizeof(site), "%s/site", dir);
 	snprintf(data, sizeof(data), "%s/data", dir);
 	snprintf(keyring, sizeof(keyring), "%s/keyring.json", dir);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s && cp -a %s %s", dir, dir,
-	    testsrv_path("demo-site"), site);
+	snprintf(cmd, sizeof(cmd), "cp -a %s %s", testsrv_path("demo-site"), site);
 	if (system(cmd) != 0)
 		return -1;
 	setenv("SHOWROOM_PASSPHRASE", PASS, 1);

@@ -83,13 +83,11 @@ setup(void **state)
 		return 0;
 	if (sodium_init() < 0)
 		return -1;
-	snprintf(dir, sizeof(dir), "/tmp/showroom-crash-%ld", (long)getpid());
+	if (testsrv_tmpname(dir, sizeof(dir), "showroom-crash") == -1 || mkdtemp(dir) == NULL)
+		return -1;
 	snprintf(data, sizeof(data), "%s/data", dir);
 	snprintf(keyring, sizeof(keyring), "%s/keyring.json", dir);
 	snprintf(rootpub, sizeof(rootpub), "%s/root.public", dir);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s", dir, dir);
-	if (system(cmd) != 0)
-		return -1;
 	if (testkeys_make(dir, NULL) == -1)
 		return -1;
 	/* the HQ key id, as the signed keyring names it */

@@ -68,12 +68,12 @@ setup(void **state)
 	const char *k;
 	json_t *v;
 
-	snprintf(dir, sizeof(dir), "/tmp/showroom-forms-%ld", (long)getpid());
+	if (testsrv_tmpname(dir, sizeof(dir), "showroom-forms") == -1 || mkdtemp(dir) == NULL)
+		return -1;
 	snprintf(site, sizeof(site), "%s/site", dir);
 	snprintf(data, sizeof(data), "%s/data", dir);
 	snprintf(keyring, sizeof(keyring), "%s/keyring.json", dir);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s && cp -a %s %s", dir, dir,
-	    testsrv_path("demo-site"), site);
+	snprintf(cmd, sizeof(cmd), "cp -a %s %s", testsrv_path("demo-site"), site);
 	if (system(cmd) != 0)
 		return -1;
 	if (make_keys() == -1)

@@ -17,8 +17,9 @@
 #include <unistd.h>
 
 #include "common/fsutil.h"
+#include "testsrv.h"
 
-static char dest[256];
+static char work[256], dest[300];	/* DESTDIR is WORK/root */
 
 static const char *
 build_dir(void)
@@ -53,13 +54,15 @@ test_make_install(void **state)
 		print_message("install test skipped: needs make and the source tree as cwd\n");
 		skip();
 	}
-	snprintf(dest, sizeof(dest), "/tmp/showroom-install-%ld", (long)getpid());
+	assert_int_equal(testsrv_tmpname(work, sizeof(work), "showroom-install"), 0);
+	assert_non_null(mkdtemp(work));
+	snprintf(dest, sizeof(dest), "%s/root", work);
 	/* BUILD: the tree this suite runs on (make test has just built it: nothing to do) */
-	snprintf(cmd, sizeof(cmd), "rm -rf %s && make -s --no-print-directory install "
-	    "BUILD=%s DESTDIR=%s PREFIX=/usr/local >%s.log 2>&1", dest, build_dir(), dest, dest);
+	snprintf(cmd, sizeof(cmd), "make -s --no-print-directory install "
+	    "BUILD=%s DESTDIR=%s PREFIX=/usr/local >%s/install.log 2>&1", build_dir(), dest, work);
 	rc = system(cmd);
 	if (rc != 0) {
-		snprintf(path, sizeof(path), "%s.log", dest);
+		snprintf(path, sizeof(path), "%s/install.log", work);
 		if (fs_read_file(path, &unit, &len) == 0) {
 			fprintf(stderr, "%s", unit);
 			free(unit);
@@ -89,7 +92,7 @@ test_make_install(void **state)
 	assert_non_null(strstr(unit, "landlock_restrict_self"));
 	free(unit);
 
-	snprintf(cmd, sizeof(cmd), "rm -rf %s %s.log", dest, dest);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", work);
 	assert_int_equal(system(cmd), 0);
 }
 

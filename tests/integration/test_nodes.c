@@ -190,14 +190,14 @@ setup_nodes(void)
 	FILE *f;
 	int rc;
 
-	snprintf(dir, sizeof(dir), "/tmp/showroom-nodes-%ld", (long)getpid());
+	if (testsrv_tmpname(dir, sizeof(dir), "showroom-nodes") == -1 || mkdtemp(dir) == NULL)
+		return -1;
 	snprintf(site, sizeof(site), "%s/site", dir);
 	snprintf(keyring, sizeof(keyring), "%s/keyring.json", dir);
 	snprintf(rootpub, sizeof(rootpub), "%s/root.public", dir);
 	snprintf(hq, sizeof(hq), "%s/hq", dir);
 	snprintf(conf, sizeof(conf), "%s/config.json", dir);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir -p %s && cp -a %s %s", dir, dir,
-	    testsrv_path("demo-site"), site);
+	snprintf(cmd, sizeof(cmd), "cp -a %s %s", testsrv_path("demo-site"), site);
 	if (system(cmd) != 0)
 		return -1;
 	unsetenv("XDG_CONFIG_HOME");

@@ -28,9 +28,10 @@ setup(void **state)
 	const char *args[] = { "--site", site_copy, NULL };
 
 	/* a private copy, so the reload test can change it */
-	snprintf(site_copy, sizeof(site_copy), "/tmp/showroom-site-%ld", (long)getpid());
-	snprintf(cmd, sizeof(cmd), "rm -rf %s && cp -a %s %s", site_copy,
-	    testsrv_path("demo-site"), site_copy);
+	if (testsrv_tmpname(site_copy, sizeof(site_copy), "showroom-site") == -1 ||
+	    mkdtemp(site_copy) == NULL)
+		return -1;
+	snprintf(cmd, sizeof(cmd), "cp -a %s/. %s", testsrv_path("demo-site"), site_copy);
 	if (system(cmd) != 0)
 		return -1;
 	return testsrv_start(&srv, args);

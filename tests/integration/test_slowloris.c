@@ -86,9 +86,7 @@ setup(void **state)
 
 	if (!long_tests())
 		return 0;
-	snprintf(dir, sizeof(dir), "/tmp/showroom-slowloris-%ld", (long)getpid());
-	snprintf(path, sizeof(path), "rm -rf %s && mkdir -p %s", dir, dir);
-	if (system(path) != 0)
+	if (testsrv_tmpname(dir, sizeof(dir), "showroom-slowloris") == -1 || mkdtemp(dir) == NULL)
 		return -1;
 	/* a model page, named by the site's own catalog */
 	snprintf(path, sizeof(path), "%s/api/v1/catalog.json", testsrv_path("demo-site"));

@@ -71,18 +71,27 @@ testsrv_remove_logs(void)
 	testsrv_nlogs = 0;
 }
 
+int
+testsrv_tmpname(char *out, size_t outlen, const char *stem)
+{
+	const char *tmp = getenv("TMPDIR");
+	int n;
+
+	n = snprintf(out, outlen, "%s/%s-XXXXXX", tmp != NULL && tmp[0] == '/' ? tmp : "/tmp",
+	    stem);
+	return n < 0 || (size_t)n >= outlen ? -1 : 0;
+}
+
 /* Creates s->log with a name nobody else can have chosen first (mkostemp, mode 0600), and
  * records it for removal at exit. Returns its descriptor, or -1. */
 static int
 testsrv_log_create(struct testsrv *s)
 {
-	const char *tmp = getenv("TMPDIR");
 	char **grown, *copy;
 	int fd;
 
-	snprintf(s->log, sizeof(s->log), "%s/showroom-test-XXXXXX",
-	    tmp != NULL && tmp[0] == '/' ? tmp : "/tmp");
-	if ((fd = mkostemp(s->log, O_CLOEXEC)) == -1)
+	if (testsrv_tmpname(s->log, sizeof(s->log), "showroom-test") == -1 ||
+	    (fd = mkostemp(s->log, O_CLOEXEC)) == -1)
 		return -1;
 	grown = realloc(testsrv_logs, (testsrv_nlogs + 1) * sizeof(*grown));
 	copy = strdup(s->log);

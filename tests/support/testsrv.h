@@ -25,6 +25,9 @@ int	testsrv_showroom_capture(const char *dir, const char *const *args, char **ou
 int	testsrv_stop(struct testsrv *, int sig);
 /* The server's stderr so far (caller frees). */
 char	*testsrv_log(const struct testsrv *);
+/* A template "$TMPDIR/STEM-XXXXXX" (/tmp when TMPDIR is unset) for mkdtemp or mkstemp, in OUT;
+ * -1 if it does not fit. make test gives every test program a TMPDIR it must leave empty. */
+int	testsrv_tmpname(char *out, size_t outlen, const char *stem);
 /* Path of a built binary or site: "$SHOWROOM_BUILD/NAME". */
 const char *testsrv_path(const char *name);
 

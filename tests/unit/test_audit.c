@@ -18,11 +18,12 @@
 #include "common/fsutil.h"
 #include "common/sha256file.h"
 #include "showroom/audit.h"
+#include "testsrv.h"
 
 #define T0	1795000000	/* 2026-11-18T11:06:40Z, fixed so that runs compare */
 
 struct fx {
-	char	dir[64];
+	char	dir[256];
 	char	log[128];
 };
 
@@ -33,8 +34,8 @@ setup(void **state)
 
 	if (f == NULL)
 		return -1;
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_audit.XXXXXX");
-	if (mkdtemp(f->dir) == NULL)
+	if (testsrv_tmpname(f->dir, sizeof(f->dir), "test-audit") == -1 ||
+	    mkdtemp(f->dir) == NULL)
 		return -1;
 	snprintf(f->log, sizeof(f->log), "%s/audit.log", f->dir);
 	*state = f;

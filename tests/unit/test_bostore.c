@@ -14,12 +14,13 @@
 
 #include "common/fsutil.h"
 #include "showroom/bostore.h"
+#include "testsrv.h"
 
 #define KEY	"dl-0123456789abcdef"
 #define ACKED	1000000000	/* 2001-09-09: long before any cutoff used here */
 
 struct fx {
-	char		 dir[64];
+	char		 dir[256];
 	struct bostore	*s;
 };
 
@@ -29,8 +30,8 @@ setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 	char err[256];
 
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test-bostore.XXXXXX");
-	if (f == NULL || mkdtemp(f->dir) == NULL || bostore_open(f->dir, &f->s, err,
+	if (f == NULL || testsrv_tmpname(f->dir, sizeof(f->dir), "test-bostore") == -1 ||
+	    mkdtemp(f->dir) == NULL || bostore_open(f->dir, &f->s, err,
 	    sizeof(err)) == -1) {
 		free(f);
 		return -1;

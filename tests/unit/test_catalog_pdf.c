@@ -19,11 +19,12 @@
 
 #include "common/content.h"
 #include "showroom/catalog_pdf.h"
+#include "testsrv.h"
 
 #define ERRLEN 256
 
 struct fixture {
-	char		dir[64];
+	char		dir[256];
 	struct content	c;
 };
 
@@ -204,7 +205,7 @@ setup(void **state)
 	char path[128];
 
 	assert_non_null(f);
-	strcpy(f->dir, "/tmp/test-catalog-pdf-XXXXXX");
+	assert_int_equal(testsrv_tmpname(f->dir, sizeof(f->dir), "test-catalog-pdf"), 0);
 	assert_non_null(mkdtemp(f->dir));
 	snprintf(path, sizeof(path), "%s/images", f->dir);
 	assert_int_equal(mkdir(path, 0755), 0);

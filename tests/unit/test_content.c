@@ -20,6 +20,7 @@
 #include "common/content.h"
 #include "common/fsutil.h"
 #include "showroom/commands.h"
+#include "testsrv.h"
 
 static const char BRAND[] =
     "{\"name\": {\"ja\": \"エグザンプル・モーターズ\", \"en\": \"Example Motors\"},"
@@ -77,7 +78,7 @@ static const char DEALER[] =
     " \"slot_minutes\": 60, \"demo_cars\": {\"alpha\": 2, \"beta\": 1}}";
 
 struct fx {
-	char	dir[64];
+	char	dir[256];
 };
 
 static void
@@ -141,8 +142,8 @@ fx_setup(void **state)
 
 	if (fx == NULL)
 		return -1;
-	snprintf(fx->dir, sizeof(fx->dir), "/tmp/showroom-content-XXXXXX");
-	if (mkdtemp(fx->dir) == NULL)
+	if (testsrv_tmpname(fx->dir, sizeof(fx->dir), "showroom-content") == -1 ||
+	    mkdtemp(fx->dir) == NULL)
 		return -1;
 	fx_write(fx, "brand.json", BRAND);
 	fx_write(fx, "models/alpha.json", ALPHA);
@@ -985,11 +986,12 @@ test_parsers_on_garbage(void **state)
 static int
 run_check(char **argv, int argc, char *out, size_t outlen, char *err, size_t errlen)
 {
-	char outpath[] = "/tmp/showroom-check-out-XXXXXX";
-	char errpath[] = "/tmp/showroom-check-err-XXXXXX";
+	char outpath[256], errpath[256];
 	int ofd, efd, saved_out, saved_err, rc;
 	ssize_t n;
 
+	assert_int_equal(testsrv_tmpname(outpath, sizeof(outpath), "showroom-check-out"), 0);
+	assert_int_equal(testsrv_tmpname(errpath, sizeof(errpath), "showroom-check-err"), 0);
 	ofd = mkstemp(outpath);
 	efd = mkstemp(errpath);
 	assert_true(ofd != -1 && efd != -1);

@@ -26,13 +26,14 @@
 
 #include "common/fsutil.h"
 #include "showroom/export.h"
+#include "testsrv.h"
 
 #define ERRLEN	256
 #define MAXCOLS	100
 #define MAXROWS	64
 
 struct fixture {
-	char	dir[64];
+	char	dir[256];
 };
 
 /* A set of records whose strings the test owns. */
@@ -55,7 +56,7 @@ setup(void **state)
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	assert_non_null(f);
-	snprintf(f->dir, sizeof(f->dir), "/tmp/test_export.XXXXXX");
+	assert_int_equal(testsrv_tmpname(f->dir, sizeof(f->dir), "test-export"), 0);
 	assert_non_null(mkdtemp(f->dir));
 	*state = f;
 	return 0;

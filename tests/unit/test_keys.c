@@ -23,6 +23,7 @@
 #include "common/keys.h"
 #include "showroom/commands.h"
 #include "showroom/keys_secret.h"
+#include "testsrv.h"
 
 #define PASS		"correct horse battery staple (test only)"
 #define FAR_FUTURE	"2099-12-31"
@@ -71,9 +72,7 @@ gen(struct keys_identity *id, enum keys_role role, const char *dealer, const cha
 static int
 setup(void **state)
 {
-	snprintf(tdir, sizeof(tdir), "%s/test_keys.XXXXXX",
-	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(tdir) == NULL)
+	if (testsrv_tmpname(tdir, sizeof(tdir), "test-keys") == -1 || mkdtemp(tdir) == NULL)
 		return -1;
 	setenv(KEYS_PASS_ENV, PASS, 1);
 	gen(&root, KEYS_ROLE_ROOT, NULL, "Example Brand Root");

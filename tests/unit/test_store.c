@@ -28,6 +28,7 @@
 
 #include "common/fsutil.h"
 #include "store/store.h"
+#include "testsrv.h"
 
 #define NOW		((int64_t)1900000000)	/* 2030-03-17 */
 #define KEY_HQ		"hq-0001"
@@ -111,10 +112,10 @@ rc_check(int rc, int want, const struct store_err *e, const char *what)
 static char *
 sqlite_fresh(void)
 {
-	char tmpl[] = "/tmp/showroom-store-XXXXXX";
+	char tmpl[256];
 	char *url;
 
-	if (mkdtemp(tmpl) == NULL || asprintf(&url, "sqlite:%s", tmpl) == -1)
+	if (testsrv_tmpname(tmpl, sizeof(tmpl), "showroom-store") == -1 || mkdtemp(tmpl) == NULL || asprintf(&url, "sqlite:%s", tmpl) == -1)
 		return NULL;
 	return url;
 }
