@@ -4,38 +4,55 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
-PKGS := libmicrohttpd libsodium jansson sqlite3 libpq libutf8proc cairo pangocairo librsvg-2.0 libical \
-        libseccomp libcurl zlib libbrotlienc libbrotlidec cmocka
-
-WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
-        -Wmissing-prototypes -Wvla -Wpointer-arith -Wundef -Wwrite-strings \
-        -Wimplicit-fallthrough -Wno-unused-parameter -Wno-format-truncation -Wno-unknown-warning-option
-HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
-OPT    ?= -O2 -g
-SAN    ?=
+# Each binary links the libraries of its own side only (see HACKING.md): showroomd has no PDF,
+# no HTTP client and no opening code; showroom has no store backend and no libpq.
+PKGS_LIB  := libsodium jansson libutf8proc
+PKGS_WEB  := $(PKGS_LIB) libmicrohttpd sqlite3 libpq libseccomp libical
+PKGS_CLI  := $(PKGS_LIB) sqlite3 cairo pangocairo librsvg-2.0 libical libcurl zlib libbrotlienc
+PKGS_TEST := $(sort $(PKGS_WEB) $(PKGS_CLI) libbrotlidec cmocka)
+PKGS      := $(PKGS_TEST)
 
 DEPS_STAMP := $(BUILD)/.deps-ok
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+pkglibs    = $(shell pkg-config --libs $(1) 2>/dev/null) -lpthread -lm
+LIBS_WEB   = $(call pkglibs,$(PKGS_WEB))
+LIBS_CLI   = $(call pkglibs,$(PKGS_CLI))
+LIBS_TEST  = $(call pkglibs,$(PKGS_TEST))
 
 CFLAGS  ?=
 CFLAGS  += -std=c11 -D_GNU_SOURCE $(OPT) $(WARN) $(HARDEN) $(SAN) -Isrc -Itests/support -MMD -MP $(PKG_CFLAGS)
 LDFLAGS += -pie -Wl,-z,relro,-z,now $(SAN)
-LDLIBS  += $(PKG_LIBS) -lpthread -lm
 
-COMMON_SRC := $(wildcard src/common/*.c) $(wildcard src/store/*.c)
-WEB_SRC    := $(filter-out src/showroomd/main.c,$(wildcard src/showroomd/*.c))
-CLI_SRC    := $(filter-out src/showroom/main.c,$(wildcard src/showroom/*.c))
+# The folders are the trust zones: lib (everyone), seal (sealing, keys, signatures: both
+# sides), content (the site builder only), store (showroomd only), showroomd, showroom.
+zone_src    = $(wildcard src/$(1)/*.c)
+LIB_SRC    := $(call zone_src,lib)
+SEAL_SRC   := $(call zone_src,seal)
+CONTENT_SRC:= $(call zone_src,content)
+STORE_SRC  := $(call zone_src,store)
+WEB_SRC    := $(filter-out src/showroomd/main.c,$(call zone_src,showroomd))
+CLI_SRC    := $(filter-out src/showroom/main.c,$(call zone_src,showroom)) \
+              $(call zone_src,showroom/site) $(call zone_src,showroom/keys) \
+              $(call zone_src,showroom/office)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 INTEG_SRC  := $(wildcard tests/integration/test_*.c)
 SUPPORT_SRC:= $(wildcard tests/support/*.c)
+ALL_SRC    := $(LIB_SRC) $(SEAL_SRC) $(CONTENT_SRC) $(STORE_SRC) $(WEB_SRC) $(CLI_SRC) \
+              src/showroomd/main.c src/showroom/main.c
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
-LIBCOMMON := $(BUILD)/libcommon.a
-LIBWEB    := $(BUILD)/libweb.a
-LIBCLI    := $(BUILD)/libcli.a
-LIBTEST   := $(BUILD)/libtestsupport.a
+LIBLIB     := $(BUILD)/liblib.a
+LIBSEAL    := $(BUILD)/libseal.a
+LIBCONTENT := $(BUILD)/libcontent.a
+LIBSTORE   := $(BUILD)/libstore.a
+LIBWEB     := $(BUILD)/libweb.a
+LIBCLI     := $(BUILD)/libcli.a
+LIBTEST    := $(BUILD)/libtestsupport.a
+# In link order: a zone before the zones it uses.
+WEB_LIBS   := $(LIBWEB) $(LIBSTORE) $(LIBSEAL) $(LIBLIB)
+CLI_LIBS   := $(LIBCLI) $(LIBCONTENT) $(LIBSEAL) $(LIBLIB)
+TEST_LIBS  := $(LIBTEST) $(LIBCLI) $(LIBWEB) $(LIBCONTENT) $(LIBSTORE) $(LIBSEAL) $(LIBLIB)
 
 FUZZ_SRC   := $(wildcard fuzz/fuzz_*.c)
 FUZZ_SECONDS ?= 60
@@ -63,41 +80,42 @@ $(BUILD)/obj/%.o: %.c | $(DEPS_STAMP)
 	@echo "  CC  $<"
 	@$(CC) $(CFLAGS) -c $< -o $@
 
-$(LIBCOMMON): $(call obj,$(COMMON_SRC))
-	@rm -f $@; ar rcs $@ $^
+$(LIBLIB): $(call obj,$(LIB_SRC))
+$(LIBSEAL): $(call obj,$(SEAL_SRC))
+$(LIBCONTENT): $(call obj,$(CONTENT_SRC))
+$(LIBSTORE): $(call obj,$(STORE_SRC))
 $(LIBWEB): $(call obj,$(WEB_SRC))
-	@rm -f $@; ar rcs $@ $^
 $(LIBCLI): $(call obj,$(CLI_SRC))
-	@rm -f $@; ar rcs $@ $^
 $(LIBTEST): $(call obj,$(SUPPORT_SRC))
+$(BUILD)/lib%.a:
 	@rm -f $@; ar rcs $@ $^
 
-$(BUILD)/showroomd: $(call obj,src/showroomd/main.c) $(LIBWEB) $(LIBCOMMON)
+$(BUILD)/showroomd: $(call obj,src/showroomd/main.c) $(WEB_LIBS)
 	@echo "  LD  $@"
-	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
-$(BUILD)/showroom: $(call obj,src/showroom/main.c) $(LIBCLI) $(LIBCOMMON)
+	@$(CC) $(LDFLAGS) $^ $(LIBS_WEB) -o $@
+$(BUILD)/showroom: $(call obj,src/showroom/main.c) $(CLI_LIBS)
 	@echo "  LD  $@"
-	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	@$(CC) $(LDFLAGS) $^ $(LIBS_CLI) -o $@
 
-$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(LIBTEST) $(LIBCLI) $(LIBWEB) $(LIBCOMMON)
+$(BUILD)/tests/%: $(BUILD)/obj/tests/unit/%.o $(TEST_LIBS)
 	@mkdir -p $(dir $@)
 	@echo "  LD  $@"
-	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
-$(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o $(LIBTEST) $(LIBCLI) $(LIBWEB) $(LIBCOMMON)
+	@$(CC) $(LDFLAGS) $^ $(LIBS_TEST) -o $@
+$(BUILD)/tests/%: $(BUILD)/obj/tests/integration/%.o $(TEST_LIBS)
 	@mkdir -p $(dir $@)
 	@echo "  LD  $@"
-	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	@$(CC) $(LDFLAGS) $^ $(LIBS_TEST) -o $@
 
 # Each fuzz target doubles as a test: fuzz/replay.c runs it over its corpus and regressions.
-$(BUILD)/fuzz-replay/%: $(BUILD)/obj/fuzz/%.o $(BUILD)/obj/fuzz/replay.o $(LIBCLI) $(LIBWEB) $(LIBCOMMON)
+$(BUILD)/fuzz-replay/%: $(BUILD)/obj/fuzz/%.o $(BUILD)/obj/fuzz/replay.o $(TEST_LIBS)
 	@mkdir -p $(dir $@)
 	@echo "  LD  $@"
-	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	@$(CC) $(LDFLAGS) $^ $(LIBS_TEST) -o $@
 # libFuzzer builds (only in the build-fuzz tree, see `make fuzz`).
-$(BUILD)/fuzz/%: $(BUILD)/obj/fuzz/%.o $(LIBCLI) $(LIBWEB) $(LIBCOMMON)
+$(BUILD)/fuzz/%: $(BUILD)/obj/fuzz/%.o $(TEST_LIBS)
 	@mkdir -p $(dir $@)
 	@echo "  LD  $@"
-	@$(CC) $(LDFLAGS) -fsanitize=fuzzer $^ $(LDLIBS) -o $@
+	@$(CC) $(LDFLAGS) -fsanitize=fuzzer $^ $(LIBS_TEST) -o $@
 fuzz-bins: $(FUZZ_BINS)
 
 # The demo site that `make demo` serves and the integration tests run against.
@@ -146,10 +164,10 @@ demo: all $(BUILD)/demo-site/.built
 	  --keyring demo/keys/keyring.json --root-pub demo/keys/root.public --data demo/data
 
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
-$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(LIBCLI) $(LIBWEB) $(LIBCOMMON)
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(TEST_LIBS)
 	@mkdir -p $(dir $@)
 	@echo "  LD  $@"
-	@$(CC) $(LDFLAGS) $^ $(LDLIBS) -o $@
+	@$(CC) $(LDFLAGS) $^ $(LIBS_TEST) -o $@
 
 bench: all $(BUILD)/demo-site/.built $(BENCH_BINS)
 	bench/run-site-bench $(BUILD)

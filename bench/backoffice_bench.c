@@ -15,12 +15,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "common/fsutil.h"
-#include "common/record.h"
-#include "showroom/bo.h"
-#include "showroom/bostore.h"
-#include "showroom/export.h"
-#include "showroom/keys_secret.h"
+#include "lib/fsutil.h"
+#include "seal/record.h"
+#include "showroom/office/bo.h"
+#include "showroom/office/bostore.h"
+#include "showroom/office/export.h"
+#include "showroom/keys/keys_secret.h"
 #include "store/store.h"
 
 static double
@@ -52,7 +52,7 @@ bench_fill(struct bostore *db, const struct keys_identity *id, size_t n)
 		return -1;
 	for (i = 0; i < n; i++) {
 		memset(&r, 0, sizeof(r));
-		store_id_new(r.id);
+		recid_new(r.id);
 		snprintf(r.kind, sizeof(r.kind), "catalog_request");
 		snprintf(r.key_id, sizeof(r.key_id), "%s", id->pub.key_id);
 		r.created = (int64_t)time(NULL) - (int64_t)(n - i);

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "common/hpke.h"
-#include "common/record.h"
+#include "seal/hpke.h"
+#include "seal/record.h"
 
 static double
 now_s(void)

@@ -56,7 +56,7 @@ bench_worker(void *arg)
 	randombytes_buf(ct, a->ctsize);
 	for (i = 0; i < a->count; i++) {
 		memset(&r, 0, sizeof(r));
-		store_id_new(r.id);
+		recid_new(r.id);
 		r.kind = STORE_KIND_CATALOG_REQUEST;
 		snprintf(r.key_id, sizeof(r.key_id), "hq-bench");
 		r.created = (int64_t)time(NULL);

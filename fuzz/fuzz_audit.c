@@ -18,7 +18,7 @@
 
 #include <sodium.h>
 
-#include "showroom/audit.h"
+#include "showroom/office/audit.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "common/content.h"
+#include "content/content.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -28,8 +28,8 @@
 #include <string.h>
 #include <utf8proc.h>
 
-#include "common/form.h"
-#include "common/inventory.h"
+#include "seal/form.h"
+#include "seal/inventory.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

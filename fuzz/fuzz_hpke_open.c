@@ -14,8 +14,8 @@
 
 #include <sodium.h>
 
-#include "common/hpke.h"
-#include "showroom/hpke_open.h"
+#include "seal/hpke.h"
+#include "showroom/office/hpke_open.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "showroom/inbox.h"
-#include "showroom/record_open.h"
+#include "showroom/office/inbox.h"
+#include "showroom/office/record_open.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

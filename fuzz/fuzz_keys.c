@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/keys.h"
+#include "seal/keys.h"
 
 #define FUZZ_NOW	((time_t)1893456000)	/* 2030-01-01T00:00:00Z */
 

@@ -19,7 +19,7 @@
 
 #include <sodium.h>
 
-#include "common/sig.h"
+#include "seal/sig.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/tmpl.h"
+#include "lib/tmpl.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

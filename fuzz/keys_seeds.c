@@ -14,9 +14,9 @@
 #include <string.h>
 #include <time.h>
 
-#include "common/fsutil.h"
-#include "common/keys.h"
-#include "showroom/keys_secret.h"
+#include "lib/fsutil.h"
+#include "seal/keys.h"
+#include "showroom/keys/keys_secret.h"
 
 #define SIGNED_AT	((time_t)1735635600)	/* 2024-12-31T09:00:00Z */
 

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/fsutil.h"
+#include "lib/fsutil.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
 

@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "common/log.h"
+#include "lib/log.h"
 #include "showroom/commands.h"
 
 static const struct command {

@@ -12,12 +12,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "common/form.h"
-#include "common/keys.h"
-#include "common/log.h"
-#include "common/sig.h"
+#include "seal/form.h"
+#include "seal/keys.h"
+#include "lib/log.h"
+#include "seal/sig.h"
 #include "store/store.h"
-#include "showroomd/app_int.h"
+#include "showroomd/handlers.h"
 #include "showroomd/trust.h"
 
 #define API_NONCE_TTL	(2 * SIG_MAX_SKEW)	/* a nonce is remembered while created is valid */
@@ -29,9 +29,9 @@ struct api_caller {
 static void
 api_error(struct app_reply *rp, unsigned status, const char *reason)
 {
-	app_json(rp, status, json_pack("{s:s}", "error", reason));
+	reply_json(rp, status, json_pack("{s:s}", "error", reason));
 	if (status == 401)
-		app_reply_header(rp, "WWW-Authenticate", "Signature");
+		reply_header(rp, "WWW-Authenticate", "Signature");
 }
 
 static int
@@ -147,7 +147,7 @@ api_uint(const char *s, long long max, long long *out)
 }
 
 void
-api_inbox(struct app *app, const struct app_request *rq, struct app_reply *rp)
+api_inbox(struct app *app, int arg, const struct app_request *rq, struct app_reply *rp)
 {
 	struct store_record *recs = NULL;
 	struct api_caller who;
@@ -184,12 +184,12 @@ api_inbox(struct app *app, const struct app_request *rq, struct app_reply *rp)
 	for (i = 0; i < n; i++)
 		json_array_append_new(list, api_record(&recs[i]));
 	store_records_free(recs, n);
-	app_json(rp, 200, json_pack("{s:o, s:I, s:s}", "records", list, "next",
+	reply_json(rp, 200, json_pack("{s:o, s:I, s:s}", "records", list, "next",
 	    (json_int_t)next, "key_id", who.key_id));
 }
 
 void
-api_ack(struct app *app, const struct app_request *rq, struct app_reply *rp)
+api_ack(struct app *app, int arg, const struct app_request *rq, struct app_reply *rp)
 {
 	const char *ids[STORE_ACK_MAX], *keys[1];
 	struct api_caller who;
@@ -214,7 +214,7 @@ api_ack(struct app *app, const struct app_request *rq, struct app_reply *rp)
 		return;
 	}
 	json_array_foreach(arr, i, v) {
-		if (!json_is_string(v) || !store_id_valid(json_string_value(v))) {
+		if (!json_is_string(v) || !recid_valid(json_string_value(v))) {
 			json_decref(doc);
 			api_error(rp, 400, "ids must be record ids");
 			return;
@@ -230,5 +230,5 @@ api_ack(struct app *app, const struct app_request *rq, struct app_reply *rp)
 		return;
 	}
 	json_decref(doc);
-	app_json(rp, 200, json_pack("{s:I}", "deleted", (json_int_t)deleted));
+	reply_json(rp, 200, json_pack("{s:I}", "deleted", (json_int_t)deleted));
 }

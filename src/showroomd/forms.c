@@ -11,14 +11,14 @@
 #include <string.h>
 #include <time.h>
 
-#include "common/form.h"
-#include "common/inventory.h"
-#include "common/keys.h"
-#include "common/log.h"
-#include "common/prefecture.h"
-#include "common/record.h"
+#include "seal/form.h"
+#include "seal/inventory.h"
+#include "seal/keys.h"
+#include "lib/log.h"
+#include "lib/prefecture.h"
+#include "seal/record.h"
 #include "store/store.h"
-#include "showroomd/app_int.h"
+#include "showroomd/handlers.h"
 #include "showroomd/pages.h"
 #include "showroomd/ratelimit.h"
 #include "showroomd/site.h"
@@ -233,7 +233,7 @@ forms_step1(const struct pages *p, enum lang l, json_t *ctx, const struct forms_
 static void
 forms_policy(json_t *ctx, enum form_kind kind, enum lang l)
 {
-	json_t *pol = app_form_policy(kind, l), *f, *purposes = json_array(), *p;
+	json_t *pol = inventory_policy_view(kind, l), *f, *purposes = json_array(), *p;
 	const char *s;
 	size_t i, j;
 	int seen;
@@ -280,7 +280,7 @@ forms_render(struct app *app, enum form_kind kind, const struct app_request *rq,
 	view = inventory_form_view(kind, rq->lang, posted, errs);
 	if (view == NULL) {
 		json_decref(ctx);
-		app_page(rp, 500, p, tmpl, NULL);
+		reply_page(rp, 500, p, tmpl, NULL);
 		return;
 	}
 	if (json_object_get(view, "idem") == NULL || json_is_null(json_object_get(view, "idem"))) {
@@ -295,7 +295,7 @@ forms_render(struct app *app, enum form_kind kind, const struct app_request *rq,
 	forms_policy(ctx, kind, rq->lang);
 	if (kind == FORM_TEST_DRIVE)
 		forms_step1(p, rq->lang, ctx, pick);
-	app_page(rp, status, p, tmpl, ctx);
+	reply_page(rp, status, p, tmpl, ctx);
 }
 
 static int
@@ -305,7 +305,7 @@ forms_open(struct app *app, const struct app_request *rq, struct app_reply *rp)
 
 	if (app == NULL || app->store == NULL || t == NULL) {
 		trust_release(t);
-		app_message(rp, 503, rq->site->pages, rq->lang, "message_title", "forms_closed");
+		reply_message(rp, 503, rq->site->pages, rq->lang, "message_title", "forms_closed");
 		return 0;
 	}
 	trust_release(t);
@@ -313,16 +313,16 @@ forms_open(struct app *app, const struct app_request *rq, struct app_reply *rp)
 }
 
 void
-forms_get(struct app *app, enum form_kind kind, const struct app_request *rq,
-    struct app_reply *rp)
+forms_get(struct app *app, int arg, const struct app_request *rq, struct app_reply *rp)
 {
+	enum form_kind kind = (enum form_kind)arg;
 	struct forms_pick pick = { NULL, NULL, NULL, NULL };
 	struct form q;
 
 	if (!forms_open(app, rq, rp))
 		return;
 	if (form_decode(rq->query, strlen(rq->query), &q, NULL) == -1) {
-		app_message(rp, 400, rq->site->pages, rq->lang, "message_title", "bad_request");
+		reply_message(rp, 400, rq->site->pages, rq->lang, "message_title", "bad_request");
 		return;
 	}
 	pick.model = form_get(&q, "model");
@@ -400,7 +400,7 @@ forms_seal(enum form_kind kind, const struct inventory_values *v, const struct k
 	size_t ctlen;
 	int rc = -1;
 
-	store_id_new(s->rec.id);
+	recid_new(s->rec.id);
 	s->rec.kind = kind == FORM_CATALOG ? STORE_KIND_CATALOG_REQUEST : STORE_KIND_TEST_DRIVE;
 	snprintf(s->rec.key_id, sizeof(s->rec.key_id), "%s", to->key_id);
 	s->rec.created = (int64_t)time(NULL);
@@ -461,8 +461,8 @@ forms_limited(struct app *app, const struct app_request *rq, struct app_reply *r
 	if (ratelimit_take(app->rl, rq->client, (double)time(NULL), &retry))
 		return 0;
 	snprintf(v, sizeof(v), "%u", retry);
-	app_message(rp, 429, rq->site->pages, rq->lang, "message_title", "too_many");
-	app_reply_header(rp, "Retry-After", v);
+	reply_message(rp, 429, rq->site->pages, rq->lang, "message_title", "too_many");
+	reply_header(rp, "Retry-After", v);
 	return 1;
 }
 
@@ -497,7 +497,7 @@ forms_reject(const struct app_request *rq, struct app_reply *rp,
 	json_object_set_new(ctx, "heading", json_string(pages_string(p, rq->lang,
 	    "message_title")));
 	json_object_set_new(ctx, "paragraphs", paras);
-	app_page(rp, 400, p, "message", ctx);
+	reply_page(rp, 400, p, "message", ctx);
 }
 
 static void
@@ -516,7 +516,7 @@ forms_accept(struct app *app, enum form_kind kind, const struct app_request *rq,
 	memset(&errs, 0, sizeof(errs));
 	if (t == NULL || forms_recipient(t, kind, pick->dealer, &to) == -1) {
 		trust_release(t);
-		app_message(rp, 503, rq->site->pages, rq->lang, "message_title", "forms_closed");
+		reply_message(rp, 503, rq->site->pages, rq->lang, "message_title", "forms_closed");
 		return;
 	}
 	trust_release(t);
@@ -533,17 +533,17 @@ forms_accept(struct app *app, enum form_kind kind, const struct app_request *rq,
 		snprintf(s.rec.slot.start, sizeof(s.rec.slot.start), "%s", pick->slot);
 	}
 	if (forms_seal(kind, v, &to, &s) == -1) {
-		app_message(rp, 500, rq->site->pages, rq->lang, "message_title", "bad_request");
+		reply_message(rp, 500, rq->site->pages, rq->lang, "message_title", "bad_request");
 	} else if ((status = forms_store(app, kind, &s, receipt)) == 409) {
 		forms_error(&errs, INV_TD_SLOT, rq->site->pages, rq->lang, "slot_full");
 		forms_render(app, kind, rq, rp, 409, f, &errs, pick);
 	} else if (status != 0) {
-		app_message(rp, status, rq->site->pages, rq->lang, "message_title",
+		reply_message(rp, status, rq->site->pages, rq->lang, "message_title",
 		    "forms_closed");
 	} else {
 		forms_receipt_path(rq->lang, &s, receipt, kind == FORM_TEST_DRIVE, where,
 		    sizeof(where));
-		app_redirect(rp, where);
+		reply_redirect(rp, where);
 	}
 	free(s.rec.enc);
 	free(s.rec.ct);
@@ -551,9 +551,9 @@ forms_accept(struct app *app, enum form_kind kind, const struct app_request *rq,
 }
 
 void
-forms_post(struct app *app, enum form_kind kind, const struct app_request *rq,
-    struct app_reply *rp)
+forms_post(struct app *app, int arg, const struct app_request *rq, struct app_reply *rp)
 {
+	enum form_kind kind = (enum form_kind)arg;
 	struct inventory_values v;
 	struct inventory_errors errs;
 	struct inventory_refs refs;
@@ -565,7 +565,7 @@ forms_post(struct app *app, enum form_kind kind, const struct app_request *rq,
 	if (!forms_open(app, rq, rp) || forms_limited(app, rq, rp))
 		return;
 	if (!forms_content_type_ok(rq)) {
-		app_message(rp, 415, rq->site->pages, rq->lang, "message_title", "bad_request");
+		reply_message(rp, 415, rq->site->pages, rq->lang, "message_title", "bad_request");
 		return;
 	}
 	if (form_decode(rq->body, rq->body_len, &f, &fe) == -1) {
@@ -573,7 +573,7 @@ forms_post(struct app *app, enum form_kind kind, const struct app_request *rq,
 		return;
 	}
 	memset(&errs, 0, sizeof(errs));
-	app_refs(rq->site->pages, &refs);
+	pages_refs(rq->site->pages, &refs);
 	pick.model = form_get(&f, "model");
 	pick.dealer = form_get(&f, "dealer");
 	pick.slot = form_get(&f, "slot");
@@ -589,16 +589,16 @@ forms_post(struct app *app, enum form_kind kind, const struct app_request *rq,
 		break;
 	case INVENTORY_HONEYPOT:
 		/* looks like a success to the robot; nothing is stored */
-		store_id_new(fake);
+		recid_new(fake);
 		snprintf(where, sizeof(where), "%sreceipt/%s/%s", lang_prefix(rq->lang),
 		    kind == FORM_CATALOG ? "catalog" : "test-drive", fake);
-		app_redirect(rp, where);
+		reply_redirect(rp, where);
 		break;
 	case INVENTORY_REJECT:
 		forms_reject(rq, rp, &errs, NULL);
 		break;
 	default:
-		app_message(rp, 500, rq->site->pages, rq->lang, "message_title", "bad_request");
+		reply_message(rp, 500, rq->site->pages, rq->lang, "message_title", "bad_request");
 		break;
 	}
 	free((char *)(uintptr_t)pick.date);

@@ -9,9 +9,12 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "common/log.h"
+#include "lib/log.h"
 #include "showroomd/access_log.h"
 #include "showroomd/app.h"
+#include "showroomd/headers.h"
+#include "showroomd/reply.h"
+#include "showroomd/router.h"
 #include "showroomd/site.h"
 
 struct http_server {
@@ -32,33 +35,6 @@ enum http_canned {
 static struct MHD_Response *http_canned[CANNED_COUNT];
 static int http_log_on;
 
-/* No script, inline style, font or connection at all, and nothing from another origin:
- * the site needs only its images and its style sheet. */
-#define HTTP_CSP "default-src 'none'; img-src 'self'; style-src 'self'; " \
-	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-
-int
-http_add_common_headers(struct MHD_Response *r)
-{
-	static const char *h[][2] = {
-		{ "Content-Security-Policy", HTTP_CSP },
-		{ "X-Content-Type-Options", "nosniff" },
-		{ "Referrer-Policy", "no-referrer" },
-		{ "X-Frame-Options", "DENY" },
-		/* not interest-cohort: browsers report it as an unknown feature now */
-		{ "Permissions-Policy", "camera=(), microphone=(), geolocation=(), "
-		    "payment=(), usb=()" },
-		{ "Cross-Origin-Opener-Policy", "same-origin" },
-		{ "Cross-Origin-Resource-Policy", "same-origin" },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof(h) / sizeof(h[0]); i++)
-		if (MHD_add_response_header(r, h[i][0], h[i][1]) != MHD_YES)
-			return -1;
-	return 0;
-}
-
 static struct MHD_Response *
 http_make_text(const char *body, const char *ctype, const char *cache)
 {
@@ -68,7 +44,7 @@ http_make_text(const char *body, const char *ctype, const char *cache)
 	    MHD_RESPMEM_PERSISTENT);
 	if (r == NULL)
 		return NULL;
-	if (http_add_common_headers(r) == -1 ||
+	if (headers_add_security(r) == -1 ||
 	    MHD_add_response_header(r, "Content-Type", ctype) != MHD_YES ||
 	    MHD_add_response_header(r, "Cache-Control", cache) != MHD_YES) {
 		MHD_destroy_response(r);
@@ -367,7 +343,7 @@ http_redirect(struct MHD_Connection *c, const char *method, const char *path,
 	struct MHD_Response *r;
 
 	r = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-	if (r != NULL && (http_add_common_headers(r) == -1 ||
+	if (r != NULL && (headers_add_security(r) == -1 ||
 	    MHD_add_response_header(r, "Location", location) != MHD_YES)) {
 		MHD_destroy_response(r);
 		r = NULL;
@@ -403,7 +379,7 @@ struct http_conn {
 	struct site	*site;		/* kept between requests: site_refresh */
 	unsigned	 site_gen;
 	int		 started;	/* this request's first call has run */
-	enum app_route	 route;
+	const struct route *route;
 	enum lang	 lang;
 	int		 refuse;	/* the body overran its limit: answer 413 */
 	struct http_hdrs h;
@@ -417,7 +393,7 @@ static void
 http_conn_reset(struct http_conn *hc)
 {
 	hc->started = 0;
-	hc->route = APP_NONE;
+	hc->route = NULL;
 	hc->refuse = 0;
 	hc->query[0] = '\0';
 	hc->query_bad = 0;
@@ -542,10 +518,10 @@ http_queue_app(struct MHD_Connection *c, const char *method, struct http_conn *h
 	rq.site = hc->site;
 	rq.header = http_app_header;
 	rq.header_arg = c;
-	app_handle(app, hc->route, &rq, &rp);
+	router_handle(app, hc->route, &rq, &rp);
 	r = MHD_create_response_from_buffer(rp.body.len, rp.body.data ? rp.body.data : (char *)(uintptr_t)"",
 	    MHD_RESPMEM_MUST_COPY);
-	if (r != NULL && (http_add_common_headers(r) == -1 ||
+	if (r != NULL && (headers_add_security(r) == -1 ||
 	    MHD_add_response_header(r, "Content-Type", rp.ctype ? rp.ctype :
 	    "text/html; charset=utf-8") != MHD_YES ||
 	    MHD_add_response_header(r, "Cache-Control", rp.no_store ? "no-store" :
@@ -556,7 +532,7 @@ http_queue_app(struct MHD_Connection *c, const char *method, struct http_conn *h
 	for (i = 0; r != NULL && i < rp.nextra; i++)
 		MHD_add_response_header(r, rp.extra_name[i], rp.extra_value[i]);
 	rc = http_queue_once(c, method, hc->path, rp.status, r, rp.body.len);
-	app_reply_free(&rp);
+	reply_free(&rp);
 	return rc;
 }
 
@@ -651,8 +627,8 @@ http_first_call(struct MHD_Connection *c, struct http_conn *hc, const char *url,
 		snprintf(hc->path, sizeof(hc->path), "(bad path)");
 		return http_queue_canned(c, method, hc->path, 400, CANNED_400);
 	}
-	hc->route = app_route(method, hc->path, &hc->lang, &body_ok);
-	if (hc->route != APP_NONE) {
+	hc->route = router_match(method, hc->path, &hc->lang, &body_ok);
+	if (hc->route != NULL) {
 		if (body_ok && (refuse = http_body_check(&hc->h)) != 0)
 			return http_queue_canned(c, method, hc->path, refuse,
 			    refuse == 413 ? CANNED_413 : CANNED_400);
@@ -689,7 +665,7 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url, const char *m
 	}
 	if (hc->refuse)
 		return http_queue_canned(c, method, hc->path, 413, CANNED_413);
-	if (hc->route != APP_NONE)
+	if (hc->route != NULL)
 		return http_queue_app(c, method, hc, srv->app);
 	return http_serve_static(c, hc, method);
 }

@@ -4,7 +4,6 @@
 
 #include <stddef.h>
 
-struct MHD_Response;
 struct app;
 
 struct http_config {
@@ -23,8 +22,5 @@ struct http_server;
 struct http_server	*http_start(const struct http_config *, char *err, size_t errlen);
 /* Stops accepting, lets requests under way finish for up to grace_s, then stops. */
 void			 http_stop(struct http_server *, unsigned grace_s);
-
-/* Adds the headers every response carries (security policy). -1 when MHD refuses. */
-int			 http_add_common_headers(struct MHD_Response *);
 
 #endif

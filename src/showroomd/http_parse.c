@@ -1,5 +1,5 @@
 #include "showroomd/http_parse.h"
-#include "common/text.h"
+#include "lib/text.h"
 
 #include <stdio.h>
 #include <string.h>

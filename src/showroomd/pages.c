@@ -6,8 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/fsutil.h"
-#include "common/tmpl.h"
+#include "lib/fsutil.h"
+#include "lib/tmpl.h"
+#include "seal/inventory.h"
 
 #define PAGES_MAX_TMPL	16
 
@@ -216,4 +217,34 @@ pages_demo_cars(const struct pages *p, const char *dealer, const char *model)
 		return 0;
 	return (int)json_integer_value(json_object_get(json_object_get(d, "demo_cars"),
 	    model));
+}
+
+/* ---- the catalog checks the inventory's validation needs ---- */
+
+static int
+pages_ref_model(void *arg, const char *code)
+{
+	return pages_model(arg, code) != NULL;
+}
+
+static int
+pages_ref_dealer(void *arg, const char *code)
+{
+	return pages_dealer(arg, code) != NULL;
+}
+
+static int
+pages_ref_holds(void *arg, const char *dealer, const char *model)
+{
+	return pages_demo_cars(arg, dealer, model) > 0;
+}
+
+void
+pages_refs(const struct pages *p, struct inventory_refs *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->model_exists = pages_ref_model;
+	r->dealer_exists = pages_ref_dealer;
+	r->dealer_has_model = pages_ref_holds;
+	r->arg = (void *)(uintptr_t)p;
 }

@@ -8,8 +8,8 @@
 
 #include <jansson.h>
 
-#include "common/buf.h"
-#include "common/i18n.h"
+#include "lib/buf.h"
+#include "lib/i18n.h"
 
 struct pages;
 
@@ -35,5 +35,9 @@ const json_t	*pages_models(const struct pages *);
 const json_t	*pages_dealers(const struct pages *);
 /* Whether the dealer keeps demo cars of the model, and how many (0: none). */
 int		 pages_demo_cars(const struct pages *, const char *dealer, const char *model);
+
+struct inventory_refs;
+/* The catalog checks inventory_validate needs: models, dealers, demo cars. */
+void		 pages_refs(const struct pages *, struct inventory_refs *);
 
 #endif

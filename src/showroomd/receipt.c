@@ -11,13 +11,13 @@
 #include <string.h>
 #include <time.h>
 
-#include "common/form.h"
-#include "common/inventory.h"
-#include "common/keys.h"
-#include "common/log.h"
-#include "common/record.h"
+#include "seal/form.h"
+#include "seal/inventory.h"
+#include "seal/keys.h"
+#include "lib/log.h"
+#include "seal/record.h"
 #include "store/store.h"
-#include "showroomd/app_int.h"
+#include "showroomd/handlers.h"
 #include "showroomd/pages.h"
 #include "showroomd/site.h"
 #include "showroomd/slots.h"
@@ -50,7 +50,7 @@ receipt_parse(const char *path, struct receipt_path *rp)
 		return -1;
 	memcpy(rp->id, id, n);
 	rp->id[n] = '\0';
-	return store_id_valid(rp->id) ? 0 : -1;
+	return recid_valid(rp->id) ? 0 : -1;
 }
 
 /* The booking a token opens, if the token is well formed and still valid. */
@@ -93,7 +93,7 @@ receipt_booking_view(const struct pages *p, enum lang l, const struct store_book
 static json_t *
 receipt_view(enum form_kind kind, enum lang l, const char *id)
 {
-	json_t *pol = app_form_policy(kind, l), *fields = json_array(), *f, *o;
+	json_t *pol = inventory_policy_view(kind, l), *fields = json_array(), *f, *o;
 	size_t i;
 
 	json_array_foreach(json_object_get(pol, "fields"), i, f)
@@ -143,14 +143,16 @@ receipt_ics(const struct pages *p, enum lang l, const struct store_booking *b,
 	rp->ctype = "text/calendar; charset=utf-8";
 	rp->no_store = 1;
 	buf_puts(&rp->body, text ? text : "");
-	app_reply_header(rp, "Content-Disposition", "attachment; filename=\"test-drive.ics\"");
+	reply_header(rp, "Content-Disposition", "attachment; filename=\"test-drive.ics\"");
 	free(text);
 	icalcomponent_free(cal);
 }
 
 void
-receipt_get(struct app *app, const struct app_request *rq, struct app_reply *rp, int ics)
+receipt_get(struct app *app, int arg, const struct app_request *rq, struct app_reply *rp)
 {
+	size_t plen = strlen(rq->path);
+	int ics = plen > 4 && strcmp(rq->path + plen - 4, ".ics") == 0;
 	const struct pages *p = rq->site->pages;
 	struct store_booking b;
 	struct receipt_path r;
@@ -161,7 +163,7 @@ receipt_get(struct app *app, const struct app_request *rq, struct app_reply *rp,
 
 	if (receipt_parse(rq->path, &r) == -1 || app == NULL || app->store == NULL ||
 	    form_decode(rq->query, strlen(rq->query), &q, NULL) == -1) {
-		app_message(rp, 404, p, rq->lang, "notfound_title", "notfound_body");
+		reply_message(rp, 404, p, rq->lang, "notfound_title", "notfound_body");
 		return;
 	}
 	token = form_get(&q, "k");
@@ -171,7 +173,7 @@ receipt_get(struct app *app, const struct app_request *rq, struct app_reply *rp,
 		if (booked == 0)
 			receipt_ics(p, rq->lang, &b, rp);
 		else
-			app_message(rp, 404, p, rq->lang, "notfound_title", "cancel_unknown");
+			reply_message(rp, 404, p, rq->lang, "notfound_title", "cancel_unknown");
 		form_free(&q);
 		return;
 	}
@@ -184,7 +186,7 @@ receipt_get(struct app *app, const struct app_request *rq, struct app_reply *rp,
 	} else if (r.kind == FORM_TEST_DRIVE && token != NULL)
 		json_object_set_new(view, "cancelled", json_true());
 	json_object_set_new(ctx, "receipt", view);
-	app_page(rp, 200, p, "receipt", ctx);
+	reply_page(rp, 200, p, "receipt", ctx);
 	form_free(&q);
 }
 
@@ -199,7 +201,7 @@ receipt_cancellation(const struct store_booking *b, const struct keys_public *to
 	int rc = -1;
 
 	memset(rec, 0, sizeof(*rec));
-	store_id_new(rec->id);
+	recid_new(rec->id);
 	rec->kind = STORE_KIND_CANCELLATION;
 	snprintf(rec->key_id, sizeof(rec->key_id), "%s", to->key_id);
 	rec->created = (int64_t)time(NULL);
@@ -242,7 +244,7 @@ receipt_dealer_key(const char *dealer, struct keys_public *out)
 }
 
 void
-receipt_cancel(struct app *app, const struct app_request *rq, struct app_reply *rp)
+receipt_cancel(struct app *app, int arg, const struct app_request *rq, struct app_reply *rp)
 {
 	const struct pages *p = rq->site->pages;
 	struct store_record rec;
@@ -257,26 +259,26 @@ receipt_cancel(struct app *app, const struct app_request *rq, struct app_reply *
 	memset(&rec, 0, sizeof(rec));
 	if (app == NULL || app->store == NULL ||
 	    form_decode(rq->body, rq->body_len, &f, NULL) == -1) {
-		app_message(rp, 400, p, rq->lang, "message_title", "bad_request");
+		reply_message(rp, 400, p, rq->lang, "message_title", "bad_request");
 		return;
 	}
 	token = form_get(&f, "k");
 	ref = form_get(&f, "ref");
 	if (ref == NULL || receipt_booking(app, token, ref, &b) == -1) {
-		app_message(rp, 404, p, rq->lang, "message_title", "cancel_unknown");
+		reply_message(rp, 404, p, rq->lang, "message_title", "cancel_unknown");
 	} else if (receipt_dealer_key(b.slot.dealer, &to) == -1 ||
 	    receipt_cancellation(&b, &to, &rec) == -1) {
-		app_message(rp, 503, p, rq->lang, "message_title", "forms_closed");
+		reply_message(rp, 503, p, rq->lang, "message_title", "forms_closed");
 	} else {
 		crypto_hash_sha256(hash, (const unsigned char *)token, 64);
 		rc = store_cancel(app->store, hash, &rec, &se);
 		if (rc == STORE_OK)
-			app_message(rp, 200, p, rq->lang, "cancelled_title", "cancelled_body");
+			reply_message(rp, 200, p, rq->lang, "cancelled_title", "cancelled_body");
 		else if (rc == STORE_NOT_FOUND)
-			app_message(rp, 404, p, rq->lang, "message_title", "cancel_unknown");
+			reply_message(rp, 404, p, rq->lang, "message_title", "cancel_unknown");
 		else {
 			log_error("cancel: %s", se.msg);
-			app_message(rp, 503, p, rq->lang, "message_title", "forms_closed");
+			reply_message(rp, 503, p, rq->lang, "message_title", "forms_closed");
 		}
 	}
 	free(rec.enc);

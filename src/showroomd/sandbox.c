@@ -14,8 +14,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "common/fsutil.h"
-#include "common/log.h"
+#include "lib/fsutil.h"
+#include "lib/log.h"
 
 #if defined(__has_feature)
 #if __has_feature(address_sanitizer)

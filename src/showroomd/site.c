@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/fsutil.h"
-#include "showroomd/http.h"
+#include "lib/fsutil.h"
+#include "showroomd/headers.h"
 #include "showroomd/pages.h"
 
 #define SITE_MAX_FILES	100000
@@ -300,7 +300,7 @@ site_add_headers(struct MHD_Response *r, const struct site_file *f, enum http_en
 	const struct site_variant *v = &f->v[enc];
 	int ok = 1;
 
-	ok &= http_add_common_headers(r) == 0;
+	ok &= headers_add_security(r) == 0;
 	ok &= MHD_add_response_header(r, "ETag", v->etag) == MHD_YES;
 	ok &= MHD_add_response_header(r, "Cache-Control", f->cache) == MHD_YES;
 	ok &= MHD_add_response_header(r, "Last-Modified", f->lastmod) == MHD_YES;

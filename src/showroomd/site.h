@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "common/i18n.h"
+#include "lib/i18n.h"
 #include "showroomd/http_parse.h"
 
 struct MHD_Response;

@@ -10,7 +10,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "common/keys.h"
+#include "seal/keys.h"
 
 struct trust {
 	_Atomic int		refs;

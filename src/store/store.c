@@ -3,7 +3,7 @@
  * here, so that each backend gets well-formed input and all backends refuse
  * the same things the same way.
  */
-#include "store/store_impl.h"
+#include "store/store_int.h"
 
 #include <sodium.h>
 #include <stdarg.h>
@@ -11,9 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* Crockford's alphabet, lower case: no i, l, o, u to misread. */
-static const char store_b32[] = "0123456789abcdefghjkmnpqrstvwxyz";
 
 static const char *const store_kinds[STORE_KIND_MAX + 1] = {
 	NULL, "catalog_request", "test_drive", "cancellation"
@@ -79,58 +76,6 @@ store_rc_name(int rc)
 	default:
 		return "error";
 	}
-}
-
-void
-store_id_new(char id[STORE_ID_LEN + 1])
-{
-	unsigned char rnd[16];
-	unsigned int acc = 0, bits = 0;
-	size_t i, o = 0;
-
-	struct timespec ts;
-	uint64_t ms;
-
-	/* Idempotent and thread-safe; randombytes needs it first. */
-	if (sodium_init() < 0)
-		abort();
-	/*
-	 * 48 bits of milliseconds, then 80 random bits. Ids made later sort later, so
-	 * every index on a record id grows at its right edge: a group commit rewrites
-	 * a few pages instead of one random page per record (measured: 247 WAL frames
-	 * per commit of 64 records with random ids). The time is no secret: the
-	 * created column holds it too.
-	 */
-	clock_gettime(CLOCK_REALTIME, &ts);
-	ms = (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-	for (i = 0; i < 6; i++)
-		rnd[i] = (unsigned char)(ms >> (8 * (5 - i)));
-	randombytes_buf(rnd + 6, sizeof(rnd) - 6);
-	for (i = 0; i < sizeof(rnd); i++) {
-		acc = (acc << 8) | rnd[i];
-		bits += 8;
-		while (bits >= 5) {
-			bits -= 5;
-			id[o++] = store_b32[(acc >> bits) & 31];
-		}
-	}
-	if (bits > 0)
-		id[o++] = store_b32[(acc << (5 - bits)) & 31];
-	id[o] = '\0';
-	sodium_memzero(rnd, sizeof(rnd));
-}
-
-int
-store_id_valid(const char *id)
-{
-	size_t i;
-
-	if (id == NULL)
-		return 0;
-	for (i = 0; i < STORE_ID_LEN; i++)
-		if (id[i] == '\0' || strchr(store_b32, id[i]) == NULL)
-			return 0;
-	return id[i] == '\0';
 }
 
 static int
@@ -236,7 +181,7 @@ store_record_check(const char *op, const struct store_record *r,
 {
 	if (r == NULL)
 		return store_seterr(err, STORE_ERR, "%s: no record", op);
-	if (!store_id_valid(r->id))
+	if (!recid_valid(r->id))
 		return store_seterr(err, STORE_ERR, "%s: malformed record id",
 		    op);
 	if (r->kind != want)
@@ -487,7 +432,7 @@ store_ack(struct store *st, const char *const *keys, size_t nkeys,
 		return store_seterr(err, STORE_ERR,
 		    "store_ack: 1..%d ids needed", STORE_ACK_MAX);
 	for (i = 0; i < nids; i++)
-		if (!store_id_valid(ids[i]))
+		if (!recid_valid(ids[i]))
 			return store_seterr(err, STORE_ERR,
 			    "store_ack: malformed id at index %zu", i);
 	store_ok(err);

@@ -29,7 +29,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define STORE_ID_LEN		26	/* base32: 48-bit ms time, 80 random bits */
+#include "seal/recid.h"
+
+#define STORE_ID_LEN		RECID_LEN
 #define STORE_HASH_LEN		32	/* SHA-256 */
 #define STORE_KEYID_MAX		64
 #define STORE_DEALER_MAX	32
@@ -113,9 +115,6 @@ int	 store_open(struct store **, const char *url, struct store_err *);
 void	 store_close(struct store *);
 const char *store_backend(const struct store *);
 
-/* A fresh record id, NUL-terminated: time-ordered, 80 random bits. */
-void	 store_id_new(char id[STORE_ID_LEN + 1]);
-int	 store_id_valid(const char *);
 const char *store_kind_name(enum store_kind);
 const char *store_rc_name(int);
 

@@ -47,7 +47,7 @@
  * Error messages carry the operation and PostgreSQL's primary message and
  * SQLSTATE, never its DETAIL (which quotes key values) nor the URL.
  */
-#include "store/store_impl.h"
+#include "store/store_int.h"
 
 #include <libpq-fe.h>
 #include <pthread.h>

@@ -20,7 +20,7 @@
  * used by one thread at a time, which the queue and the pool guarantee.
  * Prepared statements are cached per connection for its lifetime.
  */
-#include "store/store_impl.h"
+#include "store/store_int.h"
 
 #include <errno.h>
 #include <fcntl.h>

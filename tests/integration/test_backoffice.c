@@ -25,9 +25,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/fsutil.h"
-#include "showroom/client.h"
-#include "showroom/keys_secret.h"
+#include "lib/fsutil.h"
+#include "showroom/office/client.h"
+#include "showroom/keys/keys_secret.h"
 #include "testsrv.h"
 
 #define PASS	"example-passphrase-1"

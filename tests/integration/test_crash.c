@@ -25,10 +25,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/keys.h"
-#include "common/record.h"
-#include "showroom/keys_secret.h"
-#include "showroom/record_open.h"
+#include "seal/keys.h"
+#include "seal/record.h"
+#include "showroom/keys/keys_secret.h"
+#include "showroom/office/record_open.h"
 #include "store/store.h"
 #include "testkeys.h"
 #include "testsrv.h"
@@ -199,7 +199,7 @@ submitter(void *arg)
 			if (r.status == 303 &&
 			    http_header_get(&r, "Location", loc, sizeof(loc)) != NULL &&
 			    strncmp(loc, "/receipt/catalog/", 17) == 0 &&
-			    store_id_valid(loc + 17) && nacked < MAX_ACKED) {
+			    recid_valid(loc + 17) && nacked < MAX_ACKED) {
 				snprintf(acked[nacked++], STORE_ID_LEN + 1, "%s", loc + 17);
 				done = 1;
 			} else

@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/fsutil.h"
+#include "lib/fsutil.h"
 #include "store/store.h"
 #include "testkeys.h"
 #include "testsrv.h"

@@ -16,7 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/fsutil.h"
+#include "lib/fsutil.h"
 #include "testsrv.h"
 
 static char work[256], dest[300];	/* DESTDIR is WORK/root */

@@ -28,11 +28,11 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/buf.h"
-#include "common/fsutil.h"
-#include "common/sig.h"
-#include "showroom/client.h"
-#include "showroom/keys_secret.h"
+#include "lib/buf.h"
+#include "lib/fsutil.h"
+#include "seal/sig.h"
+#include "showroom/office/client.h"
+#include "showroom/keys/keys_secret.h"
 #include "testkeys.h"
 #include "testsrv.h"
 

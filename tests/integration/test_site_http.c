@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#include "common/fsutil.h"
+#include "lib/fsutil.h"
 #include "showroomd/site.h"
 #include "testsrv.h"
 

@@ -30,7 +30,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/fsutil.h"
+#include "lib/fsutil.h"
 #include "testsrv.h"
 
 #define SLOW_CONNS	1000	/* slow connections that must be held */

@@ -17,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/buf.h"
-#include "common/fsutil.h"
+#include "lib/buf.h"
+#include "lib/fsutil.h"
 
 const char *
 testsrv_path(const char *name)

@@ -15,9 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/fsutil.h"
-#include "common/sha256file.h"
-#include "showroom/audit.h"
+#include "lib/fsutil.h"
+#include "lib/sha256file.h"
+#include "showroom/office/audit.h"
 #include "testsrv.h"
 
 #define T0	1795000000	/* 2026-11-18T11:06:40Z, fixed so that runs compare */

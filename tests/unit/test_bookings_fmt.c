@@ -17,7 +17,7 @@
 #include <libical/ical.h>
 #include <utf8proc.h>
 
-#include "showroom/bookings_fmt.h"
+#include "showroom/office/bookings_fmt.h"
 
 #define DAY	"2026-12-01"
 #define NOTE1	"午後希望, 子供同伴; 駐車場\n必要\\です"

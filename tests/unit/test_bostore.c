@@ -12,8 +12,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "common/fsutil.h"
-#include "showroom/bostore.h"
+#include "lib/fsutil.h"
+#include "showroom/office/bostore.h"
 #include "testsrv.h"
 
 #define KEY	"dl-0123456789abcdef"

@@ -17,8 +17,8 @@
 
 #include <cairo.h>
 
-#include "common/content.h"
-#include "showroom/catalog_pdf.h"
+#include "content/content.h"
+#include "showroom/site/catalog_pdf.h"
 #include "testsrv.h"
 
 #define ERRLEN 256

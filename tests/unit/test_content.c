@@ -17,8 +17,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common/content.h"
-#include "common/fsutil.h"
+#include "content/content.h"
+#include "lib/fsutil.h"
 #include "showroom/commands.h"
 #include "testsrv.h"
 

@@ -24,8 +24,8 @@
 
 #include <sodium.h>
 
-#include "common/fsutil.h"
-#include "showroom/export.h"
+#include "lib/fsutil.h"
+#include "showroom/office/export.h"
 #include "testsrv.h"
 
 #define ERRLEN	256

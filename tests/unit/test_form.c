@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "common/buf.h"
-#include "common/form.h"
+#include "lib/buf.h"
+#include "seal/form.h"
 
 /* Decodes a NUL-terminated body; returns form_decode's result. */
 static int

@@ -14,8 +14,8 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "common/hpke.h"
-#include "showroom/hpke_open.h"
+#include "seal/hpke.h"
+#include "showroom/office/hpke_open.h"
 
 #define VECTORS	"../shared/vectors/hpke-x25519-sha256-chacha20poly1305.json"
 

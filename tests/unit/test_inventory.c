@@ -16,9 +16,9 @@
 
 #include <cmocka.h>
 
-#include "common/buf.h"
-#include "common/form.h"
-#include "common/inventory.h"
+#include "lib/buf.h"
+#include "seal/form.h"
+#include "seal/inventory.h"
 
 #define IDEM	"k7Qw-2xZ_p9LmN4r"
 

@@ -19,10 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "common/fsutil.h"
-#include "common/keys.h"
+#include "lib/fsutil.h"
+#include "seal/keys.h"
 #include "showroom/commands.h"
-#include "showroom/keys_secret.h"
+#include "showroom/keys/keys_secret.h"
 #include "testsrv.h"
 
 #define PASS		"correct horse battery staple (test only)"

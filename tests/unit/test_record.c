@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/hpke.h"
-#include "common/record.h"
-#include "showroom/record_open.h"
+#include "seal/hpke.h"
+#include "seal/record.h"
+#include "showroom/office/record_open.h"
 
 static void
 test_round_trip_and_binding(void **state)

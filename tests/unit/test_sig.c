@@ -15,8 +15,8 @@
 #include <jansson.h>
 #include <sodium.h>
 
-#include "common/buf.h"
-#include "common/sig.h"
+#include "lib/buf.h"
+#include "seal/sig.h"
 
 #define VECTOR_FILE	"../shared/vectors/rfc9421-b26.json"
 #define T0		1700000000	/* "now" in the rule tests */

@@ -26,7 +26,7 @@
 #include <sodium.h>
 #include <sqlite3.h>
 
-#include "common/fsutil.h"
+#include "lib/fsutil.h"
 #include "store/store.h"
 #include "testsrv.h"
 
@@ -73,7 +73,7 @@ trec_init(struct trec *t, enum store_kind kind, const char *key,
     int64_t created)
 {
 	memset(t, 0, sizeof(*t));
-	store_id_new(t->r.id);
+	recid_new(t->r.id);
 	t->r.kind = kind;
 	snprintf(t->r.key_id, sizeof(t->r.key_id), "%s", key);
 	t->r.created = created;
@@ -525,16 +525,16 @@ test_ids(void **state)
 {
 	char a[STORE_ID_LEN + 1], b[STORE_ID_LEN + 1];
 
-	store_id_new(a);
-	store_id_new(b);
+	recid_new(a);
+	recid_new(b);
 	assert_int_equal(strlen(a), STORE_ID_LEN);
-	assert_true(store_id_valid(a));
+	assert_true(recid_valid(a));
 	assert_string_not_equal(a, b);
-	assert_false(store_id_valid("short"));
-	assert_false(store_id_valid("0123456789abcdefghjkmnpqrU"));
-	assert_false(store_id_valid("0123456789abcdefghjkmnpqrst"));
-	assert_true(store_id_valid("0123456789abcdefghjkmnpqrs"));
-	assert_false(store_id_valid(NULL));
+	assert_false(recid_valid("short"));
+	assert_false(recid_valid("0123456789abcdefghjkmnpqrU"));
+	assert_false(recid_valid("0123456789abcdefghjkmnpqrst"));
+	assert_true(recid_valid("0123456789abcdefghjkmnpqrs"));
+	assert_false(recid_valid(NULL));
 }
 
 /* Ids sort by creation time (the indexes grow at one end), and a burst made within a
@@ -547,16 +547,16 @@ test_ids_ordered(void **state)
 	int i;
 
 	(void)state;
-	store_id_new(prev);
+	recid_new(prev);
 	for (i = 0; i < 5; i++) {
 		nanosleep(&ms, NULL);
-		store_id_new(id);
-		assert_true(store_id_valid(id));
+		recid_new(id);
+		assert_true(recid_valid(id));
 		assert_true(strcmp(prev, id) < 0);
 		memcpy(prev, id, sizeof(id));
 	}
 	for (i = 0; i < 1000; i++) {
-		store_id_new(id);
+		recid_new(id);
 		/* the first 9 characters are 45 of the 48 time bits: never backwards */
 		assert_true(strncmp(prev, id, 9) <= 0);
 		assert_string_not_equal(prev, id);
@@ -960,7 +960,7 @@ test_batch_isolation(void **state)
 	char dup[STORE_ID_LEN + 1];
 	int i, ok = 0, conflict = 0, other = 0;
 
-	store_id_new(dup);
+	recid_new(dup);
 	for (i = 0; i < CC_THREADS; i++) {
 		memset(&a[i], 0, sizeof(a[i]));
 		a[i].st = f->st;
@@ -1174,7 +1174,7 @@ test_ack_own_only(void **state)
 	assert_int_equal(deleted, 0);
 	assert_int_equal(inbox_count(f->st, KEY_HQ), 2);
 	/* HQ deletes its own; ids it does not own or know are ignored. */
-	store_id_new(unknown);
+	recid_new(unknown);
 	ids[1] = d.r.id;
 	ids[2] = unknown;
 	EXPECT(store_ack(f->st, hq, 1, ids, 3, &deleted, &e), STORE_OK, &e);

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "common/tmpl.h"
+#include "lib/tmpl.h"
 
 #define SPEC_DIR	"../shared/vectors/mustache/"
 

@@ -1,0 +1,249 @@
+/*
+ * showroom pull: downloads the records sealed to our key into the back-office store.
+ * Each record's recipient key id is checked against our key and the verified keyring,
+ * and each is opened once in memory (then wiped) so that a record that does not open is
+ * refused now, loudly, rather than found at export time. Records are stored sealed.
+ */
+#include <getopt.h>
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/log.h"
+#include "showroom/office/bo.h"
+#include "showroom/office/client.h"
+#include "showroom/commands.h"
+#include "showroom/office/inbox.h"
+
+#define PULL_PAGE	500
+
+struct pull_stats {
+	size_t	received, added, duplicate, mismatch, refused;
+	size_t	kinds[3];	/* catalog_request, test_drive, cancellation */
+};
+
+static void
+pull_usage(FILE *f)
+{
+	fprintf(f,
+	    "usage: showroom pull --identity PREFIX --server URL --keyring FILE --root-pub FILE\n"
+	    "                     [--store DIR] [--config FILE]\n"
+	    "\n"
+	    "Downloads new records sealed to the identity's key into the local back-office\n"
+	    "store (DIR/backoffice.db). Records stay sealed at rest. Every record's recipient\n"
+	    "key id is checked against our key and the keyring pinned by --root-pub: a\n"
+	    "mismatch is reported as MISMATCH and the record is not stored; a record that\n"
+	    "does not open is reported as REFUSED and not stored. A progress bar is shown\n"
+	    "when stderr is a terminal. Appends a \"pull\" entry to the audit log.\n"
+	    "\n" BO_COMMON_HELP "\n" BO_EXIT_HELP);
+}
+
+/* The recipient must be our key, and our key in the verified keyring. */
+static int
+pull_recipient_ok(const struct bo *b, const struct bostore_rec *r)
+{
+	if (strcmp(r->key_id, b->id.pub.key_id) != 0) {
+		log_error("MISMATCH: record %s: recipient key id %s is not ours (%s); "
+		    "not stored", r->id, r->key_id, b->id.pub.key_id);
+		return 0;
+	}
+	if (keys_keyring_find(&b->kr, r->key_id) == NULL) {
+		log_error("MISMATCH: record %s: recipient key id %s is not in the keyring; "
+		    "not stored", r->id, r->key_id);
+		return 0;
+	}
+	return 1;
+}
+
+/* Opens R once in memory: ours, intact, and (for a dealer) about our dealer only. */
+static int
+pull_check_opens(const struct bo *b, const struct bostore_rec *r)
+{
+	char err[256];
+	json_t *doc, *d;
+	int ok = 1;
+
+	if (bo_open_record(b, r, &doc, err, sizeof(err)) == -1) {
+		log_error("REFUSED: %s; not stored", err);
+		return 0;
+	}
+	if (b->id.pub.role == KEYS_ROLE_DEALER) {
+		d = json_object_get(doc, "dealer");
+		if (!json_is_string(d) || strcmp(json_string_value(d), b->id.pub.dealer) != 0 ||
+		    (r->slot_dealer[0] != '\0' && strcmp(r->slot_dealer, b->id.pub.dealer) != 0)) {
+			log_error("MISMATCH: record %s is for another dealer than %s; not stored",
+			    r->id, b->id.pub.dealer);
+			ok = 0;
+		}
+	} else if (strcmp(r->kind, "catalog_request") != 0) {
+		log_error("MISMATCH: record %s: a %s sealed to an hq key; not stored", r->id,
+		    r->kind);
+		ok = 0;
+	}
+	json_decref(doc);
+	return ok;
+}
+
+static int
+pull_page(struct bo *b, json_t *records, int64_t next, struct pull_stats *ps, size_t page)
+{
+	struct bostore_rec r;
+	char err[512], what[64];
+	size_t i, n = json_array_size(records);
+	int added;
+
+	if (bostore_begin(b->db, err, sizeof(err)) == -1)
+		goto fail;
+	snprintf(what, sizeof(what), "pulling (page %zu)", page);
+	for (i = 0; i < n; i++) {
+		bo_progress(what, i, n);
+		ps->received++;
+		if (inbox_record_parse(json_array_get(records, i), &r) == -1) {
+			log_error("REFUSED: record %zu of page %zu is malformed; not stored", i + 1,
+			    page);
+			ps->refused++;
+			free(r.ct);
+			continue;
+		}
+		if (!pull_recipient_ok(b, &r))
+			ps->mismatch++;
+		else if (!pull_check_opens(b, &r))
+			ps->refused++;
+		else {
+			r.pulled_at = (int64_t)time(NULL);
+			if (bostore_put(b->db, &r, &added, err, sizeof(err)) == -1) {
+				free(r.ct);
+				goto fail_tx;
+			}
+			if (added) {
+				ps->added++;
+				ps->kinds[inbox_kind_index(r.kind)]++;
+			} else
+				ps->duplicate++;
+		}
+		free(r.ct);
+	}
+	bo_progress(what, n, n);
+	if (bostore_cursor_set(b->db, b->id.pub.key_id, next, err, sizeof(err)) == -1 ||
+	    bostore_commit(b->db, err, sizeof(err)) == -1)
+		goto fail_tx;
+	return 0;
+fail_tx:
+	bostore_rollback(b->db);
+fail:
+	log_error("%s", err);
+	return -1;
+}
+
+static int
+pull_run(struct bo *b, struct client *c, struct pull_stats *ps)
+{
+	struct client_reply rep;
+	json_error_t je;
+	json_t *doc, *recs, *next, *key;
+	char err[512], query[96];
+	int64_t after;
+	size_t page = 0;
+	int rc, more = 1;
+
+	if (bostore_cursor_get(b->db, b->id.pub.key_id, &after, err, sizeof(err)) == -1) {
+		log_error("%s", err);
+		return BO_EXIT_FAIL;
+	}
+	while (more) {
+		snprintf(query, sizeof(query), "after=%lld&limit=%d", (long long)after, PULL_PAGE);
+		if ((rc = client_get(c, "/api/v1/inbox", query, &rep, err, sizeof(err))) !=
+		    CLIENT_OK) {
+			log_error("%s", err);
+			return rc == CLIENT_E_CONNECT ? BO_EXIT_UNREACHABLE : BO_EXIT_FAIL;
+		}
+		doc = json_loadb(rep.body.data, rep.body.len, JSON_REJECT_DUPLICATES, &je);
+		client_reply_free(&rep);
+		recs = json_object_get(doc, "records");
+		next = json_object_get(doc, "next");
+		key = json_object_get(doc, "key_id");
+		if (!json_is_array(recs) || !json_is_integer(next) || !json_is_string(key) ||
+		    json_integer_value(next) < after) {
+			json_decref(doc);
+			log_error("the server's inbox reply is malformed");
+			return BO_EXIT_FAIL;
+		}
+		if (strcmp(json_string_value(key), b->id.pub.key_id) != 0) {
+			log_error("MISMATCH: the server answered for key %s, we are %s",
+			    json_string_value(key), b->id.pub.key_id);
+			json_decref(doc);
+			return BO_EXIT_REFUSED;
+		}
+		more = json_array_size(recs) == PULL_PAGE && json_integer_value(next) > after;
+		rc = json_array_size(recs) > 0 ? pull_page(b, recs, json_integer_value(next), ps,
+		    ++page) : 0;
+		after = json_integer_value(next);
+		json_decref(doc);
+		if (rc == -1)
+			return BO_EXIT_FAIL;
+	}
+	return 0;
+}
+
+int
+cmd_pull(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		BO_LONGOPTS,
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct pull_stats ps;
+	struct bo_opts o;
+	struct client *c = NULL;
+	struct bo b;
+	char err[512];
+	int ch, rc;
+
+	memset(&o, 0, sizeof(o));
+	memset(&ps, 0, sizeof(ps));
+	optind = 0;
+	if ((ch = bo_getopt(&o, argc, argv, "h", longopts)) != -1)
+		return bo_usage(pull_usage, ch);
+	if (optind != argc)
+		return bo_usage(pull_usage, 0);
+	if ((rc = bo_init(&b, &o, BO_NEED_KEYRING | BO_NEED_SECRET | BO_NEED_STORE)) != 0)
+		goto out;
+	if ((rc = client_new(b.server, &b.id, &c, err, sizeof(err))) != CLIENT_OK) {
+		log_error("%s", err);
+		rc = rc == CLIENT_E_USAGE ? BO_EXIT_USAGE : BO_EXIT_FAIL;
+		goto out;
+	}
+	rc = pull_run(&b, c, &ps);
+	if (ps.received > 0 || rc == 0) {
+		const struct audit_count cnt[] = {
+			{ "received", (int64_t)ps.received }, { "stored", (int64_t)ps.added },
+			{ "duplicate", (int64_t)ps.duplicate },
+			{ "mismatch", (int64_t)ps.mismatch }, { "refused", (int64_t)ps.refused },
+			{ "catalog_request", (int64_t)ps.kinds[0] },
+			{ "test_drive", (int64_t)ps.kinds[1] },
+			{ "cancellation", (int64_t)ps.kinds[2] },
+		};
+		if (bo_audit(&b, "pull", cnt, sizeof(cnt) / sizeof(cnt[0]), NULL, NULL, NULL) ==
+		    -1 && rc == 0)
+			rc = BO_EXIT_FAIL;
+	}
+	if (rc == 0 || ps.received > 0)
+		printf("pulled %zu new record%s for %s (catalog requests %zu, test drives %zu, "
+	    "cancellations %zu)\n", ps.added, ps.added == 1 ? "" : "s", b.id.pub.key_id,
+	    ps.kinds[0], ps.kinds[1], ps.kinds[2]);
+	if (ps.mismatch + ps.refused > 0) {
+		log_error("%zu record%s REFUSED (%zu key id mismatch, %zu do not open or are "
+		    "malformed): see above", ps.mismatch + ps.refused,
+		    ps.mismatch + ps.refused == 1 ? "" : "s", ps.mismatch, ps.refused);
+		if (rc == 0)
+			rc = BO_EXIT_REFUSED;
+	}
+out:
+	client_free(c);
+	bo_done(&b);
+	return rc;
+}
