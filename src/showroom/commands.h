@@ -3,7 +3,7 @@
 #ifndef SHOWROOM_COMMANDS_H
 #define SHOWROOM_COMMANDS_H
 
-#define EXIT_USAGE 2
+#include "lib/errbuf.h"	/* EXIT_USAGE */
 
 int	cmd_check(int argc, char **argv);
 int	cmd_build(int argc, char **argv);

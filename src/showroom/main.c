@@ -49,7 +49,7 @@ main(int argc, char **argv)
 	}
 	if (argc < 2) {
 		usage(stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
@@ -60,5 +60,5 @@ main(int argc, char **argv)
 			return commands[i].fn(argc - 1, argv + 1);
 	log_error("unknown command '%s'", argv[1]);
 	usage(stderr);
-	return 2;
+	return EXIT_USAGE;
 }

@@ -7,7 +7,6 @@
 #include <time.h>
 
 #include "seal/form.h"
-#include "store/store.h"
 #include "showroomd/handlers.h"
 #include "showroomd/pages.h"
 #include "showroomd/site.h"
@@ -18,14 +17,11 @@ api_slots(struct app *app, int arg, const struct app_request *rq, struct app_rep
 {
 	const struct pages *p = rq->site->pages;
 	struct slot s[SLOTS_MAX_PER_DAY];
-	struct slot_booked b[SLOTS_MAX_PER_DAY];
-	struct store_slot_count *counts = NULL;
-	struct store_err se;
 	struct form q;
 	const char *dealer, *model, *date;
 	const json_t *d;
 	json_t *list, *doc;
-	size_t n = 0, i;
+	size_t i;
 	int ns;
 
 	if (form_decode(rq->query, strlen(rq->query), &q, NULL) == -1) {
@@ -42,19 +38,11 @@ api_slots(struct app *app, int arg, const struct app_request *rq, struct app_rep
 		form_free(&q);
 		return;
 	}
-	if (app->store != NULL && store_slot_counts(app->store, dealer, model, date, &counts,
-	    &n, &se) != STORE_OK) {
+	ns = slots_free(app->store, d, dealer, model, date, time(NULL), s, SLOTS_MAX_PER_DAY);
+	if (ns == SLOTS_BAD_DATE) {
+		reply_json_error(rp, 400, "date must be a real day, YYYY-MM-DD");
+	} else if (ns == SLOTS_NO_STORE) {
 		reply_json_error(rp, 503, "store unavailable");
-		form_free(&q);
-		return;
-	}
-	for (i = 0; i < n && i < SLOTS_MAX_PER_DAY; i++) {
-		b[i].start = counts[i].start;
-		b[i].booked = counts[i].booked;
-	}
-	ns = slots_for_day(d, model, date, time(NULL), b, i, s, SLOTS_MAX_PER_DAY);
-	if (ns < 0) {
-		reply_json_error(rp, 400, "date must be YYYY-MM-DD");
 	} else {
 		list = json_array();
 		for (i = 0; i < (size_t)ns; i++)
@@ -64,6 +52,5 @@ api_slots(struct app *app, int arg, const struct app_request *rq, struct app_rep
 		    "date", date, "slots", list);
 		reply_json(rp, 200, doc);
 	}
-	free(counts);
 	form_free(&q);
 }

@@ -14,6 +14,7 @@
 #include "seal/form.h"
 #include "seal/inventory.h"
 #include "seal/keys.h"
+#include "lib/jtime.h"
 #include "lib/log.h"
 #include "lib/prefecture.h"
 #include "seal/record.h"
@@ -116,27 +117,18 @@ forms_slot_options(struct app *app, const struct pages *p, enum lang l,
     const struct forms_pick *pick, const char *chosen, const char **hint)
 {
 	struct slot s[SLOTS_MAX_PER_DAY];
-	struct slot_booked b[SLOTS_MAX_PER_DAY];
-	struct store_slot_count *counts = NULL;
-	struct store_err se;
 	const json_t *d = pages_dealer(p, pick->dealer);
 	json_t *opts = json_array();
 	char label[96], note[64];
-	size_t n = 0, i;
+	size_t i;
 	int ns;
 
 	*hint = pages_string(p, l, "td_choose_first");
 	if (d == NULL || pick->model == NULL || pick->date == NULL)
 		return opts;
-	if (store_slot_counts(app->store, pick->dealer, pick->model, pick->date, &counts, &n,
-	    &se) != STORE_OK)
+	if ((ns = slots_free(app->store, d, pick->dealer, pick->model, pick->date, time(NULL),
+	    s, SLOTS_MAX_PER_DAY)) == SLOTS_NO_STORE)
 		return opts;
-	for (i = 0; i < n && i < SLOTS_MAX_PER_DAY; i++) {
-		b[i].start = counts[i].start;
-		b[i].booked = counts[i].booked;
-	}
-	ns = slots_for_day(d, pick->model, pick->date, time(NULL), b, i, s,
-	    SLOTS_MAX_PER_DAY);
 	*hint = pages_string(p, l, "td_no_slots");
 	for (i = 0; ns > 0 && i < (size_t)ns; i++) {
 		snprintf(label, sizeof(label), "%s", s[i].start + 11);
@@ -150,7 +142,6 @@ forms_slot_options(struct app *app, const struct pages *p, enum lang l,
 		    "disabled", s[i].free == 0,
 		    "selected", chosen != NULL && strcmp(chosen, s[i].start) == 0));
 	}
-	free(counts);
 	return opts;
 }
 
@@ -222,8 +213,8 @@ forms_step1(const struct pages *p, enum lang l, json_t *ctx, const struct forms_
 	    pick->model, sel)));
 	json_decref(sel);
 	for (i = 0; i < FORMS_DATES; i++) {
-		slots_date(time(NULL), i, d);
-		slots_day_label(d, l == LANG_EN, label, sizeof(label));
+		jtime_date(time(NULL), i, d);
+		jtime_day_label(d, l, label, sizeof(label));
 		json_array_append_new(dates, json_pack("{s:s, s:s, s:b}", "value", d, "label",
 		    label, "selected", pick->date != NULL && strcmp(pick->date, d) == 0));
 	}

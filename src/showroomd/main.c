@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/errbuf.h"
 #include "showroomd/app.h"
 #include "showroomd/http.h"
 #include "showroomd/listen.h"
@@ -59,8 +60,8 @@ usage(FILE *f)
 	    "  --rate N            form posts per minute per client (default 6)\n"
 	    "  --burst N           form posts a client may send at once (default 10)\n"
 	    "  --user NAME         started as root: drop to this user once the port is bound\n"
-	    "  --sandbox-selftest  after start-up, try to open /etc/passwd and to exec, and log\n"
-	    "                      that both were refused\n"
+	    "  --sandbox-selftest  after start-up, try to open /etc/passwd, to exec and to make\n"
+	    "                      packet, netlink and TCP sockets, and log what was refused\n"
 	    "\n"
 	    "After start-up showroomd confines itself: Landlock (read-only: the site, keyring,\n"
 	    "root key; read-write: the data directory) and a seccomp allow-list without exec.\n"
@@ -277,7 +278,7 @@ main(int argc, char **argv)
 	memset(&o, 0, sizeof(o));
 	if (parse_options(argc, argv, &o) == -1) {
 		usage(stderr);
-		return 2;
+		return EXIT_USAGE;
 	}
 	if (o.keyring != NULL) {
 		if (trust_pin(o.root_pub, &root, err, sizeof(err)) == -1) {

@@ -20,7 +20,7 @@
 #include "showroomd/handlers.h"
 #include "showroomd/pages.h"
 #include "showroomd/site.h"
-#include "showroomd/slots.h"
+#include "lib/jtime.h"
 #include "showroomd/trust.h"
 
 struct receipt_path {
@@ -76,7 +76,7 @@ receipt_booking_view(const struct pages *p, enum lang l, const struct store_book
 	const json_t *d = pages_dealer(p, b->slot.dealer), *m = pages_model(p, b->slot.model);
 	char label[96], ics[256];
 
-	slots_label(b->slot.start, l == LANG_EN, label, sizeof(label));
+	jtime_label(b->slot.start, l, label, sizeof(label));
 	snprintf(ics, sizeof(ics), "%sreceipt/test-drive/%s.ics?k=%s", lang_prefix(l), id,
 	    token);
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "slot_label", label,
@@ -113,7 +113,7 @@ receipt_ics(const struct pages *p, enum lang l, const struct store_booking *b,
 	const json_t *d = pages_dealer(p, b->slot.dealer), *m = pages_model(p, b->slot.model);
 	icalcomponent *cal, *ev;
 	struct icaltimetype st, en;
-	time_t t = slots_epoch(b->slot.start);
+	time_t t = jtime_epoch(b->slot.start);
 	int len = (int)json_integer_value(json_object_get(d, "slot_minutes"));
 	char summary[256], uid[64], where[512], *text;
 

@@ -12,6 +12,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "lib/fsutil.h"
@@ -30,9 +31,13 @@
 #define LANDLOCK_ACCESS_FS_TRUNCATE	(1ULL << 14)
 #endif
 
+/* With --db: libpq's calls. socket is allowed apart, for the families libpq uses only. */
 static const int sandbox_net[] = {
-	SCMP_SYS(socket), SCMP_SYS(connect), SCMP_SYS(bind), SCMP_SYS(socketpair),
+	SCMP_SYS(connect), SCMP_SYS(bind), SCMP_SYS(socketpair),
 };
+
+/* TCP to the server (v4 or v6), or its Unix socket; the resolver uses the same. */
+static const int sandbox_net_families[] = { AF_UNIX, AF_INET, AF_INET6 };
 
 /* Files a database client reads to resolve a host and set up TLS. */
 static const char *const sandbox_net_files[] = {
@@ -267,6 +272,14 @@ sandbox_seccomp(int net, char *err, size_t errlen)
 		}
 	for (i = 0; net && i < sizeof(sandbox_net) / sizeof(sandbox_net[0]); i++)
 		seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sandbox_net[i], 0);
+	for (i = 0; net && i < sizeof(sandbox_net_families) / sizeof(sandbox_net_families[0]);
+	    i++)
+		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
+		    SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)sandbox_net_families[i]))) < 0) {
+			snprintf(err, errlen, "seccomp: socket rule: %s", strerror(-rc));
+			seccomp_release(ctx);
+			return -1;
+		}
 #ifdef SANDBOX_SANITIZED
 	for (i = 0; i < sizeof(sandbox_sanitizer) / sizeof(sandbox_sanitizer[0]); i++)
 		seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sandbox_sanitizer[i], 0);
@@ -278,6 +291,20 @@ sandbox_seccomp(int net, char *err, size_t errlen)
 	}
 	seccomp_release(ctx);
 	return 0;
+}
+
+/* Logs whether a new socket of FAMILY may be made: only with --db, and only libpq's. */
+static void
+sandbox_selftest_socket(const char *name, int family, int type)
+{
+	int fd;
+
+	if ((fd = socket(family, type | SOCK_CLOEXEC, 0)) == -1) {
+		log_info("sandbox self-test: socket %s refused (%s)", name, strerror(errno));
+		return;
+	}
+	log_info("sandbox self-test: socket %s allowed", name);
+	close(fd);
 }
 
 void
@@ -294,4 +321,7 @@ sandbox_selftest(void)
 	}
 	execv(argv[0], argv);
 	log_info("sandbox self-test: exec refused (%s)", strerror(errno));
+	sandbox_selftest_socket("AF_PACKET", AF_PACKET, SOCK_RAW);
+	sandbox_selftest_socket("AF_NETLINK", AF_NETLINK, SOCK_RAW);
+	sandbox_selftest_socket("AF_INET", AF_INET, SOCK_STREAM);
 }

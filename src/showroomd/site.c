@@ -1,4 +1,5 @@
 #include "showroomd/site.h"
+#include "lib/errbuf.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -104,7 +105,7 @@ site_err(struct site_loader *ld, const char *fmt, ...)
 	if (ld->err[0] != '\0')
 		return;
 	va_start(ap, fmt);
-	vsnprintf(ld->err, ld->errlen, fmt, ap);
+	errbuf_setv(ld->err, ld->errlen, fmt, ap);
 	va_end(ap);
 }
 

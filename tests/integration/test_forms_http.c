@@ -143,6 +143,26 @@ catalog_body(char *out, size_t outsz, const char *id, const char *extra)
 	    id, model, extra ? extra : "");
 }
 
+/* A malformed date is the caller's error (400, saying why), never "store unavailable". */
+static void
+test_slots_bad_date_is_400(void **state)
+{
+	static const char *const dates[] = { "2026-13-01", "x", "", "2026-02-30", "2026-1-01",
+	    "2026-01-01T10:00" };
+	struct http_reply r;
+	char path[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(dates) / sizeof(dates[0]); i++) {
+		snprintf(path, sizeof(path), "/api/v1/slots?dealer=%s&model=sorane&date=%s",
+		    DEALER, dates[i]);
+		assert_int_equal(http_get(srv.port, path, NULL, &r), 0);
+		if (r.status != 400 || strstr(r.body, "YYYY-MM-DD") == NULL)
+			fail_msg("date \"%s\": %d %.200s", dates[i], r.status, r.body);
+		http_reply_free(&r);
+	}
+}
+
 static void
 test_catalog_form_page(void **state)
 {
@@ -618,6 +638,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_catalog_form_page),
+		cmocka_unit_test(test_slots_bad_date_is_400),
 		cmocka_unit_test(test_catalog_request_and_idempotency),
 		cmocka_unit_test(test_invalid_input_keeps_form),
 		cmocka_unit_test(test_hostile_input),

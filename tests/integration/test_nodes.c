@@ -154,7 +154,8 @@ static int
 start_node(struct testsrv *s)
 {
 	const char *args[] = { "--site", site, "--keyring", keyring, "--root-pub", rootpub,
-	    "--db", dburl, "--rate", "100000", "--burst", "100000", "--threads", "4", NULL };
+	    "--db", dburl, "--rate", "100000", "--burst", "100000", "--threads", "4",
+	    "--sandbox-selftest", NULL };
 
 	return testsrv_start(s, args);
 }
@@ -224,6 +225,34 @@ setup_nodes(void)
 		return -1;
 	}
 	return 0;
+}
+
+static void	need_pg(void);
+
+/* With --db the seccomp filter lets socket make only what libpq needs: the node's self-test
+ * (run after the sandbox is applied) is refused a packet or netlink socket, allowed TCP. */
+static void
+test_db_socket_families(void **state)
+{
+	static const char *const want[] = { "sandbox: landlock and seccomp applied",
+	    "socket AF_PACKET refused", "socket AF_NETLINK refused", "socket AF_INET allowed" };
+	char *log = NULL;
+	size_t i;
+	int tries;
+
+	need_pg();
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		for (tries = 0; tries < 50; tries++) {
+			free(log);
+			log = testsrv_log(&node[0]);
+			if (log != NULL && strstr(log, want[i]) != NULL)
+				break;
+			usleep(100000);
+		}
+		if (log == NULL || strstr(log, want[i]) == NULL)
+			fail_msg("node log lacks \"%s\":\n%s", want[i], log ? log : "");
+	}
+	free(log);
 }
 
 static int
@@ -676,6 +705,7 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_db_socket_families),
 		cmocka_unit_test(test_capacity_across_nodes),
 		cmocka_unit_test(test_pull_and_ack_across_nodes),
 		cmocka_unit_test(test_replay_on_other_node),

@@ -170,6 +170,10 @@ confined_and_working(const char *user)
 	wait_log(&s, "sandbox: landlock and seccomp applied");
 	wait_log(&s, "sandbox self-test: open /etc/passwd refused");
 	wait_log(&s, "sandbox self-test: exec refused");
+	/* SQLite needs no socket at all */
+	wait_log(&s, "sandbox self-test: socket AF_PACKET refused");
+	wait_log(&s, "sandbox self-test: socket AF_NETLINK refused");
+	wait_log(&s, "sandbox self-test: socket AF_INET refused");
 	if (user != NULL && getuid() == 0)
 		assert_true(proc_uid(s.pid) > 0);
 	/* still serves pages ... */

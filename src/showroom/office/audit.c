@@ -1,4 +1,5 @@
 #include "showroom/office/audit.h"
+#include "lib/errbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -26,20 +27,6 @@
 static const char audit_zero[AUDIT_HASHLEN + 1] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
-static void audit_err(char *, size_t, const char *, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void
-audit_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* 1 when S is 1..MAX bytes, each in the set ALLOWED or a lower-case letter or digit. */
 static int
@@ -103,7 +90,7 @@ audit_counts(const struct audit_entry *e, char *err, size_t errlen)
 	size_t i;
 
 	if (e->ncounts > AUDIT_MAX_COUNTS || (e->ncounts > 0 && e->counts == NULL)) {
-		audit_err(err, errlen, "too many counts");
+		errbuf_set(err, errlen, "too many counts");
 		return NULL;
 	}
 	if ((o = json_object()) == NULL)
@@ -111,7 +98,7 @@ audit_counts(const struct audit_entry *e, char *err, size_t errlen)
 	for (i = 0; i < e->ncounts; i++) {
 		if (!audit_token(e->counts[i].name, 64, "_") || e->counts[i].value < 0 ||
 		    json_object_get(o, e->counts[i].name) != NULL) {
-			audit_err(err, errlen, "count %zu: bad or repeated name, or negative", i);
+			errbuf_set(err, errlen, "count %zu: bad or repeated name, or negative", i);
 			goto fail;
 		}
 		if (audit_set(o, e->counts[i].name, json_integer(e->counts[i].value)) == -1)
@@ -132,7 +119,7 @@ audit_seed_obj(const struct audit_seed *s, char *err, size_t errlen)
 	if (s->id == NULL || s->text == NULL ||
 	    !audit_token(s->id, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_-") ||
 	    s->text[0] == '\0' || strlen(s->text) > AUDIT_SEED_MAX) {
-		audit_err(err, errlen, "seed: bad id or text");
+		errbuf_set(err, errlen, "seed: bad id or text");
 		return NULL;
 	}
 	sha256_buf_hex(s->text, strlen(s->text), hex);
@@ -142,7 +129,7 @@ audit_seed_obj(const struct audit_seed *s, char *err, size_t errlen)
 	if (audit_set(o, "id", json_string(s->id)) == -1 ||
 	    audit_set(o, "text", json_string(s->text)) == -1 ||
 	    audit_set(o, "sha256", json_string(hex)) == -1) {
-		audit_err(err, errlen, "seed: text is not UTF-8");
+		errbuf_set(err, errlen, "seed: text is not UTF-8");
 		json_decref(o);
 		return NULL;
 	}
@@ -154,27 +141,27 @@ audit_check_entry(const struct audit_entry *e, int64_t seq, const char *prev, ch
     size_t errlen)
 {
 	if (seq < 1 || prev == NULL || !sha256_is_hex(prev)) {
-		audit_err(err, errlen, "bad sequence number or previous hash");
+		errbuf_set(err, errlen, "bad sequence number or previous hash");
 		return -1;
 	}
 	if (!audit_keyid_ok(e->key_id)) {
-		audit_err(err, errlen, "bad key id");
+		errbuf_set(err, errlen, "bad key id");
 		return -1;
 	}
 	if (!audit_token(e->action, 32, "_")) {
-		audit_err(err, errlen, "bad action");
+		errbuf_set(err, errlen, "bad action");
 		return -1;
 	}
 	if (e->file != NULL && (e->file[0] == '\0' || strlen(e->file) > AUDIT_FILE_MAX)) {
-		audit_err(err, errlen, "bad file name");
+		errbuf_set(err, errlen, "bad file name");
 		return -1;
 	}
 	if (e->file_sha256 != NULL && !sha256_is_hex(e->file_sha256)) {
-		audit_err(err, errlen, "file_sha256 is not 64 lower-case hex digits");
+		errbuf_set(err, errlen, "file_sha256 is not 64 lower-case hex digits");
 		return -1;
 	}
 	if (e->format != NULL && !audit_token(e->format, 32, "_.-")) {
-		audit_err(err, errlen, "bad format name");
+		errbuf_set(err, errlen, "bad format name");
 		return -1;
 	}
 	return 0;
@@ -191,7 +178,7 @@ audit_entry_obj(const struct audit_entry *e, int64_t seq, const char *prev, char
 	if (audit_check_entry(e, seq, prev, err, errlen) == -1)
 		return NULL;
 	if (audit_time_str(e->time != 0 ? e->time : time(NULL), when) == -1) {
-		audit_err(err, errlen, "bad time");
+		errbuf_set(err, errlen, "bad time");
 		return NULL;
 	}
 	if ((o = json_object()) == NULL)
@@ -205,7 +192,7 @@ audit_entry_obj(const struct audit_entry *e, int64_t seq, const char *prev, char
 	    audit_set(o, "prev", json_string(prev)) == -1)
 		goto nomem;
 	if (audit_set(o, "file", audit_str_or_null(e->file)) == -1) {
-		audit_err(err, errlen, "file name is not UTF-8");
+		errbuf_set(err, errlen, "file name is not UTF-8");
 		goto fail;
 	}
 	if ((v = audit_counts(e, err, errlen)) == NULL || audit_set(o, "counts", v) == -1)
@@ -215,7 +202,7 @@ audit_entry_obj(const struct audit_entry *e, int64_t seq, const char *prev, char
 		goto fail;
 	return o;
 nomem:
-	audit_err(err, errlen, "out of memory");
+	errbuf_set(err, errlen, "out of memory");
 fail:
 	json_decref(o);
 	return NULL;
@@ -249,11 +236,11 @@ audit_format(const struct audit_entry *e, int64_t seq, const char *prev, char **
 	if (audit_hash_obj(o, hash) == -1 || audit_set(o, "hash", json_string(hash)) == -1 ||
 	    (s = json_dumps(o, AUDIT_DUMP)) == NULL || buf_puts(&line, s) == -1 ||
 	    buf_putc(&line, '\n') == -1) {
-		audit_err(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 		goto out;
 	}
 	if (line.len > AUDIT_LINE_MAX) {
-		audit_err(err, errlen, "entry longer than %u bytes", AUDIT_LINE_MAX);
+		errbuf_set(err, errlen, "entry longer than %u bytes", AUDIT_LINE_MAX);
 		goto out;
 	}
 	*linep = buf_steal(&line, lenp);
@@ -407,15 +394,15 @@ audit_line_check(const char *line, size_t len, struct audit_line *l, char *detai
 
 	memset(l, 0, sizeof(*l));
 	if (len == 0) {
-		audit_err(detail, dlen, "empty line");
+		errbuf_set(detail, dlen, "empty line");
 		return AUDIT_MALFORMED;
 	}
 	if (len > AUDIT_LINE_MAX) {
-		audit_err(detail, dlen, "line longer than %u bytes", AUDIT_LINE_MAX);
+		errbuf_set(detail, dlen, "line longer than %u bytes", AUDIT_LINE_MAX);
 		return AUDIT_MALFORMED;
 	}
 	if ((l->obj = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL) {
-		audit_err(detail, dlen, "not JSON: %s", jerr.text);
+		errbuf_set(detail, dlen, "not JSON: %s", jerr.text);
 		return AUDIT_MALFORMED;
 	}
 	if (!json_is_object(l->obj))
@@ -423,11 +410,11 @@ audit_line_check(const char *line, size_t len, struct audit_line *l, char *detai
 	else
 		why = audit_shape(l->obj);
 	if (why != NULL) {
-		audit_err(detail, dlen, "%s", why);
+		errbuf_set(detail, dlen, "%s", why);
 		goto bad;
 	}
 	if ((r = audit_canonical(l->obj, line, len)) != 1) {
-		audit_err(detail, dlen, r == -1 ? "out of memory" :
+		errbuf_set(detail, dlen, r == -1 ? "out of memory" :
 		    "not in canonical form: the line was edited");
 		audit_line_free(l);
 		return r == -1 ? AUDIT_IO : AUDIT_EDITED;
@@ -436,7 +423,7 @@ audit_line_check(const char *line, size_t len, struct audit_line *l, char *detai
 	l->prev = json_string_value(json_object_get(l->obj, "prev"));
 	l->hash = json_string_value(json_object_get(l->obj, "hash"));
 	if ((r = audit_self_hash(l->obj, l->hash)) != 1) {
-		audit_err(detail, dlen, r == -1 ? "out of memory" :
+		errbuf_set(detail, dlen, r == -1 ? "out of memory" :
 		    "hash does not match the entry: the entry was edited");
 		audit_line_free(l);
 		return r == -1 ? AUDIT_IO : AUDIT_EDITED;
@@ -495,18 +482,18 @@ audit_chain(const struct audit_line *l, int64_t want, const char *prev, const ch
     const char *end, char *detail, size_t dlen)
 {
 	if (l->seq > want && !audit_seq_later(rest, end, want, l->seq)) {
-		audit_err(detail, dlen, "seq %" PRId64 " where %" PRId64 " was due: "
+		errbuf_set(detail, dlen, "seq %" PRId64 " where %" PRId64 " was due: "
 		    "%" PRId64 " entr%s deleted", l->seq, want, l->seq - want,
 		    l->seq - want == 1 ? "y was" : "ies were");
 		return AUDIT_DELETED;
 	}
 	if (l->seq != want) {
-		audit_err(detail, dlen, "seq %" PRId64 " where %" PRId64 " was due: "
+		errbuf_set(detail, dlen, "seq %" PRId64 " where %" PRId64 " was due: "
 		    "entries were reordered or copied", l->seq, want);
 		return AUDIT_REORDERED;
 	}
 	if (strcmp(l->prev, prev) != 0) {
-		audit_err(detail, dlen, "\"prev\" is not the hash of the entry before: "
+		errbuf_set(detail, dlen, "\"prev\" is not the hash of the entry before: "
 		    "an entry was replaced");
 		return AUDIT_CHAIN;
 	}
@@ -533,7 +520,7 @@ audit_verify_buf(const char *buf, size_t len, struct audit_report *r)
 	while (p < end) {
 		lineno++;
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
-			audit_err(r->detail, sizeof(r->detail), "the last line has no end: "
+			errbuf_set(r->detail, sizeof(r->detail), "the last line has no end: "
 			    "it was cut short");
 			return audit_report_bad(r, AUDIT_TRUNCATED, lineno);
 		}
@@ -550,7 +537,7 @@ audit_verify_buf(const char *buf, size_t len, struct audit_report *r)
 		r->entries++;
 		p = nl + 1;
 	}
-	audit_err(r->detail, sizeof(r->detail), "%zu entries, intact", r->entries);
+	errbuf_set(r->detail, sizeof(r->detail), "%zu entries, intact", r->entries);
 	return 0;
 }
 
@@ -608,7 +595,7 @@ audit_verify(const char *path, struct audit_report *r)
 	if (audit_open_read(path, &data, &len) == -1) {
 		memset(r, 0, sizeof(*r));
 		r->status = AUDIT_IO;
-		audit_err(r->detail, sizeof(r->detail), "%s: %s", path, strerror(errno));
+		errbuf_set(r->detail, sizeof(r->detail), "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	rc = audit_verify_buf(data, len, r);
@@ -633,7 +620,7 @@ audit_tail(int fd, int64_t *seq, char prev[AUDIT_HASHLEN + 1], char *err, size_t
 	int rc = -1;
 
 	if (fstat(fd, &st) == -1) {
-		audit_err(err, errlen, "%s", strerror(errno));
+		errbuf_set(err, errlen, "%s", strerror(errno));
 		return -1;
 	}
 	if (st.st_size == 0) {
@@ -644,28 +631,28 @@ audit_tail(int fd, int64_t *seq, char prev[AUDIT_HASHLEN + 1], char *err, size_t
 	/* the last line and the "\n" before it fit in AUDIT_LINE_MAX + 2 bytes */
 	want = (size_t)st.st_size < AUDIT_LINE_MAX + 2 ? (size_t)st.st_size : AUDIT_LINE_MAX + 2;
 	if ((win = malloc(want)) == NULL) {
-		audit_err(err, errlen, "out of memory");
+		errbuf_set(err, errlen, "out of memory");
 		return -1;
 	}
 	if ((n = pread(fd, win, want, st.st_size - (off_t)want)) != (ssize_t)want) {
-		audit_err(err, errlen, "reading the log: %s", n == -1 ? strerror(errno) :
+		errbuf_set(err, errlen, "reading the log: %s", n == -1 ? strerror(errno) :
 		    "short read");
 		goto out;
 	}
 	if (win[want - 1] != '\n') {
-		audit_err(err, errlen, "the last line is cut short: run `showroom audit "
+		errbuf_set(err, errlen, "the last line is cut short: run `showroom audit "
 		    "verify`; not appending");
 		goto out;
 	}
 	for (start = win + want - 1; start > win && start[-1] != '\n'; start--)
 		;
 	if (start == win && want < (size_t)st.st_size) {
-		audit_err(err, errlen, "the last line is too long; not appending");
+		errbuf_set(err, errlen, "the last line is too long; not appending");
 		goto out;
 	}
 	if (audit_line_check(start, (size_t)(win + want - 1 - start), &l, detail,
 	    sizeof(detail)) != AUDIT_OK) {
-		audit_err(err, errlen, "the last entry is damaged (%s): run `showroom audit "
+		errbuf_set(err, errlen, "the last entry is damaged (%s): run `showroom audit "
 		    "verify`; not appending", detail);
 		goto out;
 	}
@@ -704,20 +691,20 @@ audit_open_append(const char *path, off_t *size, char *err, size_t errlen)
 
 	fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd == -1) {
-		audit_err(err, errlen, "%s: %s", path, strerror(errno));
+		errbuf_set(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	if (flock(fd, LOCK_EX) == -1 || fstat(fd, &st) == -1) {
-		audit_err(err, errlen, "%s: %s", path, strerror(errno));
+		errbuf_set(err, errlen, "%s: %s", path, strerror(errno));
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		audit_err(err, errlen, "%s: not a regular file", path);
+		errbuf_set(err, errlen, "%s: not a regular file", path);
 		goto fail;
 	}
 	/* the umask could have left it wider, or someone chmodded it since */
 	if ((st.st_mode & 07777) != 0600 && fchmod(fd, 0600) == -1) {
-		audit_err(err, errlen, "%s: chmod 0600: %s", path, strerror(errno));
+		errbuf_set(err, errlen, "%s: chmod 0600: %s", path, strerror(errno));
 		goto fail;
 	}
 	*size = st.st_size;
@@ -738,11 +725,11 @@ audit_write_line(int fd, off_t size, const char *line, size_t len, char *err, si
 	} while (n == -1 && errno == EINTR);
 	if (n == (ssize_t)len)
 		return 0;
-	audit_err(err, errlen, "writing the log: %s", n == -1 ? strerror(errno) :
+	errbuf_set(err, errlen, "writing the log: %s", n == -1 ? strerror(errno) :
 	    "short write");
 	/* we hold the exclusive lock, so nothing was appended after us */
 	if (n > 0 && ftruncate(fd, size) == -1)
-		audit_err(err, errlen, "short write, and the log could not be cut back: "
+		errbuf_set(err, errlen, "short write, and the log could not be cut back: "
 		    "run `showroom audit verify`");
 	return -1;
 }
@@ -762,7 +749,7 @@ audit_append(const char *path, const struct audit_entry *e, char *err, size_t er
 		return -1;
 	if (e->file != NULL && e->file_sha256 == NULL) {
 		if (sha256_file_hex(e->file, fhash) == -1) {
-			audit_err(err, errlen, "%s: %s", e->file, strerror(errno));
+			errbuf_set(err, errlen, "%s: %s", e->file, strerror(errno));
 			return -1;
 		}
 		copy.file_sha256 = fhash;
@@ -774,7 +761,7 @@ audit_append(const char *path, const struct audit_entry *e, char *err, size_t er
 	    audit_write_line(fd, size, line, len, err, errlen) == -1)
 		goto out;
 	if (fsync(fd) == -1 || (size == 0 && audit_sync_dir(path) == -1)) {
-		audit_err(err, errlen, "%s: fsync: %s", path, strerror(errno));
+		errbuf_set(err, errlen, "%s: fsync: %s", path, strerror(errno));
 		goto out;
 	}
 	rc = 0;
@@ -978,12 +965,12 @@ audit_trace_buf(const char *buf, size_t len, const char *text, struct audit_hits
 	hs->v = NULL;
 	hs->n = 0;
 	if (audit_trace_norm(text, &needle, &ncp) == -1) {
-		audit_err(err, errlen, "%s", errno == ENOMEM ? "out of memory" :
+		errbuf_set(err, errlen, "%s", errno == ENOMEM ? "out of memory" :
 		    "the text to trace is not UTF-8");
 		return -1;
 	}
 	if (ncp < AUDIT_TRACE_MIN) {
-		audit_err(err, errlen, "the text to trace needs at least %d characters "
+		errbuf_set(err, errlen, "the text to trace needs at least %d characters "
 		    "besides spaces", AUDIT_TRACE_MIN);
 		free(needle);
 		return -1;
@@ -998,7 +985,7 @@ audit_trace_buf(const char *buf, size_t len, const char *text, struct audit_hits
 		if ((r = audit_seed_match(&l, needle, &m)) == 1)
 			r = audit_hit_add(hs, &l, lineno, m);
 		if (r == -1) {
-			audit_err(err, errlen, "out of memory");
+			errbuf_set(err, errlen, "out of memory");
 			rc = -1;
 		}
 		audit_line_free(&l);
@@ -1020,7 +1007,7 @@ audit_trace(const char *path, const char *text, struct audit_hits *hs, char *err
 	hs->v = NULL;
 	hs->n = 0;
 	if (audit_open_read(path, &data, &len) == -1) {
-		audit_err(err, errlen, "%s: %s", path, strerror(errno));
+		errbuf_set(err, errlen, "%s: %s", path, strerror(errno));
 		return -1;
 	}
 	rc = audit_trace_buf(data, len, text, hs, err, errlen);

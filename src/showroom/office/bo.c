@@ -70,7 +70,7 @@ int
 bo_usage(void (*usage)(FILE *), int ch)
 {
 	usage(ch == 'h' ? stdout : stderr);
-	return ch == 'h' ? 0 : BO_EXIT_USAGE;
+	return ch == 'h' ? 0 : EXIT_USAGE;
 }
 
 const char *
@@ -143,7 +143,7 @@ bo_keyring(struct bo *b)
 	if (b->keyring_path == NULL || b->root_pub == NULL) {
 		log_error("the keyring and the pinned root key are needed: --keyring FILE and "
 		    "--root-pub FILE (or \"keyring\" and \"root_pub\" in the config)");
-		return BO_EXIT_USAGE;
+		return EXIT_USAGE;
 	}
 	if (keys_public_read(b->root_pub, &root, &ke) != KEYS_OK) {
 		log_error("%s", ke.msg);
@@ -223,7 +223,7 @@ bo_identity(struct bo *b, unsigned need)
 
 	if (b->identity == NULL) {
 		log_error("no identity: --identity PREFIX (or \"identity\" in the config)");
-		return BO_EXIT_USAGE;
+		return EXIT_USAGE;
 	}
 	snprintf(file, sizeof(file), "%s.public", b->identity);
 	if (keys_public_read(file, &b->id.pub, &ke) != KEYS_OK) {
@@ -232,7 +232,7 @@ bo_identity(struct bo *b, unsigned need)
 	}
 	if (b->id.pub.role == KEYS_ROLE_ROOT) {
 		log_error("%s: a root key opens nothing; use an hq or dealer key", file);
-		return BO_EXIT_USAGE;
+		return EXIT_USAGE;
 	}
 	/* the keyring first: a key it lacks is reported before a passphrase is typed */
 	if ((need & BO_NEED_KEYRING) && (rc = bo_key_in_keyring(b)) != 0)
@@ -253,7 +253,7 @@ bo_store(struct bo *b, const char *opt)
 		b->store_dir = strdup(bo_conf_str(b, "store"));
 	else if ((b->store_dir = bo_xdg("XDG_DATA_HOME", ".local/share", NULL)) == NULL) {
 		log_error("no store directory: --store DIR (or set $XDG_DATA_HOME or $HOME)");
-		return BO_EXIT_USAGE;
+		return EXIT_USAGE;
 	}
 	if (b->store_dir == NULL || (b->audit_path = fs_join(b->store_dir, "audit.log")) ==
 	    NULL) {
@@ -279,7 +279,7 @@ bo_init(struct bo *b, const struct bo_opts *o, unsigned need)
 	bo_json_wipe_init();
 	umask(077);	/* everything we write holds or points at personal data */
 	if (bo_config_load(b, o->config) == -1)
-		return BO_EXIT_USAGE;
+		return EXIT_USAGE;
 	b->identity = BO_PICK(o->identity, "identity");
 	b->server = BO_PICK(o->server, "server");
 	b->keyring_path = BO_PICK(o->keyring, "keyring");
@@ -399,26 +399,6 @@ bo_progress(const char *what, size_t done, size_t total)
 	fprintf(stderr, "\r%s %zu/%zu [%s]%s", what, done, total, bar,
 	    done >= total ? "\n" : "");
 	fflush(stderr);
-}
-
-void
-bo_jst_date(time_t t, char out[11])
-{
-	struct tm tm;
-
-	t += 9 * 3600;
-	gmtime_r(&t, &tm);
-	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
-void
-bo_jst_time(time_t t, char out[17])
-{
-	struct tm tm;
-
-	t += 9 * 3600;
-	gmtime_r(&t, &tm);
-	strftime(out, 17, "%Y-%m-%d %H:%M", &tm);
 }
 
 static int

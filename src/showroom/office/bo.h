@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "lib/errbuf.h"
 #include "seal/keys.h"
 #include "showroom/office/audit.h"
 #include "showroom/office/bostore.h"
@@ -28,7 +29,6 @@
 /* Exit codes of the back-office commands (see docs/BACKOFFICE.md). */
 #define BO_EXIT_OK		0
 #define BO_EXIT_FAIL		1
-#define BO_EXIT_USAGE		2
 #define BO_EXIT_PASSPHRASE	3	/* wrong passphrase, or none could be asked */
 #define BO_EXIT_UNREACHABLE	4	/* the server cannot be reached */
 #define BO_EXIT_REFUSED		5	/* a record refused: key id mismatch, does not open */
@@ -75,7 +75,7 @@ int	bo_option(struct bo_opts *o, int ch, const char *arg);
 int	bo_getopt(struct bo_opts *o, int argc, char **argv, const char *optstring,
 	    const struct option *longopts);
 /* The usage: to stdout after --help (CH 'h') with exit code 0, else (a bad option or
- * argument) to stderr with BO_EXIT_USAGE. */
+ * argument) to stderr with EXIT_USAGE. */
 int	bo_usage(void (*usage)(FILE *), int ch);
 
 enum {
@@ -122,10 +122,6 @@ int	bo_open_record(const struct bo *, const struct bostore_rec *r, json_t **doc,
 
 /* "pulling 120/500 [#####.....]" on stderr when it is a terminal; done == total ends it. */
 void	bo_progress(const char *what, size_t done, size_t total);
-
-/* The date in Japan (UTC+9) of T, "YYYY-MM-DD", and "YYYY-MM-DD HH:MM". */
-void	bo_jst_date(time_t t, char out[11]);
-void	bo_jst_time(time_t t, char out[17]);
 
 /* Writes S as one terminal cell of WIDTH columns (utf8proc widths), control and
  * bidirectional-override characters shown as U+FFFD; longer text is cut with "…". */

@@ -1,4 +1,5 @@
 #include "showroom/office/bookings_fmt.h"
+#include "lib/errbuf.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -9,6 +10,7 @@
 #include <sodium.h>
 #include <utf8proc.h>
 
+#include "lib/jtime.h"
 #include "lib/buf.h"
 
 /* One row of output: a booking, or a cancellation standing for one that is gone. */
@@ -36,11 +38,9 @@ bk_err(char *err, size_t errlen, int e, const char *fmt, ...)
 {
 	va_list ap;
 
-	if (err != NULL && errlen > 0) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
+	va_start(ap, fmt);
+	errbuf_setv(err, errlen, fmt, ap);
+	va_end(ap);
 	errno = e;
 }
 
@@ -78,37 +78,11 @@ bk_id_ok(const char *s)
 	return 1;
 }
 
-/* N digits at S, as a number; -1 when they are not all digits. */
-static int
-bk_num(const char *s, int n)
-{
-	int i, v = 0;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
 /* "YYYY-MM-DD" at S (not NUL-terminated there), a real day. */
 static int
 bk_day_ok(const char *s)
 {
-	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	int y, m, d;
-
-	if (strnlen(s, 10) < 10 || s[4] != '-' || s[7] != '-')
-		return 0;
-	y = bk_num(s, 4);
-	m = bk_num(s + 5, 2);
-	d = bk_num(s + 8, 2);
-	if (y < 1970 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
-		return 0;
-	if (m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)))
-		return 0;
-	return 1;
+	return jtime_wday(s) >= 0;
 }
 
 static int
@@ -123,8 +97,8 @@ bk_slot_ok(const char *s)
 	if (s == NULL || !bk_day_ok(s) || s[10] != 'T' || strnlen(s, 17) != 16 ||
 	    s[13] != ':')
 		return 0;
-	return bk_num(s + 11, 2) >= 0 && bk_num(s + 11, 2) < 24 &&
-	    bk_num(s + 14, 2) >= 0 && bk_num(s + 14, 2) < 60;
+	return jtime_num(s + 11, 2) >= 0 && jtime_num(s + 11, 2) < 24 &&
+	    jtime_num(s + 14, 2) >= 0 && jtime_num(s + 14, 2) < 60;
 }
 
 static int
@@ -418,7 +392,7 @@ bk_or(const char *a, const char *b)
 static void
 bk_hhmm(const char *slot, int plus, char out[8])
 {
-	int t = bk_num(slot + 11, 2) * 60 + bk_num(slot + 14, 2) + plus;
+	int t = jtime_num(slot + 11, 2) * 60 + jtime_num(slot + 14, 2) + plus;
 
 	/* past midnight reads 24:15, as Japanese timetables write it */
 	snprintf(out, 8, "%02d:%02d", (t / 60) % 100, t % 60);
@@ -461,23 +435,6 @@ static const char *const bk_heads[LANG_COUNT][BK_NCOL] = {
 	{ "時刻", "状態", "車種", "お名前", "電話", "メール", "備考" },
 	{ "Time", "Status", "Model", "Name", "Phone", "E-mail", "Note" },
 };
-
-static int
-bk_wday(const char *date)
-{
-	struct tm tm;
-	time_t t;
-
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = bk_num(date, 4) - 1900;
-	tm.tm_mon = bk_num(date + 5, 2) - 1;
-	tm.tm_mday = bk_num(date + 8, 2);
-	tm.tm_hour = 12;
-	t = timegm(&tm);
-	if (gmtime_r(&t, &tm) == NULL)
-		return 0;
-	return tm.tm_wday;
-}
 
 /* The cells of one row, cleaned: freed (wiped) by bk_cells_free. */
 static int
@@ -541,17 +498,13 @@ bk_table_line(struct buf *out, const char *const *cells, const size_t *width)
 static int
 bk_group_head(struct buf *out, const struct bk_row *r, enum lang l, int first)
 {
-	static const char *const wd[LANG_COUNT][7] = {
-		{ "日", "月", "火", "水", "木", "金", "土" },
-		{ "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" },
-	};
 	char *dealer;
 	int rc;
 
 	if ((dealer = bk_clean_dup(bk_or(r->b->dealer_name, r->b->dealer), BK_LINE)) == NULL)
 		return -1;
 	rc = buf_printf(out, "%s%.10s (%s)  %s [%s]\n", first ? "" : "\n", r->b->slot,
-	    wd[l][bk_wday(r->b->slot)], dealer, r->b->dealer);
+	    jtime_wday_name(jtime_wday(r->b->slot), l), dealer, r->b->dealer);
 	bk_wipe_str(dealer);
 	return rc;
 }
@@ -801,8 +754,8 @@ bk_vtimezone(void)
 	t.day = 1;
 	bk_add(tz, icalproperty_new_tzid(BOOKINGS_TZID), &ok);
 	bk_add(std, icalproperty_new_dtstart(t), &ok);
-	bk_add(std, icalproperty_new_tzoffsetfrom(9 * 3600), &ok);
-	bk_add(std, icalproperty_new_tzoffsetto(9 * 3600), &ok);
+	bk_add(std, icalproperty_new_tzoffsetfrom(JTIME_OFFSET), &ok);
+	bk_add(std, icalproperty_new_tzoffsetto(JTIME_OFFSET), &ok);
 	bk_add(std, icalproperty_new_tzname("JST"), &ok);
 	icalcomponent_add_component(tz, std);
 	if (!ok) {
@@ -817,11 +770,11 @@ bk_ical_time(const char *slot, int plus)
 {
 	struct icaltimetype t = icaltime_null_time();
 
-	t.year = bk_num(slot, 4);
-	t.month = bk_num(slot + 5, 2);
-	t.day = bk_num(slot + 8, 2);
-	t.hour = bk_num(slot + 11, 2);
-	t.minute = bk_num(slot + 14, 2);
+	t.year = jtime_num(slot, 4);
+	t.month = jtime_num(slot + 5, 2);
+	t.day = jtime_num(slot + 8, 2);
+	t.hour = jtime_num(slot + 11, 2);
+	t.minute = jtime_num(slot + 14, 2);
 	/* normalizes across midnight and month ends */
 	icaltime_adjust(&t, 0, 0, plus, 0);
 	return t;

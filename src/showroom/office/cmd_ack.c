@@ -158,7 +158,7 @@ cmd_ack(int argc, char **argv)
 	}
 	if (optind != argc || (all && list != NULL)) {
 		ack_usage(stderr);
-		return BO_EXIT_USAGE;
+		return EXIT_USAGE;
 	}
 	if ((rc = bo_init(&b, &o, BO_NEED_KEYRING | BO_NEED_SECRET | BO_NEED_STORE)) != 0)
 		goto out;
@@ -170,7 +170,7 @@ cmd_ack(int argc, char **argv)
 	}
 	if (list != NULL) {
 		if (ack_pick(recs, n, list, &ids, &nids) == -1) {
-			rc = BO_EXIT_USAGE;
+			rc = EXIT_USAGE;
 			goto out;
 		}
 	} else {
@@ -188,7 +188,7 @@ cmd_ack(int argc, char **argv)
 	}
 	if ((rc = client_new(b.server, &b.id, &c, err, sizeof(err))) != CLIENT_OK) {
 		log_error("%s", err);
-		rc = rc == CLIENT_E_USAGE ? BO_EXIT_USAGE : BO_EXIT_FAIL;
+		rc = rc == CLIENT_E_USAGE ? EXIT_USAGE : BO_EXIT_FAIL;
 		goto out;
 	}
 	for (done = 0; done < nids && rc == 0; ) {

@@ -72,7 +72,7 @@ audit_options(int argc, char **argv, void (*usage)(FILE *), char **logp)
 			log = optarg;
 			continue;
 		}
-		return bo_usage(usage, ch) == 0 ? -1 : BO_EXIT_USAGE;
+		return bo_usage(usage, ch) == 0 ? -1 : EXIT_USAGE;
 	}
 	if (log != NULL) {
 		*logp = strdup(log);
@@ -111,12 +111,12 @@ cmd_audit(int argc, char **argv)
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		audit_usage(argc < 2 ? stderr : stdout);
-		return argc < 2 ? BO_EXIT_USAGE : 0;
+		return argc < 2 ? EXIT_USAGE : 0;
 	}
 	if (strcmp(argv[1], "verify") != 0) {
 		log_error("unknown audit command '%s'", argv[1]);
 		audit_usage(stderr);
-		return BO_EXIT_USAGE;
+		return EXIT_USAGE;
 	}
 	if ((rc = audit_options(argc - 1, argv + 1, audit_usage, &log)) != 0)
 		return rc == -1 ? 0 : rc;
@@ -157,7 +157,7 @@ cmd_trace(int argc, char **argv)
 		}
 		if (text != NULL) {
 			trace_usage(stderr);
-			return BO_EXIT_USAGE;
+			return EXIT_USAGE;
 		}
 		text = argv[k];
 		memmove(argv + k, argv + k + 1, (size_t)(argc - k - 1) * sizeof(*argv));
@@ -166,7 +166,7 @@ cmd_trace(int argc, char **argv)
 	}
 	if (text == NULL) {
 		trace_usage(stderr);
-		return BO_EXIT_USAGE;
+		return EXIT_USAGE;
 	}
 	if ((rc = audit_options(argc, argv, trace_usage, &log)) != 0)
 		return rc == -1 ? 0 : rc;

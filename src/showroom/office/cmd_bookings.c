@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/jtime.h"
 #include "lib/log.h"
 #include "lib/sha256file.h"
 #include "showroom/office/bo.h"
@@ -260,7 +261,7 @@ bk_run(struct bo *b, struct bk_job *j)
 	int rc;
 
 	if (j->date == NULL) {
-		bo_jst_date(time(NULL), today);
+		jtime_date(time(NULL), 0, today);
 		j->date = today;
 	} else if (strcmp(j->date, "all") == 0)
 		j->date = NULL;
@@ -318,7 +319,7 @@ cmd_bookings(int argc, char **argv)
 	if (optind != argc || (strcmp(j.format, "list") != 0 && strcmp(j.format, "csv") != 0 &&
 	    strcmp(j.format, "ics") != 0) || (j.out != NULL && strcmp(j.format, "list") == 0)) {
 		bookings_usage(stderr);
-		return BO_EXIT_USAGE;
+		return EXIT_USAGE;
 	}
 	if ((rc = bo_init(&b, &o, BO_NEED_KEYRING | BO_NEED_SECRET | BO_NEED_STORE)) == 0)
 		rc = bk_run(&b, &j);

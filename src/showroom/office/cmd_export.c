@@ -15,6 +15,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/jtime.h"
 #include "lib/buf.h"
 #include "lib/log.h"
 #include "lib/prefecture.h"
@@ -199,7 +200,7 @@ export_pick_seed(struct bo *b, struct export_job *j)
 
 	if (!json_is_array(pool) || json_array_size(pool) == 0) {
 		log_error("--seed needs a pool of seed addresses (\"seeds\" in the config)");
-		return BO_EXIT_USAGE;
+		return EXIT_USAGE;
 	}
 	if (bostore_meta_next(b->db, "seed_rotation", &k, err, sizeof(err)) == -1) {
 		log_error("%s", err);
@@ -211,7 +212,7 @@ export_pick_seed(struct bo *b, struct export_job *j)
 	    export_addr_from(j->seed_entry, j->seed_rid, &a) == -1) {
 		log_error("seed %zu of the config: needs id, name, postal_code, prefecture and "
 		    "address1", (size_t)(k - 1) % json_array_size(pool) + 1);
-		return BO_EXIT_USAGE;
+		return EXIT_USAGE;
 	}
 	if (export_seed_text(j, &a) == -1) {
 		log_error("out of memory");
@@ -257,7 +258,7 @@ export_yamato_conf(struct bo *b, struct export_job *j, struct export_sender *s,
 	if (j->ship_date != NULL)
 		y->ship_date = j->ship_date;
 	else {
-		bo_jst_date(time(NULL), date);
+		jtime_date(time(NULL), 0, date);
 		date[4] = date[7] = '/';
 		y->ship_date = date;
 	}
@@ -384,7 +385,7 @@ export_run(struct bo *b, struct export_job *j)
 	if (b->id.pub.role != KEYS_ROLE_HQ) {
 		log_error("export is for catalog requests, which hq keys hold; %s is a %s key "
 		    "(dealers: showroom bookings)", b->id.pub.key_id, keys_role_name(b->id.pub.role));
-		return BO_EXIT_USAGE;
+		return EXIT_USAGE;
 	}
 	if (bostore_list(b->db, b->id.pub.key_id, "catalog_request", j->again ? BOSTORE_OPEN :
 	    BOSTORE_NOT_EXPORTED, &j->recs, &j->nrecs, err, sizeof(err)) == -1) {
@@ -411,7 +412,7 @@ export_run(struct bo *b, struct export_job *j)
 	if (j->seed && (rc = export_pick_seed(b, j)) != 0)
 		return rc;
 	if ((rc = export_write(b, j)) != 0)
-		return rc == -2 ? BO_EXIT_USAGE : BO_EXIT_FAIL;
+		return rc == -2 ? EXIT_USAGE : BO_EXIT_FAIL;
 	return export_record(b, j);
 }
 
@@ -474,7 +475,7 @@ cmd_export(int argc, char **argv)
 			log_error("--format clickpost|yamato-b2|csv|labels-pdf and --out PATH are "
 			    "required");
 		export_usage(stderr);
-		return BO_EXIT_USAGE;
+		return EXIT_USAGE;
 	}
 	if ((rc = bo_init(&b, &o, BO_NEED_KEYRING | BO_NEED_SECRET | BO_NEED_STORE)) == 0)
 		rc = export_run(&b, &j);

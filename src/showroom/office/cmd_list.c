@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/jtime.h"
 #include "lib/log.h"
 #include "lib/prefecture.h"
 #include "showroom/office/bo.h"
@@ -49,7 +50,7 @@ list_catalog_row(const struct bostore_rec *r, json_t *doc)
 	int pref;
 	const char *pn;
 
-	bo_jst_time((time_t)r->created, when);
+	jtime_datetime((time_t)r->created, when);
 	models[0] = '\0';
 	json_array_foreach(json_object_get(doc, "models"), i, m)
 		snprintf(models + strlen(models), sizeof(models) - strlen(models), "%s%s",
@@ -113,7 +114,7 @@ cmd_list(int argc, char **argv)
 	if (optind != argc || (strcmp(kind, "all") != 0 && strcmp(kind, "catalog") != 0 &&
 	    strcmp(kind, "test_drive") != 0)) {
 		list_usage(stderr);
-		return BO_EXIT_USAGE;
+		return EXIT_USAGE;
 	}
 	if ((rc = bo_init(&b, &o, BO_NEED_KEYRING | BO_NEED_SECRET | BO_NEED_STORE)) != 0)
 		goto out;

@@ -214,7 +214,7 @@ cmd_pull(int argc, char **argv)
 		goto out;
 	if ((rc = client_new(b.server, &b.id, &c, err, sizeof(err))) != CLIENT_OK) {
 		log_error("%s", err);
-		rc = rc == CLIENT_E_USAGE ? BO_EXIT_USAGE : BO_EXIT_FAIL;
+		rc = rc == CLIENT_E_USAGE ? EXIT_USAGE : BO_EXIT_FAIL;
 		goto out;
 	}
 	rc = pull_run(&b, c, &ps);

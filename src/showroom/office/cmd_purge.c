@@ -70,7 +70,7 @@ cmd_purge(int argc, char **argv)
 			days = strtol(optarg, &end, 10);
 			if (*optarg == '\0' || *end != '\0' || days < 0 || days > 3650) {
 				log_error("--days must be 0 to 3650");
-				return BO_EXIT_USAGE;
+				return EXIT_USAGE;
 			}
 			continue;
 		}
