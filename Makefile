@@ -12,6 +12,13 @@ PKGS_CLI  := $(PKGS_LIB) sqlite3 cairo pangocairo librsvg-2.0 libical libcurl zl
 PKGS_TEST := $(sort $(PKGS_WEB) $(PKGS_CLI) libbrotlidec cmocka)
 PKGS      := $(PKGS_TEST)
 
+WARN := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wstrict-prototypes \
+        -Wmissing-prototypes -Wvla -Wpointer-arith -Wundef -Wwrite-strings \
+        -Wimplicit-fallthrough -Wno-unused-parameter -Wno-format-truncation -Wno-unknown-warning-option
+HARDEN := -fstack-protector-strong -D_FORTIFY_SOURCE=2 -fPIE
+OPT    ?= -O2 -g
+SAN    ?=
+
 DEPS_STAMP := $(BUILD)/.deps-ok
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 pkglibs    = $(shell pkg-config --libs $(1) 2>/dev/null) -lpthread -lm

@@ -107,10 +107,8 @@ buf_steal(struct buf *b, size_t *lenp)
 {
 	char *p = b->data;
 
-	if (p == NULL && buf_reserve(b, 0) == 0) {
-		p = b->data;
+	if (p == NULL && buf_reserve(b, 0) == 0 && (p = b->data) != NULL)
 		p[0] = '\0';
-	}
 	if (lenp)
 		*lenp = b->len;
 	b->data = NULL;

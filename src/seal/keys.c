@@ -67,7 +67,7 @@ int
 keys_i_sodium(struct keys_error *err)
 {
 	if (sodium_init() < 0)
-		return keys_i_err(err, KEYS_E_SYSTEM, "libsodium could not be initialised");
+		return KEYS_FAIL(err, KEYS_E_SYSTEM, "libsodium could not be initialised");
 	return KEYS_OK;
 }
 
@@ -367,7 +367,7 @@ keys_i_json_only(json_t *o, const char *const *allowed, const char *ctx, struct 
 			if (strcmp(key, allowed[i]) == 0)
 				break;
 		if (allowed[i] == NULL)
-			return keys_i_err(err, KEYS_E_MALFORMED, "%sunknown field \"%s\"", ctx,
+			return KEYS_FAIL(err, KEYS_E_MALFORMED, "%sunknown field \"%s\"", ctx,
 			    keys_i_safe(key, safe));
 	}
 	return KEYS_OK;
@@ -382,10 +382,10 @@ keys_i_json_str(const json_t *o, const char *key, int required, const char **sp,
 
 	*sp = NULL;
 	if (v == NULL)
-		return required ? keys_i_err(err, KEYS_E_MALFORMED, "%s\"%s\" is missing", ctx,
+		return required ? KEYS_FAIL(err, KEYS_E_MALFORMED, "%s\"%s\" is missing", ctx,
 		    key) : KEYS_OK;
 	if (!json_is_string(v) || strlen(json_string_value(v)) != json_string_length(v))
-		return keys_i_err(err, KEYS_E_MALFORMED, "%s\"%s\" must be a string", ctx, key);
+		return KEYS_FAIL(err, KEYS_E_MALFORMED, "%s\"%s\" must be a string", ctx, key);
 	*sp = json_string_value(v);
 	return KEYS_OK;
 }
@@ -403,12 +403,12 @@ keys_i_json_format(const json_t *o, const char *format, const char *what,
 	if ((rc = keys_i_json_str(o, "format", 1, &f, "", err)) != KEYS_OK)
 		return rc;
 	if (strcmp(f, format) != 0)
-		return keys_i_err(err, KEYS_E_FORMAT, "not a %s (format is \"%s\", expected "
+		return KEYS_FAIL(err, KEYS_E_FORMAT, "not a %s (format is \"%s\", expected "
 		    "\"%s\")", what, keys_i_safe(f, safe), format);
 	if (!json_is_integer(v))
-		return keys_i_err(err, KEYS_E_FORMAT, "\"version\" is missing or not an integer");
+		return KEYS_FAIL(err, KEYS_E_FORMAT, "\"version\" is missing or not an integer");
 	if (json_integer_value(v) != KEYS_I_FORMAT_VERSION)
-		return keys_i_err(err, KEYS_E_FORMAT, "%s version %lld is not supported (this "
+		return KEYS_FAIL(err, KEYS_E_FORMAT, "%s version %lld is not supported (this "
 		    "program reads version %d)", what, (long long)json_integer_value(v),
 		    KEYS_I_FORMAT_VERSION);
 	return KEYS_OK;
@@ -422,12 +422,12 @@ keys_i_json_parse(const char *buf, size_t len, json_t **op, struct keys_error *e
 	char safe[48];
 
 	if ((*op = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &jerr)) == NULL)
-		return keys_i_err(err, KEYS_E_MALFORMED, "not valid JSON (line %d, column %d): %s",
+		return KEYS_FAIL(err, KEYS_E_MALFORMED, "not valid JSON (line %d, column %d): %s",
 		    jerr.line, jerr.column, keys_i_safe(jerr.text, safe));
 	if (!json_is_object(*op)) {
 		json_decref(*op);
 		*op = NULL;
-		return keys_i_err(err, KEYS_E_MALFORMED, "not a JSON object");
+		return KEYS_FAIL(err, KEYS_E_MALFORMED, "not a JSON object");
 	}
 	return KEYS_OK;
 }
@@ -457,14 +457,14 @@ keys_i_check_holder(enum keys_role role, const char *dealer, const char *name,
     const char *ctx, struct keys_error *err)
 {
 	if (role == KEYS_ROLE_DEALER && (dealer == NULL || dealer[0] == '\0'))
-		return keys_i_err(err, KEYS_E_ROLE, "%sa dealer key needs a dealer code", ctx);
+		return KEYS_FAIL(err, KEYS_E_ROLE, "%sa dealer key needs a dealer code", ctx);
 	if (role != KEYS_ROLE_DEALER && dealer != NULL)
-		return keys_i_err(err, KEYS_E_ROLE, "%sonly dealer keys have a dealer code", ctx);
+		return KEYS_FAIL(err, KEYS_E_ROLE, "%sonly dealer keys have a dealer code", ctx);
 	if (dealer != NULL && !keys_dealer_code_valid(dealer))
-		return keys_i_err(err, KEYS_E_MALFORMED, "%sdealer code must be 1 to %d of a-z, "
+		return KEYS_FAIL(err, KEYS_E_MALFORMED, "%sdealer code must be 1 to %d of a-z, "
 		    "0-9 and '-'", ctx, KEYS_DEALER_MAX);
 	if (!keys_name_valid(name))
-		return keys_i_err(err, KEYS_E_MALFORMED, "%sname must be 1 to %d bytes of UTF-8 "
+		return KEYS_FAIL(err, KEYS_E_MALFORMED, "%sname must be 1 to %d bytes of UTF-8 "
 		    "without control characters", ctx, KEYS_NAME_MAX);
 	return KEYS_OK;
 }
@@ -483,20 +483,20 @@ keys_pub_keys(const json_t *o, struct keys_public *pub, const char *ctx,
 	    (rc = keys_i_json_str(o, "key_id", 1, &id, ctx, err)))
 		return rc;
 	if (pub->role == KEYS_ROLE_ROOT && x != NULL)
-		return keys_i_err(err, KEYS_E_ROLE, "%sa root key has no x25519 key", ctx);
+		return KEYS_FAIL(err, KEYS_E_ROLE, "%sa root key has no x25519 key", ctx);
 	if (x != NULL && (keys_i_b64_exact(x, pub->x25519, KEYS_X25519_BYTES) != 0 ||
 	    !keys_x25519_valid(pub->x25519)))
-		return keys_i_err(err, KEYS_E_MALFORMED, "%s\"x25519\" is not a base64 X25519 "
+		return KEYS_FAIL(err, KEYS_E_MALFORMED, "%s\"x25519\" is not a base64 X25519 "
 		    "public key", ctx);
 	if (keys_i_b64_exact(ed, pub->ed25519, KEYS_ED25519_PK_BYTES) != 0 ||
 	    !crypto_core_ed25519_is_valid_point(pub->ed25519))
-		return keys_i_err(err, KEYS_E_MALFORMED, "%s\"ed25519\" is not a base64 Ed25519 "
+		return KEYS_FAIL(err, KEYS_E_MALFORMED, "%s\"ed25519\" is not a base64 Ed25519 "
 		    "public key", ctx);
 	if (!keys_i_id_chars_valid(id))
-		return keys_i_err(err, KEYS_E_MALFORMED, "%s\"key_id\" is not a key id", ctx);
+		return KEYS_FAIL(err, KEYS_E_MALFORMED, "%s\"key_id\" is not a key id", ctx);
 	keys_i_make_id(pub, want);
 	if (strcmp(id, want) != 0)
-		return keys_i_err(err, KEYS_E_KEYID, "%skey_id %s does not match its keys "
+		return KEYS_FAIL(err, KEYS_E_KEYID, "%skey_id %s does not match its keys "
 		    "(they make %s)", ctx, keys_i_safe(id, safe), want);
 	memcpy(pub->key_id, want, strlen(want) + 1);
 	return KEYS_OK;
@@ -527,7 +527,7 @@ keys_pub_from_json(json_t *o, enum pub_mode mode, struct keys_public *pub, const
 	    (rc = keys_i_json_str(o, "created", mode == PUB_FILE, &created, ctx, err)))
 		return rc;
 	if ((pub->role = keys_role_parse(role)) == 0)
-		return keys_i_err(err, KEYS_E_MALFORMED, "%sunknown role \"%s\" (expected root, "
+		return KEYS_FAIL(err, KEYS_E_MALFORMED, "%sunknown role \"%s\" (expected root, "
 		    "hq or dealer)", ctx, keys_i_safe(role, safe));
 	if ((rc = keys_i_check_holder(pub->role, dealer, name, ctx, err)) != KEYS_OK)
 		return rc;
@@ -536,7 +536,7 @@ keys_pub_from_json(json_t *o, enum pub_mode mode, struct keys_public *pub, const
 	memcpy(pub->name, name, strlen(name) + 1);
 	if (created != NULL) {
 		if (keys_parse_time(created) != 0)
-			return keys_i_err(err, KEYS_E_MALFORMED, "%s\"created\" is not a time "
+			return KEYS_FAIL(err, KEYS_E_MALFORMED, "%s\"created\" is not a time "
 			    "like 2025-01-31T09:00:00Z", ctx);
 		memcpy(pub->created, created, KEYS_TIME_MAX);
 	}
@@ -591,12 +591,12 @@ keys_i_json_text(const json_t *o, size_t flags, int newline, char **outp, size_t
 	*outp = NULL;
 	*lenp = 0;
 	if ((s = json_dumps(o, flags)) == NULL)
-		return keys_i_err(err, KEYS_E_NOMEM, "out of memory");
+		return KEYS_FAIL(err, KEYS_E_NOMEM, "out of memory");
 	len = strlen(s);
 	if (newline) {
 		if ((t = realloc(s, len + 2)) == NULL) {
 			free(s);
-			return keys_i_err(err, KEYS_E_NOMEM, "out of memory");
+			return KEYS_FAIL(err, KEYS_E_NOMEM, "out of memory");
 		}
 		s = t;
 		s[len++] = '\n';
@@ -617,7 +617,7 @@ keys_public_load(const char *buf, size_t len, struct keys_public *pub, struct ke
 	if ((rc = keys_i_sodium(err)) != KEYS_OK)
 		return rc;
 	if (len > KEYS_I_FILE_MAX_BYTES)
-		return keys_i_err(err, KEYS_E_MALFORMED, "too large for a public key file");
+		return KEYS_FAIL(err, KEYS_E_MALFORMED, "too large for a public key file");
 	if ((rc = keys_i_json_parse(buf, len, &o, err)) == KEYS_OK)
 		rc = keys_pub_from_json(o, PUB_FILE, pub, "", err);
 	json_decref(o);
@@ -635,7 +635,7 @@ keys_public_read(const char *path, struct keys_public *pub, struct keys_error *e
 
 	memset(pub, 0, sizeof(*pub));
 	if (fs_read_file(path, &data, &len) == -1)
-		return keys_i_err(err, KEYS_E_SYSTEM, "%s: %s", path, strerror(errno));
+		return KEYS_FAIL(err, KEYS_E_SYSTEM, "%s: %s", path, strerror(errno));
 	if ((rc = keys_public_load(data, len, pub, err)) != KEYS_OK)
 		keys_i_err_file(err, path);
 	free(data);
@@ -651,7 +651,7 @@ keys_public_dump(const struct keys_public *pub, char **outp, size_t *lenp,
 
 	*outp = NULL;
 	if ((o = keys_pub_to_json(pub, PUB_FILE)) == NULL)
-		return keys_i_err(err, KEYS_E_NOMEM, "out of memory");
+		return KEYS_FAIL(err, KEYS_E_NOMEM, "out of memory");
 	rc = keys_i_json_text(o, JSON_INDENT(2), 1, outp, lenp, err);
 	json_decref(o);
 	return rc;
@@ -670,11 +670,11 @@ keys_i_keyring_dups(const struct keys_public *k, size_t n, const char *ctx,
 	for (i = 1; i < n; i++)
 		for (j = 0; j < i; j++) {
 			if (strcmp(k[i].key_id, k[j].key_id) == 0)
-				return keys_i_err(err, KEYS_E_DUPLICATE, "%skey %s is listed "
+				return KEYS_FAIL(err, KEYS_E_DUPLICATE, "%skey %s is listed "
 				    "twice", ctx, k[i].key_id);
 			if (memcmp(k[i].ed25519, k[j].ed25519, sizeof(k[i].ed25519)) == 0 ||
 			    memcmp(k[i].x25519, k[j].x25519, sizeof(k[i].x25519)) == 0)
-				return keys_i_err(err, KEYS_E_DUPLICATE, "%skeys %s and %s share "
+				return KEYS_FAIL(err, KEYS_E_DUPLICATE, "%skeys %s and %s share "
 				    "a public key", ctx, k[j].key_id, k[i].key_id);
 		}
 	return KEYS_OK;
@@ -685,7 +685,7 @@ int
 keys_i_keyring_role(const struct keys_public *k, const char *ctx, struct keys_error *err)
 {
 	if (k->role != KEYS_ROLE_HQ && k->role != KEYS_ROLE_DEALER)
-		return keys_i_err(err, KEYS_E_ROLE, "%s%s is a %s key; a keyring lists hq and "
+		return KEYS_FAIL(err, KEYS_E_ROLE, "%s%s is a %s key; a keyring lists hq and "
 		    "dealer keys only", ctx, k->key_id, keys_role_name(k->role));
 	return KEYS_OK;
 }
@@ -735,22 +735,22 @@ keys_keyring_verify(json_t *o, const struct keys_public *root, struct keys_error
 	if ((rc = keys_i_json_str(o, "signature", 0, &s, "", err)) != KEYS_OK)
 		return rc;
 	if (s == NULL || s[0] == '\0')
-		return keys_i_err(err, KEYS_E_UNSIGNED, "the keyring is not signed (no "
+		return KEYS_FAIL(err, KEYS_E_UNSIGNED, "the keyring is not signed (no "
 		    "\"signature\"); sign it with showroom keyring sign");
 	if (keys_i_b64_exact(s, sig, sizeof(sig)) != 0)
-		return keys_i_err(err, KEYS_E_BADSIG, "\"signature\" is not a base64 Ed25519 "
+		return KEYS_FAIL(err, KEYS_E_BADSIG, "\"signature\" is not a base64 Ed25519 "
 		    "signature");
 	if ((rc = keys_i_json_str(o, "root_key_id", 1, &rid, "", err)) != KEYS_OK)
 		return rc;
 	if (strcmp(rid, root->key_id) != 0)
-		return keys_i_err(err, KEYS_E_WRONGROOT, "the keyring names root key %s, but the "
+		return KEYS_FAIL(err, KEYS_E_WRONGROOT, "the keyring names root key %s, but the "
 		    "pinned root is %s", keys_i_safe(rid, safe), root->key_id);
 	json_object_del(o, "signature");
 	if ((rc = keys_i_keyring_canon(o, &canon, &canonlen, err)) != KEYS_OK)
 		return rc;
 	if (crypto_sign_verify_detached(sig, (const unsigned char *)canon, canonlen,
 	    root->ed25519) != 0)
-		rc = keys_i_err(err, KEYS_E_BADSIG, "bad signature: the keyring was changed after "
+		rc = KEYS_FAIL(err, KEYS_E_BADSIG, "bad signature: the keyring was changed after "
 		    "it was signed, or signed by another key");
 	free(canon);
 	return rc;
@@ -765,16 +765,16 @@ keys_keyring_entries(const json_t *arr, struct keys_keyring *kr, struct keys_err
 	int rc;
 
 	if (!json_is_array(arr))
-		return keys_i_err(err, KEYS_E_MALFORMED, "\"keys\" is missing or not an array");
+		return KEYS_FAIL(err, KEYS_E_MALFORMED, "\"keys\" is missing or not an array");
 	if ((n = json_array_size(arr)) == 0 || n > KEYS_KEYRING_MAX_KEYS)
-		return keys_i_err(err, KEYS_E_MALFORMED, "\"keys\" must list 1 to %d keys",
+		return KEYS_FAIL(err, KEYS_E_MALFORMED, "\"keys\" must list 1 to %d keys",
 		    KEYS_KEYRING_MAX_KEYS);
 	if ((kr->keys = calloc(n, sizeof(*kr->keys))) == NULL)
-		return keys_i_err(err, KEYS_E_NOMEM, "out of memory");
+		return KEYS_FAIL(err, KEYS_E_NOMEM, "out of memory");
 	for (i = 0; i < n; i++) {
 		snprintf(ctx, sizeof(ctx), "keys[%zu]: ", i);
 		if (!json_is_object(json_array_get(arr, i)))
-			return keys_i_err(err, KEYS_E_MALFORMED, "%snot an object", ctx);
+			return KEYS_FAIL(err, KEYS_E_MALFORMED, "%snot an object", ctx);
 		if ((rc = keys_pub_from_json(json_array_get(arr, i), PUB_ENTRY, &kr->keys[i],
 		    ctx, err)) != KEYS_OK ||
 		    (rc = keys_i_keyring_role(&kr->keys[i], ctx, err)) != KEYS_OK)
@@ -798,9 +798,9 @@ keys_keyring_parse(const char *buf, size_t len, const struct keys_public *root, 
 	if ((rc = keys_i_sodium(err)) != KEYS_OK)
 		return rc;
 	if (verify && (root == NULL || root->role != KEYS_ROLE_ROOT))
-		return keys_i_err(err, KEYS_E_ROLE, "the pinned key is not a root key");
+		return KEYS_FAIL(err, KEYS_E_ROLE, "the pinned key is not a root key");
 	if (len > KEYS_KEYRING_MAX_BYTES)
-		return keys_i_err(err, KEYS_E_MALFORMED, "too large for a keyring");
+		return KEYS_FAIL(err, KEYS_E_MALFORMED, "too large for a keyring");
 	if ((rc = keys_i_json_parse(buf, len, &o, err)) != KEYS_OK)
 		return rc;
 	if ((rc = keys_i_json_format(o, KEYRING_FORMAT, "keyring", err)) ||
@@ -814,7 +814,7 @@ keys_keyring_parse(const char *buf, size_t len, const struct keys_public *root, 
 		goto out;
 	if (keys_parse_time(issued) != 0 || keys_date_end(expires, &kr->expires_at) != 0 ||
 	    !keys_i_id_chars_valid(rid) || strncmp(rid, "root-", 5) != 0) {
-		rc = keys_i_err(err, KEYS_E_MALFORMED, "\"issued\", \"expires\" or "
+		rc = KEYS_FAIL(err, KEYS_E_MALFORMED, "\"issued\", \"expires\" or "
 		    "\"root_key_id\" is invalid");
 		goto out;
 	}
@@ -824,7 +824,7 @@ keys_keyring_parse(const char *buf, size_t len, const struct keys_public *root, 
 	if ((rc = keys_keyring_entries(json_object_get(o, "keys"), kr, err)) != KEYS_OK)
 		goto out;
 	if (verify && keys_keyring_expired(kr, now))
-		rc = keys_i_err(err, KEYS_E_EXPIRED, "the keyring expired at the end of %s (UTC); "
+		rc = KEYS_FAIL(err, KEYS_E_EXPIRED, "the keyring expired at the end of %s (UTC); "
 		    "sign a new one with showroom keyring sign", kr->expires);
 out:
 	json_decref(o);
@@ -857,7 +857,7 @@ keys_keyring_read(const char *path, const struct keys_public *root, time_t now,
 
 	memset(kr, 0, sizeof(*kr));
 	if (fs_read_file(path, &data, &len) == -1)
-		return keys_i_err(err, KEYS_E_SYSTEM, "%s: %s", path, strerror(errno));
+		return KEYS_FAIL(err, KEYS_E_SYSTEM, "%s: %s", path, strerror(errno));
 	if ((rc = keys_keyring_load(data, len, root, now, kr, err)) != KEYS_OK)
 		keys_i_err_file(err, path);
 	free(data);

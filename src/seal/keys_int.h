@@ -21,6 +21,9 @@
  * message. safe makes untrusted text fit for a message (at most 40 bytes, printable ASCII). */
 int		 keys_i_err(struct keys_error *, int, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
+/* keys_i_err that evaluates to CODE where the analyzer sees it (it does not follow
+ * variadic calls): "return KEYS_FAIL(err, KEYS_E_..., fmt, ...)". */
+#define KEYS_FAIL(err, code, ...)	(keys_i_err((err), (code), __VA_ARGS__), (code))
 void		 keys_i_err_file(struct keys_error *, const char *file);
 int		 keys_i_sodium(struct keys_error *);
 const char	*keys_i_safe(const char *, char out[48]);

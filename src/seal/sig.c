@@ -239,7 +239,7 @@ sig_input_component(struct sig_input *in, const struct sfv_item *it)
 		return SIG_ECOMPPARAM;
 	if ((n = sfv_string_copy(it, name, SIG_NAME_MAX + 1)) < 0)
 		return SIG_ELIMIT;
-	if (n == 0 || (st = sig_check_component(name, (size_t)n)) != SIG_OK)
+	if (n == 0 || sig_check_component(name, (size_t)n) != SIG_OK)
 		return SIG_ECOMPONENT;
 	for (i = 0; i < in->ncomponents; i++)
 		if (strcmp(in->components[i], name) == 0)

@@ -43,6 +43,7 @@ listen_open(const char *spec, int *portp, char *err, size_t errlen)
 	char host[256], port[16];
 	int fd = -1, one = 1, rc;
 
+	memset(&ss, 0, sizeof(ss));
 	if (listen_split(spec, host, sizeof(host), port, sizeof(port)) == -1) {
 		snprintf(err, errlen, "--listen %s: expected HOST:PORT or [IPV6]:PORT", spec);
 		return -1;

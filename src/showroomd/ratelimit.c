@@ -91,7 +91,7 @@ ratelimit_take(struct ratelimit *rl, const struct sockaddr *sa, double now,
     unsigned *retry_after)
 {
 	uint64_t key = rl_key(rl, sa);
-	size_t home = key & rl->mask, i, idx, victim = home;
+	size_t home = key & rl->mask, i, idx, victim;
 	pthread_mutex_t *lock = &rl->locks[(home / RL_PROBE) % RL_LOCKS];
 	struct rl_bucket *b = NULL;
 	int ok;

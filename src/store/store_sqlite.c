@@ -433,7 +433,7 @@ sq_schema_version(struct sq_conn *c, int *vp, struct store_err *err)
 	if (sqlite3_prepare_v2(c->db, "SELECT max(version), count(*) FROM"
 	    " schema_version", -1, &st, NULL) != SQLITE_OK)
 		return sq_dberr(c->db, "store_open: schema_version", err);
-	if ((rc = sqlite3_step(st)) != SQLITE_ROW) {
+	if (sqlite3_step(st) != SQLITE_ROW) {
 		sq_dberr(c->db, "store_open: schema_version", err);
 		sqlite3_finalize(st);
 		return STORE_ERR;

@@ -58,7 +58,7 @@ keys_generate(enum keys_role role, const char *dealer, const char *name, time_t 
 	if ((rc = keys_i_sodium(err)) != KEYS_OK)
 		return rc;
 	if (role != KEYS_ROLE_ROOT && role != KEYS_ROLE_HQ && role != KEYS_ROLE_DEALER)
-		return keys_i_err(err, KEYS_E_INVALID, "role must be root, hq or dealer");
+		return KEYS_FAIL(err, KEYS_E_INVALID, "role must be root, hq or dealer");
 	/* the same checks as for files, but here it is the caller's argument that is wrong */
 	if (keys_i_check_holder(role, dealer, name, "", err) != KEYS_OK) {
 		if (err != NULL)
@@ -70,14 +70,14 @@ keys_generate(enum keys_role role, const char *dealer, const char *name, time_t 
 		memcpy(pub->dealer, dealer, strlen(dealer) + 1);
 	memcpy(pub->name, name, strlen(name) + 1);
 	if (keys_i_format_time(now, pub->created) == -1)
-		return keys_i_err(err, KEYS_E_INVALID, "the clock is out of range");
+		return KEYS_FAIL(err, KEYS_E_INVALID, "the clock is out of range");
 	if ((id->sec = keys_secret_alloc()) == NULL)
-		return keys_i_err(err, KEYS_E_NOMEM, "out of memory for secret keys");
+		return KEYS_FAIL(err, KEYS_E_NOMEM, "out of memory for secret keys");
 	if (role != KEYS_ROLE_ROOT) {
 		randombytes_buf(id->sec->x25519, sizeof(id->sec->x25519));
 		if (crypto_scalarmult_base(pub->x25519, id->sec->x25519) != 0) {
 			keys_identity_free(id);
-			return keys_i_err(err, KEYS_E_SYSTEM, "X25519 key generation failed");
+			return KEYS_FAIL(err, KEYS_E_SYSTEM, "X25519 key generation failed");
 		}
 	}
 	crypto_sign_keypair(pub->ed25519, id->sec->ed25519);
@@ -133,7 +133,7 @@ keys_derive(unsigned char *key, const char *pass, const unsigned char *salt,
 {
 	if (crypto_pwhash(key, AEAD_KEY_BYTES, pass, strlen(pass), salt, ops, mem,
 	    crypto_pwhash_ALG_ARGON2ID13) != 0)
-		return keys_i_err(err, KEYS_E_NOMEM, "Argon2id could not get %zu bytes of memory",
+		return KEYS_FAIL(err, KEYS_E_NOMEM, "Argon2id could not get %zu bytes of memory",
 		    mem);
 	return KEYS_OK;
 }
@@ -183,7 +183,7 @@ keys_secret_seal(const struct keys_identity *id, const char *pass, char **outp,
 	key = sodium_malloc(AEAD_KEY_BYTES);
 	plain = sodium_malloc(PLAIN_MAX);
 	if (key == NULL || plain == NULL) {
-		rc = keys_i_err(err, KEYS_E_NOMEM, "out of memory for secret keys");
+		rc = KEYS_FAIL(err, KEYS_E_NOMEM, "out of memory for secret keys");
 		goto out;
 	}
 	sf.opslimit = crypto_pwhash_OPSLIMIT_INTERACTIVE;
@@ -203,7 +203,7 @@ keys_secret_seal(const struct keys_identity *id, const char *pass, char **outp,
 	    (const unsigned char *)aad, aadlen, NULL, sf.nonce, key);
 	sf.ctlen = plen + TAG_BYTES;
 	if ((o = keys_secret_json(&id->pub, &sf)) == NULL) {
-		rc = keys_i_err(err, KEYS_E_NOMEM, "out of memory");
+		rc = KEYS_FAIL(err, KEYS_E_NOMEM, "out of memory");
 		goto out;
 	}
 	rc = keys_i_json_text(o, JSON_INDENT(2), 1, outp, lenp, err);
@@ -224,7 +224,7 @@ keys_json_uint(const json_t *o, const char *key, unsigned long long min,
 	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
 	    (unsigned long long)json_integer_value(v) < min ||
 	    (unsigned long long)json_integer_value(v) > max)
-		return keys_i_err(err, KEYS_E_MALFORMED, "\"%s\" is missing or not an integer "
+		return KEYS_FAIL(err, KEYS_E_MALFORMED, "\"%s\" is missing or not an integer "
 		    "from %llu to %llu", key, min, max);
 	*out = (unsigned long long)json_integer_value(v);
 	return KEYS_OK;
@@ -243,7 +243,7 @@ keys_secret_parse(const char *buf, size_t len, struct secret_file *sf, struct ke
 
 	memset(sf, 0, sizeof(*sf));
 	if (len > KEYS_I_FILE_MAX_BYTES)
-		return keys_i_err(err, KEYS_E_MALFORMED, "too large for a secret key file");
+		return KEYS_FAIL(err, KEYS_E_MALFORMED, "too large for a secret key file");
 	if ((rc = keys_i_json_parse(buf, len, &o, err)) != KEYS_OK)
 		return rc;
 	if ((rc = keys_i_json_format(o, SECRET_FORMAT, "secret key file", err)) ||
@@ -263,14 +263,14 @@ keys_secret_parse(const char *buf, size_t len, struct secret_file *sf, struct ke
 		goto out;
 	sf->memlimit = (size_t)mem;
 	if (strcmp(kdf, KDF_NAME) != 0 || strcmp(cipher, CIPHER_NAME) != 0) {
-		rc = keys_i_err(err, KEYS_E_FORMAT, "only kdf \"%s\" with cipher \"%s\" is "
+		rc = KEYS_FAIL(err, KEYS_E_FORMAT, "only kdf \"%s\" with cipher \"%s\" is "
 		    "supported", KDF_NAME, CIPHER_NAME);
 		goto out;
 	}
 	if ((sf->role = keys_role_parse(role)) == 0 ||
 	    (sf->role == KEYS_ROLE_DEALER) != (dealer != NULL) ||
 	    (dealer != NULL && !keys_dealer_code_valid(dealer)) || !keys_i_id_chars_valid(id)) {
-		rc = keys_i_err(err, KEYS_E_MALFORMED, "role, dealer or key_id is invalid");
+		rc = KEYS_FAIL(err, KEYS_E_MALFORMED, "role, dealer or key_id is invalid");
 		goto out;
 	}
 	if (dealer != NULL)
@@ -280,7 +280,7 @@ keys_secret_parse(const char *buf, size_t len, struct secret_file *sf, struct ke
 	if (keys_i_b64_exact(salt, sf->salt, sizeof(sf->salt)) != 0 ||
 	    keys_i_b64_exact(nonce, sf->nonce, sizeof(sf->nonce)) != 0 ||
 	    keys_i_b64_exact(ct, sf->ct, sf->ctlen) != 0)
-		rc = keys_i_err(err, KEYS_E_MALFORMED, "salt, nonce or ciphertext has the wrong "
+		rc = KEYS_FAIL(err, KEYS_E_MALFORMED, "salt, nonce or ciphertext has the wrong "
 		    "length or is not base64");
 out:
 	json_decref(o);
@@ -302,7 +302,7 @@ keys_secret_decrypt(const struct secret_file *sf, const struct keys_public *pub,
 	plain = sodium_malloc(PLAIN_MAX);
 	id->sec = keys_secret_alloc();
 	if (key == NULL || plain == NULL || id->sec == NULL) {
-		rc = keys_i_err(err, KEYS_E_NOMEM, "out of memory for secret keys");
+		rc = KEYS_FAIL(err, KEYS_E_NOMEM, "out of memory for secret keys");
 		goto out;
 	}
 	aadlen = keys_secret_aad(pub->role, pub->dealer, pub->key_id, aad, sizeof(aad));
@@ -311,7 +311,7 @@ keys_secret_decrypt(const struct secret_file *sf, const struct keys_public *pub,
 	if (crypto_aead_xchacha20poly1305_ietf_decrypt(plain, &plen, NULL, sf->ct, sf->ctlen,
 	    (const unsigned char *)aad, aadlen, sf->nonce, key) != 0 ||
 	    plen != keys_plain_len(pub->role)) {
-		rc = keys_i_err(err, KEYS_E_PASSPHRASE, "wrong passphrase or damaged key file: %s",
+		rc = KEYS_FAIL(err, KEYS_E_PASSPHRASE, "wrong passphrase or damaged key file: %s",
 		    secpath);
 		goto out;
 	}
@@ -325,7 +325,7 @@ keys_secret_decrypt(const struct secret_file *sf, const struct keys_public *pub,
 	crypto_sign_seed_keypair(ed, id->sec->ed25519, plain + off);
 	if (sodium_memcmp(x, pub->x25519, sizeof(x)) != 0 ||
 	    sodium_memcmp(ed, pub->ed25519, sizeof(ed)) != 0) {
-		rc = keys_i_err(err, KEYS_E_MISMATCH, "%s holds other keys than its public file "
+		rc = KEYS_FAIL(err, KEYS_E_MISMATCH, "%s holds other keys than its public file "
 		    "says", secpath);
 		goto out;
 	}
@@ -371,13 +371,13 @@ keys_secret_open(const char *prefix, const char *pass, struct keys_identity *id,
 	pubpath = keys_path(prefix, ".public");
 	secpath = keys_path(prefix, ".secret");
 	if (pubpath == NULL || secpath == NULL) {
-		rc = keys_i_err(err, KEYS_E_NOMEM, "out of memory");
+		rc = KEYS_FAIL(err, KEYS_E_NOMEM, "out of memory");
 		goto out;
 	}
 	if ((rc = keys_public_read(pubpath, &pub, err)) != KEYS_OK)
 		goto out;
 	if (fs_read_file(secpath, &data, &len) == -1) {
-		rc = keys_i_err(err, KEYS_E_SYSTEM, "%s: %s", secpath, strerror(errno));
+		rc = KEYS_FAIL(err, KEYS_E_SYSTEM, "%s: %s", secpath, strerror(errno));
 		goto out;
 	}
 	if (stat(secpath, &st) == 0 && (st.st_mode & 077) != 0)
@@ -389,7 +389,7 @@ keys_secret_open(const char *prefix, const char *pass, struct keys_identity *id,
 	}
 	if (sf.role != pub.role || strcmp(sf.dealer, pub.dealer) != 0 ||
 	    strcmp(sf.key_id, pub.key_id) != 0) {
-		rc = keys_i_err(err, KEYS_E_MISMATCH, "%s does not belong to %s: the secret is "
+		rc = KEYS_FAIL(err, KEYS_E_MISMATCH, "%s does not belong to %s: the secret is "
 		    "key %s, the public file key %s", secpath, pubpath,
 		    keys_i_safe(sf.key_id, sid), keys_i_safe(pub.key_id, pid));
 		goto out;
@@ -421,17 +421,17 @@ keys_identity_save(const char *prefix, const struct keys_identity *id, const cha
 	if ((rc = keys_i_sodium(err)) != KEYS_OK)
 		return rc;
 	if (id->sec == NULL)
-		return keys_i_err(err, KEYS_E_INVALID, "no secret keys to save");
+		return KEYS_FAIL(err, KEYS_E_INVALID, "no secret keys to save");
 	if (pass[0] == '\0')
-		return keys_i_err(err, KEYS_E_INVALID, "the passphrase is empty");
+		return KEYS_FAIL(err, KEYS_E_INVALID, "the passphrase is empty");
 	pubpath = keys_path(prefix, ".public");
 	secpath = keys_path(prefix, ".secret");
 	if (pubpath == NULL || secpath == NULL) {
-		rc = keys_i_err(err, KEYS_E_NOMEM, "out of memory");
+		rc = KEYS_FAIL(err, KEYS_E_NOMEM, "out of memory");
 		goto out;
 	}
 	if (!force && (keys_exists(pubpath) || keys_exists(secpath))) {
-		rc = keys_i_err(err, KEYS_E_EXISTS, "%s already exists (--force replaces it)",
+		rc = KEYS_FAIL(err, KEYS_E_EXISTS, "%s already exists (--force replaces it)",
 		    keys_exists(secpath) ? secpath : pubpath);
 		goto out;
 	}
@@ -439,11 +439,11 @@ keys_identity_save(const char *prefix, const struct keys_identity *id, const cha
 	    (rc = keys_public_dump(&id->pub, &pubtext, &publen, err)) != KEYS_OK)
 		goto out;
 	if (fs_write_file(secpath, sectext, seclen, 0600) == -1) {
-		rc = keys_i_err(err, KEYS_E_SYSTEM, "%s: %s", secpath, strerror(errno));
+		rc = KEYS_FAIL(err, KEYS_E_SYSTEM, "%s: %s", secpath, strerror(errno));
 		goto out;
 	}
 	if (fs_write_file(pubpath, pubtext, publen, 0644) == -1) {
-		rc = keys_i_err(err, KEYS_E_SYSTEM, "%s: %s", pubpath, strerror(errno));
+		rc = KEYS_FAIL(err, KEYS_E_SYSTEM, "%s: %s", pubpath, strerror(errno));
 		/* a secret without its public file is of no use to anyone */
 		unlink(secpath);
 		goto out;
@@ -478,10 +478,10 @@ keys_keyring_sign(const struct keys_identity *root, const struct keys_public *ke
 	if ((rc = keys_i_sodium(err)) != KEYS_OK)
 		return rc;
 	if (root->pub.role != KEYS_ROLE_ROOT || root->sec == NULL)
-		return keys_i_err(err, KEYS_E_ROLE, "%s is not a root key: only the root signs "
+		return KEYS_FAIL(err, KEYS_E_ROLE, "%s is not a root key: only the root signs "
 		    "keyrings", root->pub.key_id);
 	if (nkeys == 0 || nkeys > KEYS_KEYRING_MAX_KEYS)
-		return keys_i_err(err, KEYS_E_INVALID, "a keyring lists 1 to %d keys",
+		return KEYS_FAIL(err, KEYS_E_INVALID, "a keyring lists 1 to %d keys",
 		    KEYS_KEYRING_MAX_KEYS);
 	for (i = 0; i < nkeys; i++) {
 		snprintf(ctx, sizeof(ctx), "key %zu: ", i + 1);
@@ -489,19 +489,19 @@ keys_keyring_sign(const struct keys_identity *root, const struct keys_public *ke
 			return rc;
 		keys_i_make_id(&keys[i], want);
 		if (strcmp(want, keys[i].key_id) != 0)
-			return keys_i_err(err, KEYS_E_KEYID, "%skey id does not match", ctx);
+			return KEYS_FAIL(err, KEYS_E_KEYID, "%skey id does not match", ctx);
 	}
 	if ((rc = keys_i_keyring_dups(keys, nkeys, "", err)) != KEYS_OK)
 		return rc;
 	if (keys_date_end(expires, &end) == -1)
-		return keys_i_err(err, KEYS_E_INVALID, "expiry date must be a date like "
+		return KEYS_FAIL(err, KEYS_E_INVALID, "expiry date must be a date like "
 		    "2026-03-31");
 	if (end <= now)
-		return keys_i_err(err, KEYS_E_INVALID, "expiry date %s has passed", expires);
+		return KEYS_FAIL(err, KEYS_E_INVALID, "expiry date %s has passed", expires);
 	if (keys_i_format_time(now, issued) == -1)
-		return keys_i_err(err, KEYS_E_INVALID, "the clock is out of range");
+		return KEYS_FAIL(err, KEYS_E_INVALID, "the clock is out of range");
 	if ((body = keys_i_keyring_body(&root->pub, keys, nkeys, expires, issued)) == NULL) {
-		rc = keys_i_err(err, KEYS_E_NOMEM, "out of memory");
+		rc = KEYS_FAIL(err, KEYS_E_NOMEM, "out of memory");
 		goto out;
 	}
 	if ((rc = keys_i_keyring_canon(body, &canon, &canonlen, err)) != KEYS_OK)
@@ -509,7 +509,7 @@ keys_keyring_sign(const struct keys_identity *root, const struct keys_public *ke
 	crypto_sign_detached(sig, NULL, (const unsigned char *)canon, canonlen,
 	    root->sec->ed25519);
 	if (keys_i_json_set(body, "signature", keys_i_b64_json(sig, sizeof(sig))) != 0) {
-		rc = keys_i_err(err, KEYS_E_NOMEM, "out of memory");
+		rc = KEYS_FAIL(err, KEYS_E_NOMEM, "out of memory");
 		goto out;
 	}
 	if ((rc = keys_i_json_text(body, JSON_INDENT(2), 1, outp, lenp, err)) != KEYS_OK)

@@ -336,7 +336,7 @@ client_do(struct client *c, const char *method, const char *path, const char *qu
 out:
 	if (rc != CLIENT_OK)
 		client_reply_free(r);
-	if (rc == CLIENT_E_NOMEM && err[0] == '\0')
+	if (rc == CLIENT_E_NOMEM && err != NULL && err[0] == '\0')
 		snprintf(err, errlen, "out of memory");
 	curl_slist_free_all(hdrs);
 	buf_free(&url);

@@ -271,19 +271,22 @@ export_write(struct bo *b, struct export_job *j)
 	struct export_problems probs = EXPORT_PROBLEMS_INIT;
 	struct export_sender s;
 	struct export_yamato y;
-	char err[512], line[512], date[11], *prefix = NULL;
-	size_t i, n;
+	char err[512], line[512], date[11], *prefix = NULL, **paths = NULL;
+	size_t i, n, npaths = 0;
 	int rc = -1;
 
 	err[0] = '\0';
 	if (strcmp(j->format, "clickpost") == 0) {
-		if ((prefix = strdup(j->out)) == NULL)
+		n = strlen(j->out);
+		if (n > 4 && strcmp(j->out + n - 4, ".csv") == 0)
+			n -= 4;
+		if ((prefix = strndup(j->out, n)) == NULL)
 			goto out;
-		n = strlen(prefix);
-		if (n > 4 && strcmp(prefix + n - 4, ".csv") == 0)
-			prefix[n - 4] = '\0';
-		rc = export_clickpost(j->addrs, j->naddrs, prefix, &j->paths, &j->npaths, &probs,
+		/* into locals: a pointer into *j would let the callee seem to change all of it */
+		rc = export_clickpost(j->addrs, j->naddrs, prefix, &paths, &npaths, &probs,
 		    err, sizeof(err));
+		j->paths = paths;
+		j->npaths = npaths;
 	} else {
 		if ((j->paths = calloc(1, sizeof(char *))) == NULL ||
 		    (j->paths[0] = strdup(j->out)) == NULL)

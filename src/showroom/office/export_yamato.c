@@ -258,7 +258,7 @@ b2_sender(struct b2 *b)
 		export_check_len(x, "name", b->s_name.data, b->s_name.len, B2_NAME_MAX,
 		    "is longer than 16 full-width characters (32 bytes in CP932)");
 	b2_address(b, s->prefecture, s->address1, s->address2, &b->s_addr, &b->s_lines);
-	if (export_nproblems(x) > 0)
+	if (export_nproblems(x) > 0 || o->ship_date == NULL)	/* a problem was noted */
 		return;
 
 	b2_set_str(&f[B2_C_SERVICE], service);
