@@ -1,7 +1,11 @@
 /*
- * Mustache engine tests: every case of the official spec suites, plus
- * escaping, error reporting, limits and repeatability.
+ * Mustache engine tests: every case of the official spec suites when they
+ * are there (outside the repository), plus escaping, error reporting,
+ * limits and repeatability.
  */
+#include <sys/stat.h>
+
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +18,7 @@
 
 #include "common/tmpl.h"
 
+/* The official suites stay outside the repository: a fresh clone has no ../shared. */
 #define SPEC_DIR	"../shared/vectors/mustache/"
 
 static const char *const suites[] = {
@@ -25,6 +30,9 @@ static const char *const suites[] = {
 /* Totals across the suite tests, checked last so the run can never pass empty. */
 static size_t	cases_run;
 static size_t	suites_read;
+
+/* Whether SPEC_DIR exists; main says so when it does not. */
+static int	spec_present;
 
 /* Partials from a JSON object of name -> source. */
 static const char *
@@ -93,6 +101,9 @@ test_spec_suite(void **state)
 	json_t *root, *tests, *tc;
 	size_t i, failed = 0;
 
+	if (!spec_present)
+		skip();		/* main said why */
+
 	snprintf(path, sizeof(path), SPEC_DIR "%s.json", suite);
 	if ((root = json_load_file(path, 0, &jerr)) == NULL)
 		fail_msg("cannot read %s: %s (run from the repository root)",
@@ -117,6 +128,8 @@ test_spec_suite(void **state)
 static void
 test_spec_total(void **state)
 {
+	if (!spec_present)
+		skip();
 	fprintf(stderr, "spec: %zu cases from %zu suites\n", cases_run,
 	    suites_read);
 	assert_int_equal(suites_read, NSUITES);
@@ -337,6 +350,14 @@ main(void)
 		cmocka_unit_test(test_step_limit),
 		cmocka_unit_test(test_repeatable),
 	};
+	struct stat st;
 
+	/* Only a folder that is not there skips; one we cannot read fails. */
+	if (stat(SPEC_DIR, &st) == -1 && errno == ENOENT)
+		fprintf(stderr, "test_tmpl: the official mustache spec suite "
+		    "was skipped: folder %s not found (it is kept outside the "
+		    "repository; CI has it).\n", SPEC_DIR);
+	else
+		spec_present = 1;
 	return cmocka_run_group_tests_name("tmpl", tests, NULL, NULL);
 }
