@@ -16,8 +16,10 @@
 
 #include "seal/hpke.h"
 #include "showroom/office/hpke_open.h"
+#include "showroom/hpke_open.h"
+#include "vectors.h"
 
-#define VECTORS	"../shared/vectors/hpke-x25519-sha256-chacha20poly1305.json"
+#define VECTORS	"tests/vectors/hpke-x25519-sha256-chacha20poly1305.txt"
 
 /* What the vector file holds (its README): 4 modes x 6 encryptions, 3 exports. */
 #define NMODES		4
@@ -33,41 +35,6 @@ struct tally {
 	int	encryptions[NMODES];
 	int	exports[NMODES];
 };
-
-/* The field's hex decoded into out; fails the test on a missing or bad field. */
-static size_t
-hexfield(const json_t *o, const char *key, uint8_t *out, size_t cap)
-{
-	const char *s, *end;
-	size_t n;
-
-	if ((s = json_string_value(json_object_get(o, key))) == NULL)
-		fail_msg("vector field \"%s\" missing or not a string", key);
-	if (sodium_hex2bin(out, cap, s, strlen(s), NULL, &n, &end) != 0 ||
-	    *end != '\0')
-		fail_msg("vector field \"%s\" is not hex", key);
-	return n;
-}
-
-static void
-hexfield_len(const json_t *o, const char *key, uint8_t *out, size_t len)
-{
-	size_t n;
-
-	n = hexfield(o, key, out, len);
-	if (n != len)
-		fail_msg("vector field \"%s\": %zu bytes, want %zu", key, n, len);
-}
-
-static long long
-intfield(const json_t *o, const char *key)
-{
-	const json_t *v;
-
-	if (!json_is_integer(v = json_object_get(o, key)))
-		fail_msg("vector field \"%s\" missing or not an integer", key);
-	return json_integer_value(v);
-}
 
 static void
 check_eq(const char *mode, const char *what, const uint8_t *got,
@@ -90,61 +57,130 @@ struct setup {
 };
 
 static void
-check_derive(const json_t *setup, const char *ikmk, const char *pkk,
+check_derive(struct vec_section *setup, const char *ikmk, const char *pkk,
     const char *skk, uint8_t pk[32], uint8_t sk[32], const char *mode)
 {
 	uint8_t ikm[FIELD_MAX], gpk[32], gsk[32];
 	size_t ikmlen;
 
-	ikmlen = hexfield(setup, ikmk, ikm, sizeof(ikm));
-	hexfield_len(setup, pkk, pk, 32);
-	hexfield_len(setup, skk, sk, 32);
+	ikmlen = vec_hex(setup, ikmk, ikm, sizeof(ikm));
+	vec_hex_len(setup, pkk, pk, 32);
+	vec_hex_len(setup, skk, sk, 32);
 	assert_int_equal(hpke_derive_keypair(ikm, ikmlen, gpk, gsk), 0);
 	check_eq(mode, pkk, gpk, pk, 32);
 	check_eq(mode, skk, gsk, sk, 32);
 }
 
+/*
+ * LabeledExtract and LabeledExpand (RFC 9180 4) written out over HMAC-SHA256,
+ * so that key_schedule_context and secret, which the library keeps to itself,
+ * are checked as well (5.1).
+ */
+static const uint8_t suite_id[] = {
+	'H', 'P', 'K', 'E', 0x00, 0x20, 0x00, 0x01, 0x00, 0x03
+};
+
 static void
-load_setup(const json_t *v, struct setup *s)
+labeled_extract(uint8_t prk[32], const uint8_t *salt, size_t saltlen,
+    const char *label, const uint8_t *ikm, size_t ikmlen)
 {
-	const json_t *js;
-	const char *name;
+	crypto_auth_hmacsha256_state st;
+	static const uint8_t none[1];
 
+	/* An empty salt is HMAC's empty key, the same as Nh zero bytes. */
+	crypto_auth_hmacsha256_init(&st, saltlen ? salt : none, saltlen);
+	crypto_auth_hmacsha256_update(&st, (const uint8_t *)"HPKE-v1", 7);
+	crypto_auth_hmacsha256_update(&st, suite_id, sizeof(suite_id));
+	crypto_auth_hmacsha256_update(&st, (const uint8_t *)label,
+	    strlen(label));
+	crypto_auth_hmacsha256_update(&st, ikm, ikmlen);
+	crypto_auth_hmacsha256_final(&st, prk);
+}
+
+/* L is at most 32 here, so HKDF-Expand is one HMAC block. */
+static void
+labeled_expand(uint8_t *out, size_t L, const uint8_t prk[32],
+    const char *label, const uint8_t *info, size_t infolen)
+{
+	crypto_auth_hmacsha256_state st;
+	uint8_t t[32], len[2] = { 0, (uint8_t)L }, one = 0x01;
+
+	assert_true(L <= sizeof(t));
+	crypto_auth_hmacsha256_init(&st, prk, 32);
+	crypto_auth_hmacsha256_update(&st, len, sizeof(len));
+	crypto_auth_hmacsha256_update(&st, (const uint8_t *)"HPKE-v1", 7);
+	crypto_auth_hmacsha256_update(&st, suite_id, sizeof(suite_id));
+	crypto_auth_hmacsha256_update(&st, (const uint8_t *)label,
+	    strlen(label));
+	crypto_auth_hmacsha256_update(&st, info, infolen);
+	crypto_auth_hmacsha256_update(&st, &one, 1);
+	crypto_auth_hmacsha256_final(&st, t);
+	memcpy(out, t, L);
+}
+
+/* The vector's KeySchedule (5.1), from shared_secret down to its outputs. */
+static void
+check_key_schedule(struct vec_section *js, const struct setup *s)
+{
+	uint8_t ksc[65], want_ksc[65], secret[32], want_secret[32];
+	uint8_t key[32], nonce[12], exp[32];
+
+	vec_hex_len(js, "key_schedule_context", want_ksc, sizeof(want_ksc));
+	vec_hex_len(js, "secret", want_secret, sizeof(want_secret));
+	ksc[0] = (uint8_t)s->mode;
+	labeled_extract(ksc + 1, NULL, 0, "psk_id_hash", s->psk_id,
+	    s->psk_idlen);
+	labeled_extract(ksc + 33, NULL, 0, "info_hash", s->info, s->infolen);
+	check_eq(s->name, "key_schedule_context", ksc, want_ksc, sizeof(ksc));
+	labeled_extract(secret, s->ss, sizeof(s->ss), "secret", s->psk,
+	    s->psklen);
+	check_eq(s->name, "secret", secret, want_secret, sizeof(secret));
+	labeled_expand(key, sizeof(key), secret, "key", ksc, sizeof(ksc));
+	check_eq(s->name, "key from secret", key, s->key, sizeof(key));
+	labeled_expand(nonce, sizeof(nonce), secret, "base_nonce", ksc,
+	    sizeof(ksc));
+	check_eq(s->name, "base_nonce from secret", nonce, s->base_nonce,
+	    sizeof(nonce));
+	labeled_expand(exp, sizeof(exp), secret, "exp", ksc, sizeof(ksc));
+	check_eq(s->name, "exporter_secret from secret", exp, s->exp,
+	    sizeof(exp));
+}
+
+/* The section named after a mode must hold that mode. */
+static void
+load_setup(struct vec_section *js, int mode, struct setup *s)
+{
 	memset(s, 0, sizeof(*s));
-	js = json_object_get(v, "setup");
-	assert_true(json_is_object(js));
-	s->mode = (int)intfield(js, "mode");
-	assert_in_range(s->mode, 0, NMODES - 1);
+	s->mode = (int)vec_int(js, "mode");
+	assert_int_equal(s->mode, mode);
 	s->name = mode_names[s->mode];
-	name = json_string_value(json_object_get(v, "name"));
-	assert_non_null(name);
-	assert_string_equal(name, s->name);
-	assert_int_equal(intfield(js, "kem_id"), HPKE_KEM_ID);
-	assert_int_equal(intfield(js, "kdf_id"), HPKE_KDF_ID);
-	assert_int_equal(intfield(js, "aead_id"), HPKE_AEAD_ID);
+	assert_int_equal(vec_int(js, "kem_id"), HPKE_KEM_ID);
+	assert_int_equal(vec_int(js, "kdf_id"), HPKE_KDF_ID);
+	assert_int_equal(vec_int(js, "aead_id"), HPKE_AEAD_ID);
 
-	s->infolen = hexfield(js, "info", s->info, sizeof(s->info));
+	s->infolen = vec_hex(js, "info", s->info, sizeof(s->info));
 	check_derive(js, "ikmE", "pkEm", "skEm", s->enc, s->skE, s->name);
 	check_derive(js, "ikmR", "pkRm", "skRm", s->pkR, s->skR, s->name);
 	if (s->mode & HPKE_MODE_AUTH)
 		check_derive(js, "ikmS", "pkSm", "skSm", s->pkS, s->skS,
 		    s->name);
 	if (s->mode & HPKE_MODE_PSK) {
-		s->psklen = hexfield(js, "psk", s->psk, sizeof(s->psk));
-		s->psk_idlen = hexfield(js, "psk_id", s->psk_id,
+		s->psklen = vec_hex(js, "psk", s->psk, sizeof(s->psk));
+		s->psk_idlen = vec_hex(js, "psk_id", s->psk_id,
 		    sizeof(s->psk_id));
 	}
 	/* For DHKEM, enc is pkE: pkEm was loaded into enc above. */
 	{
 		uint8_t enc[32];
 
-		hexfield_len(js, "enc", enc, 32);
+		vec_hex_len(js, "enc", enc, 32);
 		check_eq(s->name, "enc vs pkEm", enc, s->enc, 32);
 	}
-	hexfield_len(js, "shared_secret", s->ss, 32);
-	hexfield_len(js, "key", s->key, 32);
-	hexfield_len(js, "base_nonce", s->base_nonce, 12);
-	hexfield_len(js, "exporter_secret", s->exp, 32);
+	vec_hex_len(js, "shared_secret", s->ss, 32);
+	vec_hex_len(js, "key", s->key, 32);
+	vec_hex_len(js, "base_nonce", s->base_nonce, 12);
+	vec_hex_len(js, "exporter_secret", s->exp, 32);
+	check_key_schedule(js, s);
 }
 
 static void
@@ -217,7 +253,7 @@ advance(struct hpke_ctx *sc, struct hpke_ctx *rc)
 }
 
 static void
-check_encryption(const struct setup *s, const json_t *e,
+check_encryption(const struct setup *s, struct vec_section *e,
     struct hpke_ctx *sc, struct hpke_ctx *rc)
 {
 	uint8_t pt[FIELD_MAX], aad[FIELD_MAX + 1], nonce[12], ct[FIELD_MAX];
@@ -225,16 +261,16 @@ check_encryption(const struct setup *s, const json_t *e,
 	size_t ptlen, aadlen, ctlen, i;
 	long long seq;
 
-	seq = intfield(e, "sequence_number");
+	seq = vec_int(e, "sequence_number");
 	assert_true(seq >= 0 && (uint64_t)seq >= sc->seq);
 	while (sc->seq < (uint64_t)seq)
 		advance(sc, rc);
 	assert_true(rc->seq == (uint64_t)seq);
 
-	ptlen = hexfield(e, "pt", pt, sizeof(pt));
-	aadlen = hexfield(e, "aad", aad, sizeof(aad) - 1);
-	ctlen = hexfield(e, "ct", ct, sizeof(ct));
-	hexfield_len(e, "nonce", nonce, sizeof(nonce));
+	ptlen = vec_hex(e, "pt", pt, sizeof(pt));
+	aadlen = vec_hex(e, "aad", aad, sizeof(aad) - 1);
+	ctlen = vec_hex(e, "ct", ct, sizeof(ct));
+	vec_hex_len(e, "nonce", nonce, sizeof(nonce));
 	assert_int_equal(ctlen, ptlen + HPKE_TAGLEN);
 
 	/* The vector's own nonce must be base_nonce XOR seq (5.2). */
@@ -274,16 +310,16 @@ check_encryption(const struct setup *s, const json_t *e,
 }
 
 static void
-check_export(const struct setup *s, const json_t *x,
+check_export(const struct setup *s, struct vec_section *x,
     const struct hpke_ctx *sc, const struct hpke_ctx *rc)
 {
 	uint8_t xc[FIELD_MAX], want[FIELD_MAX], got[FIELD_MAX];
 	size_t xclen, L;
 
-	xclen = hexfield(x, "exporter_context", xc, sizeof(xc));
-	L = (size_t)intfield(x, "L");
+	xclen = vec_hex(x, "exporter_context", xc, sizeof(xc));
+	L = (size_t)vec_int(x, "L");
 	assert_true(L <= sizeof(want));
-	hexfield_len(x, "exported_value", want, L);
+	vec_hex_len(x, "exported_value", want, L);
 	assert_int_equal(hpke_ctx_export(sc, xc, xclen, got, L), 0);
 	check_eq(s->name, "sender export", got, want, L);
 	memset(got, 0, sizeof(got));
@@ -291,28 +327,38 @@ check_export(const struct setup *s, const json_t *x,
 	check_eq(s->name, "receiver export", got, want, L);
 }
 
+/*
+ * One mode: its setup section, then "<mode> encryption 1", 2, ... and
+ * "<mode> export 1", 2, ... for as long as they go on.  A section left
+ * over after a gap is caught by vec_close(), a missing one by the tally.
+ */
 static void
-run_mode(const json_t *v, struct tally *t)
+run_mode(struct vec_file *f, int mode, struct tally *t)
 {
 	struct setup s;
 	struct hpke_ctx sc, rc;
-	const json_t *arr, *e;
-	size_t i;
+	struct vec_section *v;
+	char name[64];
+	int i;
 
-	load_setup(v, &s);
+	if ((v = vec_section(f, mode_names[mode])) == NULL)
+		fail_msg("%s: no section [%s]", VECTORS, mode_names[mode]);
+	load_setup(v, mode, &s);
 	check_setup(&s, &sc, &rc);
 	t->vectors[s.mode]++;
 
-	arr = json_object_get(v, "encryptions");
-	assert_true(json_is_array(arr));
-	json_array_foreach(arr, i, e) {
-		check_encryption(&s, e, &sc, &rc);
+	for (i = 1;; i++) {
+		snprintf(name, sizeof(name), "%s encryption %d", s.name, i);
+		if ((v = vec_section(f, name)) == NULL)
+			break;
+		check_encryption(&s, v, &sc, &rc);
 		t->encryptions[s.mode]++;
 	}
-	arr = json_object_get(v, "exports");
-	assert_true(json_is_array(arr));
-	json_array_foreach(arr, i, e) {
-		check_export(&s, e, &sc, &rc);
+	for (i = 1;; i++) {
+		snprintf(name, sizeof(name), "%s export %d", s.name, i);
+		if ((v = vec_section(f, name)) == NULL)
+			break;
+		check_export(&s, v, &sc, &rc);
 		t->exports[s.mode]++;
 	}
 	hpke_ctx_free(&sc);
@@ -322,27 +368,22 @@ run_mode(const json_t *v, struct tally *t)
 static void
 test_rfc9180_vectors(void **state)
 {
-	json_error_t err;
-	json_t *root;
-	const json_t *modes, *suite, *v;
+	struct vec_file *f;
+	struct vec_section *suite;
 	struct tally t;
-	size_t i;
 	int k, nvec = 0, nenc = 0, nexp = 0;
 
-	if ((root = json_load_file(VECTORS, JSON_REJECT_DUPLICATES,
-	    &err)) == NULL)
-		fail_msg("cannot load %s: %s", VECTORS, err.text);
-	suite = json_object_get(root, "suite");
-	assert_int_equal(intfield(suite, "kem_id"), HPKE_KEM_ID);
-	assert_int_equal(intfield(suite, "kdf_id"), HPKE_KDF_ID);
-	assert_int_equal(intfield(suite, "aead_id"), HPKE_AEAD_ID);
+	f = vec_load(VECTORS);
+	if ((suite = vec_section(f, "suite")) == NULL)
+		fail_msg("%s: no section [suite]", VECTORS);
+	assert_int_equal(vec_int(suite, "kem_id"), HPKE_KEM_ID);
+	assert_int_equal(vec_int(suite, "kdf_id"), HPKE_KDF_ID);
+	assert_int_equal(vec_int(suite, "aead_id"), HPKE_AEAD_ID);
 
 	memset(&t, 0, sizeof(t));
-	modes = json_object_get(root, "modes");
-	assert_true(json_is_array(modes));
-	json_array_foreach(modes, i, v)
-		run_mode(v, &t);
-	json_decref(root);
+	for (k = 0; k < NMODES; k++)
+		run_mode(f, k, &t);
+	vec_close(f);
 
 	for (k = 0; k < NMODES; k++) {
 		print_message("hpke %-7s: %d vector, %d encryptions, "
