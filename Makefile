@@ -114,10 +114,12 @@ test-integration: all $(INTEG_BINS) $(BUILD)/demo-site/.built
 # The full suite, then the same suites again under ASan and UBSan in their own build tree.
 # Debian's chromium with JavaScript off, through the forms: once, in the normal build.
 BROWSER_TESTS = $(if $(SAN),,tests/browser/test_browser)
+# Tests that are scripts, not C: the manual pages against the binaries' usage.
+SCRIPT_TESTS := tests/integration/test_man
 
 test: all $(UNIT_BINS) $(REPLAY_BINS) $(INTEG_BINS) $(BUILD)/demo-site/.built
 	@SHOWROOM_BUILD=$(BUILD) scripts/run-tests $(BUILD) $(UNIT_BINS) $(REPLAY_BINS) $(INTEG_BINS) \
-	  $(BROWSER_TESTS)
+	  $(SCRIPT_TESTS) $(BROWSER_TESTS)
 ifeq ($(SAN),)
 	@$(MAKE) --no-print-directory test-asan
 endif
