@@ -53,7 +53,8 @@ all: $(BUILD)/showroom $(BUILD)/showroomd
 # Any missing library: install it, then carry on (see scripts/install-deps).
 $(DEPS_STAMP):
 	@mkdir -p $(BUILD)
-	@pkg-config --exists $(PKGS) && command -v clang chromium node >/dev/null && \
+	@pkg-config --exists $(PKGS) && \
+	  (for c in clang chromium node mandoc; do command -v $$c >/dev/null || exit 1; done) && \
 	  [ -d tests/browser/node_modules/playwright-core ] || scripts/install-deps
 	@touch $@
 deps: $(DEPS_STAMP)
