@@ -163,14 +163,18 @@ bench: all $(BUILD)/demo-site/.built $(BENCH_BINS)
 check-content: $(BUILD)/showroom
 	$(BUILD)/showroom check --content content/demo
 
-# The systemd unit names its paths under /usr/local: they follow PREFIX.
+# The systemd unit and the manual pages name paths under /usr/local: they follow PREFIX.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/showroom/templates \
-	  $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/doc/showroom
+	  $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/doc/showroom \
+	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0755 $(BUILD)/showroom $(BUILD)/showroomd $(DESTDIR)$(PREFIX)/bin/
 	cp -R templates/. $(DESTDIR)$(PREFIX)/share/showroom/templates/
 	sed 's|/usr/local/|$(PREFIX)/|g' contrib/showroomd.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/showroomd.service
 	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/showroomd.service
+	sed 's|/usr/local/|$(PREFIX)/|g' man/showroom.1 > $(DESTDIR)$(PREFIX)/share/man/man1/showroom.1
+	sed 's|/usr/local/|$(PREFIX)/|g' man/showroomd.8 > $(DESTDIR)$(PREFIX)/share/man/man8/showroomd.8
+	chmod 0644 $(DESTDIR)$(PREFIX)/share/man/man1/showroom.1 $(DESTDIR)$(PREFIX)/share/man/man8/showroomd.8
 	install -m 0644 docs/OPERATIONS.md $(DESTDIR)$(PREFIX)/share/doc/showroom/
 
 clean:
