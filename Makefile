@@ -77,7 +77,8 @@ all: $(BUILD)/showroom $(BUILD)/showroomd
 # Any missing library: install it, then carry on (see scripts/install-deps).
 $(DEPS_STAMP):
 	@mkdir -p $(BUILD)
-	@pkg-config --exists $(PKGS) && command -v clang chromium node >/dev/null && \
+	@pkg-config --exists $(PKGS) && \
+	  (for c in clang chromium node mandoc; do command -v $$c >/dev/null || exit 1; done) && \
 	  [ -d tests/browser/node_modules/playwright-core ] || scripts/install-deps
 	@touch $@
 deps: $(DEPS_STAMP)
@@ -139,10 +140,12 @@ test-integration: all $(INTEG_BINS) $(BUILD)/demo-site/.built
 # The full suite, then the same suites again under ASan and UBSan in their own build tree.
 # Debian's chromium with JavaScript off, through the forms: once, in the normal build.
 BROWSER_TESTS = $(if $(SAN),,tests/browser/test_browser)
+# Tests that are scripts, not C: the manual pages against the binaries' usage.
+SCRIPT_TESTS := tests/integration/test_man
 
 test: all $(UNIT_BINS) $(REPLAY_BINS) $(INTEG_BINS) $(BUILD)/demo-site/.built
 	@SHOWROOM_BUILD=$(BUILD) scripts/run-tests $(BUILD) $(UNIT_BINS) $(REPLAY_BINS) $(INTEG_BINS) \
-	  $(BROWSER_TESTS)
+	  $(SCRIPT_TESTS) $(BROWSER_TESTS)
 ifeq ($(SAN),)
 	@$(MAKE) --no-print-directory test-asan
 endif
@@ -196,14 +199,18 @@ compile_commands.json: | $(DEPS_STAMP)
 check-content: $(BUILD)/showroom
 	$(BUILD)/showroom check --content content/demo
 
-# The systemd unit names its paths under /usr/local: they follow PREFIX.
+# The systemd unit and the manual pages name paths under /usr/local: they follow PREFIX.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/showroom/templates \
-	  $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/doc/showroom
+	  $(DESTDIR)$(PREFIX)/lib/systemd/system $(DESTDIR)$(PREFIX)/share/doc/showroom \
+	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man8
 	install -m 0755 $(BUILD)/showroom $(BUILD)/showroomd $(DESTDIR)$(PREFIX)/bin/
 	cp -R templates/. $(DESTDIR)$(PREFIX)/share/showroom/templates/
 	sed 's|/usr/local/|$(PREFIX)/|g' contrib/showroomd.service > $(DESTDIR)$(PREFIX)/lib/systemd/system/showroomd.service
 	chmod 0644 $(DESTDIR)$(PREFIX)/lib/systemd/system/showroomd.service
+	sed 's|/usr/local/|$(PREFIX)/|g' man/showroom.1 > $(DESTDIR)$(PREFIX)/share/man/man1/showroom.1
+	sed 's|/usr/local/|$(PREFIX)/|g' man/showroomd.8 > $(DESTDIR)$(PREFIX)/share/man/man8/showroomd.8
+	chmod 0644 $(DESTDIR)$(PREFIX)/share/man/man1/showroom.1 $(DESTDIR)$(PREFIX)/share/man/man8/showroomd.8
 	install -m 0644 docs/OPERATIONS.md $(DESTDIR)$(PREFIX)/share/doc/showroom/
 
 clean:

@@ -1,8 +1,8 @@
 /*
  * `make install DESTDIR=... PREFIX=/usr/local` puts the binaries, the templates, the
- * documentation and the systemd unit where packagers and docs/OPERATIONS.md expect them, and
- * the unit names the installed paths. Runs make on the tree already built (SHOWROOM_BUILD),
- * so it only copies; skipped where make is not installed.
+ * documentation, the manual pages and the systemd unit where packagers and docs/OPERATIONS.md
+ * expect them, and the unit names the installed paths. Runs make on the tree already built
+ * (SHOWROOM_BUILD), so it only copies; skipped where make is not installed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -73,6 +73,8 @@ test_make_install(void **state)
 	assert_file("/usr/local/bin/showroomd", 0755);
 	assert_file("/usr/local/share/doc/showroom/OPERATIONS.md", 0644);
 	assert_file("/usr/local/lib/systemd/system/showroomd.service", 0644);
+	assert_file("/usr/local/share/man/man1/showroom.1", 0644);
+	assert_file("/usr/local/share/man/man8/showroomd.8", 0644);
 	/* every template, as in the source tree */
 	snprintf(cmd, sizeof(cmd), "diff -r templates %s/usr/local/share/showroom/templates "
 	    ">/dev/null", dest);
