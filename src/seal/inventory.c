@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "seal/inventory_int.h"
+#include "seal/record.h"
 
 #define CATALOG_RETENTION	{ "カタログの発送まで（最長90日）", \
 				  "Until the catalog is posted, at most 90 days" }
@@ -22,7 +23,7 @@
 
 const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
 	[INV_CATALOG_MODELS] = {
-		.form = FORM_CATALOG, .name = "models",
+		.form = FORM_CATALOG, .name = RECORD_F_MODELS,
 		.label = { "車種", "Models" },
 		.need = INV_REQUIRED, .max_count = INVENTORY_MAX_MODELS,
 		.max_chars = INV_CODE_MAX,
@@ -33,7 +34,7 @@ const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
 		.max_age_days = CATALOG_MAX_AGE,
 	},
 	[INV_CATALOG_NAME] = {
-		.form = FORM_CATALOG, .name = "name",
+		.form = FORM_CATALOG, .name = RECORD_F_NAME,
 		.label = { "お名前", "Name" },
 		.need = INV_REQUIRED, .max_count = 1, .max_chars = 50,
 		.norm = INV_NORM_NFC_LINE, .check = INV_CHECK_NAME,
@@ -44,7 +45,7 @@ const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
 		.max_age_days = CATALOG_MAX_AGE,
 	},
 	[INV_CATALOG_POSTAL_CODE] = {
-		.form = FORM_CATALOG, .name = "postal_code",
+		.form = FORM_CATALOG, .name = RECORD_F_POSTAL_CODE,
 		.label = { "郵便番号", "Postal code" },
 		.need = INV_REQUIRED, .max_count = 1, .max_chars = 8,
 		.input_chars = 12,	/* "〒 100-0001", spaces around */
@@ -55,7 +56,7 @@ const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
 		.max_age_days = CATALOG_MAX_AGE,
 	},
 	[INV_CATALOG_PREFECTURE] = {
-		.form = FORM_CATALOG, .name = "prefecture",
+		.form = FORM_CATALOG, .name = RECORD_F_PREFECTURE,
 		.label = { "都道府県", "Prefecture" },
 		.need = INV_REQUIRED, .max_count = 1, .max_chars = 2,
 		.norm = INV_NORM_PREFECTURE, .check = INV_CHECK_PREFECTURE,
@@ -64,7 +65,7 @@ const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
 		.max_age_days = CATALOG_MAX_AGE,
 	},
 	[INV_CATALOG_ADDRESS1] = {
-		.form = FORM_CATALOG, .name = "address1",
+		.form = FORM_CATALOG, .name = RECORD_F_ADDRESS1,
 		.label = { "市区町村・番地", "Address (city, street and number)" },
 		.need = INV_REQUIRED, .max_count = 1, .max_chars = 100,
 		.norm = INV_NORM_NFC_LINE, .check = INV_CHECK_ADDRESS,
@@ -74,7 +75,7 @@ const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
 		.max_age_days = CATALOG_MAX_AGE,
 	},
 	[INV_CATALOG_ADDRESS2] = {
-		.form = FORM_CATALOG, .name = "address2",
+		.form = FORM_CATALOG, .name = RECORD_F_ADDRESS2,
 		.label = { "建物名・部屋番号", "Building and room" },
 		.need = INV_OPTIONAL, .max_count = 1, .max_chars = 100,
 		.norm = INV_NORM_NFC_LINE, .check = INV_CHECK_ADDRESS,
@@ -84,7 +85,7 @@ const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
 		.max_age_days = CATALOG_MAX_AGE,
 	},
 	[INV_TD_MODEL] = {
-		.form = FORM_TEST_DRIVE, .name = "model",
+		.form = FORM_TEST_DRIVE, .name = RECORD_F_MODEL,
 		.label = { "試乗する車種", "Model to drive" },
 		.need = INV_REQUIRED, .max_count = 1, .max_chars = INV_CODE_MAX,
 		.norm = INV_NORM_EXACT, .check = INV_CHECK_MODEL,
@@ -94,7 +95,7 @@ const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
 		.max_age_days = TD_MAX_AGE, .in_clear = 1,
 	},
 	[INV_TD_DEALER] = {
-		.form = FORM_TEST_DRIVE, .name = "dealer",
+		.form = FORM_TEST_DRIVE, .name = RECORD_F_DEALER,
 		.label = { "販売店", "Dealer" },
 		.need = INV_REQUIRED, .max_count = 1, .max_chars = INV_CODE_MAX,
 		.norm = INV_NORM_EXACT, .check = INV_CHECK_DEALER,
@@ -104,7 +105,7 @@ const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
 		.max_age_days = TD_MAX_AGE, .in_clear = 1,
 	},
 	[INV_TD_SLOT] = {
-		.form = FORM_TEST_DRIVE, .name = "slot",
+		.form = FORM_TEST_DRIVE, .name = RECORD_F_SLOT,
 		.label = { "希望日時", "Date and time" },
 		.need = INV_REQUIRED, .max_count = 1, .max_chars = 16,
 		.norm = INV_NORM_EXACT, .check = INV_CHECK_SLOT,
@@ -114,7 +115,7 @@ const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
 		.max_age_days = TD_MAX_AGE, .in_clear = 1,
 	},
 	[INV_TD_NAME] = {
-		.form = FORM_TEST_DRIVE, .name = "name",
+		.form = FORM_TEST_DRIVE, .name = RECORD_F_NAME,
 		.label = { "お名前", "Name" },
 		.need = INV_REQUIRED, .max_count = 1, .max_chars = 50,
 		.norm = INV_NORM_NFC_LINE, .check = INV_CHECK_NAME,
@@ -125,7 +126,7 @@ const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
 		.max_age_days = TD_MAX_AGE,
 	},
 	[INV_TD_PHONE] = {
-		.form = FORM_TEST_DRIVE, .name = "phone",
+		.form = FORM_TEST_DRIVE, .name = RECORD_F_PHONE,
 		.label = { "電話番号", "Phone number" },
 		.need = INV_ONE_OF, .group = "contact", .max_count = 1,
 		.max_chars = 11,
@@ -138,7 +139,7 @@ const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
 		.max_age_days = TD_MAX_AGE,
 	},
 	[INV_TD_EMAIL] = {
-		.form = FORM_TEST_DRIVE, .name = "email",
+		.form = FORM_TEST_DRIVE, .name = RECORD_F_EMAIL,
 		.label = { "メールアドレス", "E-mail address" },
 		.need = INV_ONE_OF, .group = "contact", .max_count = 1,
 		.max_chars = 254,
@@ -150,7 +151,7 @@ const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
 		.max_age_days = TD_MAX_AGE,
 	},
 	[INV_TD_NOTE] = {
-		.form = FORM_TEST_DRIVE, .name = "note",
+		.form = FORM_TEST_DRIVE, .name = RECORD_F_NOTE,
 		.label = { "ご要望", "Note" },
 		.need = INV_OPTIONAL, .max_count = 1, .max_chars = 200,
 		.norm = INV_NORM_NFC_TEXT, .check = INV_CHECK_NOTE,
@@ -160,7 +161,7 @@ const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
 		.max_age_days = TD_MAX_AGE,
 	},
 	[INV_TD_LICENCE] = {
-		.form = FORM_TEST_DRIVE, .name = "licence",
+		.form = FORM_TEST_DRIVE, .name = RECORD_F_LICENCE,
 		.label = { "有効な運転免許を持っています", "I hold a valid driving licence" },
 		.need = INV_REQUIRED, .max_count = 1, .max_chars = 3,
 		.norm = INV_NORM_EXACT, .check = INV_CHECK_YES,

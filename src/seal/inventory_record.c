@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "seal/record.h"
+
 /* Writes into p when it is set; always counts. Two passes: measure, then write. */
 struct inv_emit {
 	char	*p;
@@ -55,7 +57,7 @@ inv_emit_str(struct inv_emit *e, const char *s)
 
 struct inv_key {
 	const char	*key;
-	int		 row;	/* -1 "kind", -2 "v" */
+	int		 row;	/* -1 RECORD_F_KIND, -2 RECORD_F_VERSION */
 };
 
 static int
@@ -113,8 +115,8 @@ inventory_record_json(enum form_kind kind, const struct inventory_values *vals,
 
 	if ((unsigned)kind >= FORM_KINDS || vals->kind != kind)
 		return -1;
-	keys[nkeys++] = (struct inv_key){ "kind", -1 };
-	keys[nkeys++] = (struct inv_key){ "v", -2 };
+	keys[nkeys++] = (struct inv_key){ RECORD_F_KIND, -1 };
+	keys[nkeys++] = (struct inv_key){ RECORD_F_VERSION, -2 };
 	for (row = 0; row < INVENTORY_NFIELDS; row++)
 		if (inventory_fields[row].form == kind && vals->f[row].n > 0)
 			keys[nkeys++] = (struct inv_key){ inventory_fields[row].name,
