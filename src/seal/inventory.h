@@ -102,7 +102,8 @@ enum inventory_recipient {
 
 struct inventory_field {
 	enum form_kind		 form;
-	const char		*name;		/* the form field name, [a-z0-9_] */
+	const char		*name;		/* the form field name, [a-z0-9_], and
+						   the record's key (RECORD_F_*) */
 	const char		*label[LANG_COUNT];
 	enum inventory_need	 need;
 	const char		*group;		/* INV_ONE_OF: the group's name */

@@ -19,6 +19,32 @@
 
 #define RECORD_INFO	"showroom record v1"
 
+/*
+ * The keys of a record's plaintext, defined once: the inventory table's rows
+ * (src/seal/inventory.c) and the record writer use them, and so does the back office
+ * that reads records back. Every record holds "kind" (catalog, test_drive,
+ * cancellation) and "v" (1).
+ */
+#define RECORD_F_KIND		"kind"
+#define RECORD_F_VERSION	"v"
+/* A catalog request. */
+#define RECORD_F_MODELS		"models"	/* an array of model codes */
+#define RECORD_F_NAME		"name"		/* also in a test drive */
+#define RECORD_F_POSTAL_CODE	"postal_code"
+#define RECORD_F_PREFECTURE	"prefecture"
+#define RECORD_F_ADDRESS1	"address1"
+#define RECORD_F_ADDRESS2	"address2"
+/* A test drive; a cancellation holds dealer, model and slot too. */
+#define RECORD_F_MODEL		"model"
+#define RECORD_F_DEALER		"dealer"
+#define RECORD_F_SLOT		"slot"
+#define RECORD_F_PHONE		"phone"
+#define RECORD_F_EMAIL		"email"
+#define RECORD_F_NOTE		"note"
+#define RECORD_F_LICENCE	"licence"
+/* A cancellation: the id of the booking it cancels. */
+#define RECORD_F_BOOKING	"booking"
+
 struct record_meta {
 	const char	*id;
 	const char	*kind;		/* "catalog_request", "test_drive", "cancellation" */

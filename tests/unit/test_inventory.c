@@ -19,6 +19,7 @@
 #include "lib/buf.h"
 #include "seal/form.h"
 #include "seal/inventory.h"
+#include "seal/record.h"
 
 #define IDEM	"k7Qw-2xZ_p9LmN4r"
 
@@ -1294,6 +1295,69 @@ test_record_models_and_kind(void **state)
 	buf_wipe(&b);
 }
 
+/*
+ * The table's names are the record's keys, which the back office reads back by the
+ * same RECORD_F_ macros: every row against its macro, so the two cannot drift, and
+ * every key of a written record, the writer's own "kind" and "v" among them.
+ */
+static void
+test_record_field_names(void **state)
+{
+	static const struct {
+		enum inventory_field_id	 row;
+		const char		*key;
+	} want[] = {
+		{ INV_CATALOG_MODELS, RECORD_F_MODELS },
+		{ INV_CATALOG_NAME, RECORD_F_NAME },
+		{ INV_CATALOG_POSTAL_CODE, RECORD_F_POSTAL_CODE },
+		{ INV_CATALOG_PREFECTURE, RECORD_F_PREFECTURE },
+		{ INV_CATALOG_ADDRESS1, RECORD_F_ADDRESS1 },
+		{ INV_CATALOG_ADDRESS2, RECORD_F_ADDRESS2 },
+		{ INV_TD_MODEL, RECORD_F_MODEL },
+		{ INV_TD_DEALER, RECORD_F_DEALER },
+		{ INV_TD_SLOT, RECORD_F_SLOT },
+		{ INV_TD_NAME, RECORD_F_NAME },
+		{ INV_TD_PHONE, RECORD_F_PHONE },
+		{ INV_TD_EMAIL, RECORD_F_EMAIL },
+		{ INV_TD_NOTE, RECORD_F_NOTE },
+		{ INV_TD_LICENCE, RECORD_F_LICENCE },
+	};
+	int seen[INVENTORY_NFIELDS] = { 0 };
+	struct buf b = BUF_INIT;
+	enum form_kind kind;
+	json_t *j;
+	size_t i, keys;
+
+	assert_int_equal(sizeof(want) / sizeof(want[0]), INVENTORY_NFIELDS);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		assert_false(seen[want[i].row]);
+		seen[want[i].row] = 1;
+		assert_string_equal(inventory_fields[want[i].row].name, want[i].key);
+	}
+
+	/* a record with every field of its form: those keys, "kind" and "v", no other */
+	for (kind = 0; kind < FORM_KINDS; kind++) {
+		if (kind == FORM_CATALOG)
+			record_of(kind, OVER({ "address2", "z" }), &b);
+		else
+			record_of(kind, OVER({ "email", "taro@example.jp" },
+			    { "note", "x" }), &b);
+		assert_non_null(j = json_loadb(b.data, b.len, 0, NULL));
+		assert_string_equal(json_string_value(json_object_get(j, RECORD_F_KIND)),
+		    inventory_kind_name(kind));
+		assert_int_equal(json_integer_value(json_object_get(j, RECORD_F_VERSION)),
+		    1);
+		for (keys = 2, i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+			if (inventory_fields[want[i].row].form == kind) {
+				assert_non_null(json_object_get(j, want[i].key));
+				keys++;
+			}
+		assert_int_equal(json_object_size(j), keys);
+		json_decref(j);
+		buf_wipe(&b);
+	}
+}
+
 /* ---- Views -------------------------------------------------------------------- */
 
 static void
@@ -1462,6 +1526,7 @@ main(void)
 		cmocka_unit_test(test_record_test_drive),
 		cmocka_unit_test(test_record_padding),
 		cmocka_unit_test(test_record_models_and_kind),
+		cmocka_unit_test(test_record_field_names),
 		cmocka_unit_test(test_privacy_view),
 		cmocka_unit_test(test_form_view),
 	};

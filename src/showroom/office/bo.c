@@ -14,6 +14,7 @@
 
 #include "lib/fsutil.h"
 #include "lib/log.h"
+#include "seal/record.h"
 #include "showroom/keys/keys_secret.h"
 #include "showroom/office/record_open.h"
 
@@ -374,7 +375,7 @@ bo_open_record(const struct bo *b, const struct bostore_rec *r, json_t **doc, ch
 	d = json_loadb(pt, ptlen, JSON_REJECT_DUPLICATES, &je);
 	sodium_memzero(pt, ptlen);
 	free(pt);
-	k = json_object_get(d, "kind");
+	k = json_object_get(d, RECORD_F_KIND);
 	if (!json_is_object(d) || !json_is_string(k) || strcmp(json_string_value(k), want) != 0) {
 		json_decref(d);
 		snprintf(err, errlen, "record %s opens but is not a valid %s record", r->id, want);

@@ -17,6 +17,7 @@
 #include "lib/jtime.h"
 #include "lib/log.h"
 #include "lib/sha256file.h"
+#include "seal/record.h"
 #include "showroom/office/bo.h"
 #include "showroom/office/bookings_fmt.h"
 #include "showroom/office/client.h"
@@ -110,14 +111,14 @@ bk_fill(const struct bk_job *j, const struct bostore_rec *r, json_t *doc, struct
 	memset(v, 0, sizeof(*v));
 	v->record_id = r->id;
 	v->kind = r->kind;
-	v->dealer = bk_str(doc, "dealer");
-	v->model = bk_str(doc, "model");
-	v->slot = bk_str(doc, "slot");
-	v->name = bk_str(doc, "name");
-	v->phone = bk_str(doc, "phone");
-	v->email = bk_str(doc, "email");
-	v->note = bk_str(doc, "note");
-	v->cancels = bk_str(doc, "booking");
+	v->dealer = bk_str(doc, RECORD_F_DEALER);
+	v->model = bk_str(doc, RECORD_F_MODEL);
+	v->slot = bk_str(doc, RECORD_F_SLOT);
+	v->name = bk_str(doc, RECORD_F_NAME);
+	v->phone = bk_str(doc, RECORD_F_PHONE);
+	v->email = bk_str(doc, RECORD_F_EMAIL);
+	v->note = bk_str(doc, RECORD_F_NOTE);
+	v->cancels = bk_str(doc, RECORD_F_BOOKING);
 	v->slot_minutes = BOOKINGS_DEFAULT_MINUTES;
 	if ((d = bk_find(j, "dealers", v->dealer)) != NULL) {
 		v->dealer_name = bk_str(json_object_get(d, "name"), lc);
@@ -197,8 +198,8 @@ bk_record_export(struct bo *b, struct bk_job *j)
 	for (i = 0; i < j->nrecs; i++) {
 		if (j->docs[i] == NULL)
 			continue;
-		if (j->date != NULL && (bk_str(j->docs[i], "slot") == NULL ||
-		    strncmp(bk_str(j->docs[i], "slot"), j->date, 10) != 0))
+		if (j->date != NULL && (bk_str(j->docs[i], RECORD_F_SLOT) == NULL ||
+		    strncmp(bk_str(j->docs[i], RECORD_F_SLOT), j->date, 10) != 0))
 			continue;
 		if (bostore_mark_exported(b->db, j->recs[i].id, batch, now, err, sizeof(err)) ==
 		    -1)

@@ -24,6 +24,7 @@
 #include "showroom/commands.h"
 #include "showroom/office/export.h"
 #include "seal/recid.h"
+#include "seal/record.h"
 
 #define EXPORT_CONTENTS	"カタログ"
 
@@ -97,17 +98,18 @@ export_pref(json_t *v)
 	return *s != '\0' && *end == '\0' && prefecture_valid((int)n) ? (int)n : 0;
 }
 
-/* Fills A from an opened catalog request or a seed entry; -1 when a field is missing. */
+/* Fills A from an opened catalog request or a seed entry (which the config writes with
+ * the record's field names); -1 when a field is missing. */
 static int
 export_addr_from(json_t *doc, const char *rid, struct export_addr *a)
 {
 	memset(a, 0, sizeof(*a));
 	a->record_id = rid;
-	a->name = export_str(doc, "name");
-	a->postal_code = export_str(doc, "postal_code");
-	a->prefecture = export_pref(json_object_get(doc, "prefecture"));
-	a->address1 = export_str(doc, "address1");
-	a->address2 = export_str(doc, "address2");
+	a->name = export_str(doc, RECORD_F_NAME);
+	a->postal_code = export_str(doc, RECORD_F_POSTAL_CODE);
+	a->prefecture = export_pref(json_object_get(doc, RECORD_F_PREFECTURE));
+	a->address1 = export_str(doc, RECORD_F_ADDRESS1);
+	a->address2 = export_str(doc, RECORD_F_ADDRESS2);
 	if (a->address2 == NULL)
 		a->address2 = "";
 	a->contents = EXPORT_CONTENTS;

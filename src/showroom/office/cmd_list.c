@@ -13,6 +13,7 @@
 #include "lib/jtime.h"
 #include "lib/log.h"
 #include "lib/prefecture.h"
+#include "seal/record.h"
 #include "showroom/office/bo.h"
 #include "showroom/commands.h"
 
@@ -52,17 +53,17 @@ list_catalog_row(const struct bostore_rec *r, json_t *doc)
 
 	jtime_datetime((time_t)r->created, when);
 	models[0] = '\0';
-	json_array_foreach(json_object_get(doc, "models"), i, m)
+	json_array_foreach(json_object_get(doc, RECORD_F_MODELS), i, m)
 		snprintf(models + strlen(models), sizeof(models) - strlen(models), "%s%s",
 		    i ? "," : "", json_is_string(m) ? json_string_value(m) : "?");
-	pref = atoi(list_str(doc, "prefecture"));
+	pref = atoi(list_str(doc, RECORD_F_PREFECTURE));
 	pn = prefecture_name(pref, LANG_JA);
 	bo_cell(stdout, r->id, 28);
 	bo_cell(stdout, when, 18);
 	bo_cell(stdout, r->exported_at ? "exported" : "new", 10);
 	bo_cell(stdout, models, 24);
 	bo_cell(stdout, pn != NULL ? pn : "?", 10);
-	bo_cell(stdout, list_str(doc, "name"), 24);
+	bo_cell(stdout, list_str(doc, RECORD_F_NAME), 24);
 	fputc('\n', stdout);
 }
 
@@ -72,15 +73,15 @@ list_booking_row(const struct bostore_rec *r, json_t *doc)
 	int cancel = strcmp(r->kind, "cancellation") == 0;
 
 	bo_cell(stdout, r->id, 28);
-	bo_cell(stdout, list_str(doc, "slot"), 18);
-	bo_cell(stdout, list_str(doc, "dealer"), 20);
-	bo_cell(stdout, list_str(doc, "model"), 12);
+	bo_cell(stdout, list_str(doc, RECORD_F_SLOT), 18);
+	bo_cell(stdout, list_str(doc, RECORD_F_DEALER), 20);
+	bo_cell(stdout, list_str(doc, RECORD_F_MODEL), 12);
 	bo_cell(stdout, cancel ? "CANCELLATION" : (r->exported_at ? "exported" : "booked"), 13);
 	if (cancel) {
 		fputs("cancels ", stdout);
-		bo_cell(stdout, list_str(doc, "booking"), 28);
+		bo_cell(stdout, list_str(doc, RECORD_F_BOOKING), 28);
 	} else
-		bo_cell(stdout, list_str(doc, "name"), 24);
+		bo_cell(stdout, list_str(doc, RECORD_F_NAME), 24);
 	fputc('\n', stdout);
 }
 

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "lib/log.h"
+#include "seal/record.h"
 #include "showroom/office/bo.h"
 #include "showroom/office/client.h"
 #include "showroom/commands.h"
@@ -71,7 +72,7 @@ pull_check_opens(const struct bo *b, const struct bostore_rec *r)
 		return 0;
 	}
 	if (b->id.pub.role == KEYS_ROLE_DEALER) {
-		d = json_object_get(doc, "dealer");
+		d = json_object_get(doc, RECORD_F_DEALER);
 		if (!json_is_string(d) || strcmp(json_string_value(d), b->id.pub.dealer) != 0 ||
 		    (r->slot_dealer[0] != '\0' && strcmp(r->slot_dealer, b->id.pub.dealer) != 0)) {
 			log_error("MISMATCH: record %s is for another dealer than %s; not stored",

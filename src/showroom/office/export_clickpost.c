@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "seal/record.h"
 #include "showroom/office/export.h"
 
 #define CP_ROWS		40	/* recipients in one file */
@@ -82,18 +83,18 @@ clickpost_address(struct clickpost *c, const struct export_addr *a,
 	int bad = 0;
 
 	buf_reset(&c->addr);
-	if ((pref = export_prefecture(x, "prefecture", a->prefecture)) == NULL ||
-	    export_convert(x, "prefecture", pref, &c->addr) == -1)
+	if ((pref = export_prefecture(x, RECORD_F_PREFECTURE, a->prefecture)) == NULL ||
+	    export_convert(x, RECORD_F_PREFECTURE, pref, &c->addr) == -1)
 		bad = 1;
 	if (a->address1[0] == '\0') {
-		export_problem(x, "address1", -1, "is empty");
+		export_problem(x, RECORD_F_ADDRESS1, -1, "is empty");
 		bad = 1;
-	} else if (export_convert(x, "address1", a->address1, &c->addr) == -1)
+	} else if (export_convert(x, RECORD_F_ADDRESS1, a->address1, &c->addr) == -1)
 		bad = 1;
 	alen = bstart = c->addr.len;
 	if (a->address2[0] != '\0') {
-		if (export_convert(x, "address2", " ", &c->addr) == -1 ||
-		    export_convert(x, "address2", a->address2, &c->addr) == -1)
+		if (export_convert(x, RECORD_F_ADDRESS2, " ", &c->addr) == -1 ||
+		    export_convert(x, RECORD_F_ADDRESS2, a->address2, &c->addr) == -1)
 			bad = 1;
 		bstart = alen + 1;
 	}
@@ -122,10 +123,10 @@ clickpost_row(struct clickpost *c, const struct export_addr *a)
 
 	buf_reset(&c->name);
 	buf_reset(&c->contents);
-	if (export_check_postal(x, "postal_code", a->postal_code) == -1)
+	if (export_check_postal(x, RECORD_F_POSTAL_CODE, a->postal_code) == -1)
 		bad = 1;
-	if (export_convert(x, "name", a->name, &c->name) == -1 ||
-	    export_check_len(x, "name", c->name.data, c->name.len, CP_NAME_MAX,
+	if (export_convert(x, RECORD_F_NAME, a->name, &c->name) == -1 ||
+	    export_check_len(x, RECORD_F_NAME, c->name.data, c->name.len, CP_NAME_MAX,
 	    "is longer than 20 full-width characters (40 bytes in CP932)") == -1)
 		bad = 1;
 	if (clickpost_address(c, a, &lines) == -1)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "seal/record.h"
 #include "showroom/office/export.h"
 
 #define CSV_BOM		"\xef\xbb\xbf"
@@ -42,8 +43,9 @@ static int
 csv_row(void *arg, const struct export_addr *a)
 {
 	static const char *const names[CSV_COLS] = {
-		"record_id", "postal_code", "prefecture", "address1", "address2", "name",
-		"honorific", "contents",
+		"record_id", RECORD_F_POSTAL_CODE, RECORD_F_PREFECTURE,
+		RECORD_F_ADDRESS1, RECORD_F_ADDRESS2, RECORD_F_NAME, "honorific",
+		"contents",
 	};
 	struct csv *c = arg;
 	struct export_ctx *x = &c->x;
@@ -53,13 +55,14 @@ csv_row(void *arg, const struct export_addr *a)
 
 	f[0] = a->record_id;
 	f[1] = a->postal_code;
-	f[2] = export_prefecture(x, "prefecture", a->prefecture);
+	f[2] = export_prefecture(x, RECORD_F_PREFECTURE, a->prefecture);
 	f[3] = a->address1;
 	f[4] = a->address2;
 	f[5] = a->name;
 	f[6] = CSV_HONORIFIC;
 	f[7] = a->contents;
-	if (export_check_postal(x, "postal_code", a->postal_code) == -1 || f[2] == NULL)
+	if (export_check_postal(x, RECORD_F_POSTAL_CODE, a->postal_code) == -1 ||
+	    f[2] == NULL)
 		bad = 1;
 	for (i = 0; i < CSV_COLS; i++)
 		if (f[i] != NULL && export_check_text(x, names[i], f[i]) == -1)

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "seal/record.h"
 #include "showroom/office/export.h"
 
 #define B2_COLS		95
@@ -163,7 +164,8 @@ b2_date(const char *s)
 }
 
 /* Prefecture + address1 into the address column, address2 into the building column;
- * what does not fit there runs on into the next, and beyond that is a problem. */
+ * what does not fit there runs on into the next, and beyond that is a problem. The
+ * problems name the record's fields, which the sender in the config shares. */
 static int
 b2_address(struct b2 *b, int prefecture, const char *address1, const char *address2,
     struct buf *addr, struct export_lines *lines)
@@ -174,18 +176,18 @@ b2_address(struct b2 *b, int prefecture, const char *address1, const char *addre
 	int bad = 0;
 
 	buf_reset(addr);
-	if ((pref = export_prefecture(x, "prefecture", prefecture)) == NULL ||
-	    export_convert(x, "prefecture", pref, addr) == -1)
+	if ((pref = export_prefecture(x, RECORD_F_PREFECTURE, prefecture)) == NULL ||
+	    export_convert(x, RECORD_F_PREFECTURE, pref, addr) == -1)
 		bad = 1;
 	if (address1[0] == '\0') {
-		export_problem(x, "address1", -1, "is empty");
+		export_problem(x, RECORD_F_ADDRESS1, -1, "is empty");
 		bad = 1;
-	} else if (export_convert(x, "address1", address1, addr) == -1)
+	} else if (export_convert(x, RECORD_F_ADDRESS1, address1, addr) == -1)
 		bad = 1;
 	alen = bstart = addr->len;
 	if (address2[0] != '\0') {
-		if (export_convert(x, "address2", " ", addr) == -1 ||
-		    export_convert(x, "address2", address2, addr) == -1)
+		if (export_convert(x, RECORD_F_ADDRESS2, " ", addr) == -1 ||
+		    export_convert(x, RECORD_F_ADDRESS2, address2, addr) == -1)
 			bad = 1;
 		bstart = alen + 1;
 	}
@@ -320,10 +322,10 @@ b2_row(void *arg, const struct export_addr *a)
 		    "digits, '-' and '_', not starting with '-' (お客様管理番号)");
 		bad = 1;
 	}
-	if (export_check_postal(x, "postal_code", a->postal_code) == -1)
+	if (export_check_postal(x, RECORD_F_POSTAL_CODE, a->postal_code) == -1)
 		bad = 1;
-	if (export_convert(x, "name", a->name, &b->name) == -1 ||
-	    export_check_len(x, "name", b->name.data, b->name.len, B2_NAME_MAX,
+	if (export_convert(x, RECORD_F_NAME, a->name, &b->name) == -1 ||
+	    export_check_len(x, RECORD_F_NAME, b->name.data, b->name.len, B2_NAME_MAX,
 	    "is longer than 16 full-width characters (32 bytes in CP932)") == -1)
 		bad = 1;
 	if (b2_address(b, a->prefecture, a->address1, a->address2, &b->addr,

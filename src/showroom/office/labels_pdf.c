@@ -29,6 +29,7 @@
 #include <pango/pangocairo.h>
 
 #include "lib/prefecture.h"
+#include "seal/record.h"
 #include "showroom/office/export.h"
 #include "showroom/pdf_text.h"
 
@@ -101,12 +102,12 @@ static const char *
 labels_field(const struct labels *l, int style, size_t at)
 {
 	if (style == L_NAME || style == L_NAME_SMALL)
-		return "name";
+		return RECORD_F_NAME;
 	if (style == L_POSTAL)
-		return "postal_code";
+		return RECORD_F_POSTAL_CODE;
 	if (at < l->a1)
-		return "prefecture";
-	return at < l->a2 ? "address1" : "address2";
+		return RECORD_F_PREFECTURE;
+	return at < l->a2 ? RECORD_F_ADDRESS1 : RECORD_F_ADDRESS2;
 }
 
 /* Characters that no font could draw: pango marks their glyphs with the code point. */
@@ -204,7 +205,7 @@ labels_name(struct labels *l, const struct export_addr *a)
 		if (pango_units_to_double(r.x + r.width) <= TEXT_W)
 			return styles[i];
 	}
-	export_problem(&l->x, "name", -1, "does not fit on one line of a label, "
+	export_problem(&l->x, RECORD_F_NAME, -1, "does not fit on one line of a label, "
 	    "even in the smaller size");
 	return -1;
 }
@@ -227,22 +228,22 @@ labels_one(struct labels *l, const struct export_addr *a, size_t i)
 
 	export_ctx_record(x, i, a->record_id);
 	/* Every check runs, so that one pass reports all of a record's problems. */
-	if (export_check_postal(x, "postal_code", a->postal_code) == -1)
+	if (export_check_postal(x, RECORD_F_POSTAL_CODE, a->postal_code) == -1)
 		bad = 1;
-	if (export_prefecture(x, "prefecture", a->prefecture) == NULL)
+	if (export_prefecture(x, RECORD_F_PREFECTURE, a->prefecture) == NULL)
 		bad = 1;
-	if (export_check_text(x, "name", a->name) == -1)
+	if (export_check_text(x, RECORD_F_NAME, a->name) == -1)
 		bad = 1;
-	if (export_check_text(x, "address1", a->address1) == -1)
+	if (export_check_text(x, RECORD_F_ADDRESS1, a->address1) == -1)
 		bad = 1;
-	if (export_check_text(x, "address2", a->address2) == -1)
+	if (export_check_text(x, RECORD_F_ADDRESS2, a->address2) == -1)
 		bad = 1;
 	if (a->name[0] == '\0') {
-		export_problem(x, "name", -1, "is empty");
+		export_problem(x, RECORD_F_NAME, -1, "is empty");
 		bad = 1;
 	}
 	if (a->address1[0] == '\0') {
-		export_problem(x, "address1", -1, "is empty");
+		export_problem(x, RECORD_F_ADDRESS1, -1, "is empty");
 		bad = 1;
 	}
 	if (bad)
