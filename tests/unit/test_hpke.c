@@ -16,7 +16,6 @@
 
 #include "seal/hpke.h"
 #include "showroom/office/hpke_open.h"
-#include "showroom/hpke_open.h"
 #include "vectors.h"
 
 #define VECTORS	"tests/vectors/hpke-x25519-sha256-chacha20poly1305.txt"
