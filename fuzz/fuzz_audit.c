@@ -9,7 +9,7 @@
  * fuzz/corpus/audit holds intact logs (so the checks above run) and damaged ones.
  *
  *   clang -fsanitize=fuzzer,address,undefined -Isrc fuzz/fuzz_audit.c \
- *       src/showroom/audit.c src/common/{buf,sha256file}.c \
+ *       src/showroom/office/audit.c src/lib/{buf,sha256file}.c \
  *       $(pkg-config --cflags --libs jansson libsodium libutf8proc)
  */
 #include <stdint.h>

@@ -5,7 +5,7 @@
  * was added, every diagnostic complete, and a clean parse fills every required field.
  *
  *   clang -fsanitize=fuzzer,address,undefined -Isrc fuzz/fuzz_content.c \
- *       src/common/content*.c src/common/{buf,fsutil,log,i18n,prefecture}.c \
+ *       src/content/content*.c src/lib/{buf,fsutil,log,i18n,prefecture}.c \
  *       $(pkg-config --cflags --libs jansson libsodium libutf8proc)
  *   ./a.out -dict=fuzz/content.dict NEWDIR fuzz/corpus/content
  */

@@ -16,8 +16,8 @@
  * Build and run:
  *   mkdir -p build-fuzz
  *   clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
- *     fuzz/fuzz_form.c src/common/form.c src/common/inventory.c src/common/buf.c \
- *     src/common/prefecture.c src/common/i18n.c \
+ *     fuzz/fuzz_form.c src/seal/form.c src/seal/inventory*.c src/lib/buf.c \
+ *     src/lib/prefecture.c src/lib/i18n.c \
  *     $(pkg-config --cflags --libs libutf8proc libsodium jansson) \
  *     -o build-fuzz/fuzz_form
  *   build-fuzz/fuzz_form -dict=fuzz/form.dict -max_len=17000 fuzz/corpus/form

@@ -6,7 +6,7 @@
  * seeds sealed to the fixed key, so the successful path is covered too.
  *
  *   clang -fsanitize=fuzzer,address,undefined -Isrc \
- *       fuzz/fuzz_hpke_open.c src/common/hpke.c -lsodium
+ *       fuzz/fuzz_hpke_open.c src/seal/hpke.c -lsodium
  */
 #include <stdint.h>
 #include <stdlib.h>

@@ -12,7 +12,7 @@
  *
  * Build and run:
  *   clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
- *     fuzz/fuzz_keys.c src/common/keys.c src/common/fsutil.c src/common/log.c \
+ *     fuzz/fuzz_keys.c src/seal/keys.c src/lib/fsutil.c src/lib/log.c \
  *     $(pkg-config --cflags --libs libsodium jansson) -o build-fuzz/fuzz_keys
  *   build-fuzz/fuzz_keys -max_len=8192 -dict=fuzz/keys.dict fuzz/corpus/keys
  */

@@ -9,7 +9,7 @@
  *
  * Build:
  *   clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc \
- *     fuzz/fuzz_sig.c src/common/sig.c src/common/sfv.c src/common/buf.c \
+ *     fuzz/fuzz_sig.c src/seal/sig.c src/seal/sfv.c src/lib/buf.c \
  *     $(pkg-config --cflags --libs libsodium) -o build-fuzz/fuzz_sig
  *   build-fuzz/fuzz_sig -dict=fuzz/sig.dict -max_len=8192 fuzz/corpus/sig
  */

@@ -8,7 +8,7 @@
  * Build (small limits keep each input fast; the code paths are the same):
  *   clang -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined \
  *     -DTMPL_MAX_STEPS=200000 -DTMPL_MAX_OUTPUT='(4UL << 20)' -Isrc \
- *     fuzz/fuzz_tmpl.c src/common/tmpl.c src/common/buf.c \
+ *     fuzz/fuzz_tmpl.c src/lib/tmpl.c src/lib/buf.c \
  *     $(pkg-config --cflags --libs jansson libsodium) -o build-fuzz/fuzz_tmpl
  *   build-fuzz/fuzz_tmpl -max_len=4096 fuzz/corpus/tmpl
  */

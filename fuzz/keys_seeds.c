@@ -3,8 +3,8 @@
  * seed of 32 bytes 0x42, as in fuzz_keys.c), an unsigned one, and public key files. The
  * keys other than the root are fresh each run; the seeds are checked in, so this only needs
  * to run when the formats change.
- *   cc -std=c11 -D_GNU_SOURCE -Isrc fuzz/keys_seeds.c src/common/keys.c \
- *     src/showroom/keys_secret.c src/common/fsutil.c src/common/log.c \
+ *   cc -std=c11 -D_GNU_SOURCE -Isrc fuzz/keys_seeds.c src/seal/keys.c \
+ *     src/showroom/keys/keys_secret.c src/lib/fsutil.c src/lib/log.c \
  *     $(pkg-config --cflags --libs libsodium jansson) \
  *     -o build-fuzz/keys_seeds && build-fuzz/keys_seeds fuzz/corpus/keys
  */
