@@ -3,29 +3,16 @@
 #include <microhttpd.h>
 #include <stddef.h>
 
-/* No script, inline style, font or connection at all, and nothing from another origin:
- * the site needs only its images and its style sheet. */
-#define HEADERS_CSP "default-src 'none'; img-src 'self'; style-src 'self'; " \
-	"form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+#include "lib/sechdr.h"
 
 int
 headers_add_security(struct MHD_Response *r)
 {
-	static const char *h[][2] = {
-		{ "Content-Security-Policy", HEADERS_CSP },
-		{ "X-Content-Type-Options", "nosniff" },
-		{ "Referrer-Policy", "no-referrer" },
-		{ "X-Frame-Options", "DENY" },
-		/* not interest-cohort: browsers report it as an unknown feature now */
-		{ "Permissions-Policy", "camera=(), microphone=(), geolocation=(), "
-		    "payment=(), usb=()" },
-		{ "Cross-Origin-Opener-Policy", "same-origin" },
-		{ "Cross-Origin-Resource-Policy", "same-origin" },
-	};
 	size_t i;
 
-	for (i = 0; i < sizeof(h) / sizeof(h[0]); i++)
-		if (MHD_add_response_header(r, h[i][0], h[i][1]) != MHD_YES)
+	for (i = 0; i < sechdr_count; i++)
+		if (MHD_add_response_header(r, sechdr_list[i].name, sechdr_list[i].value) !=
+		    MHD_YES)
 			return -1;
 	return 0;
 }

@@ -21,9 +21,12 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "lib/buf.h"
 #include "lib/errbuf.h"
 #include "seal/keys.h"
+#include "seal/recid.h"
 #include "showroom/office/audit.h"
+#include "showroom/office/bookings_fmt.h"
 #include "showroom/office/bostore.h"
 
 /* Exit codes of the back-office commands (see docs/BACKOFFICE.md). */
@@ -96,11 +99,22 @@ struct bo {
 	struct keys_keyring	 kr;
 	int			 have_kr;
 	struct bostore		*db;
+	struct buf		*msgs;		/* set: bo_error also collects here */
 };
 
 /* Sets up what NEED asks for; on failure reports it and returns the exit code. */
 int	bo_init(struct bo *, const struct bo_opts *, unsigned need);
 void	bo_done(struct bo *);
+
+/* Reports a failure on stderr and, when B->msgs is set (the office), collects it there
+ * too, one line each, to show in the page. Never pass personal data. */
+void	bo_error(struct bo *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Opens the secret key with PASS (NULL: $SHOWROOM_PASSPHRASE or the terminal), into
+ * sodium_malloc'd memory, which is locked (mlock) and guarded; an exit code. */
+int	bo_unlock(struct bo *, const char *pass);
+/* Wipes and frees the secret key; the public half stays. */
+void	bo_lock(struct bo *);
 
 /* The configuration's string NAME, or NULL. */
 const char	*bo_conf_str(const struct bo *, const char *name);
@@ -126,6 +140,81 @@ void	bo_progress(const char *what, size_t done, size_t total);
 /* Writes S as one terminal cell of WIDTH columns (utf8proc widths), control and
  * bidirectional-override characters shown as U+FFFD; longer text is cut with "…". */
 void	bo_cell(FILE *, const char *s, int width);
+
+/*
+ * The back office's operations, one set of functions for the commands and the office.
+ * Each returns an exit code and reports through bo_error.
+ */
+
+struct bo_pull_stats {
+	size_t	received, added, duplicate, mismatch, refused;
+	size_t	kinds[3];	/* catalog_request, test_drive, cancellation */
+};
+
+/* Pulls every new record of our key into the store (cmd_pull.c); audits "pull". */
+int	bo_pull(struct bo *, struct bo_pull_stats *);
+
+/*
+ * An export of every open catalog request (cmd_export.c): the caller sets format
+ * ("clickpost", "yamato-b2", "csv", "labels-pdf"), out (the file, or clickpost's
+ * prefix), seed, again and ship_date (NULL: today); bo_export fills the rest. All or
+ * nothing; nrecs 0 means there was nothing to export. Free with bo_export_free.
+ */
+struct export_addr;
+struct bo_export {
+	const char		*format;
+	const char		*out;
+	const char		*ship_date;
+	int			 seed;
+	int			 again;
+	/* filled by bo_export */
+	struct bostore_rec	*recs;
+	size_t			 nrecs;
+	json_t			**docs;
+	struct export_addr	*addrs;		/* nrecs (+ 1 with a seed) */
+	size_t			 naddrs;
+	size_t			 seed_at;	/* index of the seed in addrs */
+	char			 seed_rid[RECID_LEN + 1];
+	json_t			*seed_entry;	/* from the configuration */
+	char			*seed_text;
+	char			**paths;	/* the files written */
+	size_t			 npaths;
+};
+
+int	bo_export(struct bo *, struct bo_export *);
+void	bo_export_free(struct bo_export *);
+int	bo_export_format_ok(const char *format);
+
+/* Acknowledges IDS to the server (which deletes them) in batches, and marks them in the
+ * store (cmd_ack.c); *done and *deleted count what went through; audits "ack". */
+int	bo_ack(struct bo *, char **ids, size_t n, size_t *done, int64_t *deleted);
+
+/*
+ * A dealer's bookings from the store, opened (cmd_bookings.c): format "list" (the day
+ * list on standard output), "csv" or "ics" (to OUT, or standard output); DATE
+ * "YYYY-MM-DD", "all" or NULL (today). A file written is an export. CATALOG, when the
+ * caller sets it, is used (and released by bo_bookings_free) instead of fetching it.
+ */
+struct bo_bookings {
+	const char		*format;
+	const char		*out;
+	const char		*date;
+	enum lang		 lang;
+	json_t			*catalog;
+	/* filled by bo_bookings */
+	struct bostore_rec	*recs;
+	size_t			 nrecs;
+	json_t			**docs;
+	struct booking		*v;
+};
+
+int	bo_bookings(struct bo *, struct bo_bookings *);
+void	bo_bookings_free(struct bo_bookings *);
+/* The server's public catalog (names of dealers and models), or NULL. */
+json_t	*bo_catalog_fetch(struct bo *);
+/* Fills V from an opened booking or cancellation, with names from CATALOG (may be NULL). */
+void	bo_booking_fill(const json_t *catalog, enum lang, const struct bostore_rec *,
+	    json_t *doc, struct booking *v);
 
 /* Installs jansson allocation functions that wipe memory before freeing it. */
 void	bo_json_wipe_init(void);

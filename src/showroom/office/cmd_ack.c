@@ -88,13 +88,13 @@ ack_batch(struct bo *b, struct client *c, char **ids, size_t n, int64_t *deleted
 	text = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
 	if (text == NULL) {
-		log_error("out of memory");
+		bo_error(b, "out of memory");
 		return BO_EXIT_FAIL;
 	}
 	rc = client_post_json(c, "/api/v1/ack", text, strlen(text), &rep, err, sizeof(err));
 	free(text);
 	if (rc != CLIENT_OK) {
-		log_error("%s", err);
+		bo_error(b, "%s", err);
 		return rc == CLIENT_E_CONNECT ? BO_EXIT_UNREACHABLE : BO_EXIT_FAIL;
 	}
 	doc = json_loadb(rep.body.data, rep.body.len, 0, &je);
@@ -102,7 +102,7 @@ ack_batch(struct bo *b, struct client *c, char **ids, size_t n, int64_t *deleted
 	d = json_object_get(doc, "deleted");
 	if (!json_is_integer(d)) {
 		json_decref(doc);
-		log_error("the server's ack reply is malformed");
+		bo_error(b, "the server's ack reply is malformed");
 		return BO_EXIT_FAIL;
 	}
 	*deleted += json_integer_value(d);
@@ -120,8 +120,40 @@ ack_batch(struct bo *b, struct client *c, char **ids, size_t n, int64_t *deleted
 fail_tx:
 	bostore_rollback(b->db);
 fail:
-	log_error("%s (the server has deleted the records; run ack again)", err);
+	bo_error(b, "%s (the server has deleted the records; acknowledge again)", err);
 	return BO_EXIT_FAIL;
+}
+
+int
+bo_ack(struct bo *b, char **ids, size_t nids, size_t *donep, int64_t *deleted)
+{
+	struct client *c = NULL;
+	char err[512];
+	size_t done = 0;
+	int rc;
+
+	*donep = 0;
+	*deleted = 0;
+	if ((rc = client_new(b->server, &b->id, &c, err, sizeof(err))) != CLIENT_OK) {
+		bo_error(b, "%s", err);
+		return rc == CLIENT_E_USAGE ? EXIT_USAGE : BO_EXIT_FAIL;
+	}
+	for (rc = 0; done < nids && rc == 0; ) {
+		size_t k = nids - done < ACK_BATCH ? nids - done : ACK_BATCH;
+
+		if ((rc = ack_batch(b, c, ids + done, k, deleted)) == 0)
+			done += k;
+	}
+	client_free(c);
+	if (done > 0) {
+		const struct audit_count cnt[] = {
+			{ "acked", (int64_t)done }, { "deleted", *deleted },
+		};
+		if (bo_audit(b, "ack", cnt, 2, NULL, NULL, NULL) == -1 && rc == 0)
+			rc = BO_EXIT_FAIL;
+	}
+	*donep = done;
+	return rc;
 }
 
 int
@@ -135,7 +167,6 @@ cmd_ack(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct bostore_rec *recs = NULL;
-	struct client *c = NULL;
 	struct bo_opts o;
 	struct bo b;
 	const char *list = NULL;
@@ -186,30 +217,12 @@ cmd_ack(int argc, char **argv)
 		printf("nothing to acknowledge%s\n", all ? "" : " (export first, or --all)");
 		goto out;
 	}
-	if ((rc = client_new(b.server, &b.id, &c, err, sizeof(err))) != CLIENT_OK) {
-		log_error("%s", err);
-		rc = rc == CLIENT_E_USAGE ? EXIT_USAGE : BO_EXIT_FAIL;
-		goto out;
-	}
-	for (done = 0; done < nids && rc == 0; ) {
-		size_t k = nids - done < ACK_BATCH ? nids - done : ACK_BATCH;
-
-		if ((rc = ack_batch(&b, c, ids + done, k, &deleted)) == 0)
-			done += k;
-	}
-	if (done > 0) {
-		const struct audit_count cnt[] = {
-			{ "acked", (int64_t)done }, { "deleted", deleted },
-		};
-		if (bo_audit(&b, "ack", cnt, 2, NULL, NULL, NULL) == -1 && rc == 0)
-			rc = BO_EXIT_FAIL;
-	}
+	rc = bo_ack(&b, ids, nids, &done, &deleted);
 	printf("acknowledged %zu record%s; the server deleted %lld\n", done,
 	    done == 1 ? "" : "s", (long long)deleted);
 out:
 	free(ids);
 	bostore_recs_free(recs, n);
-	client_free(c);
 	bo_done(&b);
 	return rc;
 }

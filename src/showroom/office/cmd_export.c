@@ -28,24 +28,6 @@
 
 #define EXPORT_CONTENTS	"カタログ"
 
-struct export_job {
-	const char		*format;
-	const char		*out;
-	const char		*ship_date;
-	int			 seed;
-	int			 again;
-	struct bostore_rec	*recs;
-	size_t			 nrecs;
-	json_t			**docs;
-	struct export_addr	*addrs;		/* nrecs (+ 1 with a seed) */
-	size_t			 naddrs;
-	size_t			 seed_at;	/* index of the seed in addrs */
-	char			 seed_rid[RECID_LEN + 1];
-	json_t			*seed_entry;	/* from the configuration */
-	char			*seed_text;
-	char			**paths;
-	size_t			 npaths;
-};
 
 static void
 export_usage(FILE *f)
@@ -118,19 +100,19 @@ export_addr_from(json_t *doc, const char *rid, struct export_addr *a)
 
 /* Opens every record; all must open. Returns 0, or BO_EXIT_REFUSED after naming them. */
 static int
-export_open_all(struct bo *b, struct export_job *j)
+export_open_all(struct bo *b, struct bo_export *j)
 {
 	char err[256];
 	size_t i, refused = 0;
 
 	if ((j->docs = calloc(j->nrecs + 1, sizeof(*j->docs))) == NULL) {
-		log_error("out of memory");
+		bo_error(b, "out of memory");
 		return BO_EXIT_FAIL;
 	}
 	for (i = 0; i < j->nrecs; i++) {
 		bo_progress("opening", i, j->nrecs);
 		if (bo_open_record(b, &j->recs[i], &j->docs[i], err, sizeof(err)) == -1) {
-			log_error("REFUSED: %s", err);
+			bo_error(b, "REFUSED: %s", err);
 			refused++;
 		}
 	}
@@ -143,7 +125,7 @@ export_open_all(struct bo *b, struct export_job *j)
 			return BO_EXIT_FAIL;
 	}
 	if (refused > 0) {
-		log_error("export refused: %zu record%s do%s not open (tampered with or "
+		bo_error(b, "export refused: %zu record%s do%s not open (tampered with or "
 		    "undecryptable); nothing was written", refused, refused == 1 ? "" : "s",
 		    refused == 1 ? "es" : "");
 		return BO_EXIT_REFUSED;
@@ -153,7 +135,7 @@ export_open_all(struct bo *b, struct export_job *j)
 
 /* The seed as one line for the audit log: postal code, prefecture, address, name. */
 static int
-export_seed_text(struct export_job *j, const struct export_addr *a)
+export_seed_text(struct bo_export *j, const struct export_addr *a)
 {
 	const char *pn = prefecture_name(a->prefecture, LANG_JA);
 
@@ -173,7 +155,7 @@ export_seed_text(struct export_job *j, const struct export_addr *a)
  * part sorts to.
  */
 static void
-export_seed_place(struct export_job *j)
+export_seed_place(struct bo_export *j)
 {
 	const char *near;
 	size_t r;
@@ -192,7 +174,7 @@ export_seed_place(struct export_job *j)
 
 /* Picks the next seed of the pool (in rotation) and puts it among the rows. */
 static int
-export_pick_seed(struct bo *b, struct export_job *j)
+export_pick_seed(struct bo *b, struct bo_export *j)
 {
 	json_t *pool = json_object_get(b->conf, "seeds");
 	struct export_addr a;
@@ -201,23 +183,23 @@ export_pick_seed(struct bo *b, struct export_job *j)
 	size_t i;
 
 	if (!json_is_array(pool) || json_array_size(pool) == 0) {
-		log_error("--seed needs a pool of seed addresses (\"seeds\" in the config)");
+		bo_error(b, "--seed needs a pool of seed addresses (\"seeds\" in the config)");
 		return EXIT_USAGE;
 	}
 	if (bostore_meta_next(b->db, "seed_rotation", &k, err, sizeof(err)) == -1) {
-		log_error("%s", err);
+		bo_error(b, "%s", err);
 		return BO_EXIT_FAIL;
 	}
 	j->seed_entry = json_array_get(pool, (size_t)(k - 1) % json_array_size(pool));
 	export_seed_place(j);	/* its id looks like any other record id */
 	if (export_str(j->seed_entry, "id") == NULL ||
 	    export_addr_from(j->seed_entry, j->seed_rid, &a) == -1) {
-		log_error("seed %zu of the config: needs id, name, postal_code, prefecture and "
+		bo_error(b, "seed %zu of the config: needs id, name, postal_code, prefecture and "
 		    "address1", (size_t)(k - 1) % json_array_size(pool) + 1);
 		return EXIT_USAGE;
 	}
 	if (export_seed_text(j, &a) == -1) {
-		log_error("out of memory");
+		bo_error(b, "out of memory");
 		return BO_EXIT_FAIL;
 	}
 	for (i = j->naddrs; i > j->seed_at; i--)
@@ -228,7 +210,7 @@ export_pick_seed(struct bo *b, struct export_job *j)
 }
 
 static int
-export_yamato_conf(struct bo *b, struct export_job *j, struct export_sender *s,
+export_yamato_conf(struct bo *b, struct bo_export *j, struct export_sender *s,
     struct export_yamato *y, char date[11])
 {
 	json_t *ya = json_object_get(b->conf, "yamato"), *se = json_object_get(ya, "sender");
@@ -236,7 +218,7 @@ export_yamato_conf(struct bo *b, struct export_job *j, struct export_sender *s,
 	memset(s, 0, sizeof(*s));
 	memset(y, 0, sizeof(*y));
 	if (!json_is_object(se)) {
-		log_error("yamato-b2 needs the sender: \"yamato\": {\"sender\": {...}} in the "
+		bo_error(b, "yamato-b2 needs the sender: \"yamato\": {\"sender\": {...}} in the "
 		    "config");
 		return -1;
 	}
@@ -247,7 +229,7 @@ export_yamato_conf(struct bo *b, struct export_job *j, struct export_sender *s,
 	s->address2 = export_str(se, "address2") ? export_str(se, "address2") : "";
 	s->phone = export_str(se, "phone");
 	if (!s->name || !s->postal_code || !s->address1 || !s->phone || !s->prefecture) {
-		log_error("yamato.sender needs name, postal_code, prefecture, address1 and phone");
+		bo_error(b, "yamato.sender needs name, postal_code, prefecture, address1 and phone");
 		return -1;
 	}
 	y->sender = s;
@@ -268,7 +250,7 @@ export_yamato_conf(struct bo *b, struct export_job *j, struct export_sender *s,
 }
 
 static int
-export_write(struct bo *b, struct export_job *j)
+export_write(struct bo *b, struct bo_export *j)
 {
 	struct export_problems probs = EXPORT_PROBLEMS_INIT;
 	struct export_sender s;
@@ -308,13 +290,13 @@ export_write(struct bo *b, struct export_job *j)
 	}
 	for (i = 0; i < probs.n; i++) {
 		export_problem_format(&probs.v[i], line, sizeof(line));
-		log_error("%s", line);
+		bo_error(b, "%s", line);
 	}
 	if (rc == -1)
-		log_error("export refused: %s; nothing was written", err[0] ? err : "failed");
+		bo_error(b, "export refused: %s; nothing was written", err[0] ? err : "failed");
 out:
 	if (rc == -1 && err[0] == '\0' && probs.n == 0)
-		log_error("out of memory");
+		bo_error(b, "out of memory");
 	export_problems_free(&probs);
 	free(prefix);
 	return rc;
@@ -322,13 +304,13 @@ out:
 
 /* Which file of a Click Post export holds the seed: 40 rows a file. */
 static size_t
-export_seed_file(const struct export_job *j)
+export_seed_file(const struct bo_export *j)
 {
 	return strcmp(j->format, "clickpost") == 0 ? j->seed_at / 40 : 0;
 }
 
 static int
-export_record(struct bo *b, struct export_job *j)
+export_record(struct bo *b, struct bo_export *j)
 {
 	char err[512], hex[SHA256_HEXLEN + 1];
 	struct audit_seed seed;
@@ -367,49 +349,43 @@ export_record(struct bo *b, struct export_job *j)
 		if (bo_audit(b, "export", cnt, 3, j->paths[i], j->format,
 		    has_seed ? &seed : NULL) == -1)
 			return BO_EXIT_FAIL;
-		sha256_file_hex(j->paths[i], hex);
-		printf("%s  %s\n", hex, j->paths[i]);
 	}
-	printf("exported %zu catalog request%s as %s%s\n", j->nrecs, j->nrecs == 1 ? "" : "s",
-	    j->format, j->seed ? " with one seed address" : "");
 	return 0;
 fail_tx:
 	bostore_rollback(b->db);
 fail:
-	log_error("%s", err);
+	bo_error(b, "%s", err);
 	return BO_EXIT_FAIL;
 }
 
-static int
-export_run(struct bo *b, struct export_job *j)
+int
+bo_export(struct bo *b, struct bo_export *j)
 {
 	char err[512];
 	size_t i;
 	int rc;
 
 	if (b->id.pub.role != KEYS_ROLE_HQ) {
-		log_error("export is for catalog requests, which hq keys hold; %s is a %s key "
+		bo_error(b, "export is for catalog requests, which hq keys hold; %s is a %s key "
 		    "(dealers: showroom bookings)", b->id.pub.key_id, keys_role_name(b->id.pub.role));
 		return EXIT_USAGE;
 	}
 	if (bostore_list(b->db, b->id.pub.key_id, "catalog_request", j->again ? BOSTORE_OPEN :
 	    BOSTORE_NOT_EXPORTED, &j->recs, &j->nrecs, err, sizeof(err)) == -1) {
-		log_error("%s", err);
+		bo_error(b, "%s", err);
 		return BO_EXIT_FAIL;
 	}
-	if (j->nrecs == 0) {
-		printf("nothing to export: no open catalog requests (pull first)\n");
-		return 0;
-	}
+	if (j->nrecs == 0)
+		return 0;	/* nothing to export */
 	if ((rc = export_open_all(b, j)) != 0)
 		return rc;
 	if ((j->addrs = calloc(j->nrecs + 1, sizeof(*j->addrs))) == NULL) {
-		log_error("out of memory");
+		bo_error(b, "out of memory");
 		return BO_EXIT_FAIL;
 	}
 	for (i = 0; i < j->nrecs; i++)
 		if (export_addr_from(j->docs[i], j->recs[i].id, &j->addrs[i]) == -1) {
-			log_error("REFUSED: record %s opens but lacks an address field; nothing "
+			bo_error(b, "REFUSED: record %s opens but lacks an address field; nothing "
 			    "was written", j->recs[i].id);
 			return BO_EXIT_REFUSED;
 		}
@@ -421,8 +397,8 @@ export_run(struct bo *b, struct export_job *j)
 	return export_record(b, j);
 }
 
-static void
-export_job_free(struct export_job *j)
+void
+bo_export_free(struct bo_export *j)
 {
 	size_t i;
 
@@ -435,11 +411,29 @@ export_job_free(struct export_job *j)
 	export_paths_free(j->paths, j->npaths);
 }
 
-static int
-export_format_ok(const char *f)
+int
+bo_export_format_ok(const char *f)
 {
 	return f != NULL && (strcmp(f, "clickpost") == 0 || strcmp(f, "yamato-b2") == 0 ||
 	    strcmp(f, "csv") == 0 || strcmp(f, "labels-pdf") == 0);
+}
+
+/* What was written, on standard output: each file's SHA-256, then a summary. */
+static void
+export_report(const struct bo_export *j)
+{
+	char hex[SHA256_HEXLEN + 1];
+	size_t i;
+
+	if (j->nrecs == 0) {
+		printf("nothing to export: no open catalog requests (pull first)\n");
+		return;
+	}
+	for (i = 0; i < j->npaths; i++)
+		if (sha256_file_hex(j->paths[i], hex) == 0)
+			printf("%s  %s\n", hex, j->paths[i]);
+	printf("exported %zu catalog request%s as %s%s\n", j->nrecs, j->nrecs == 1 ? "" : "s",
+	    j->format, j->seed ? " with one seed address" : "");
 }
 
 int
@@ -455,7 +449,7 @@ cmd_export(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct export_job j;
+	struct bo_export j;
 	struct bo_opts o;
 	struct bo b;
 	int ch, rc;
@@ -475,16 +469,17 @@ cmd_export(int argc, char **argv)
 		}
 		return bo_usage(export_usage, ch);
 	}
-	if (optind != argc || !export_format_ok(j.format) || j.out == NULL) {
+	if (optind != argc || !bo_export_format_ok(j.format) || j.out == NULL) {
 		if (optind == argc)
 			log_error("--format clickpost|yamato-b2|csv|labels-pdf and --out PATH are "
 			    "required");
 		export_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((rc = bo_init(&b, &o, BO_NEED_KEYRING | BO_NEED_SECRET | BO_NEED_STORE)) == 0)
-		rc = export_run(&b, &j);
-	export_job_free(&j);
+	if ((rc = bo_init(&b, &o, BO_NEED_KEYRING | BO_NEED_SECRET | BO_NEED_STORE)) == 0 &&
+	    (rc = bo_export(&b, &j)) == 0)
+		export_report(&j);
+	bo_export_free(&j);
 	bo_done(&b);
 	return rc;
 }
