@@ -23,6 +23,7 @@ static const struct command {
 	{ "purge",	cmd_purge,	"delete acknowledged records and exports after N days" },
 	{ "audit",	cmd_audit,	"verify the hash-chained audit log (audit verify)" },
 	{ "trace",	cmd_trace,	"tell which export carried a seed address" },
+	{ "office",	cmd_office,	"the back office in a browser, on this machine only" },
 };
 
 static void

@@ -470,3 +470,18 @@ bo_cell(FILE *f, const char *s, int width)
 	for (; used < width; used++)
 		fputc(' ', f);
 }
+
+void
+bo_slot_from(struct bostore_rec *r, json_t *doc)
+{
+	json_t *d = json_object_get(doc, RECORD_F_DEALER), *m = json_object_get(doc,
+	    RECORD_F_MODEL), *s = json_object_get(doc, RECORD_F_SLOT);
+
+	/* "YYYY-MM-DDTHH:MM" only: it is compared as text */
+	if (!json_is_string(d) || !json_is_string(m) || !json_is_string(s) ||
+	    strlen(json_string_value(s)) != 16 || json_string_value(s)[10] != 'T')
+		return;
+	snprintf(r->slot_dealer, sizeof(r->slot_dealer), "%s", json_string_value(d));
+	snprintf(r->slot_model, sizeof(r->slot_model), "%s", json_string_value(m));
+	snprintf(r->slot_start, sizeof(r->slot_start), "%s", json_string_value(s));
+}

@@ -134,6 +134,10 @@ const char	*bo_plain_kind(const char *kind);
 int	bo_open_record(const struct bo *, const struct bostore_rec *r, json_t **doc,
 	    char *err, size_t errlen);
 
+/* Sets R's slot (dealer, model, start) from its opened DOC when it holds a well-formed
+ * one: a cancellation's, which the server sends without it. */
+void	bo_slot_from(struct bostore_rec *r, json_t *doc);
+
 /* "pulling 120/500 [#####.....]" on stderr when it is a terminal; done == total ends it. */
 void	bo_progress(const char *what, size_t done, size_t total);
 

@@ -273,6 +273,7 @@ static const char *const bs_sel_where[] = {
 	"r.acked_at IS NULL AND r.exported_at IS NULL",
 	"r.acked_at IS NULL AND r.exported_at IS NOT NULL",
 	"1",
+	"(r.exported_at IS NOT NULL OR r.acked_at IS NOT NULL)",
 };
 
 /* The WHERE clause of Q, its parameters numbered as bs_q_bind binds them. */
@@ -507,6 +508,21 @@ bostore_meta_set(struct bostore *s, const char *name, int64_t value, char *err,
 	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, value);
 	return bs_step_done(s, st, "setting a counter", err, errlen);
+}
+
+int
+bostore_set_slot(struct bostore *s, const struct bostore_rec *r, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+
+	if ((st = bs_prep(s, "UPDATE records SET slot_dealer = ?, slot_model = ?,"
+	    " slot_start = ? WHERE id = ?", err, errlen)) == NULL)
+		return -1;
+	bs_bind_opt(st, 1, r->slot_dealer);
+	bs_bind_opt(st, 2, r->slot_model);
+	bs_bind_opt(st, 3, r->slot_start);
+	sqlite3_bind_text(st, 4, r->id, -1, SQLITE_STATIC);
+	return bs_step_done(s, st, "setting a slot", err, errlen);
 }
 
 int

@@ -46,7 +46,8 @@ enum bostore_sel {
 	BOSTORE_OPEN = 0,		/* not acknowledged */
 	BOSTORE_NOT_EXPORTED,		/* not acknowledged and not exported */
 	BOSTORE_EXPORTED_UNACKED,	/* exported and not acknowledged */
-	BOSTORE_ALL			/* every record still in the store */
+	BOSTORE_ALL,			/* every record still in the store */
+	BOSTORE_HANDLED			/* exported or acknowledged, still in the store */
 };
 
 int	bostore_open(const char *dir, struct bostore **, char *err, size_t errlen);
@@ -95,6 +96,9 @@ int	bostore_count(struct bostore *, const struct bostore_q *, size_t *n, char *e
 /* The record ID of KEY_ID into *R (free R->ct); *found 0 when there is none. */
 int	bostore_get(struct bostore *, const char *key_id, const char *id,
 	    struct bostore_rec *r, int *found, char *err, size_t errlen);
+/* Sets the slot of record ID (a cancellation pulled before its slot was kept). */
+int	bostore_set_slot(struct bostore *, const struct bostore_rec *r, char *err,
+	    size_t errlen);
 /* The office's marks: opened (seen), and kept past the purge until UNTIL. */
 int	bostore_mark_seen(struct bostore *, const char *id, int64_t now, char *err,
 	    size_t errlen);

@@ -54,9 +54,11 @@ pull_recipient_ok(struct bo *b, const struct bostore_rec *r)
 	return 1;
 }
 
-/* Opens R once in memory: ours, intact, and (for a dealer) about our dealer only. */
+/* Opens R once in memory: ours, intact, and (for a dealer) about our dealer only. A
+ * cancellation comes without its slot in the clear: it takes its booking's, from inside,
+ * so that the office finds it by day (the booking's slot is in the clear already). */
 static int
-pull_check_opens(struct bo *b, const struct bostore_rec *r)
+pull_check_opens(struct bo *b, struct bostore_rec *r)
 {
 	char err[256];
 	json_t *doc, *d;
@@ -74,6 +76,8 @@ pull_check_opens(struct bo *b, const struct bostore_rec *r)
 			    r->id, b->id.pub.dealer);
 			ok = 0;
 		}
+		if (ok && strcmp(r->kind, "cancellation") == 0 && r->slot_start[0] == '\0')
+			bo_slot_from(r, doc);
 	} else if (strcmp(r->kind, "catalog_request") != 0) {
 		bo_error(b, "MISMATCH: record %s: a %s sealed to an hq key; not stored", r->id,
 		    r->kind);
