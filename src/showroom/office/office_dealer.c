@@ -120,8 +120,7 @@ od_row(struct office *o, const struct od_days *d, const struct booking_row *r)
 	json_object_set_new(row, "date", json_sprintf("%.10s", r->b->slot));
 	json_object_set_new(row, "time", json_string(span));
 	json_object_set_new(row, "cancelled", json_boolean(r->cancel != NULL));
-	json_object_set_new(row, "new", json_boolean(o->sess.visit_mark > 0 &&
-	    rec->pulled_at > o->sess.visit_mark));
+	json_object_set_new(row, "new", json_boolean(rec->pulled_at > o->sess.visit_mark));
 	json_object_set_new(row, "name", office_text(od_or(r->b->name, "-"), 0));
 	json_object_set_new(row, "phone", office_text(od_or(r->b->phone, ""), 0));
 	json_object_set_new(row, "email", office_text(od_or(r->b->email, ""), 0));
@@ -199,7 +198,8 @@ office_dealer_day(struct office *o, struct office_req *rq, struct office_reply *
 	json_object_set_new(ctx, "rows", rows);
 	json_object_set_new(ctx, "booked", json_integer((json_int_t)(d.nrows - cancelled)));
 	json_object_set_new(ctx, "cancelled_n", json_integer((json_int_t)cancelled));
-	json_object_set_new(ctx, "dealer_label", office_text(o->b.id.pub.dealer, 0));
+	json_object_set_new(ctx, "dealer_label", office_text(d.nrows > 0 ?
+	    od_or(d.rows[0].b->dealer_name, o->b.id.pub.dealer) : o->b.id.pub.dealer, 0));
 	od_common(o, ctx, &d);
 	od_days_free(&d);
 	office_page(o, rp, "day", ctx);

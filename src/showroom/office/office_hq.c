@@ -238,6 +238,8 @@ office_hq_handled(struct office *o, struct office_req *rq, struct office_reply *
 	json_object_set_new(ctx, "title", json_string(office_str(o, "handled_title")));
 	json_object_set_new(ctx, "nav_handled", json_true());
 	json_object_set_new(ctx, "rows", oh_list(o, rq, BOSTORE_HANDLED, ctx));
+	json_object_set_new(ctx, "yamato", json_boolean(json_object_get(o->b.conf, "yamato") !=
+	    NULL));
 	oh_set_count(ctx, "to_ack", oh_count(o, "catalog_request", BOSTORE_EXPORTED_UNACKED));
 	office_page(o, rp, "handled", ctx);
 }
@@ -385,8 +387,10 @@ office_hq_export(struct office *o, struct office_req *rq, struct office_reply *r
 	size_t i;
 	int rc;
 
+	const char *back = form_get(&rq->f, "again") != NULL ? "/handled" : "/inbox";
+
 	if (!bo_export_format_ok(fmt)) {
-		office_redirect(o, rp, "/inbox", 1, "%s", office_str(o, "error_format"));
+		office_redirect(o, rp, back, 1, "%s", office_str(o, "error_format"));
 		return;
 	}
 	memset(&j, 0, sizeof(j));
@@ -394,20 +398,21 @@ office_hq_export(struct office *o, struct office_req *rq, struct office_reply *r
 	ext = strcmp(fmt, "clickpost") == 0 ? "" : strcmp(fmt, "labels-pdf") == 0 ? ".pdf" :
 	    ".csv";
 	if (asprintf(&out, "%s/%s%s", o->exports_dir, name, ext) == -1) {
-		office_redirect(o, rp, "/inbox", 1, "out of memory");
+		office_redirect(o, rp, back, 1, "out of memory");
 		return;
 	}
 	j.format = fmt;
 	j.out = out;
 	j.seed = form_get(&rq->f, "seed") != NULL;
+	j.again = form_get(&rq->f, "again") != NULL;	/* from the handled page */
 	o->b.msgs = &msgs;
 	rc = bo_export(&o->b, &j);
 	o->b.msgs = NULL;
 	if (rc != 0)
-		office_redirect(o, rp, "/inbox", 1, "%s\n%s", office_str(o, "error_export"),
+		office_redirect(o, rp, back, 1, "%s\n%s", office_str(o, "error_export"),
 		    msgs.data ? msgs.data : "");
 	else if (j.nrecs == 0)
-		office_redirect(o, rp, "/inbox", 0, "%s", office_str(o, "export_nothing"));
+		office_redirect(o, rp, back, 0, "%s", office_str(o, "export_nothing"));
 	else if (j.npaths == 1)
 		office_send_file(o, rp, j.paths[0], strrchr(j.paths[0], '/') + 1,
 		    strcmp(fmt, "labels-pdf") == 0 ? "application/pdf" : "text/csv");

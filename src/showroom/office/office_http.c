@@ -242,7 +242,8 @@ oh_post_ok(struct office *o, struct MHD_Connection *c, struct oh_req *q,
 	if (q->too_big || ct == NULL ||
 	    strncasecmp(ct, "application/x-www-form-urlencoded", 33) != 0)
 		return 0;
-	if (origin != NULL && strcmp(origin, o->origin) != 0)
+	/* "null" is what browsers send on a POST under Referrer-Policy: no-referrer */
+	if (origin != NULL && strcmp(origin, o->origin) != 0 && strcmp(origin, "null") != 0)
 		return 0;
 	if (form_decode(q->body.data ? q->body.data : "", q->body.len, &rq->f, NULL) == -1)
 		return 0;

@@ -33,6 +33,7 @@ static const struct {
 	{ "office.css", "text/css; charset=utf-8" },
 	{ "print.css", "text/css; charset=utf-8" },
 	{ "office.js", "text/javascript; charset=utf-8" },
+	{ "favicon.svg", "image/svg+xml" },
 };
 
 #define OV_NPAGES	(sizeof(ov_pages) / sizeof(ov_pages[0]))
@@ -207,7 +208,7 @@ office_unread(struct office *o)
 	} else {
 		q.sel = BOSTORE_ALL;
 		q.kind = "test_drive";
-		q.pulled_after = o->sess.visit_mark > 0 ? o->sess.visit_mark : 1;
+		q.pulled_after = o->sess.visit_mark > 0 ? o->sess.visit_mark : 1;	/* > 0 */
 	}
 	if (bostore_count(o->b.db, &q, &n, err, sizeof(err)) == -1)
 		log_warn("%s", err);
