@@ -185,6 +185,7 @@ bench: all $(BUILD)/demo-site/.built $(BENCH_BINS)
 	bench/run-site-bench $(BUILD)
 	bench/run-submit-bench $(BUILD)
 	bench/run-backoffice-bench $(BUILD)
+	bench/run-office-bench $(BUILD)
 	SHOWROOM_BENCH_PG=1 bench/run-nodes-bench $(BUILD)
 
 # clang's static analyzer over every source file of both programs; CI wants zero findings.
