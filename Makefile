@@ -140,7 +140,8 @@ test-integration: all $(INTEG_BINS) $(BUILD)/demo-site/.built
 	@SHOWROOM_BUILD=$(BUILD) scripts/run-tests integration $(INTEG_BINS)
 
 # The full suite, then the same suites again under ASan and UBSan in their own build tree.
-# Debian's chromium with JavaScript off, through the forms: once, in the normal build.
+# Debian's chromium with JavaScript off, through the forms, then the office (showroom office)
+# as HQ and as a dealer, JavaScript off and on, with axe-core: once, in the normal build.
 BROWSER_TESTS = $(if $(SAN),,tests/browser/test_browser)
 # Tests that are scripts, not C: the manual pages against the binaries' usage.
 SCRIPT_TESTS := tests/integration/test_man
@@ -166,11 +167,16 @@ fuzz: | $(DEPS_STAMP)
 	@scripts/run-fuzz build-fuzz $(FUZZ_SECONDS) $(patsubst fuzz/%.c,%,$(FUZZ_SRC))
 
 # The demo: the fictional brand, its keys (passphrase "demo") and an SQLite store in demo/.
+DEMO_BO = --keyring demo/keys/keyring.json --root-pub demo/keys/root.public \
+	  --server http://127.0.0.1:8080 --store demo/backoffice
 demo: all $(BUILD)/demo-site/.built
 	@scripts/demo-keys $(BUILD) content/demo demo/keys
 	@echo
 	@echo "  showroom demo: http://127.0.0.1:8080/   (Ctrl-C to stop)"
 	@echo "  forms: http://127.0.0.1:8080/request  http://127.0.0.1:8080/test-drive"
+	@echo "  back office, in another terminal each (passphrase demo; open the URL it prints):"
+	@echo "    HQ:     $(BUILD)/showroom office --identity demo/keys/hq $(DEMO_BO)"
+	@echo "    dealer: $(BUILD)/showroom office --identity demo/keys/dealer-tokyo-setagaya $(DEMO_BO)"
 	@echo
 	$(BUILD)/showroomd --site $(BUILD)/demo-site --listen 127.0.0.1:8080 --threads 4 \
 	  --keyring demo/keys/keyring.json --root-pub demo/keys/root.public --data demo/data
