@@ -4,8 +4,9 @@
  * CSRF token, a foreign Origin or a foreign Host is refused; the clerk pulls on demand,
  * sees the inbox, opens a request, exports (and the CLI sees the records exported),
  * acknowledges, and the server then holds nothing for HQ; a dealer sees its booking in
- * the week and its cancellation in the day list; after the idle time the key is gone
- * and the passphrase is asked again. All data is fictional.
+ * the week and its cancellation in the day list; a server that cannot be reached is
+ * said so in the page; after the idle time the key is gone and the passphrase is asked
+ * again. All data is fictional.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -523,6 +524,28 @@ test_dealer_week_day_cancel(void **state)
 	office_stop(&p);
 }
 
+/* The server down: the page says so, in the clerk's language, and nothing changes. */
+static void
+test_server_unreachable(void **state)
+{
+	struct office_proc p;
+	struct http_reply r;
+
+	assert_int_equal(office_start(&p, "down", hq, "--server", "http://127.0.0.1:1"), 0);
+	login(&p);
+	post(&p, "/pull", "next=%2Finbox", &r);
+	assert_int_equal(r.status, 303);
+	http_reply_free(&r);
+	get(&p, "/inbox", &r);
+	assert_int_equal(r.status, 200);
+	if (strstr(r.body, "role=\"alert\"") == NULL ||
+	    strstr(r.body, "サーバーに接続できません") == NULL ||
+	    strstr(r.body, "cannot reach server http://127.0.0.1:1") == NULL)
+		fail_msg("no error in the page: %.3000s", r.body);
+	http_reply_free(&r);
+	office_stop(&p);
+}
+
 static void
 test_idle_wipes_key(void **state)
 {
@@ -566,6 +589,7 @@ main(void)
 		cmocka_unit_test(test_token_cookie_csrf_host),
 		cmocka_unit_test(test_hq_inbox_export_ack),
 		cmocka_unit_test(test_dealer_week_day_cancel),
+		cmocka_unit_test(test_server_unreachable),
 		cmocka_unit_test(test_idle_wipes_key),
 	};
 

@@ -175,8 +175,10 @@ oh_list(struct office *o, struct office_req *rq, enum bostore_sel sel, json_t *c
 	bostore_recs_free(recs, n);
 	json_object_set_new(ctx, "total", json_integer((json_int_t)total));
 	json_object_set_new(ctx, "any", json_boolean(total > 0));
-	json_object_set_new(ctx, "first", json_integer((json_int_t)(n ? q.offset + 1 : 0)));
-	json_object_set_new(ctx, "last", json_integer((json_int_t)(q.offset + n)));
+	/* "1–50 of 10000", "10000件中 1–50件": the order differs */
+	json_object_set_new(ctx, "range", o->sess.lang == LANG_JA ?
+	    json_sprintf("%zu件中 %zu–%zu件", total, n ? q.offset + 1 : 0, q.offset + n) :
+	    json_sprintf("%zu–%zu of %zu", n ? q.offset + 1 : 0, q.offset + n, total));
 	if (page > 1)
 		json_object_set_new(ctx, "prev_page", json_integer((json_int_t)page - 1));
 	if (q.offset + n < total)
