@@ -19,6 +19,9 @@
 #define CLIENT_TIMEOUT		60	/* seconds for a whole request */
 #define CLIENT_CONNECT_TIMEOUT	10
 #define CLIENT_MAX_REPLY	(64u * 1024 * 1024)
+/* The largest request body showroomd reads (APP_MAX_BODY in src/showroomd/app.h; the
+ * back-office test checks that they agree): a longer one is answered 413 unread. */
+#define CLIENT_MAX_BODY		(16u * 1024)
 
 enum client_status {
 	CLIENT_OK = 0,
