@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "common/sig.h"
+#include "common/text.h"
 
 struct client {
 	CURL				*curl;
@@ -239,24 +240,22 @@ out:
 	return rc;
 }
 
-/* The server's {"error": reason}, or the start of the body when it is not that. */
+/* The server's {"error": reason}, or the start of the body when it is not that, made
+ * printable: a hostile server must not reach the clerk's terminal with escapes. */
 static void
 client_reason(const struct client_reply *r, char *out, size_t outlen)
 {
 	json_error_t je;
 	json_t *doc = NULL, *e;
-	size_t i;
 
 	if (r->body.len > 0)
-		doc = json_loadb(r->body.data, r->body.len, 0, &je);
+		doc = json_loadb(r->body.data, r->body.len, JSON_ALLOW_NUL, &je);
 	if ((e = json_object_get(doc, "error")) != NULL && json_is_string(e))
-		snprintf(out, outlen, "%s", json_string_value(e));
-	else {
-		snprintf(out, outlen, "%.80s", r->body.len > 0 ? r->body.data : "no reason given");
-		for (i = 0; out[i] != '\0'; i++)	/* one printable line */
-			if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
-				out[i] = ' ';
-	}
+		text_printable(json_string_value(e), json_string_length(e), out, outlen);
+	else if (r->body.len > 0)
+		text_printable(r->body.data, r->body.len, out, outlen);
+	else
+		snprintf(out, outlen, "no reason given");
 	json_decref(doc);
 }
 
@@ -266,7 +265,8 @@ client_do(struct client *c, const char *method, const char *path, const char *qu
 {
 	struct curl_slist *hdrs = NULL, *l;
 	struct buf url = BUF_INIT, full = BUF_INIT, host = BUF_INIT;
-	char cerr[CURL_ERROR_SIZE], reason[200];
+	char cerr[CURL_ERROR_SIZE], why[CURL_ERROR_SIZE], reason[CLIENT_REASON_MAX];
+	const char *ce;
 	CURLcode cc;
 	int rc = CLIENT_E_NOMEM;
 
@@ -310,8 +310,10 @@ client_do(struct client *c, const char *method, const char *path, const char *qu
 	}
 	cc = curl_easy_perform(c->curl);
 	if (cc != CURLE_OK) {
-		snprintf(err, errlen, "cannot reach server %s: %s", c->origin,
-		    cerr[0] != '\0' ? cerr : curl_easy_strerror(cc));
+		/* curl's message may quote what the server sent */
+		ce = cerr[0] != '\0' ? cerr : curl_easy_strerror(cc);
+		text_printable(ce, strlen(ce), why, sizeof(why));
+		snprintf(err, errlen, "cannot reach server %s: %s", c->origin, why);
 		rc = cc == CURLE_OUT_OF_MEMORY ? CLIENT_E_NOMEM : CLIENT_E_CONNECT;
 		goto out;
 	}

@@ -13,12 +13,14 @@
 #include <time.h>
 
 #include "common/log.h"
+#include "common/text.h"
 #include "showroom/bo.h"
 #include "showroom/client.h"
 #include "showroom/commands.h"
 #include "showroom/inbox.h"
 
 #define PULL_PAGE	500
+#define PULL_KEY_SHOWN	160	/* bytes of a key id from the server shown, escaped */
 
 struct pull_stats {
 	size_t	received, added, duplicate, mismatch, refused;
@@ -41,18 +43,23 @@ pull_usage(FILE *f)
 	    "\n" BO_COMMON_HELP "\n" BO_EXIT_HELP);
 }
 
-/* The recipient must be our key, and our key in the verified keyring. */
+/* The recipient must be our key, and our key in the verified keyring. The key id is
+ * the server's text: shown escaped. */
 static int
 pull_recipient_ok(const struct bo *b, const struct bostore_rec *r)
 {
+	char key[PULL_KEY_SHOWN];
+
 	if (strcmp(r->key_id, b->id.pub.key_id) != 0) {
 		log_error("MISMATCH: record %s: recipient key id %s is not ours (%s); "
-		    "not stored", r->id, r->key_id, b->id.pub.key_id);
+		    "not stored", r->id, text_printable(r->key_id, strlen(r->key_id), key,
+		    sizeof(key)), b->id.pub.key_id);
 		return 0;
 	}
 	if (keys_keyring_find(&b->kr, r->key_id) == NULL) {
 		log_error("MISMATCH: record %s: recipient key id %s is not in the keyring; "
-		    "not stored", r->id, r->key_id);
+		    "not stored", r->id, text_printable(r->key_id, strlen(r->key_id), key,
+		    sizeof(key)));
 		return 0;
 	}
 	return 1;
@@ -144,7 +151,7 @@ pull_run(struct bo *b, struct client *c, struct pull_stats *ps)
 	struct client_reply rep;
 	json_error_t je;
 	json_t *doc, *recs, *next, *key;
-	char err[512], query[96];
+	char err[512], query[96], shown[PULL_KEY_SHOWN];
 	int64_t after;
 	size_t page = 0;
 	int rc, more = 1;
@@ -173,7 +180,8 @@ pull_run(struct bo *b, struct client *c, struct pull_stats *ps)
 		}
 		if (strcmp(json_string_value(key), b->id.pub.key_id) != 0) {
 			log_error("MISMATCH: the server answered for key %s, we are %s",
-			    json_string_value(key), b->id.pub.key_id);
+			    text_printable(json_string_value(key), json_string_length(key), shown,
+			    sizeof(shown)), b->id.pub.key_id);
 			json_decref(doc);
 			return BO_EXIT_REFUSED;
 		}

@@ -35,6 +35,7 @@
 
 #include "common/fsutil.h"
 #include "common/record.h"
+#include "common/text.h"
 #include "showroom/client.h"
 #include "showroom/keys_secret.h"
 #include "showroomd/app.h"
@@ -977,8 +978,19 @@ test_ack_many_in_batches(void **state)
 #define HOSTILE_RECORDS		1200	/* what the inbox holds, in pages of 500 */
 
 enum hostile_mode {
-	HOSTILE_ACK_FAILS	/* the inbox holds HOSTILE_RECORDS; the second ack gets 503 */
+	HOSTILE_ACK_FAILS,	/* the inbox holds HOSTILE_RECORDS; the second ack gets 503 */
+	HOSTILE_REASON_JSON,	/* the inbox holds 3 records; ack: 401 with HOSTILE_REASON */
+	HOSTILE_REASON_RAW,	/* everything: 502 with HOSTILE_RAW, not JSON */
+	HOSTILE_PAGE_KEY,	/* an inbox page for a key id of escapes */
+	HOSTILE_RECORD_KEY	/* an inbox record sealed to a key id of escapes */
 };
+
+/* Terminal escapes (set the title, clear the screen, 8-bit CSI), a forged second line, a
+ * bidi override and a tab; 3000 more bytes follow. */
+#define HOSTILE_REASON	"{\"error\":\"\\u001b]0;owned\\u0007\\u001b[2J\\r\\nshowroom: " \
+	"all records acknowledged\\u009b31m\\u202eevil\\ttail"
+#define HOSTILE_RAW	"\x1b[31mred\xff\xfe\x1b]0;owned\x07\nshowroom: forged\x9b"
+#define HOSTILE_KEY	"\\u001b]0;owned\\u0007hq\\u009b2J"
 
 struct hostile {
 	pid_t			 pid;
@@ -1096,6 +1108,19 @@ hostile_inbox(struct hostile *h, int fd, int64_t after, int64_t total)
 	hostile_page(fd, recs, seq - 1 > after ? seq - 1 : after, h->to.key_id);
 }
 
+/* One inbox record sealed to us, listed as sealed to a key id of escapes. */
+static void
+hostile_record_key(struct hostile *h, int fd, int64_t after)
+{
+	json_error_t je;
+	json_t *recs = json_array(), *r = hostile_record(&h->to, after + 1);
+
+	json_object_set_new(r, "key_id", json_loads("\"" HOSTILE_KEY "\"", JSON_DECODE_ANY,
+	    &je));
+	json_array_append_new(recs, r);
+	hostile_page(fd, recs, after + 1, h->to.key_id);
+}
+
 static void
 hostile_answer(struct hostile *h, int fd)
 {
@@ -1103,7 +1128,8 @@ hostile_answer(struct hostile *h, int fd)
 	const char *p, *body;
 	int64_t after = 0;
 	size_t ids = 0;
-	char out[64];
+	char out[4096];
+	int n;
 
 	if (hostile_read(fd, req, sizeof(req)) == -1)
 		return;
@@ -1124,6 +1150,27 @@ hostile_answer(struct hostile *h, int fd)
 			ids++;
 		snprintf(out, sizeof(out), "{\"deleted\":%zu}", ids + 1);
 		hostile_reply(fd, 200, out, strlen(out));
+		break;
+	case HOSTILE_REASON_JSON:
+		if (strncmp(req, "GET ", 4) == 0) {
+			hostile_inbox(h, fd, after, 3);
+			break;
+		}
+		n = snprintf(out, sizeof(out), "%s", HOSTILE_REASON);
+		memset(out + n, 'A', 3000);
+		snprintf(out + n + 3000, sizeof(out) - (size_t)n - 3000, "\"}");
+		hostile_reply(fd, 401, out, strlen(out));
+		break;
+	case HOSTILE_REASON_RAW:
+		hostile_reply(fd, 502, HOSTILE_RAW, sizeof(HOSTILE_RAW) - 1);
+		break;
+	case HOSTILE_PAGE_KEY:
+		snprintf(out, sizeof(out), "{\"records\":[],\"next\":%lld,\"key_id\":\"%s\"}",
+		    (long long)after, HOSTILE_KEY);
+		hostile_reply(fd, 200, out, strlen(out));
+		break;
+	case HOSTILE_RECORD_KEY:
+		hostile_record_key(h, fd, after);
 		break;
 	}
 }
@@ -1228,6 +1275,82 @@ test_ack_partial_failure(void **state)
 	assert_int_equal(store_count("partial", 0), HOSTILE_RECORDS - first);
 }
 
+/* What a hostile server said reached stderr as printable text only: valid UTF-8, no
+ * control character but the newline that ends each line, no C1 control (0x9b is CSI on
+ * a terminal), bidi override or line separator, no line past 600 bytes; and the escapes
+ * are shown (\x1b), not dropped. */
+static void
+assert_printable(const struct run *r)
+{
+	const unsigned char *p = (const unsigned char *)r->err;
+	size_t i, k, n = strlen(r->err), line = 0;
+	uint32_t cp;
+
+	for (i = 0; i < n; i += k) {
+		if ((k = text_utf8_decode(p + i, n - i, &cp)) == 0)
+			fail_msg("exit %d; stderr byte %zu (0x%02x) is not UTF-8", r->status, i,
+			    p[i]);
+		if (cp == '\n') {
+			line = 0;
+			continue;
+		}
+		if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
+		    (cp >= 0x2066 && cp <= 0x2069) || cp == 0x2028 || cp == 0x2029)
+			fail_msg("exit %d; stderr byte %zu is U+%04X", r->status, i, (unsigned)cp);
+		if ((line += k) > 600)
+			fail_msg("exit %d; a line of stderr is longer than 600 bytes", r->status);
+	}
+	if (strstr(r->err, "\\x1b") == NULL)
+		fail_msg("exit %d; the escape is not shown: %s", r->status, r->err);
+}
+
+/* Reasons, key ids and bodies a hostile server sends are shown escaped, never raw. */
+static void
+test_hostile_text_is_escaped(void **state)
+{
+	struct hostile h;
+	struct run r;
+
+	hostile_start(&h, HOSTILE_REASON_JSON);
+	const char *srv_arg[] = { "--server", hostile_url(&h), NULL };
+	const char *ack_arg[] = { "--server", hostile_url(&h), "--all", NULL };
+	bo_in(&r, "hq", "hostile", "pull", srv_arg);
+	expect(&r, 0, "pulled 3 new records", NULL);
+	run_free(&r);
+	bo_in(&r, "hq", "hostile", "ack", ack_arg);
+	hostile_stop(&h);
+	assert_printable(&r);
+	expect(&r, 1, NULL, "refused the request (401): \\x1b]0;owned\\x07\\x1b[2J\\x0d\\x0a"
+	    "showroom: all records acknowledged\\u009b31m\\u202eevil\\x09tailAAA");
+	assert_non_null(strstr(r.err, "..."));		/* the 3000 bytes are cut */
+	run_free(&r);
+
+	hostile_start(&h, HOSTILE_REASON_RAW);
+	const char *raw_arg[] = { "--server", hostile_url(&h), NULL };
+	bo_in(&r, "hq", "hostile", "pull", raw_arg);
+	hostile_stop(&h);
+	assert_printable(&r);
+	expect(&r, 1, NULL, "answered 502 to GET /api/v1/inbox: \\x1b[31mred\\xff\\xfe");
+	run_free(&r);
+
+	hostile_start(&h, HOSTILE_PAGE_KEY);
+	const char *page_arg[] = { "--server", hostile_url(&h), NULL };
+	bo_in(&r, "hq", "hostile", "pull", page_arg);
+	hostile_stop(&h);
+	assert_printable(&r);
+	expect(&r, 5, NULL, "MISMATCH: the server answered for key \\x1b]0;owned\\x07hq"
+	    "\\u009b2J");
+	run_free(&r);
+
+	hostile_start(&h, HOSTILE_RECORD_KEY);
+	const char *rec_arg[] = { "--server", hostile_url(&h), NULL };
+	bo_in(&r, "hq", "hostile", "pull", rec_arg);
+	hostile_stop(&h);
+	assert_printable(&r);
+	expect(&r, 5, NULL, "recipient key id \\x1b]0;owned\\x07hq\\u009b2J is not ours");
+	run_free(&r);
+}
+
 int
 main(void)
 {
@@ -1241,6 +1364,7 @@ main(void)
 		cmocka_unit_test(test_bookings_with_cancellation_and_purge),
 		cmocka_unit_test(test_ack_many_in_batches),
 		cmocka_unit_test(test_ack_partial_failure),
+		cmocka_unit_test(test_hostile_text_is_escaped),
 		cmocka_unit_test(test_wrong_passphrase),
 		cmocka_unit_test(test_unreachable_server),
 		cmocka_unit_test(test_key_missing_from_keyring),
