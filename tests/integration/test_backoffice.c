@@ -982,7 +982,9 @@ enum hostile_mode {
 	HOSTILE_REASON_JSON,	/* the inbox holds 3 records; ack: 401 with HOSTILE_REASON */
 	HOSTILE_REASON_RAW,	/* everything: 502 with HOSTILE_RAW, not JSON */
 	HOSTILE_PAGE_KEY,	/* an inbox page for a key id of escapes */
-	HOSTILE_RECORD_KEY	/* an inbox record sealed to a key id of escapes */
+	HOSTILE_RECORD_KEY,	/* an inbox record sealed to a key id of escapes */
+	HOSTILE_REPEAT,		/* the same full page for ever, with an advancing cursor */
+	HOSTILE_ENDLESS		/* full pages of fresh records for ever */
 };
 
 /* Terminal escapes (set the title, clear the screen, 8-bit CSI), a forged second line, a
@@ -999,6 +1001,7 @@ struct hostile {
 	enum hostile_mode	 mode;
 	struct keys_public	 to;	/* whom the inbox's records are sealed to */
 	int			 acks;	/* in the child: ack requests so far */
+	json_t			*page;	/* in the child: the page HOSTILE_REPEAT repeats */
 };
 
 static void
@@ -1081,6 +1084,17 @@ hostile_record(const struct keys_public *to, int64_t seq)
 	free(ct);
 	free(ct64);
 	return o;
+}
+
+/* N fresh records into h->page. */
+static void
+hostile_fill(struct hostile *h, size_t n)
+{
+	size_t i;
+
+	h->page = json_array();
+	for (i = 0; i < n; i++)
+		json_array_append_new(h->page, hostile_record(&h->to, (int64_t)i + 1));
 }
 
 /* An inbox page of RECS (taken) with cursor NEXT, for KEY_ID; 200. */
@@ -1171,6 +1185,14 @@ hostile_answer(struct hostile *h, int fd)
 		break;
 	case HOSTILE_RECORD_KEY:
 		hostile_record_key(h, fd, after);
+		break;
+	case HOSTILE_REPEAT:
+		if (h->page == NULL)
+			hostile_fill(h, 500);
+		hostile_page(fd, json_incref(h->page), after + 500, h->to.key_id);
+		break;
+	case HOSTILE_ENDLESS:
+		hostile_inbox(h, fd, after, after + 500);
 		break;
 	}
 }
@@ -1351,6 +1373,41 @@ test_hostile_text_is_escaped(void **state)
 	run_free(&r);
 }
 
+/* A server that keeps paging cannot keep pull busy: a page that adds nothing new ends it,
+ * and so does the page cap. */
+static void
+test_pull_stops_on_endless_paging(void **state)
+{
+	struct hostile h;
+	struct run r;
+	int n;
+
+	hostile_start(&h, HOSTILE_REPEAT);
+	const char *rep[] = { "--server", hostile_url(&h), NULL };
+	bo_in(&r, "hq", "paging", "pull", rep);
+	if ((n = hostile_stop(&h)) != 2)
+		fail_msg("%d requests; exit %d\nstdout: %s\nstderr: %.2000s", n, r.status, r.out,
+		    r.err);
+	expect(&r, 1, "pulled 500 new records", "page 2 of the server's inbox held only records already pulled (500)");
+	run_free(&r);
+	assert_int_equal(store_count("paging", 0), 500);
+
+	hostile_start(&h, HOSTILE_ENDLESS);
+	const char *cap[] = { "--server", hostile_url(&h), "--max-pages", "3", NULL };
+	bo_in(&r, "hq", "paging", "pull", cap);
+	if ((n = hostile_stop(&h)) != 3)
+		fail_msg("%d requests; exit %d\nstdout: %s\nstderr: %.2000s", n, r.status, r.out,
+		    r.err);
+	expect(&r, 0, "pulled 1500 new records", "stopped after 3 pages (--max-pages)");
+	run_free(&r);
+	assert_int_equal(store_count("paging", 0), 2000);
+
+	const char *bad[] = { "--max-pages", "0", NULL };
+	bo_in(&r, "hq", "paging", "pull", bad);
+	expect(&r, 2, NULL, "--max-pages");
+	run_free(&r);
+}
+
 int
 main(void)
 {
@@ -1365,6 +1422,7 @@ main(void)
 		cmocka_unit_test(test_ack_many_in_batches),
 		cmocka_unit_test(test_ack_partial_failure),
 		cmocka_unit_test(test_hostile_text_is_escaped),
+		cmocka_unit_test(test_pull_stops_on_endless_paging),
 		cmocka_unit_test(test_wrong_passphrase),
 		cmocka_unit_test(test_unreachable_server),
 		cmocka_unit_test(test_key_missing_from_keyring),
