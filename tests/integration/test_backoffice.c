@@ -984,8 +984,12 @@ enum hostile_mode {
 	HOSTILE_PAGE_KEY,	/* an inbox page for a key id of escapes */
 	HOSTILE_RECORD_KEY,	/* an inbox record sealed to a key id of escapes */
 	HOSTILE_REPEAT,		/* the same full page for ever, with an advancing cursor */
-	HOSTILE_ENDLESS		/* full pages of fresh records for ever */
+	HOSTILE_ENDLESS,	/* full pages of fresh records for ever */
+	HOSTILE_HUGE_LENGTH,	/* a 100 MB reply, its Content-Length said up front */
+	HOSTILE_HUGE_CLOSE	/* a 100 MB reply that ends when the connection does */
 };
+
+#define HOSTILE_HUGE	(100u * 1000 * 1000)
 
 /* Terminal escapes (set the title, clear the screen, 8-bit CSI), a forged second line, a
  * bidi override and a tab; 3000 more bytes follow. */
@@ -1122,6 +1126,30 @@ hostile_inbox(struct hostile *h, int fd, int64_t after, int64_t total)
 	hostile_page(fd, recs, seq - 1 > after ? seq - 1 : after, h->to.key_id);
 }
 
+/* {"records":["AAAA... for HOSTILE_HUGE bytes, or until the client hangs up. */
+static void
+hostile_huge(int fd, int with_length)
+{
+	static char chunk[64 * 1024];
+	char head[256];
+	size_t sent;
+	int n;
+
+	if (with_length)
+		n = snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\nContent-Type: "
+		    "application/json\r\nContent-Length: %u\r\nConnection: close\r\n\r\n",
+		    HOSTILE_HUGE);
+	else
+		n = snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\nContent-Type: "
+		    "application/json\r\nConnection: close\r\n\r\n");
+	hostile_send(fd, head, (size_t)n);
+	hostile_send(fd, "{\"records\":[\"", 13);
+	memset(chunk, 'A', sizeof(chunk));
+	for (sent = 13; sent < HOSTILE_HUGE; sent += sizeof(chunk))
+		if (send(fd, chunk, sizeof(chunk), MSG_NOSIGNAL) != (ssize_t)sizeof(chunk))
+			break;
+}
+
 /* One inbox record sealed to us, listed as sealed to a key id of escapes. */
 static void
 hostile_record_key(struct hostile *h, int fd, int64_t after)
@@ -1193,6 +1221,10 @@ hostile_answer(struct hostile *h, int fd)
 		break;
 	case HOSTILE_ENDLESS:
 		hostile_inbox(h, fd, after, after + 500);
+		break;
+	case HOSTILE_HUGE_LENGTH:
+	case HOSTILE_HUGE_CLOSE:
+		hostile_huge(fd, h->mode == HOSTILE_HUGE_LENGTH);
 		break;
 	}
 }
@@ -1408,6 +1440,26 @@ test_pull_stops_on_endless_paging(void **state)
 	run_free(&r);
 }
 
+/* A reply past the client's limit is refused as too large, not as "cannot reach". */
+static void
+test_pull_refuses_a_huge_reply(void **state)
+{
+	static const enum hostile_mode modes[] = { HOSTILE_HUGE_LENGTH, HOSTILE_HUGE_CLOSE };
+	struct hostile h;
+	struct run r;
+	size_t i;
+
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		hostile_start(&h, modes[i]);
+		const char *a[] = { "--server", hostile_url(&h), NULL };
+		bo_in(&r, "hq", "huge", "pull", a);
+		assert_int_equal(hostile_stop(&h), 1);
+		expect(&r, 1, NULL, "the reply to GET /api/v1/inbox is larger than 64 MiB");
+		assert_null(strstr(r.err, "cannot reach"));
+		run_free(&r);
+	}
+}
+
 int
 main(void)
 {
@@ -1423,6 +1475,7 @@ main(void)
 		cmocka_unit_test(test_ack_partial_failure),
 		cmocka_unit_test(test_hostile_text_is_escaped),
 		cmocka_unit_test(test_pull_stops_on_endless_paging),
+		cmocka_unit_test(test_pull_refuses_a_huge_reply),
 		cmocka_unit_test(test_wrong_passphrase),
 		cmocka_unit_test(test_unreachable_server),
 		cmocka_unit_test(test_key_missing_from_keyring),
