@@ -20,8 +20,8 @@
 #include "showroom/inbox.h"
 
 #define PULL_PAGE	500
-/* Pages per run: 100,000 records, more than a day's backlog; what is left comes with the
- * next run. A bound, so that a server that keeps paging cannot keep pull busy. */
+/* Pages per run (100,000 records), so that a server that keeps paging cannot keep pull
+ * busy; what is left comes with the next run. */
 #define PULL_MAX_PAGES	200
 #define PULL_PAGES_CAP	1000000
 #define PULL_KEY_SHOWN	160	/* bytes of a key id from the server shown, escaped */
@@ -210,7 +210,8 @@ pull_run(struct bo *b, struct client *c, struct pull_stats *ps, size_t max_pages
 				    "again to go on", page, ps->received - was.received);
 				return BO_EXIT_FAIL;
 			}
-			log_error("page %zu of the server's inbox added nothing new; stopped. "
+			/* all refused: reported, and the exit code says so */
+			log_warn("page %zu of the server's inbox added nothing new; stopped. "
 			    "The cursor is saved: pull again to go on", page);
 			return 0;
 		}

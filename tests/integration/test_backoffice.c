@@ -985,6 +985,7 @@ enum hostile_mode {
 	HOSTILE_RECORD_KEY,	/* an inbox record sealed to a key id of escapes */
 	HOSTILE_REPEAT,		/* the same full page for ever, with an advancing cursor */
 	HOSTILE_ENDLESS,	/* full pages of fresh records for ever */
+	HOSTILE_UNOPENED,	/* full pages for ever of records that do not open */
 	HOSTILE_HUGE_LENGTH,	/* a 100 MB reply, its Content-Length said up front */
 	HOSTILE_HUGE_CLOSE	/* a 100 MB reply that ends when the connection does */
 };
@@ -1169,8 +1170,9 @@ hostile_answer(struct hostile *h, int fd)
 	static char req[256 * 1024];
 	const char *p, *body;
 	int64_t after = 0;
-	size_t ids = 0;
+	size_t ids = 0, i;
 	char out[4096];
+	json_t *v;
 	int n;
 
 	if (hostile_read(fd, req, sizeof(req)) == -1)
@@ -1221,6 +1223,12 @@ hostile_answer(struct hostile *h, int fd)
 		break;
 	case HOSTILE_ENDLESS:
 		hostile_inbox(h, fd, after, after + 500);
+		break;
+	case HOSTILE_UNOPENED:
+		hostile_fill(h, 500);
+		json_array_foreach(h->page, i, v)	/* the AAD binds the time */
+			json_object_set_new(v, "created", json_integer(1));
+		hostile_page(fd, h->page, after + 500, h->to.key_id);
 		break;
 	case HOSTILE_HUGE_LENGTH:
 	case HOSTILE_HUGE_CLOSE:
@@ -1433,6 +1441,15 @@ test_pull_stops_on_endless_paging(void **state)
 	expect(&r, 0, "pulled 1500 new records", "stopped after 3 pages (--max-pages)");
 	run_free(&r);
 	assert_int_equal(store_count("paging", 0), 2000);
+
+	hostile_start(&h, HOSTILE_UNOPENED);
+	const char *unopened[] = { "--server", hostile_url(&h), NULL };
+	bo_in(&r, "hq", "paging", "pull", unopened);
+	if ((n = hostile_stop(&h)) != 1)
+		fail_msg("%d requests; exit %d\nstdout: %s", n, r.status, r.out);
+	expect(&r, 5, "pulled 0 new records", "page 1 of the server's inbox added nothing new");
+	assert_int_equal(count(r.err, "REFUSED: record "), 500);
+	run_free(&r);
 
 	const char *bad[] = { "--max-pages", "0", NULL };
 	bo_in(&r, "hq", "paging", "pull", bad);
