@@ -969,9 +969,9 @@ test_ack_many_in_batches(void **state)
 
 /*
  * A hostile stand-in for showroomd: a child process on a loopback port that answers each
- * request as its mode says. It answers at most HOSTILE_MAX requests and gives up after
+ * request as its mode says. It takes at most HOSTILE_MAX connections and gives up after
  * HOSTILE_IDLE_MS without one, so a client that never stops cannot hang the test; the
- * test counts the requests it answered.
+ * test counts the requests it read.
  */
 #define HOSTILE_MAX		64
 #define HOSTILE_IDLE_MS		20000
@@ -1002,7 +1002,7 @@ enum hostile_mode {
 struct hostile {
 	pid_t			 pid;
 	int			 port;
-	int			 seen;	/* read end: one byte per request answered */
+	int			 seen;	/* read end: one byte per request read */
 	enum hostile_mode	 mode;
 	struct keys_public	 to;	/* whom the inbox's records are sealed to */
 	int			 acks;	/* in the child: ack requests so far */
@@ -1164,10 +1164,10 @@ hostile_record_key(struct hostile *h, int fd, int64_t after)
 	hostile_page(fd, recs, after + 1, h->to.key_id);
 }
 
+/* Answers REQ, a whole request read from FD. */
 static void
-hostile_answer(struct hostile *h, int fd)
+hostile_answer(struct hostile *h, int fd, const char *req)
 {
-	static char req[256 * 1024];
 	const char *p, *body;
 	int64_t after = 0;
 	size_t ids = 0, i;
@@ -1175,8 +1175,6 @@ hostile_answer(struct hostile *h, int fd)
 	json_t *v;
 	int n;
 
-	if (hostile_read(fd, req, sizeof(req)) == -1)
-		return;
 	if ((p = strstr(req, "after=")) != NULL)
 		after = strtoll(p + 6, NULL, 10);
 	body = strstr(req, "\r\n\r\n") + 4;
@@ -1240,6 +1238,7 @@ hostile_answer(struct hostile *h, int fd)
 static void
 hostile_start(struct hostile *h, enum hostile_mode mode)
 {
+	static char req[256 * 1024];
 	struct sockaddr_in sin;
 	socklen_t sl = sizeof(sin);
 	struct pollfd p;
@@ -1267,10 +1266,13 @@ hostile_start(struct hostile *h, enum hostile_mode mode)
 			if (poll(&p, 1, HOSTILE_IDLE_MS) <= 0 ||
 			    (fd = accept(lfd, NULL, NULL)) == -1)
 				break;
-			hostile_answer(h, fd);
+			/* counted before the answer: once the client has it, so has the test */
+			if (hostile_read(fd, req, sizeof(req)) == 0) {
+				if (write(fds[1], "r", 1) != 1)
+					_exit(1);
+				hostile_answer(h, fd, req);
+			}
 			close(fd);
-			if (write(fds[1], "r", 1) != 1)
-				break;
 		}
 		_exit(0);
 	}
@@ -1279,7 +1281,7 @@ hostile_start(struct hostile *h, enum hostile_mode mode)
 	h->seen = fds[0];
 }
 
-/* Stops the server; the number of requests it answered. */
+/* Stops the server; the number of requests it read. */
 static int
 hostile_stop(struct hostile *h)
 {
