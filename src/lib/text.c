@@ -66,7 +66,7 @@ text_utf8_valid(const unsigned char *s, size_t len)
 }
 
 /* Code points that move the cursor, start an escape sequence or reorder a line. */
-static int
+int
 text_unsafe(uint32_t cp)
 {
 	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || cp == 0x061c || cp == 0x200e ||
