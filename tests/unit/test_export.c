@@ -679,6 +679,63 @@ test_carrier_unprintable(void **state)
 	recs_free(&r);
 }
 
+/* One record a carrier cannot take is set aside, and the rest go out, still in whole
+ * files of 40: the way `showroom export` keeps one visitor from holding up the rest. */
+static void
+test_set_aside(void **state)
+{
+	struct fixture *f = *state;
+	struct export_problems probs = EXPORT_PROBLEMS_INIT;
+	struct export_yamato opt = { &sender, NULL, "2031/04/01", "", "", "", NULL };
+	struct export_sender bad = sender;
+	struct export_addr rest[45];
+	unsigned char aside[45];
+	struct recs r;
+	struct table t;
+	char prefix[128], err[ERRLEN] = "", **paths;
+	size_t npaths, nrest, k, row, seen = 0;
+
+	recs_make(&r, 45);
+	r.v[3].name = "見本 \xf0\x9f\x98\x80太郎";		/* U+1F600 */
+	r.v[40].address1 = "千代田区\xee\x80\x80町";		/* U+E000 */
+	r.v[44].name = "見本見本見本見本見本見本見本見本見本見本見";	/* 21: too long */
+	snprintf(prefix, sizeof(prefix), "%s/cp", f->dir);
+	assert_int_equal(export_clickpost(r.v, r.n, prefix, &paths, &npaths, &probs, err,
+	    sizeof(err)), -1);
+	assert_int_equal(dir_count(f->dir), 0);
+	assert_int_equal(export_set_aside(r.v, r.n, &probs, 0, aside, rest, &nrest), 3);
+	assert_int_equal(nrest, 42);
+	for (k = 0; k < r.n; k++)
+		assert_int_equal(aside[k], k == 3 || k == 40 || k == 44);
+	assert_string_equal(rest[3].record_id, "R00005");
+	assert_string_equal(rest[41].record_id, "R00044");
+	export_problems_free(&probs);
+	if (export_clickpost(rest, nrest, prefix, &paths, &npaths, &probs, err,
+	    sizeof(err)) != 0)
+		fail_msg("export_clickpost: %s", err);
+	assert_int_equal(npaths, 2);
+	assert_int_equal(dir_count(f->dir), 2);
+	for (k = 0; k < npaths; k++) {
+		read_cp932_table(paths[k], &t);
+		assert_int_equal(t.nrows, k == 0 ? 41 : 3);
+		for (row = 1; row < t.nrows; row++, seen++)
+			assert_string_equal(t.cell[row][1], "見本 太郎");
+		table_free(&t);
+	}
+	assert_int_equal(seen, 42);
+	export_paths_free(paths, npaths);
+
+	/* A problem of the sender's is no record's: nothing to set aside, nothing goes. */
+	bad.phone = "03 0000 0000";
+	opt.sender = &bad;
+	snprintf(prefix, sizeof(prefix), "%s/b2.csv", f->dir);
+	assert_int_equal(export_yamato_b2(r.v, r.n, &opt, prefix, &probs, err,
+	    sizeof(err)), -1);
+	assert_int_equal(export_set_aside(r.v, r.n, &probs, 0, aside, rest, &nrest), -1);
+	export_problems_free(&probs);
+	recs_free(&r);
+}
+
 /* The whole output of a command (paths here are our own mkdtemp names). */
 static char	*run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -954,6 +1011,7 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_clickpost_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv_quoting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_yamato, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set_aside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_labels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_labels_problems, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_late_problem, setup, teardown),

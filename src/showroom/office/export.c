@@ -44,6 +44,30 @@ export_problems_free(struct export_problems *p)
 }
 
 int
+export_set_aside(const struct export_addr *v, size_t n, const struct export_problems *probs,
+    size_t from, unsigned char *aside, struct export_addr *out, size_t *nout)
+{
+	size_t i;
+	int naside = 0;
+
+	*nout = 0;
+	memset(aside, 0, n);
+	for (i = from; i < probs->n; i++) {
+		if (probs->v[i].index == EXPORT_SENDER)
+			return -1;
+		if (probs->v[i].index < n)
+			aside[probs->v[i].index] = 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (aside[i])
+			naside++;
+		else
+			out[(*nout)++] = v[i];
+	}
+	return naside;
+}
+
+int
 export_problem_format(const struct export_problem *p, char *buf, size_t len)
 {
 	if (p->codepoint >= 0)
