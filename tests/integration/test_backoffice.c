@@ -275,7 +275,7 @@ seal_catalog(const char *name, char id[RECID_LEN + 1])
 	char path[400], err[512];
 	uint8_t *ct;
 	size_t ctlen;
-	int added;
+	int added = 0;
 
 	snprintf(path, sizeof(path), "%s.public", hq);
 	assert_int_equal(keys_public_read(path, &pub, &ke), KEYS_OK);
@@ -731,9 +731,10 @@ test_carrier_formats_and_unencodable(void **state)
 	run_free(&r);
 	snprintf(cp, sizeof(cp), "%s/cp.csv", dir);
 	snprintf(cp1, sizeof(cp1), "%s/cp-001.csv", dir);
+	/* set aside (test_carrier_sets_aside has more); it was the only one: no file */
 	const char *ex[] = { "--format", "clickpost", "--out", cp, NULL };
 	bo(&r, "hq", "export", ex);
-	expect(&r, 1, NULL, "U+20BB7 is not in CP932");
+	expect(&r, 7, "nothing was written", "U+20BB7 is not in CP932");
 	assert_non_null(strstr(r.err, id));
 	assert_null(strstr(r.err, "太郎"));
 	run_free(&r);
@@ -741,8 +742,9 @@ test_carrier_formats_and_unencodable(void **state)
 	snprintf(b2, sizeof(b2), "%s/b2.csv", dir);
 	const char *ey[] = { "--format", "yamato-b2", "--out", b2, NULL };
 	bo(&r, "hq", "export", ey);
-	expect(&r, 1, NULL, "U+20BB7 is not in CP932");
+	expect(&r, 7, "nothing was written", "U+20BB7 is not in CP932");
 	run_free(&r);
+	assert_int_equal(stat(b2, &st), -1);
 	/* the plain CSV is UTF-8 and takes it */
 	snprintf(csv, sizeof(csv), "%s/plain.csv", dir);
 	const char *ec[] = { "--format", "csv", "--out", csv, NULL };
@@ -793,6 +795,122 @@ test_carrier_formats_and_unencodable(void **state)
 	expect(&r, 0, "acknowledged 1 record", NULL);
 	run_free(&r);
 	assert_int_equal(server_inbox(hq), 0);
+}
+
+/* The files in DIR whose names begin with PREFIX. */
+static size_t
+count_files(const char *prefix)
+{
+	char cmd[600], line[512];
+	size_t n = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "ls -1 '%s' 2>/dev/null", dir);
+	assert_non_null(p = popen(cmd, "r"));
+	while (fgets(line, sizeof(line), p) != NULL)
+		if (strncmp(line, prefix, strlen(prefix)) == 0)
+			n++;
+	pclose(p);
+	return n;
+}
+
+/*
+ * One record a carrier cannot take no longer holds up everyone else's: the export sets
+ * it aside by record id, writes the others, and leaves it unexported for the clerk, who
+ * sees it in list and writes it out as plain CSV.
+ */
+static void
+test_carrier_sets_aside(void **state)
+{
+	char cp[400], cp1[400], csv[400], bad1[RECID_LEN + 1], bad2[RECID_LEN + 1], want[200];
+	char *text;
+	struct stat st;
+	struct run r;
+	size_t len;
+
+	post_catalog();
+	post_catalog();
+	bo(&r, "hq", "pull", NULL);
+	expect(&r, 0, "pulled 2 new records", NULL);
+	run_free(&r);
+	seal_catalog("見本 \U0001F600太郎", bad1);
+	seal_catalog("見本\ue000子", bad2);	/* 外字 to glibc, not to a carrier */
+
+	snprintf(cp, sizeof(cp), "%s/aside-cp.csv", dir);
+	snprintf(cp1, sizeof(cp1), "%s/aside-cp-001.csv", dir);
+	const char *ex[] = { "--format", "clickpost", "--out", cp, "--seed", NULL };
+	bo(&r, "hq", "export", ex);
+	expect(&r, 7, "exported 2 catalog requests as clickpost with one seed address",
+	    "set aside 2 records");
+	snprintf(want, sizeof(want), "SET ASIDE: record %s: name: U+1F600 is not in CP932",
+	    bad1);
+	assert_non_null(strstr(r.err, want));
+	snprintf(want, sizeof(want), "SET ASIDE: record %s: name: U+E000 is a private-use",
+	    bad2);
+	assert_non_null(strstr(r.err, want));
+	assert_null(strstr(r.err, "太郎"));
+	assert_null(strstr(r.err, "見本"));
+	assert_null(strstr(r.out, "見本"));
+	run_free(&r);
+	/* the others are written, whole, and nothing else is left beside them */
+	assert_int_equal(stat(cp1, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(count_files("aside-cp"), 1);
+	assert_int_equal(fs_read_file(cp1, &text, &len), 0);
+	assert_int_equal(count(text, "\r\n"), 4);	/* header, two requests, the seed */
+	free(text);
+
+	/* list shows them set aside, and the others exported */
+	bo(&r, "hq", "list", NULL);
+	expect(&r, 0, "4 open catalog requests", NULL);
+	assert_int_equal(count(r.out, "set aside"), 3);	/* two rows and the summary */
+	assert_int_equal(count(r.out, "exported"), 2);
+	assert_non_null(strstr(r.out, "2 set aside"));
+	run_free(&r);
+	const char *la[] = { "--set-aside", NULL };
+	bo(&r, "hq", "list", la);
+	expect(&r, 0, "2 open catalog requests", NULL);
+	assert_non_null(strstr(r.out, bad1));
+	assert_non_null(strstr(r.out, bad2));
+	run_free(&r);
+
+	/* tried again, they are set aside again, and then nothing is written at all */
+	assert_int_equal(unlink(cp1), 0);
+	const char *ex2[] = { "--format", "yamato-b2", "--out", cp, NULL };
+	bo(&r, "hq", "export", ex2);
+	expect(&r, 7, "nothing was written", "set aside 2 records");
+	run_free(&r);
+	assert_int_equal(count_files("aside-cp"), 0);
+
+	/* ack takes only what was exported: the set-aside records stay */
+	bo(&r, "hq", "ack", NULL);
+	expect(&r, 0, "acknowledged 2 records; the server deleted 2", NULL);
+	run_free(&r);
+	bo(&r, "hq", "list", NULL);
+	expect(&r, 0, "2 open catalog requests", NULL);
+	assert_non_null(strstr(r.out, bad1));
+	assert_non_null(strstr(r.out, bad2));
+	run_free(&r);
+
+	/* the plain CSV carries anything: the clerk's way out */
+	snprintf(csv, sizeof(csv), "%s/aside.csv", dir);
+	const char *ec[] = { "--format", "csv", "--set-aside", "--out", csv, NULL };
+	bo(&r, "hq", "export", ec);
+	expect(&r, 0, "exported 2 catalog requests as csv", NULL);
+	run_free(&r);
+	assert_int_equal(fs_read_file(csv, &text, &len), 0);
+	assert_int_equal(count(text, "\r\n"), 3);
+	assert_non_null(strstr(text, "見本 \U0001F600太郎"));
+	assert_non_null(strstr(text, "見本\ue000子"));
+	assert_non_null(strstr(text, bad1));
+	free(text);
+	bo(&r, "hq", "list", NULL);
+	expect(&r, 0, "2 open catalog requests", NULL);
+	assert_int_equal(count(r.out, "set aside"), 0);
+	run_free(&r);
+	bo(&r, "hq", "ack", NULL);
+	expect(&r, 0, "acknowledged 2 records", NULL);
+	run_free(&r);
 }
 
 /* Bookings: a day list, CSV and calendar with a cancellation; then ack and purge. */
@@ -894,6 +1012,7 @@ main(void)
 		cmocka_unit_test(test_tampered_record_refused),
 		cmocka_unit_test(test_form_to_label_pdf_with_seed),
 		cmocka_unit_test(test_carrier_formats_and_unencodable),
+		cmocka_unit_test(test_carrier_sets_aside),
 		cmocka_unit_test(test_bookings_with_cancellation_and_purge),
 		cmocka_unit_test(test_wrong_passphrase),
 		cmocka_unit_test(test_unreachable_server),
