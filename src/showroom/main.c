@@ -34,7 +34,8 @@ usage(FILE *f)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nexit codes: 0 success, 1 failure, 2 usage error; the back-office commands\n"
-	    "also 3 wrong passphrase, 4 server unreachable, 5 a record refused, 6 keyring\n");
+	    "also 3 wrong passphrase, 4 server unreachable, 5 a record refused, 6 keyring,\n"
+	    "7 records set aside by export\n");
 }
 
 int

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/cp932.h"
 #include "lib/log.h"
 #include "lib/errbuf.h"
 #include "showroomd/app.h"
@@ -320,6 +321,16 @@ main(int argc, char **argv)
 	 * Apache's LimitRequestFieldSize, is plenty for a site that sets no cookies */
 	cfg.mem_limit = 8 * 1024;
 	cfg.access_log = o.access_log;
+	/* The forms check names and addresses against CP932; glibc's converter is out of
+	 * reach once confined, so its table is built now. */
+	if (cp932_init() == -1) {
+		log_error("no CP932 converter in glibc (its gconv modules): catalog requests "
+		    "cannot be checked");
+		close(fd);
+		site_install(NULL);
+		trust_install(NULL);
+		return 1;
+	}
 	if (confine(&o, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		close(fd);

@@ -33,7 +33,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/buf.h"
 #include "lib/fsutil.h"
+#include "seal/keys.h"
+#include "seal/recid.h"
+#include "seal/record.h"
+#include "showroom/office/bostore.h"
 #include "showroom/office/client.h"
 #include "showroom/keys/keys_secret.h"
 #include "seal/record.h"
@@ -252,9 +257,8 @@ idem(char out[33])
 
 /* A visitor asks for a printed catalog (fictional address; NAME percent-encoded). */
 static void
-post_catalog_named(const char *name)
+post_catalog_reply(const char *name, struct http_reply *r)
 {
-	struct http_reply r;
 	char body[4096], id[33];
 
 	idem(id);
@@ -263,10 +267,69 @@ post_catalog_named(const char *name)
 	    "&prefecture=13&address1=%%E6%%9E%%B6%%E7%%A9%%BA%%E5%%8C%%BA%%E8%%A6%%8B%%E6%%9C"
 	    "%%AC%%E7%%94%%BA1-2-3&address2=%%E3%%82%%B5%%E3%%83%%B3%%E3%%83%%97%%E3%%83%%AB"
 	    "%%E3%%83%%8F%%E3%%82%%A4%%E3%%83%%84101", id, cat_model, name);
-	assert_int_equal(http_post(srv.port, "/request", body, &r), 0);
+	assert_int_equal(http_post(srv.port, "/request", body, r), 0);
+}
+
+static void
+post_catalog_named(const char *name)
+{
+	struct http_reply r;
+
+	post_catalog_reply(name, &r);
 	if (r.status != 303)
 		fail_msg("catalog post: %d %.300s", r.status, r.body);
 	http_reply_free(&r);
+}
+
+/*
+ * A catalog request for NAME (UTF-8) as a record from before the forms refused what a
+ * label cannot print: sealed to the HQ key and put straight into HQ's store, as if
+ * pulled. Its id goes to ID.
+ */
+static void
+seal_catalog(const char *name, char id[RECID_LEN + 1])
+{
+	struct keys_public pub;
+	struct keys_error ke;
+	struct bostore_rec r;
+	struct record_meta m;
+	struct bostore *db;
+	struct buf pt = BUF_INIT;
+	char path[400], err[512];
+	uint8_t *ct;
+	size_t ctlen;
+	int added = 0;
+
+	snprintf(path, sizeof(path), "%s.public", hq);
+	assert_int_equal(keys_public_read(path, &pub, &ke), KEYS_OK);
+	memset(&r, 0, sizeof(r));
+	recid_new(r.id);
+	snprintf(r.kind, sizeof(r.kind), "catalog_request");
+	snprintf(r.key_id, sizeof(r.key_id), "%s", pub.key_id);
+	r.created = r.pulled_at = (int64_t)time(NULL);
+	assert_int_equal(buf_printf(&pt, "{\"address1\":\"架空区見本町1-2-3\","
+	    "\"address2\":\"\",\"kind\":\"catalog\",\"models\":[\"%s\"],\"name\":\"%s\","
+	    "\"postal_code\":\"100-0001\",\"prefecture\":\"13\",\"v\":1}", cat_model,
+	    name), 0);
+	while (pt.len % 256 != 0)
+		assert_int_equal(buf_putc(&pt, ' '), 0);
+	m.id = r.id;
+	m.kind = r.kind;
+	m.key_id = r.key_id;
+	m.created = r.created;
+	assert_int_equal(record_seal(&m, pub.x25519, pt.data, pt.len, r.enc, &ct, &ctlen),
+	    0);
+	r.ct = ct;
+	r.ct_len = ctlen;
+	snprintf(path, sizeof(path), "%s/store-hq", dir);
+	if (bostore_open(path, &db, err, sizeof(err)) == -1 ||
+	    bostore_put(db, &r, &added, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(added, 1);
+	bostore_close(db);
+	free(ct);
+	buf_wipe(&pt);
+	memcpy(id, r.id, RECID_LEN + 1);
 }
 
 static void
@@ -670,25 +733,31 @@ static void
 test_carrier_formats_and_unencodable(void **state)
 {
 	char cp[400], cp1[400], b2[400], csv[400], csvs[400], id[64], ids[2][27], *p, *text;
+	struct http_reply h;
 	struct stat st;
 	struct run r;
 	size_t len;
 	int rows;
 
-	post_catalog_named("%F0%A0%AE%B7%E8%A6%8B+%E5%A4%AA%E9%83%8E");	/* 𠮷見 太郎 */
-	bo(&r, "hq", "pull", NULL);
-	expect(&r, 0, "pulled 1 new record", NULL);
-	run_free(&r);
+	/* The form refuses it, naming the character: nothing is stored. */
+	post_catalog_reply("%F0%A0%AE%B7%E8%A6%8B+%E5%A4%AA%E9%83%8E", &h);	/* 𠮷見 太郎 */
+	if (h.status != 422 || memmem(h.body, h.body_len, "「𠮷」(U+20BB7)", strlen(
+	    "「𠮷」(U+20BB7)")) == NULL)
+		fail_msg("catalog post: %d %.3000s", h.status, h.body);
+	http_reply_free(&h);
+	assert_int_equal(server_inbox(hq), 0);
+	/* An older record may still hold one. */
+	seal_catalog("𠮷見 太郎", id);
 	bo(&r, "hq", "list", NULL);
 	expect(&r, 0, "1 open catalog request", NULL);
-	assert_non_null(p = strstr(r.out, "\n"));
-	snprintf(id, sizeof(id), "%.26s", p + 1);
+	assert_non_null(strstr(r.out, id));
 	run_free(&r);
 	snprintf(cp, sizeof(cp), "%s/cp.csv", dir);
 	snprintf(cp1, sizeof(cp1), "%s/cp-001.csv", dir);
+	/* set aside (test_carrier_sets_aside has more); it was the only one: no file */
 	const char *ex[] = { "--format", "clickpost", "--out", cp, NULL };
 	bo(&r, "hq", "export", ex);
-	expect(&r, 1, NULL, "U+20BB7 is not in CP932");
+	expect(&r, 7, "nothing was written", "U+20BB7 is not in CP932");
 	assert_non_null(strstr(r.err, id));
 	assert_null(strstr(r.err, "太郎"));
 	run_free(&r);
@@ -696,8 +765,9 @@ test_carrier_formats_and_unencodable(void **state)
 	snprintf(b2, sizeof(b2), "%s/b2.csv", dir);
 	const char *ey[] = { "--format", "yamato-b2", "--out", b2, NULL };
 	bo(&r, "hq", "export", ey);
-	expect(&r, 1, NULL, "U+20BB7 is not in CP932");
+	expect(&r, 7, "nothing was written", "U+20BB7 is not in CP932");
 	run_free(&r);
+	assert_int_equal(stat(b2, &st), -1);
 	/* the plain CSV is UTF-8 and takes it */
 	snprintf(csv, sizeof(csv), "%s/plain.csv", dir);
 	const char *ec[] = { "--format", "csv", "--out", csv, NULL };
@@ -748,6 +818,122 @@ test_carrier_formats_and_unencodable(void **state)
 	expect(&r, 0, "acknowledged 1 record", NULL);
 	run_free(&r);
 	assert_int_equal(server_inbox(hq), 0);
+}
+
+/* The files in DIR whose names begin with PREFIX. */
+static size_t
+count_files(const char *prefix)
+{
+	char cmd[600], line[512];
+	size_t n = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "ls -1 '%s' 2>/dev/null", dir);
+	assert_non_null(p = popen(cmd, "r"));
+	while (fgets(line, sizeof(line), p) != NULL)
+		if (strncmp(line, prefix, strlen(prefix)) == 0)
+			n++;
+	pclose(p);
+	return n;
+}
+
+/*
+ * One record a carrier cannot take no longer holds up everyone else's: the export sets
+ * it aside by record id, writes the others, and leaves it unexported for the clerk, who
+ * sees it in list and writes it out as plain CSV.
+ */
+static void
+test_carrier_sets_aside(void **state)
+{
+	char cp[400], cp1[400], csv[400], bad1[RECID_LEN + 1], bad2[RECID_LEN + 1], want[200];
+	char *text;
+	struct stat st;
+	struct run r;
+	size_t len;
+
+	post_catalog();
+	post_catalog();
+	bo(&r, "hq", "pull", NULL);
+	expect(&r, 0, "pulled 2 new records", NULL);
+	run_free(&r);
+	seal_catalog("見本 \U0001F600太郎", bad1);
+	seal_catalog("見本\ue000子", bad2);	/* 外字 to glibc, not to a carrier */
+
+	snprintf(cp, sizeof(cp), "%s/aside-cp.csv", dir);
+	snprintf(cp1, sizeof(cp1), "%s/aside-cp-001.csv", dir);
+	const char *ex[] = { "--format", "clickpost", "--out", cp, "--seed", NULL };
+	bo(&r, "hq", "export", ex);
+	expect(&r, 7, "exported 2 catalog requests as clickpost with one seed address",
+	    "set aside 2 records");
+	snprintf(want, sizeof(want), "SET ASIDE: record %s: name: U+1F600 is not in CP932",
+	    bad1);
+	assert_non_null(strstr(r.err, want));
+	snprintf(want, sizeof(want), "SET ASIDE: record %s: name: U+E000 is a private-use",
+	    bad2);
+	assert_non_null(strstr(r.err, want));
+	assert_null(strstr(r.err, "太郎"));
+	assert_null(strstr(r.err, "見本"));
+	assert_null(strstr(r.out, "見本"));
+	run_free(&r);
+	/* the others are written, whole, and nothing else is left beside them */
+	assert_int_equal(stat(cp1, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(count_files("aside-cp"), 1);
+	assert_int_equal(fs_read_file(cp1, &text, &len), 0);
+	assert_int_equal(count(text, "\r\n"), 4);	/* header, two requests, the seed */
+	free(text);
+
+	/* list shows them set aside, and the others exported */
+	bo(&r, "hq", "list", NULL);
+	expect(&r, 0, "4 open catalog requests", NULL);
+	assert_int_equal(count(r.out, "set aside"), 3);	/* two rows and the summary */
+	assert_int_equal(count(r.out, "exported"), 2);
+	assert_non_null(strstr(r.out, "2 set aside"));
+	run_free(&r);
+	const char *la[] = { "--set-aside", NULL };
+	bo(&r, "hq", "list", la);
+	expect(&r, 0, "2 open catalog requests", NULL);
+	assert_non_null(strstr(r.out, bad1));
+	assert_non_null(strstr(r.out, bad2));
+	run_free(&r);
+
+	/* tried again, they are set aside again, and then nothing is written at all */
+	assert_int_equal(unlink(cp1), 0);
+	const char *ex2[] = { "--format", "yamato-b2", "--out", cp, NULL };
+	bo(&r, "hq", "export", ex2);
+	expect(&r, 7, "nothing was written", "set aside 2 records");
+	run_free(&r);
+	assert_int_equal(count_files("aside-cp"), 0);
+
+	/* ack takes only what was exported: the set-aside records stay */
+	bo(&r, "hq", "ack", NULL);
+	expect(&r, 0, "acknowledged 2 records; the server deleted 2", NULL);
+	run_free(&r);
+	bo(&r, "hq", "list", NULL);
+	expect(&r, 0, "2 open catalog requests", NULL);
+	assert_non_null(strstr(r.out, bad1));
+	assert_non_null(strstr(r.out, bad2));
+	run_free(&r);
+
+	/* the plain CSV carries anything: the clerk's way out */
+	snprintf(csv, sizeof(csv), "%s/aside.csv", dir);
+	const char *ec[] = { "--format", "csv", "--set-aside", "--out", csv, NULL };
+	bo(&r, "hq", "export", ec);
+	expect(&r, 0, "exported 2 catalog requests as csv", NULL);
+	run_free(&r);
+	assert_int_equal(fs_read_file(csv, &text, &len), 0);
+	assert_int_equal(count(text, "\r\n"), 3);
+	assert_non_null(strstr(text, "見本 \U0001F600太郎"));
+	assert_non_null(strstr(text, "見本\ue000子"));
+	assert_non_null(strstr(text, bad1));
+	free(text);
+	bo(&r, "hq", "list", NULL);
+	expect(&r, 0, "2 open catalog requests", NULL);
+	assert_int_equal(count(r.out, "set aside"), 0);
+	run_free(&r);
+	bo(&r, "hq", "ack", NULL);
+	expect(&r, 0, "acknowledged 2 records", NULL);
+	run_free(&r);
 }
 
 /* Bookings: a day list, CSV and calendar with a cancellation; then ack and purge. */
@@ -1489,6 +1675,7 @@ main(void)
 		cmocka_unit_test(test_tampered_record_refused),
 		cmocka_unit_test(test_form_to_label_pdf_with_seed),
 		cmocka_unit_test(test_carrier_formats_and_unencodable),
+		cmocka_unit_test(test_carrier_sets_aside),
 		cmocka_unit_test(test_bookings_with_cancellation_and_purge),
 		cmocka_unit_test(test_ack_many_in_batches),
 		cmocka_unit_test(test_ack_partial_failure),
