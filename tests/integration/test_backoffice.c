@@ -1028,7 +1028,7 @@ test_bookings_with_cancellation_and_purge(void **state)
 /* A catalog request sealed to TO as the web tier seals one; the plaintext holds what pull
  * checks. *ct is allocated. */
 static int
-seal_catalog(const struct keys_public *to, char id[STORE_ID_LEN + 1], int64_t *created,
+seal_empty_catalog(const struct keys_public *to, char id[STORE_ID_LEN + 1], int64_t *created,
     uint8_t enc[32], uint8_t **ct, size_t *ctlen)
 {
 	static const char pt[] = "{\"kind\":\"catalog\",\"v\":1}";
@@ -1076,7 +1076,7 @@ filler_run(void *arg)
 		memset(&r, 0, sizeof(r));
 		r.kind = STORE_KIND_CATALOG_REQUEST;
 		snprintf(r.key_id, sizeof(r.key_id), "%s", f->to->key_id);
-		if (seal_catalog(f->to, r.id, &r.created, enc, &r.ct, &r.ct_len) == -1) {
+		if (seal_empty_catalog(f->to, r.id, &r.created, enc, &r.ct, &r.ct_len) == -1) {
 			f->failed++;
 			continue;
 		}
@@ -1260,7 +1260,7 @@ hostile_record(const struct keys_public *to, int64_t seq)
 	int64_t created;
 	json_t *o;
 
-	if (seal_catalog(to, id, &created, enc, &ct, &ctlen) == -1)
+	if (seal_empty_catalog(to, id, &created, enc, &ct, &ctlen) == -1)
 		return NULL;
 	sz = sodium_base64_ENCODED_LEN(ctlen, sodium_base64_VARIANT_ORIGINAL);
 	if ((ct64 = malloc(sz)) == NULL) {
