@@ -320,6 +320,23 @@ test_nul_and_bare_lf(void **state)
 	assert_all_refused(t, sizeof(t) / sizeof(t[0]));
 }
 
+/* The request line is method SP target SP version CRLF (RFC 9112 3): a NUL in the target,
+ * which libmicrohttpd 0.9.75 would cut the path at, or a second SP is refused too. */
+static void
+test_request_line(void **state)
+{
+	static const struct hostile t[] = {
+		HOSTILE("NUL in the target",
+		    "GET /robots.txt\0/../x HTTP/1.1\r\nHost: x\r\n\r\n"),
+		HOSTILE("NUL in the query",
+		    "GET /robots.txt?a\0b HTTP/1.1\r\nHost: x\r\n\r\n"),
+		HOSTILE("two SP after the method",
+		    "GET  /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n"),
+	};
+
+	assert_all_refused(t, sizeof(t) / sizeof(t[0]));
+}
+
 /* What the checks must let through, on a kept-alive connection: empty values, HTAB and
  * trailing blanks in values, every token character in a name, bytes above 0x7f in a value,
  * a query string, cookies; then a blank line before the request line, and pipelining. */
@@ -369,6 +386,7 @@ main(void)
 		cmocka_unit_test(test_transfer_encoding),
 		cmocka_unit_test(test_two_hosts),
 		cmocka_unit_test(test_nul_and_bare_lf),
+		cmocka_unit_test(test_request_line),
 		cmocka_unit_test(test_clean_requests_pass),
 	};
 
