@@ -381,6 +381,26 @@ struct forms_sealed {
 	unsigned		 capacity;
 };
 
+/*
+ * The idempotency key's hash, scoped by form: a key replays only a submission of its own
+ * form, never answers a booking with a catalog request's receipt (or the other way round).
+ * Hashes stored before the scope (plain SHA-256 of the key) simply never match again and
+ * go with their records; the schema is unchanged.
+ */
+static void
+forms_idem_hash(enum store_kind kind, const char *idem, unsigned char out[32])
+{
+	static const char domain[] = "showroom-idem-v2";
+	const char *name = store_kind_name(kind);
+	crypto_hash_sha256_state st;
+
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)domain, sizeof(domain));
+	crypto_hash_sha256_update(&st, (const unsigned char *)name, strlen(name) + 1);
+	crypto_hash_sha256_update(&st, (const unsigned char *)idem, strlen(idem));
+	crypto_hash_sha256_final(&st, out);
+}
+
 static int
 forms_seal(enum form_kind kind, const struct inventory_values *v, const struct keys_public *to,
     struct forms_sealed *s)
@@ -405,7 +425,7 @@ forms_seal(enum form_kind kind, const struct inventory_values *v, const struct k
 	s->rec.enc_len = 32;
 	s->rec.ct = ct;
 	s->rec.ct_len = ctlen;
-	crypto_hash_sha256(s->idem_hash, (const unsigned char *)v->idem, strlen(v->idem));
+	forms_idem_hash(s->rec.kind, v->idem, s->idem_hash);
 	rc = 0;
 out:
 	buf_wipe(&pt);	/* the plaintext lives no longer than the sealing */

@@ -453,6 +453,87 @@ test_test_drive_book_receipt_cancel(void **state)
 	http_reply_free(&r);
 }
 
+/* The id in a receipt Location ("/receipt/KIND/ID[?k=...]"), into OUT. */
+static void
+receipt_id(const char *loc, char out[64])
+{
+	const char *id = strrchr(loc, '/') + 1;
+
+	snprintf(out, 64, "%.*s", (int)strcspn(id, "?"), id);
+}
+
+/* An idempotency key belongs to its form: a booking sent with the key of a catalog request
+ * (or the other way round) is a submission of its own, not a replay of the other. */
+static void
+test_idem_scoped_by_form(void **state)
+{
+	struct store_counters before, after;
+	struct http_reply r;
+	char date[11], start[17], body[4096], id[33], loc[512], first[64], second[64];
+	int freeslots;
+
+	assert_int_equal(find_slot(date, start, &freeslots), 0);
+	/* catalog request first, then a booking with its key */
+	idem(id);
+	catalog_body(body, sizeof(body), id, NULL);
+	assert_int_equal(http_post(srv.port, "/request", body, &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_non_null(http_header_get(&r, "Location", loc, sizeof(loc)));
+	receipt_id(loc, first);
+	http_reply_free(&r);
+	before = counters();
+	booking_body(body, sizeof(body), start, id);
+	assert_int_equal(http_post(srv.port, "/test-drive", body, &r), 0);
+	if (r.status != 303)
+		fail_msg("booking with a catalog request's key: %d %.300s", r.status, r.body);
+	assert_non_null(http_header_get(&r, "Location", loc, sizeof(loc)));
+	http_reply_free(&r);
+	receipt_id(loc, second);
+	if (strcmp(first, second) == 0)
+		fail_msg("the booking was answered with the catalog request's receipt %s", loc);
+	after = counters();
+	assert_int_equal(after.stored[STORE_KIND_TEST_DRIVE],
+	    before.stored[STORE_KIND_TEST_DRIVE] + 1);
+	/* and its receipt shows the booking, not a cancellation */
+	assert_int_equal(http_get(srv.port, loc, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, ".ics?k="));
+	assert_null(strstr(r.body, "取り消されています"));
+	http_reply_free(&r);
+
+	/* booking first, then a catalog request with its key */
+	assert_int_equal(find_slot(date, start, &freeslots), 0);
+	idem(id);
+	booking_body(body, sizeof(body), start, id);
+	assert_int_equal(http_post(srv.port, "/test-drive", body, &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_non_null(http_header_get(&r, "Location", loc, sizeof(loc)));
+	receipt_id(loc, first);
+	http_reply_free(&r);
+	before = counters();
+	catalog_body(body, sizeof(body), id, NULL);
+	assert_int_equal(http_post(srv.port, "/request", body, &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_non_null(http_header_get(&r, "Location", loc, sizeof(loc)));
+	http_reply_free(&r);
+	receipt_id(loc, second);
+	if (strcmp(first, second) == 0)
+		fail_msg("the catalog request was answered with the booking's receipt %s", loc);
+	after = counters();
+	assert_int_equal(after.stored[STORE_KIND_CATALOG_REQUEST],
+	    before.stored[STORE_KIND_CATALOG_REQUEST] + 1);
+	/* each form still replays its own: the same booking again is the same receipt */
+	booking_body(body, sizeof(body), start, id);
+	assert_int_equal(http_post(srv.port, "/test-drive", body, &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_non_null(http_header_get(&r, "Location", loc, sizeof(loc)));
+	http_reply_free(&r);
+	receipt_id(loc, second);
+	assert_string_equal(first, second);
+	assert_int_equal(counters().stored[STORE_KIND_TEST_DRIVE],
+	    after.stored[STORE_KIND_TEST_DRIVE]);
+}
+
 struct racer {
 	char	body[4096];
 	int	status;
@@ -645,6 +726,7 @@ main(void)
 		cmocka_unit_test(test_script_is_escaped),
 		cmocka_unit_test(test_honeypot),
 		cmocka_unit_test(test_test_drive_book_receipt_cancel),
+		cmocka_unit_test(test_idem_scoped_by_form),
 		cmocka_unit_test(test_concurrent_bookings_never_overbook),
 		cmocka_unit_test(test_privacy_page_from_inventory_and_keyring),
 		cmocka_unit_test(test_rate_limit),
