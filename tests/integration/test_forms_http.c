@@ -343,6 +343,48 @@ test_honeypot(void **state)
 	assert_memory_equal(after.stored, before.stored, sizeof(after.stored));
 }
 
+/* A 405 names the methods the path takes, as the route table has them. */
+static void
+test_405_allow_from_routes(void **state)
+{
+	static const struct {
+		const char	*method, *path, *allow;
+	} cases[] = {
+		{ "PUT", "/request", "GET, HEAD, POST" },
+		{ "DELETE", "/en/request", "GET, HEAD, POST" },
+		{ "PUT", "/test-drive", "GET, HEAD, POST" },
+		{ "PATCH", "/en/test-drive", "GET, HEAD, POST" },
+		{ "PUT", "/cancel", "POST" },
+		{ "GET", "/cancel", "POST" },
+		{ "GET", "/en/cancel", "POST" },
+		{ "PUT", "/api/v1/ack", "POST" },
+		{ "POST", "/api/v1/inbox", "GET, HEAD" },
+		{ "POST", "/api/v1/slots", "GET, HEAD" },
+		{ "POST", "/receipt/catalog/06h4az1j9mhqz4y7n96668b6v4", "GET, HEAD" },
+		{ "POST", "/privacy/", "GET, HEAD" },
+		{ "PUT", "/models/", "GET, HEAD" },
+		{ "POST", "/", "GET, HEAD" },
+		{ "POST", "/en/api/v1/ack", "GET, HEAD" },	/* no /en/ twin: a file path */
+	};
+	struct http_reply r;
+	char req[512], allow[128];
+	size_t i;
+	int n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = snprintf(req, sizeof(req), "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+		    "Connection: close\r\n\r\n", cases[i].method, cases[i].path, srv.port);
+		assert_int_equal(http_raw(srv.port, req, (size_t)n, 0, &r), 0);
+		if (r.status != 405 || http_header_get(&r, "Allow", allow, sizeof(allow)) == NULL ||
+		    strcmp(allow, cases[i].allow) != 0)
+			fail_msg("%s %s: %d, Allow \"%s\", expected 405 with \"%s\"",
+			    cases[i].method, cases[i].path, r.status,
+			    http_header_get(&r, "Allow", allow, sizeof(allow)) ? allow : "(none)",
+			    cases[i].allow);
+		http_reply_free(&r);
+	}
+}
+
 /* The next day the dealer has a free slot for the model: "YYYY-MM-DD" and its first slot. */
 static int
 find_slot(char date[11], char start[17], int *free_out)
@@ -725,6 +767,7 @@ main(void)
 		cmocka_unit_test(test_hostile_input),
 		cmocka_unit_test(test_script_is_escaped),
 		cmocka_unit_test(test_honeypot),
+		cmocka_unit_test(test_405_allow_from_routes),
 		cmocka_unit_test(test_test_drive_book_receipt_cancel),
 		cmocka_unit_test(test_idem_scoped_by_form),
 		cmocka_unit_test(test_concurrent_bookings_never_overbook),
