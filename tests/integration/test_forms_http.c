@@ -576,6 +576,79 @@ test_idem_scoped_by_form(void **state)
 	    after.stored[STORE_KIND_TEST_DRIVE]);
 }
 
+/* GET PATH; the reply must have STATUS and contain WANT, and not contain AVOID. */
+static void
+page_says(const char *path, int status, const char *want, const char *avoid)
+{
+	struct http_reply r;
+
+	assert_int_equal(http_get(srv.port, path, NULL, &r), 0);
+	if (r.status != status || (want != NULL && strstr(r.body, want) == NULL) ||
+	    (avoid != NULL && strstr(r.body, avoid) != NULL))
+		fail_msg("%s: %d (want %d, \"%s\", not \"%s\"): %.3000s", path, r.status,
+		    status, want ? want : "", avoid ? avoid : "", r.body);
+	http_reply_free(&r);
+}
+
+/* A mistyped or cut cancel link says the link is not valid, never that a live booking
+ * was cancelled; the booking stays as it was. Only a used link says "cancelled". */
+static void
+test_wrong_token_is_not_cancelled(void **state)
+{
+	static const char cancelled_ja[] = "この予約は取り消されています。";
+	static const char invalid_ja[] = "このリンクは正しくありません。";
+	struct http_reply r;
+	char date[11], start[17], body[4096], id[33], loc[512], path[600], ref[64];
+	char token[80], wrong[80], cancel[256], *p;
+	int freeslots;
+
+	assert_int_equal(find_slot(date, start, &freeslots), 0);
+	idem(id);
+	booking_body(body, sizeof(body), start, id);
+	assert_int_equal(http_post(srv.port, "/test-drive", body, &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_non_null(http_header_get(&r, "Location", loc, sizeof(loc)));
+	http_reply_free(&r);
+	assert_non_null(p = strstr(loc, "?k="));
+	snprintf(ref, sizeof(ref), "%.*s", (int)(p - loc - 20), loc + 20);
+	snprintf(token, sizeof(token), "%s", p + 3);
+
+	/* cut short, one character changed, empty, not hex */
+	snprintf(path, sizeof(path), "/receipt/test-drive/%s?k=%.40s", ref, token);
+	page_says(path, 200, invalid_ja, cancelled_ja);
+	snprintf(wrong, sizeof(wrong), "%s", token);
+	wrong[10] = wrong[10] == 'a' ? 'b' : 'a';
+	snprintf(path, sizeof(path), "/receipt/test-drive/%s?k=%s", ref, wrong);
+	page_says(path, 200, invalid_ja, cancelled_ja);
+	snprintf(path, sizeof(path), "/en/receipt/test-drive/%s?k=%s", ref, wrong);
+	page_says(path, 200, "This link is not valid.", "has been cancelled");
+	snprintf(path, sizeof(path), "/receipt/test-drive/%s?k=", ref);
+	page_says(path, 200, invalid_ja, cancelled_ja);
+	snprintf(path, sizeof(path), "/receipt/test-drive/%s?k=%064d", ref, 0);
+	page_says(path, 200, invalid_ja, cancelled_ja);
+	snprintf(path, sizeof(path), "/receipt/test-drive/%s.ics?k=%s", ref, wrong);
+	page_says(path, 404, invalid_ja, cancelled_ja);
+	/* a cancel with the wrong token says so, and cancels nothing */
+	snprintf(cancel, sizeof(cancel), "ref=%s&k=%s", ref, wrong);
+	assert_int_equal(http_post(srv.port, "/cancel", cancel, &r), 0);
+	if (r.status != 404 || strstr(r.body, invalid_ja) == NULL)
+		fail_msg("cancel with a wrong token: %d %.2000s", r.status, r.body);
+	http_reply_free(&r);
+	/* the right link still opens the live booking */
+	page_says(loc, 200, "name=\"k\"", cancelled_ja);
+
+	/* once cancelled, the right link says so */
+	snprintf(cancel, sizeof(cancel), "ref=%s&k=%s", ref, token);
+	assert_int_equal(http_post(srv.port, "/cancel", cancel, &r), 0);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	page_says(loc, 200, cancelled_ja, "name=\"k\"");
+	assert_int_equal(http_post(srv.port, "/cancel", cancel, &r), 0);
+	assert_int_equal(r.status, 404);
+	assert_non_null(strstr(r.body, "すでに使われています"));
+	http_reply_free(&r);
+}
+
 struct racer {
 	char	body[4096];
 	int	status;
@@ -770,6 +843,7 @@ main(void)
 		cmocka_unit_test(test_405_allow_from_routes),
 		cmocka_unit_test(test_test_drive_book_receipt_cancel),
 		cmocka_unit_test(test_idem_scoped_by_form),
+		cmocka_unit_test(test_wrong_token_is_not_cancelled),
 		cmocka_unit_test(test_concurrent_bookings_never_overbook),
 		cmocka_unit_test(test_privacy_page_from_inventory_and_keyring),
 		cmocka_unit_test(test_rate_limit),
