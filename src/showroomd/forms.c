@@ -432,13 +432,14 @@ out:
 	return rc;
 }
 
+/* The receipt's address; a booking's carries its cancel TOKEN (NULL for a request). */
 static void
-forms_receipt_path(enum lang l, const struct forms_sealed *s, const char *receipt,
-    int booking, char *out, size_t outsz)
+forms_receipt_path(enum lang l, const char *receipt, const char *token, char *out,
+    size_t outsz)
 {
-	if (booking)
+	if (token != NULL)
 		snprintf(out, outsz, "%sreceipt/test-drive/%s?k=%s", lang_prefix(l), receipt,
-		    s->token);
+		    token);
 	else
 		snprintf(out, outsz, "%sreceipt/catalog/%s", lang_prefix(l), receipt);
 }
@@ -552,13 +553,32 @@ forms_accept(struct app *app, enum form_kind kind, const struct app_request *rq,
 		reply_message(rp, status, rq->site->pages, rq->lang, "message_title",
 		    "forms_closed");
 	} else {
-		forms_receipt_path(rq->lang, &s, receipt, kind == FORM_TEST_DRIVE, where,
-		    sizeof(where));
+		forms_receipt_path(rq->lang, receipt, kind == FORM_TEST_DRIVE ? s.token : NULL,
+		    where, sizeof(where));
 		reply_redirect(rp, where);
 	}
 	free(s.rec.enc);
 	free(s.rec.ct);
 	sodium_memzero(s.token, sizeof(s.token));
+}
+
+/*
+ * Looks like a success to the robot, and nothing is stored: the redirect has the shape
+ * of a real one (a fresh record id; for a booking a token of the same length and digits),
+ * and the receipt behind it answers as for any link that no booking holds.
+ */
+static void
+forms_honeypot(enum form_kind kind, const struct app_request *rq, struct app_reply *rp)
+{
+	unsigned char r[32];
+	char receipt[STORE_ID_LEN + 1], token[65], where[256];
+
+	recid_new(receipt);
+	randombytes_buf(r, sizeof(r));	/* as forms_cancel_token's: 32 bytes in hex */
+	sodium_bin2hex(token, sizeof(token), r, sizeof(r));
+	forms_receipt_path(rq->lang, receipt, kind == FORM_TEST_DRIVE ? token : NULL, where,
+	    sizeof(where));
+	reply_redirect(rp, where);
 }
 
 void
@@ -571,7 +591,6 @@ forms_post(struct app *app, int arg, const struct app_request *rq, struct app_re
 	struct forms_pick pick = { NULL, NULL, NULL, NULL };
 	struct form_error fe;
 	struct form f;
-	char fake[STORE_ID_LEN + 1], where[128];
 
 	if (!forms_open(app, rq, rp) || forms_limited(app, rq, rp))
 		return;
@@ -599,11 +618,7 @@ forms_post(struct app *app, int arg, const struct app_request *rq, struct app_re
 		forms_render(app, kind, rq, rp, 422, &f, &errs, &pick);
 		break;
 	case INVENTORY_HONEYPOT:
-		/* looks like a success to the robot; nothing is stored */
-		recid_new(fake);
-		snprintf(where, sizeof(where), "%sreceipt/%s/%s", lang_prefix(rq->lang),
-		    kind == FORM_CATALOG ? "catalog" : "test-drive", fake);
-		reply_redirect(rp, where);
+		forms_honeypot(kind, rq, rp);
 		break;
 	case INVENTORY_REJECT:
 		forms_reject(rq, rp, &errs, NULL);

@@ -22,7 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/buf.h"
 #include "lib/fsutil.h"
+#include "seal/recid.h"
 #include "store/store.h"
 #include "testkeys.h"
 #include "testsrv.h"
@@ -649,6 +651,96 @@ test_wrong_token_is_not_cancelled(void **state)
 	http_reply_free(&r);
 }
 
+/* "/receipt/test-drive/ID?k=TOKEN" with a record id and 64 lowercase hex digits. */
+static int
+booking_location_shape(const char *loc)
+{
+	const char *id = loc + 20, *q = strchr(loc, '?');
+	char ref[STORE_ID_LEN + 1];
+	size_t i;
+
+	if (strncmp(loc, "/receipt/test-drive/", 20) != 0 || q == NULL ||
+	    (size_t)(q - id) != STORE_ID_LEN || strncmp(q, "?k=", 3) != 0 ||
+	    strlen(q + 3) != 64)
+		return 0;
+	memcpy(ref, id, STORE_ID_LEN);
+	ref[STORE_ID_LEN] = '\0';
+	for (i = 0; i < 64; i++)
+		if (strchr("0123456789abcdef", q[3 + i]) == NULL)
+			return 0;
+	return recid_valid(ref);
+}
+
+/* BODY with every occurrence of ID replaced by "ID", into a new string. */
+static char *
+without_id(const char *body, const char *id)
+{
+	struct buf out = BUF_INIT;
+	const char *p = body, *hit;
+	size_t n = strlen(id);
+
+	while ((hit = strstr(p, id)) != NULL) {
+		buf_append(&out, p, (size_t)(hit - p));
+		buf_puts(&out, "ID");
+		p = hit + n;
+	}
+	buf_puts(&out, p);
+	return out.data;
+}
+
+/* A robot that fills the test drive's honeypot gets a redirect of the very shape a real
+ * booking gets, and the page behind it answers as any unknown link does. */
+static void
+test_honeypot_test_drive(void **state)
+{
+	struct store_counters before = counters(), after;
+	struct http_reply r, fake, unknown;
+	char date[11], start[17], body[4096], b2[4200], id[33], real[512], loc[512];
+	char other[STORE_ID_LEN + 1], path[256], tok[65], fref[64], *a, *b, *w;
+	unsigned char rnd[32];
+	int freeslots;
+
+	assert_int_equal(find_slot(date, start, &freeslots), 0);
+	idem(id);
+	booking_body(body, sizeof(body), start, id);
+	w = strstr(body, "website=");
+	snprintf(b2, sizeof(b2), "%.*swebsite=http%%3A%%2F%%2Fspam.example%s", (int)(w - body),
+	    body, w + 8);
+	assert_int_equal(http_post(srv.port, "/test-drive", b2, &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_non_null(http_header_get(&r, "Location", loc, sizeof(loc)));
+	http_reply_free(&r);
+	after = counters();	/* the robot stored nothing */
+	assert_memory_equal(after.stored, before.stored, sizeof(after.stored));
+	/* a real booking's redirect, for its shape */
+	idem(id);
+	booking_body(body, sizeof(body), start, id);
+	assert_int_equal(http_post(srv.port, "/test-drive", body, &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_non_null(http_header_get(&r, "Location", real, sizeof(real)));
+	http_reply_free(&r);
+	assert_true(booking_location_shape(real));
+	if (!booking_location_shape(loc) || strlen(loc) != strlen(real))
+		fail_msg("honeypot redirect %s does not look like a real one (%s)", loc, real);
+
+	/* behind it: what a link no booking holds shows, the reference aside */
+	assert_int_equal(http_get(srv.port, loc, NULL, &fake), 0);
+	recid_new(other);
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(tok, sizeof(tok), rnd, sizeof(rnd));
+	snprintf(path, sizeof(path), "/receipt/test-drive/%s?k=%s", other, tok);
+	assert_int_equal(http_get(srv.port, path, NULL, &unknown), 0);
+	assert_int_equal(fake.status, unknown.status);
+	snprintf(fref, sizeof(fref), "%.*s", STORE_ID_LEN, loc + 20);
+	a = without_id(fake.body, fref);
+	b = without_id(unknown.body, other);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	http_reply_free(&fake);
+	http_reply_free(&unknown);
+}
+
 struct racer {
 	char	body[4096];
 	int	status;
@@ -844,6 +936,7 @@ main(void)
 		cmocka_unit_test(test_test_drive_book_receipt_cancel),
 		cmocka_unit_test(test_idem_scoped_by_form),
 		cmocka_unit_test(test_wrong_token_is_not_cancelled),
+		cmocka_unit_test(test_honeypot_test_drive),
 		cmocka_unit_test(test_concurrent_bookings_never_overbook),
 		cmocka_unit_test(test_privacy_page_from_inventory_and_keyring),
 		cmocka_unit_test(test_rate_limit),
