@@ -20,6 +20,7 @@
 #include "seal/record.h"
 #include "store/store.h"
 #include "showroomd/handlers.h"
+#include "showroomd/origin.h"
 #include "showroomd/pages.h"
 #include "showroomd/ratelimit.h"
 #include "showroomd/site.h"
@@ -592,7 +593,14 @@ forms_post(struct app *app, int arg, const struct app_request *rq, struct app_re
 	struct form_error fe;
 	struct form f;
 
-	if (!forms_open(app, rq, rp) || forms_limited(app, rq, rp))
+	if (!forms_open(app, rq, rp))
+		return;
+	/* before the rate limit: another site must not spend a visitor's budget */
+	if (!origin_form_ok(app->pub, rq)) {
+		reply_message(rp, 403, rq->site->pages, rq->lang, "message_title", "cross_site");
+		return;
+	}
+	if (forms_limited(app, rq, rp))
 		return;
 	if (!forms_content_type_ok(rq)) {
 		reply_message(rp, 415, rq->site->pages, rq->lang, "message_title", "bad_request");

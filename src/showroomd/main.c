@@ -60,7 +60,7 @@ usage(FILE *f)
 	    "  --data DIR          where sealed submissions are stored (SQLite, DIR/showroom.db)\n"
 	    "  --db URL            or in PostgreSQL, postgres://user@host/db (several nodes)\n"
 	    "  --public-url URL    the site's address, https://HOST[:PORT]: the key holders'\n"
-	    "                      signed requests must name it\n"
+	    "                      signed requests must name it, form posts must come from it\n"
 	    "  --max-age DAYS      delete records older than this at the latest (default 90)\n"
 	    "  --rate N            form posts per minute per client (default 6)\n"
 	    "  --burst N           form posts a client may send at once (default 10)\n"
@@ -72,7 +72,8 @@ usage(FILE *f)
 	    "root key; read-write: the data directory) and a seccomp allow-list without exec.\n"
 	    "\n"
 	    "Without --keyring and --data or --db showroomd serves the site only: the forms are\n"
-	    "closed. Without --public-url the key holders' API is off (it answers 503).\n"
+	    "closed. Without --public-url the key holders' API is off (it answers 503), and\n"
+	    "form posts are checked against the Host header.\n"
 	    "An unsigned, tampered or expired keyring stops showroomd from starting.\n"
 	    "Signals: SIGHUP reloads the site and the keyring; SIGTERM and SIGINT stop\n"
 	    "gracefully.\n"
@@ -362,7 +363,8 @@ main(int argc, char **argv)
 	else if (acfg.store_url != NULL)
 		/* a signature for a Host the client chose pins nothing: a request signed
 		 * for a fake server could be replayed here */
-		log_warn("no --public-url: the key holders' API is off (503)");
+		log_warn("no --public-url: the key holders' API is off (503), and form "
+		    "posts are checked against the Host header");
 	if ((srv = http_start(&cfg, err, sizeof(err))) == NULL) {
 		log_error("%s", err);
 		app_free(app);

@@ -130,3 +130,36 @@ origin_host_is(const struct origin *o, const char *host, size_t len)
 	    origin_canon(o->scheme, h, canon, sizeof(canon)) == 0 &&
 	    strcmp(canon, o->authority) == 0;
 }
+
+int
+origin_form_ok(const struct origin *pub, const struct app_request *rq)
+{
+	struct origin from;
+	const char *v;
+	char s[ORIGIN_MAX + 8];
+	size_t len;
+
+	/* same-site too: another host of the brand's domain (a campaign site, a blog, an
+	 * agency's page) has no business posting these forms; they post to their own page */
+	v = rq->header(rq->header_arg, "Sec-Fetch-Site", &len);
+	if (v != NULL && ((len == 10 && strncasecmp(v, "cross-site", 10) == 0) ||
+	    (len == 9 && strncasecmp(v, "same-site", 9) == 0)))
+		return 0;
+	/*
+	 * "null" says nothing either way: browsers send it for the site's own posts, since
+	 * its pages have Referrer-Policy: no-referrer, and also from a sandboxed frame or a
+	 * page that hides its origin. Sec-Fetch-Site, checked above, tells those apart.
+	 */
+	if ((v = rq->header(rq->header_arg, "Origin", &len)) == NULL ||
+	    (len == 4 && memcmp(v, "null", 4) == 0))
+		return 1;
+	if (origin_copy(v, len, s, sizeof(s)) == -1 || origin_parse(s, &from, NULL, 0) == -1 ||
+	    (len > 0 && s[len - 1] == '/'))
+		return 0;
+	if (pub != NULL)
+		return strcmp(from.origin, pub->origin) == 0;
+	/* without --public-url: the host the browser was talking to, by either scheme, since
+	 * TLS may end at a proxy in front */
+	v = rq->header(rq->header_arg, "Host", &len);
+	return v != NULL && origin_host_is(&from, v, len);
+}

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "showroomd/reply.h"
+
 #define ORIGIN_MAX	256	/* an authority, and a Host or Origin header we look at */
 
 struct origin {
@@ -21,5 +23,13 @@ struct origin {
 int	origin_parse(const char *url, struct origin *, char *err, size_t errlen);
 /* Whether HOST, LEN bytes (a Host header), names the authority of O under its scheme. */
 int	origin_host_is(const struct origin *o, const char *host, size_t len);
+/*
+ * Whether a form post may come from where it says: not when Sec-Fetch-Site is cross-site
+ * or same-site, nor when an Origin header names another origin than the site's own: PUB's,
+ * or without --public-url (PUB NULL) the Host header's under http or https. A post with
+ * neither header (old browsers, curl), or with Origin "null" and no Sec-Fetch-Site that
+ * refuses it, is let through.
+ */
+int	origin_form_ok(const struct origin *pub, const struct app_request *);
 
 #endif

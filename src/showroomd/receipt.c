@@ -18,6 +18,7 @@
 #include "seal/record.h"
 #include "store/store.h"
 #include "showroomd/handlers.h"
+#include "showroomd/origin.h"
 #include "showroomd/pages.h"
 #include "showroomd/site.h"
 #include "lib/jtime.h"
@@ -305,6 +306,11 @@ receipt_cancel(struct app *app, int arg, const struct app_request *rq, struct ap
 	if (app == NULL || app->store == NULL ||
 	    form_decode(rq->body, rq->body_len, &f, NULL) == -1) {
 		reply_message(rp, 400, p, rq->lang, "message_title", "bad_request");
+		return;
+	}
+	if (!origin_form_ok(app->pub, rq)) {
+		reply_message(rp, 403, p, rq->lang, "message_title", "cross_site");
+		form_free(&f);
 		return;
 	}
 	token = form_get(&f, "k");

@@ -741,6 +741,133 @@ test_honeypot_test_drive(void **state)
 	http_reply_free(&unknown);
 }
 
+/* POST BODY to PATH on PORT with the header lines EXTRA (each ending in \r\n) and Host
+ * HOST (NULL: 127.0.0.1:PORT). */
+static int
+post_with(int port, const char *host, const char *path, const char *extra, const char *body,
+    struct http_reply *r)
+{
+	char req[8192], h[64];
+	int n;
+
+	snprintf(h, sizeof(h), "127.0.0.1:%d", port);
+	n = snprintf(req, sizeof(req), "POST %s HTTP/1.1\r\nHost: %s\r\n%s"
+	    "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n"
+	    "Connection: close\r\n\r\n%s", path, host ? host : h, extra, strlen(body), body);
+	return http_raw(port, req, (size_t)n, 0, r);
+}
+
+/* A catalog request with the header lines EXTRA must get STATUS (403: the refusal page,
+ * nothing stored). */
+static void
+origin_case(int port, const char *host, const char *path, const char *extra, int status)
+{
+	struct store_counters before = counters(), after;
+	struct http_reply r;
+	char body[4096], id[33];
+
+	idem(id);
+	catalog_body(body, sizeof(body), id, NULL);
+	assert_int_equal(post_with(port, host, path, extra, body, &r), 0);
+	if (r.status != status)
+		fail_msg("POST %s with %s: %d, expected %d: %.300s", path, extra, r.status, status,
+		    r.body);
+	after = counters();
+	if (status == 403) {
+		if (strstr(r.body, strncmp(path, "/en/", 4) == 0 ?
+		    "only be sent from this site" :
+		    "このサイトのページからしか送信できません") == NULL)
+			fail_msg("POST %s with %s: %.2000s", path, extra, r.body);
+		assert_memory_equal(after.stored, before.stored, sizeof(after.stored));
+	} else
+		assert_int_equal(after.stored[STORE_KIND_CATALOG_REQUEST],
+		    before.stored[STORE_KIND_CATALOG_REQUEST] + 1);
+	http_reply_free(&r);
+}
+
+/* Form posts from another site are refused (403, nothing stored); the site's own pages,
+ * a browser's own navigation and clients that send neither header get through. */
+static void
+test_cross_site_posts_refused(void **state)
+{
+	struct testsrv pub;
+	struct http_reply r;
+	char extra[256], date[11], start[17], body[4096], id[33];
+	int freeslots;
+
+	/* without --public-url: the Origin is held against the Host */
+	origin_case(srv.port, NULL, "/request", "Sec-Fetch-Site: cross-site\r\n", 403);
+	origin_case(srv.port, NULL, "/en/request", "Sec-Fetch-Site: cross-site\r\n", 403);
+	origin_case(srv.port, NULL, "/request", "Sec-Fetch-Site: same-site\r\n", 403);
+	origin_case(srv.port, NULL, "/request", "Origin: https://evil.example\r\n", 403);
+	origin_case(srv.port, NULL, "/request", "Origin: null\r\n"
+	    "Sec-Fetch-Site: cross-site\r\n", 403);
+	origin_case(srv.port, NULL, "/request", "Origin: \r\n", 403);
+	snprintf(extra, sizeof(extra), "Origin: http://127.0.0.1:%d.evil.example\r\n", srv.port);
+	origin_case(srv.port, NULL, "/request", extra, 403);
+	snprintf(extra, sizeof(extra), "Origin: http://127.0.0.1:%d\r\n"
+	    "Sec-Fetch-Site: cross-site\r\n", srv.port);
+	origin_case(srv.port, NULL, "/request", extra, 403);
+	/* the Origin names the Host, by http or https (TLS at a proxy in front) */
+	snprintf(extra, sizeof(extra), "Origin: http://127.0.0.1:%d\r\n"
+	    "Sec-Fetch-Site: same-origin\r\n", srv.port);
+	origin_case(srv.port, NULL, "/request", extra, 303);
+	snprintf(extra, sizeof(extra), "Origin: https://127.0.0.1:%d\r\n", srv.port);
+	origin_case(srv.port, NULL, "/en/request", extra, 303);
+	origin_case(srv.port, "Showroom.Example", "/request",
+	    "Origin: https://showroom.example\r\n", 303);
+	origin_case(srv.port, "showroom.example", "/request",
+	    "Origin: https://showroom.example:8443\r\n", 403);
+	origin_case(srv.port, NULL, "/request", "Sec-Fetch-Site: none\r\n", 303);
+	/* what a browser sends from the site's own pages (Referrer-Policy: no-referrer) */
+	origin_case(srv.port, NULL, "/request", "Origin: null\r\n"
+	    "Sec-Fetch-Site: same-origin\r\n", 303);
+	origin_case(srv.port, NULL, "/request", "Origin: null\r\n", 303);
+	origin_case(srv.port, NULL, "/request", "", 303);
+	/* the other forms too: a booking and a cancel */
+	assert_int_equal(find_slot(date, start, &freeslots), 0);
+	idem(id);
+	booking_body(body, sizeof(body), start, id);
+	assert_int_equal(post_with(srv.port, NULL, "/test-drive",
+	    "Origin: https://evil.example\r\n", body, &r), 0);
+	assert_int_equal(r.status, 403);
+	http_reply_free(&r);
+	assert_int_equal(find_slot(date, start, &freeslots), 0);	/* still all free */
+	snprintf(body, sizeof(body), "ref=06h4az1j9mhqz4y7n96668b6v4&k=%064d", 0);
+	assert_int_equal(post_with(srv.port, NULL, "/en/cancel",
+	    "Sec-Fetch-Site: cross-site\r\n", body, &r), 0);
+	assert_int_equal(r.status, 403);
+	assert_non_null(strstr(r.body, "only be sent from this site"));
+	http_reply_free(&r);
+
+	/* with --public-url: that origin and no other, whatever the Host */
+	{
+		const char *args[] = { "--site", site, "--keyring", keyring, "--root-pub",
+		    rootpub, "--data", data, "--rate", "100000", "--burst", "100000", NULL };
+		assert_int_equal(testsrv_start_public(&pub, args), 0);
+	}
+	snprintf(extra, sizeof(extra), "Origin: %s\r\nSec-Fetch-Site: same-origin\r\n",
+	    pub.url);
+	origin_case(pub.port, NULL, "/request", extra, 303);
+	origin_case(pub.port, "evil.example", "/request", extra, 303);
+	snprintf(extra, sizeof(extra), "Origin: http://localhost:%d\r\n", pub.port);
+	origin_case(pub.port, NULL, "/request", extra, 403);
+	snprintf(extra, sizeof(extra), "Origin: https://127.0.0.1:%d\r\n", pub.port);
+	origin_case(pub.port, NULL, "/request", extra, 403);
+	origin_case(pub.port, "evil.example", "/request", "Origin: http://evil.example\r\n",
+	    403);
+	origin_case(pub.port, NULL, "/request", "Sec-Fetch-Site: cross-site\r\n", 403);
+	origin_case(pub.port, NULL, "/request", "Origin: null\r\n"
+	    "Sec-Fetch-Site: same-origin\r\n", 303);
+	origin_case(pub.port, NULL, "/request", "", 303);
+	/* the public data and the API are not forms */
+	assert_int_equal(http_get(pub.port, "/api/v1/slots?dealer=" DEALER "&model=x&date=x",
+	    "Origin: https://evil.example\r\nSec-Fetch-Site: cross-site\r\n", &r), 0);
+	assert_int_equal(r.status, 400);
+	http_reply_free(&r);
+	testsrv_stop(&pub, SIGTERM);
+}
+
 struct racer {
 	char	body[4096];
 	int	status;
@@ -937,6 +1064,7 @@ main(void)
 		cmocka_unit_test(test_idem_scoped_by_form),
 		cmocka_unit_test(test_wrong_token_is_not_cancelled),
 		cmocka_unit_test(test_honeypot_test_drive),
+		cmocka_unit_test(test_cross_site_posts_refused),
 		cmocka_unit_test(test_concurrent_bookings_never_overbook),
 		cmocka_unit_test(test_privacy_page_from_inventory_and_keyring),
 		cmocka_unit_test(test_rate_limit),

@@ -1,4 +1,5 @@
-/* The site's own origin (--public-url): parsing, the @authority a Host names. */
+/* The site's own origin (--public-url): parsing, the @authority a Host names, and which
+ * form posts come from the site's own pages. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,6 +7,7 @@
 #include <cmocka.h>
 
 #include <string.h>
+#include <strings.h>
 
 #include "showroomd/origin.h"
 
@@ -77,12 +79,89 @@ test_host_is(void **state)
 	assert_false(origin_host_is(&o, "127.0.0.1:8081", 14));
 }
 
+/* A request's headers: "Name: value" lines, NULL-terminated. */
+static const char *
+fake_header(void *arg, const char *name, size_t *lenp)
+{
+	const char *const *h = arg;
+	size_t n = strlen(name);
+
+	for (; *h != NULL; h++)
+		if (strncasecmp(*h, name, n) == 0 && (*h)[n] == ':') {
+			*lenp = strlen(*h + n + 2);
+			return *h + n + 2;
+		}
+	return NULL;
+}
+
+static int
+form_ok(const struct origin *pub, const char *const *headers)
+{
+	struct app_request rq;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.header = fake_header;
+	rq.header_arg = (void *)(uintptr_t)headers;
+	return origin_form_ok(pub, &rq);
+}
+
+static void
+test_form_ok(void **state)
+{
+	static const struct {
+		int		 pub, ok;
+		const char	*h[4];
+	} cases[] = {
+		{ 0, 1, { "Host: shop.example", NULL } },
+		{ 0, 1, { "Host: shop.example", "Sec-Fetch-Site: none", NULL } },
+		{ 0, 1, { "Host: shop.example", "Sec-Fetch-Site: same-origin", NULL } },
+		{ 0, 0, { "Host: shop.example", "Sec-Fetch-Site: cross-site", NULL } },
+		{ 0, 0, { "Host: shop.example", "Sec-Fetch-Site: Cross-Site", NULL } },
+		{ 0, 0, { "Host: shop.example", "Sec-Fetch-Site: same-site", NULL } },
+		{ 0, 1, { "Host: shop.example", "Origin: https://shop.example", NULL } },
+		{ 0, 1, { "Host: shop.example", "Origin: http://shop.example", NULL } },
+		{ 0, 1, { "Host: shop.example:443", "Origin: https://shop.example", NULL } },
+		{ 0, 0, { "Host: shop.example", "Origin: https://shop.example:8443", NULL } },
+		{ 0, 0, { "Host: shop.example", "Origin: https://evil.example", NULL } },
+		/* what browsers send from the site's own no-referrer pages */
+		{ 0, 1, { "Host: shop.example", "Origin: null", NULL } },
+		{ 0, 1, { "Host: shop.example", "Origin: null", "Sec-Fetch-Site: same-origin",
+		    NULL } },
+		{ 0, 0, { "Host: shop.example", "Origin: null", "Sec-Fetch-Site: cross-site",
+		    NULL } },
+		{ 0, 0, { "Host: shop.example", "Origin: Null", NULL } },
+		{ 0, 0, { "Host: shop.example", "Origin: https://shop.example/", NULL } },
+		{ 0, 0, { "Host: shop.example", "Origin: ftp://shop.example", NULL } },
+		{ 0, 0, { "Origin: https://shop.example", NULL } },
+		{ 0, 0, { "Host: shop.example", "Origin: https://shop.example",
+		    "Sec-Fetch-Site: cross-site", NULL } },
+		/* with --public-url https://shop.example */
+		{ 1, 1, { "Host: shop.example", "Origin: https://shop.example", NULL } },
+		{ 1, 1, { "Host: 127.0.0.1:8080", "Origin: https://shop.example", NULL } },
+		{ 1, 1, { "Host: shop.example", "Origin: https://SHOP.example:443", NULL } },
+		{ 1, 0, { "Host: shop.example", "Origin: http://shop.example", NULL } },
+		{ 1, 0, { "Host: evil.example", "Origin: https://evil.example", NULL } },
+		{ 1, 0, { "Host: shop.example", "Origin: https://www.shop.example", NULL } },
+		{ 1, 1, { "Host: shop.example", NULL } },
+		{ 1, 0, { "Host: shop.example", "Sec-Fetch-Site: cross-site", NULL } },
+	};
+	struct origin pub;
+	size_t i;
+
+	assert_int_equal(origin_parse("https://shop.example", &pub, NULL, 0), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (form_ok(cases[i].pub ? &pub : NULL, cases[i].h) != cases[i].ok)
+			fail_msg("case %zu (%s, %s): not %d", i, cases[i].h[0],
+			    cases[i].h[1] ? cases[i].h[1] : "", cases[i].ok);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
 		cmocka_unit_test(test_host_is),
+		cmocka_unit_test(test_form_ok),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
