@@ -171,7 +171,8 @@ demo: all $(BUILD)/demo-site/.built
 	@echo "  forms: http://127.0.0.1:8080/request  http://127.0.0.1:8080/test-drive"
 	@echo
 	$(BUILD)/showroomd --site $(BUILD)/demo-site --listen 127.0.0.1:8080 --threads 4 \
-	  --keyring demo/keys/keyring.json --root-pub demo/keys/root.public --data demo/data
+	  --keyring demo/keys/keyring.json --root-pub demo/keys/root.public --data demo/data \
+	  --public-url http://127.0.0.1:8080
 
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(TEST_LIBS)

@@ -2,7 +2,9 @@
  * The key holders' API: every call signed with HTTP Message Signatures (RFC 9421,
  * ed25519) by a key of the signed keyring. A caller sees and deletes only the records
  * sealed to its own key. Failures answer 401 with a reason and no data, and are logged
- * with the key id and the reason only.
+ * with the key id and the reason only. The signed @authority must be the server's own
+ * (--public-url): a request signed for another server, as a fake one would capture it,
+ * is refused; without --public-url the API is off.
  */
 #include <jansson.h>
 #include <stdint.h>
@@ -18,6 +20,7 @@
 #include "seal/sig.h"
 #include "store/store.h"
 #include "showroomd/handlers.h"
+#include "showroomd/origin.h"
 #include "showroomd/trust.h"
 
 #define API_NONCE_TTL	(2 * SIG_MAX_SKEW)	/* a nonce is remembered while created is valid */
@@ -64,16 +67,30 @@ api_authenticate(struct app *app, const struct app_request *rq, int with_body,
 	struct sig_request req;
 	struct sig_result res;
 	struct store_err se;
-	struct trust *t = trust_acquire(time(NULL));
+	struct trust *t;
+	const char *host;
 	size_t alen;
 	int64_t now = (int64_t)time(NULL);
 	int rc;
 
+	if (app->pub == NULL) {
+		api_error(rp, 503, "the API is off: showroomd runs without --public-url");
+		return -1;
+	}
+	/* the Host is the client's to choose: what is verified is the server's own
+	 * authority, and a Host naming another is refused with that reason */
+	host = rq->header(rq->header_arg, "Host", &alen);
+	if (host == NULL || !origin_host_is(app->pub, host, alen)) {
+		log_warn("api: 401 %s %s: Host %.80s is not the @authority of --public-url %s",
+		    rq->method, rq->path, host != NULL ? host : "(none)", app->pub->origin);
+		api_error(rp, 401, "signature: @authority is not this server's (--public-url)");
+		return -1;
+	}
 	memset(&req, 0, sizeof(req));
 	memset(&res, 0, sizeof(res));
 	req.method = rq->method;
-	req.scheme = "https";	/* TLS ends at the proxy in front */
-	req.authority = rq->header(rq->header_arg, "Host", &alen);
+	req.scheme = app->pub->scheme;
+	req.authority = app->pub->authority;
 	req.path = rq->path;
 	req.query = rq->query;
 	req.header_fn = api_header;
@@ -82,7 +99,7 @@ api_authenticate(struct app *app, const struct app_request *rq, int with_body,
 		req.body = rq->body;
 		req.bodylen = rq->body_len;
 	}
-	if (t == NULL) {
+	if ((t = trust_acquire(time(NULL))) == NULL) {
 		api_error(rp, 503, "no valid keyring");
 		return -1;
 	}

@@ -12,6 +12,7 @@
 
 #include "lib/log.h"
 #include "store/store.h"
+#include "showroomd/origin.h"
 #include "showroomd/ratelimit.h"
 
 static pthread_t app_expiry_thread;
@@ -57,8 +58,17 @@ app_new(const struct app_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	app->max_age_days = cfg->max_age_days;
+	if (cfg->pub != NULL) {
+		if ((app->pub = malloc(sizeof(*app->pub))) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			free(app);
+			return NULL;
+		}
+		*app->pub = *cfg->pub;
+	}
 	if ((app->rl = ratelimit_new(cfg->rate_per_min, cfg->burst, 65536)) == NULL) {
 		snprintf(err, errlen, "out of memory");
+		free(app->pub);
 		free(app);
 		return NULL;
 	}
@@ -94,5 +104,6 @@ app_free(struct app *app)
 	}
 	store_close(app->store);
 	ratelimit_free(app->rl);
+	free(app->pub);
 	free(app);
 }

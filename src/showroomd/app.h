@@ -13,15 +13,18 @@
 
 struct store;
 struct ratelimit;
+struct origin;
 
 struct app {
 	struct store		*store;		/* NULL: forms closed */
 	struct ratelimit	*rl;
 	unsigned		 max_age_days;
+	struct origin		*pub;		/* --public-url; NULL: the signed API is off */
 };
 
 struct app_config {
 	const char	*store_url;	/* --data or --db; NULL: forms closed */
+	const struct origin *pub;	/* --public-url, parsed; NULL when not given */
 	unsigned	 max_age_days;	/* records older than this are deleted */
 	double		 rate_per_min;	/* form posts per client */
 	double		 burst;

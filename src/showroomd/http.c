@@ -29,7 +29,6 @@ struct http_server {
 
 enum http_canned {
 	CANNED_400,
-	CANNED_405,
 	CANNED_413,
 	CANNED_500,
 	CANNED_HEALTH,
@@ -67,7 +66,6 @@ http_make_canned(void)
 {
 	static const char *pages[] = {
 		HTTP_ERR_PAGE("400", "リクエストの形式が正しくありません。", "Bad request."),
-		HTTP_ERR_PAGE("405", "このメソッドは使えません。", "Method not allowed."),
 		HTTP_ERR_PAGE("413", "送信された内容が大きすぎます。", "Request body too large."),
 		HTTP_ERR_PAGE("500", "サーバーで問題が起きました。", "Internal server error."),
 	};
@@ -83,8 +81,7 @@ http_make_canned(void)
 	/* a refused request may hide another behind it: read nothing more on its connection */
 	if (MHD_add_response_header(http_canned[CANNED_400], "Connection", "close") != MHD_YES)
 		return -1;
-	return MHD_add_response_header(http_canned[CANNED_405], "Allow", "GET, HEAD") ==
-	    MHD_YES ? 0 : -1;
+	return 0;
 }
 
 static void
@@ -128,6 +125,23 @@ http_queue_once(struct MHD_Connection *c, const char *method, const char *path,
 	rc = http_queue(c, method, path, status, r, bytes);
 	MHD_destroy_response(r);
 	return rc;
+}
+
+/* 405, with the methods the path does take (router_allowed): made per request, since
+ * the Allow header differs by path. */
+static enum MHD_Result
+http_queue_405(struct MHD_Connection *c, const char *method, const char *path,
+    const char *allow)
+{
+	static const char page[] = HTTP_ERR_PAGE("405", "このメソッドは使えません。",
+	    "Method not allowed.");
+	struct MHD_Response *r = http_make_text(page, "text/html; charset=utf-8", "no-store");
+
+	if (r != NULL && MHD_add_response_header(r, "Allow", allow) != MHD_YES) {
+		MHD_destroy_response(r);
+		r = NULL;
+	}
+	return http_queue_once(c, method, path, 405, r, 0);
 }
 
 /*
@@ -640,8 +654,9 @@ static enum MHD_Result
 http_first_call(struct MHD_Connection *c, struct http_conn *hc, const char *url,
     const char *method, const char *version)
 {
+	const char *allow;
 	unsigned refuse;
-	int body_ok = 0, safe;
+	int body_ok = 0;
 
 	hc->started = 1;
 	if ((hc->site = site_refresh(hc->site, &hc->site_gen)) == NULL)
@@ -664,10 +679,8 @@ http_first_call(struct MHD_Connection *c, struct http_conn *hc, const char *url,
 			return http_queue_canned(c, method, hc->path, 400, CANNED_400);
 		return MHD_YES;
 	}
-	safe = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
-	    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
-	if (!safe)
-		return http_queue_canned(c, method, hc->path, 405, CANNED_405);
+	if (!router_allowed(method, hc->path, &allow))
+		return http_queue_405(c, method, hc->path, allow);
 	if (http_has_body(&hc->h))
 		return http_queue_canned(c, method, hc->path, 400, CANNED_400);
 	return MHD_YES;

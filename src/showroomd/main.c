@@ -17,6 +17,7 @@
 #include "showroomd/app.h"
 #include "showroomd/http.h"
 #include "showroomd/listen.h"
+#include "showroomd/origin.h"
 #include "showroomd/sandbox.h"
 #include "showroomd/site.h"
 #include "showroomd/trust.h"
@@ -30,6 +31,8 @@ struct options {
 	const char	*user;
 	int		 selftest;
 	const char	*db;
+	const char	*public_url;
+	struct origin	 pub;		/* public_url, parsed */
 	unsigned	 max_age_days;
 	unsigned	 rate_per_min;
 	unsigned	 burst;
@@ -57,6 +60,8 @@ usage(FILE *f)
 	    "  --root-pub FILE     the brand root's public key, which must have signed it\n"
 	    "  --data DIR          where sealed submissions are stored (SQLite, DIR/showroom.db)\n"
 	    "  --db URL            or in PostgreSQL, postgres://user@host/db (several nodes)\n"
+	    "  --public-url URL    the site's address, https://HOST[:PORT]: the key holders'\n"
+	    "                      signed requests must name it, form posts must come from it\n"
 	    "  --max-age DAYS      delete records older than this at the latest (default 90)\n"
 	    "  --rate N            form posts per minute per client (default 6)\n"
 	    "  --burst N           form posts a client may send at once (default 10)\n"
@@ -68,7 +73,8 @@ usage(FILE *f)
 	    "root key; read-write: the data directory) and a seccomp allow-list without exec.\n"
 	    "\n"
 	    "Without --keyring and --data or --db showroomd serves the site only: the forms are\n"
-	    "closed.\n"
+	    "closed. Without --public-url the key holders' API is off (it answers 503), and\n"
+	    "form posts are checked against the Host header.\n"
 	    "An unsigned, tampered or expired keyring stops showroomd from starting.\n"
 	    "Signals: SIGHUP reloads the site and the keyring; SIGTERM and SIGINT stop\n"
 	    "gracefully.\n"
@@ -108,12 +114,14 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "user", required_argument, NULL, 'u' },
 		{ "sandbox-selftest", no_argument, NULL, 'S' },
 		{ "db", required_argument, NULL, 'D' },
+		{ "public-url", required_argument, NULL, 'P' },
 		{ "max-age", required_argument, NULL, 'a' },
 		{ "rate", required_argument, NULL, 'r' },
 		{ "burst", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	char err[300];
 	int ch;
 
 	o->threads = 1;
@@ -138,6 +146,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'u': o->user = optarg; break;
 		case 'S': o->selftest = 1; break;
 		case 'D': o->db = optarg; break;
+		case 'P': o->public_url = optarg; break;
 		case 'a': if (parse_uint("--max-age", optarg, 1, 3650, &o->max_age_days)) return -1; break;
 		case 'r': if (parse_uint("--rate", optarg, 1, 1000000, &o->rate_per_min)) return -1; break;
 		case 'b': if (parse_uint("--burst", optarg, 1, 1000000, &o->burst)) return -1; break;
@@ -160,6 +169,11 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->data != NULL && o->db != NULL) {
 		log_error("--data and --db exclude each other: one store");
+		return -1;
+	}
+	if (o->public_url != NULL &&
+	    origin_parse(o->public_url, &o->pub, err, sizeof(err)) == -1) {
+		log_error("--public-url %s", err);
 		return -1;
 	}
 	if (o->db != NULL && strncmp(o->db, "postgres://", 11) != 0 &&
@@ -340,6 +354,7 @@ main(int argc, char **argv)
 	}
 	memset(&acfg, 0, sizeof(acfg));
 	acfg.store_url = o.db != NULL ? o.db : o.data;
+	acfg.pub = o.public_url != NULL ? &o.pub : NULL;
 	acfg.max_age_days = o.max_age_days;
 	acfg.rate_per_min = o.rate_per_min;
 	acfg.burst = o.burst;
@@ -353,6 +368,14 @@ main(int argc, char **argv)
 	cfg.app = app;
 	if (acfg.store_url == NULL)
 		log_warn("no --data or --db: the forms are closed");
+	if (acfg.pub != NULL)
+		log_info("public URL %s: signed requests must name @authority %s",
+		    o.pub.origin, o.pub.authority);
+	else if (acfg.store_url != NULL)
+		/* a signature for a Host the client chose pins nothing: a request signed
+		 * for a fake server could be replayed here */
+		log_warn("no --public-url: the key holders' API is off (503), and form "
+		    "posts are checked against the Host header");
 	if ((srv = http_start(&cfg, err, sizeof(err))) == NULL) {
 		log_error("%s", err);
 		app_free(app);

@@ -18,6 +18,7 @@
 #include "seal/record.h"
 #include "store/store.h"
 #include "showroomd/handlers.h"
+#include "showroomd/origin.h"
 #include "showroomd/pages.h"
 #include "showroomd/site.h"
 #include "lib/jtime.h"
@@ -53,20 +54,57 @@ receipt_parse(const char *path, struct receipt_path *rp)
 	return recid_valid(rp->id) ? 0 : -1;
 }
 
-/* The booking a token opens, if the token is well formed and still valid. */
+/* What a cancel link (booking ID, token) leads to. */
+enum receipt_link {
+	RECEIPT_OPENS,		/* the live booking ID: *b is filled */
+	RECEIPT_INVALID,	/* cut, mistyped, or another booking's token */
+	RECEIPT_ENDED,		/* no booking holds a place under ID: cancelled, or expired */
+	RECEIPT_ERROR		/* the store failed */
+};
+
+/* A token as forms.c makes them: 64 lowercase hex digits. */
 static int
+receipt_token_valid(const char *token)
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!((token[i] >= '0' && token[i] <= '9') ||
+		    (token[i] >= 'a' && token[i] <= 'f')))
+			return 0;
+	return token[64] == '\0';
+}
+
+/*
+ * The store forgets a token's hash when its booking is cancelled, so a token it does not
+ * know is either a used one or a wrong one: whether booking ID still holds its place
+ * tells which. A wrong link to a live booking must never say that it was cancelled.
+ */
+static enum receipt_link
 receipt_booking(struct app *app, const char *token, const char *id,
     struct store_booking *b)
 {
 	unsigned char hash[32];
 	struct store_err se;
+	int rc;
 
-	if (token == NULL || strlen(token) != 64)
-		return -1;
+	if (token == NULL || !receipt_token_valid(token))
+		return RECEIPT_INVALID;
 	crypto_hash_sha256(hash, (const unsigned char *)token, 64);
-	if (store_booking_find(app->store, hash, b, &se) != STORE_OK)
-		return -1;
-	return strcmp(b->id, id) == 0 ? 0 : -1;
+	if ((rc = store_booking_find(app->store, hash, b, &se)) == STORE_OK)
+		return strcmp(b->id, id) == 0 ? RECEIPT_OPENS : RECEIPT_INVALID;
+	if (rc == STORE_NOT_FOUND &&
+	    (rc = store_booking_held(app->store, id, &se)) != STORE_ERR)
+		return rc == STORE_OK ? RECEIPT_INVALID : RECEIPT_ENDED;
+	log_error("receipt: %s", se.msg);
+	return RECEIPT_ERROR;
+}
+
+/* The paragraph that says why a link opens no booking. */
+static const char *
+receipt_link_text(enum receipt_link l)
+{
+	return l == RECEIPT_ENDED ? "receipt_cancelled" : "receipt_link_invalid";
 }
 
 static json_t *
@@ -156,10 +194,10 @@ receipt_get(struct app *app, int arg, const struct app_request *rq, struct app_r
 	const struct pages *p = rq->site->pages;
 	struct store_booking b;
 	struct receipt_path r;
+	enum receipt_link link = RECEIPT_INVALID;
 	const char *token;
 	json_t *ctx, *view;
 	struct form q;
-	int booked = -1;
 
 	if (receipt_parse(rq->path, &r) == -1 || app == NULL || app->store == NULL ||
 	    form_decode(rq->query, strlen(rq->query), &q, NULL) == -1) {
@@ -167,24 +205,31 @@ receipt_get(struct app *app, int arg, const struct app_request *rq, struct app_r
 		return;
 	}
 	token = form_get(&q, "k");
-	if (r.kind == FORM_TEST_DRIVE && token != NULL)
-		booked = receipt_booking(app, token, r.id, &b);
+	if (r.kind == FORM_TEST_DRIVE && (token != NULL || ics))
+		link = receipt_booking(app, token, r.id, &b);
+	if (link == RECEIPT_ERROR) {
+		reply_message(rp, 503, p, rq->lang, "message_title", "forms_closed");
+		form_free(&q);
+		return;
+	}
 	if (ics) {
-		if (booked == 0)
+		if (link == RECEIPT_OPENS)
 			receipt_ics(p, rq->lang, &b, rp);
 		else
-			reply_message(rp, 404, p, rq->lang, "notfound_title", "cancel_unknown");
+			reply_message(rp, 404, p, rq->lang, "notfound_title",
+			    receipt_link_text(link));
 		form_free(&q);
 		return;
 	}
 	ctx = pages_context(p, "receipt", rq->lang);
 	view = receipt_view(r.kind, rq->lang, r.id);
-	if (booked == 0) {
+	if (link == RECEIPT_OPENS) {
 		json_object_set_new(view, "booking", receipt_booking_view(p, rq->lang, &b,
 		    token, r.id));
 		json_object_set_new(view, "cancel_token", json_string(token));
 	} else if (r.kind == FORM_TEST_DRIVE && token != NULL)
-		json_object_set_new(view, "cancelled", json_true());
+		json_object_set_new(view, link == RECEIPT_ENDED ? "cancelled" : "link_invalid",
+		    json_true());
 	json_object_set_new(ctx, "receipt", view);
 	reply_page(rp, 200, p, "receipt", ctx);
 	form_free(&q);
@@ -253,6 +298,7 @@ receipt_cancel(struct app *app, int arg, const struct app_request *rq, struct ap
 	struct store_err se;
 	unsigned char hash[32];
 	const char *token, *ref;
+	enum receipt_link link;
 	struct form f;
 	int rc;
 
@@ -262,10 +308,20 @@ receipt_cancel(struct app *app, int arg, const struct app_request *rq, struct ap
 		reply_message(rp, 400, p, rq->lang, "message_title", "bad_request");
 		return;
 	}
+	if (!origin_form_ok(app->pub, rq)) {
+		reply_message(rp, 403, p, rq->lang, "message_title", "cross_site");
+		form_free(&f);
+		return;
+	}
 	token = form_get(&f, "k");
 	ref = form_get(&f, "ref");
-	if (ref == NULL || receipt_booking(app, token, ref, &b) == -1) {
-		reply_message(rp, 404, p, rq->lang, "message_title", "cancel_unknown");
+	link = ref != NULL && recid_valid(ref) ? receipt_booking(app, token, ref, &b) :
+	    RECEIPT_INVALID;
+	if (link == RECEIPT_ERROR) {
+		reply_message(rp, 503, p, rq->lang, "message_title", "forms_closed");
+	} else if (link != RECEIPT_OPENS) {
+		reply_message(rp, 404, p, rq->lang, "message_title",
+		    link == RECEIPT_ENDED ? "cancel_unknown" : "receipt_link_invalid");
 	} else if (receipt_dealer_key(b.slot.dealer, &to) == -1 ||
 	    receipt_cancellation(&b, &to, &rec) == -1) {
 		reply_message(rp, 503, p, rq->lang, "message_title", "forms_closed");

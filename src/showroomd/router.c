@@ -59,6 +59,36 @@ router_match(const char *method, const char *path, enum lang *lang, int *body_ok
 	return NULL;
 }
 
+int
+router_allowed(const char *method, const char *path, const char **allow)
+{
+	static const char *const allows[] = { "GET, HEAD", "GET, HEAD", "POST",
+	    "GET, HEAD, POST" };
+	const struct route *r;
+	const char *p = path;
+	unsigned mask = 0;	/* 1: GET, 2: POST */
+	size_t i, n;
+	int en = 0;
+
+	if (strncmp(path, "/en/", 4) == 0) {
+		en = 1;
+		p = path + 3;
+	}
+	for (i = 0; i < sizeof(router_table) / sizeof(router_table[0]); i++) {
+		r = &router_table[i];
+		n = strlen(r->path);
+		if ((r->prefix ? strncmp(p, r->path, n) != 0 : strcmp(p, r->path) != 0) ||
+		    (en && !r->en_twin))
+			continue;
+		mask |= strcmp(r->method, "POST") == 0 ? 2 : 1;
+	}
+	*allow = allows[mask];
+	/* a path of the route table is answered by its routes only, never by a file */
+	if (mask != 0)
+		return 0;
+	return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+}
+
 void
 router_handle(struct app *app, const struct route *r, const struct app_request *rq,
     struct app_reply *rp)

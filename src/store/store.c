@@ -358,6 +358,16 @@ store_booking_find(struct store *st, const unsigned char *hash,
 }
 
 int
+store_booking_held(struct store *st, const char *id, struct store_err *err)
+{
+	if (id == NULL || !recid_valid(id))
+		return store_seterr(err, STORE_ERR,
+		    "store_booking_held: malformed booking id");
+	store_ok(err);
+	return st->ops->booking_held(st, id, err);
+}
+
+int
 store_cancel(struct store *st, const unsigned char *hash,
     const struct store_record *r, struct store_err *err)
 {

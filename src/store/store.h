@@ -147,6 +147,14 @@ int	 store_slot_counts(struct store *, const char *dealer,
 int	 store_booking_find(struct store *, const unsigned char *cancel_hash,
 	    struct store_booking *, struct store_err *);
 /*
+ * STORE_OK while the booking with this record id holds its place (its cancel
+ * link works), STORE_NOT_FOUND once it was cancelled or expired, or if it
+ * never was. Lets the web tier tell a mistyped link to a live booking from a
+ * used one.
+ */
+int	 store_booking_held(struct store *, const char *booking_id,
+	    struct store_err *);
+/*
  * Cancels the booking with this token hash, once: frees its place, forgets
  * the hash, deletes the booking record if it was not yet acknowledged and
  * stores the sealed cancellation record, all in one transaction. A second

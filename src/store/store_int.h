@@ -23,6 +23,8 @@ struct store_ops {
 		    struct store_err *);
 	int	(*booking_find)(struct store *, const unsigned char *,
 		    struct store_booking *, struct store_err *);
+	int	(*booking_held)(struct store *, const char *,
+		    struct store_err *);
 	int	(*cancel)(struct store *, const unsigned char *,
 		    const struct store_record *, struct store_err *);
 	int	(*inbox)(struct store *, const char *const *, size_t, int64_t,

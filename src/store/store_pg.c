@@ -130,7 +130,7 @@ static const char *const pg_migrations[] = {
 enum pg_sql {
 	PG_PUT, PG_IDEM_GET, PG_IDEM_PUT, PG_REC_PUT, PG_REC_DEL, PG_COUNT_ADD,
 	PG_SLOT_TAKE, PG_SLOT_FREE, PG_SLOT_COUNTS,
-	PG_BOOKING_PUT, PG_BOOKING_GET, PG_BOOKING_TAKE, PG_ACK,
+	PG_BOOKING_PUT, PG_BOOKING_GET, PG_BOOKING_HELD, PG_BOOKING_TAKE, PG_ACK,
 	PG_EXP_RECORDS, PG_EXP_BOOKINGS, PG_EXP_NONCES, PG_EXP_SLOTS,
 	PG_NONCE_USE, PG_HORIZON, PG_INBOX, PG_COUNTERS, PG_COLUMNS,
 	PG_NSQL
@@ -186,6 +186,7 @@ static const char *const pg_sql[PG_NSQL] = {
 	    " VALUES ($1, $2, $3, $4, $5, $6)",
 	[PG_BOOKING_GET] = "SELECT booking_id, dealer, model, slot_start,"
 	    " created FROM bookings WHERE cancel_hash = $1",
+	[PG_BOOKING_HELD] = "SELECT 1 FROM bookings WHERE booking_id = $1",
 	[PG_BOOKING_TAKE] = "DELETE FROM bookings WHERE cancel_hash = $1"
 	    " RETURNING booking_id, dealer, model, slot_start, created",
 	[PG_ACK] = "DELETE FROM records WHERE id = ANY ($1::text[])"
@@ -1319,6 +1320,38 @@ pg_booking_find(struct store *st, const unsigned char *hash,
 	return pg_call(st, fa.op.name, PG_TX_NONE, pg_do_booking_find, &fa, err);
 }
 
+struct pg_held_arg {
+	struct pg_op	 op;
+	const char	*id;
+};
+
+static int
+pg_do_booking_held(struct pg_conn *c, void *arg, struct store_err *err)
+{
+	struct pg_held_arg *ha = arg;
+	struct pg_args a = { 0 };
+	PGresult *res;
+	int rc;
+
+	pg_arg_text(&a, ha->id);
+	if ((rc = pg_exec(c, PG_BOOKING_HELD, &a, 0, &res, ha->op.name, err)) !=
+	    STORE_OK)
+		return rc;
+	if (PQntuples(res) != 1)
+		rc = store_seterr(err, STORE_NOT_FOUND, "%s: no such booking",
+		    ha->op.name);
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_booking_held(struct store *st, const char *id, struct store_err *err)
+{
+	struct pg_held_arg ha = { .op.name = "store_booking_held", .id = id };
+
+	return pg_call(st, ha.op.name, PG_TX_NONE, pg_do_booking_held, &ha, err);
+}
+
 struct pg_inbox_arg {
 	struct pg_op	 op;
 	int64_t		 after;
@@ -1626,6 +1659,7 @@ const struct store_ops store_pg_ops = {
 	.book = pg_book,
 	.slot_counts = pg_slot_counts,
 	.booking_find = pg_booking_find,
+	.booking_held = pg_booking_held,
 	.cancel = pg_cancel,
 	.inbox = pg_inbox,
 	.ack = pg_ack,

@@ -103,7 +103,7 @@ enum sq_sql {
 	SQ_ROLLBACK_TO,
 	SQ_IDEM_GET, SQ_IDEM_PUT, SQ_REC_PUT, SQ_REC_DEL, SQ_COUNT_ADD,
 	SQ_SLOT_ENSURE, SQ_SLOT_TAKE, SQ_SLOT_FREE, SQ_SLOT_COUNTS,
-	SQ_BOOKING_PUT, SQ_BOOKING_GET, SQ_BOOKING_DEL,
+	SQ_BOOKING_PUT, SQ_BOOKING_GET, SQ_BOOKING_HELD, SQ_BOOKING_DEL,
 	SQ_EXP_RECORDS, SQ_EXP_BOOKINGS, SQ_EXP_NONCES, SQ_EXP_SLOTS,
 	SQ_NONCE_USE, SQ_COUNTERS, SQ_COLUMNS,
 	SQ_NSQL
@@ -141,6 +141,7 @@ static const char *const sq_sql[SQ_NSQL] = {
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[SQ_BOOKING_GET] = "SELECT booking_id, dealer, model, slot_start,"
 	    " created FROM bookings WHERE cancel_hash = ?1",
+	[SQ_BOOKING_HELD] = "SELECT 1 FROM bookings WHERE booking_id = ?1",
 	[SQ_BOOKING_DEL] = "DELETE FROM bookings WHERE cancel_hash = ?1",
 	[SQ_EXP_RECORDS] = "DELETE FROM records WHERE created < ?1",
 	[SQ_EXP_BOOKINGS] = "DELETE FROM bookings WHERE created < ?1",
@@ -1272,6 +1273,36 @@ sq_booking_find(struct store *st, const unsigned char *hash,
 }
 
 static int
+sq_booking_held(struct store *st, const char *id, struct store_err *err)
+{
+	static const char op[] = "store_booking_held";
+	struct sq_store *s = (struct sq_store *)st;
+	struct sq_conn *c = sq_reader_get(s);
+	sqlite3_stmt *q;
+	int rc;
+
+	if ((q = sq_stmt(c, SQ_BOOKING_HELD, op, err)) == NULL) {
+		sq_reader_put(s, c);
+		return STORE_ERR;
+	}
+	if (sq_bind_text(q, 1, id)) {
+		rc = sq_binderr(c, q, op, err);
+		sq_reader_put(s, c);
+		return rc;
+	}
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		rc = STORE_OK;
+	else if (rc == SQLITE_DONE)
+		rc = store_seterr(err, STORE_NOT_FOUND, "%s: no such booking", op);
+	else
+		rc = sq_dberr(c->db, op, err);
+	sq_done(q);
+	sq_reader_put(s, c);
+	return rc;
+}
+
+static int
 sq_blob_dup(sqlite3_stmt *st, int i, unsigned char **pp, size_t *lenp)
 {
 	const void *p = sqlite3_column_blob(st, i);
@@ -1563,6 +1594,7 @@ const struct store_ops store_sqlite_ops = {
 	.book = sq_book,
 	.slot_counts = sq_slot_counts,
 	.booking_find = sq_booking_find,
+	.booking_held = sq_booking_held,
 	.cancel = sq_cancel,
 	.inbox = sq_inbox,
 	.ack = sq_ack,

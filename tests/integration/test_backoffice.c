@@ -35,13 +35,13 @@
 
 #include "lib/buf.h"
 #include "lib/fsutil.h"
+#include "seal/sig.h"
 #include "seal/keys.h"
 #include "seal/recid.h"
 #include "seal/record.h"
 #include "showroom/office/bostore.h"
 #include "showroom/office/client.h"
 #include "showroom/keys/keys_secret.h"
-#include "seal/record.h"
 #include "lib/text.h"
 #include "showroomd/app.h"
 #include "store/store.h"
@@ -229,10 +229,10 @@ setup(void **state)
 	{
 		const char *args[] = { "--site", site, "--keyring", keyring, "--root-pub",
 		    rootpub, "--data", data, "--rate", "100000", "--burst", "100000", NULL };
-		if (testsrv_start(&srv, args) == -1)
+		if (testsrv_start_public(&srv, args) == -1)
 			return -1;
 	}
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d", srv.port);
+	snprintf(url, sizeof(url), "%s", srv.url);
 	return write_config();
 }
 
@@ -1665,6 +1665,145 @@ test_pull_refuses_a_huge_reply(void **state)
 	}
 }
 
+/* A signed GET /api/v1/inbox as HQ, signed for SCHEME://AUTHORITY and sent with Host
+ * HOST, as the bytes of a whole request. */
+static void
+signed_inbox(const char *scheme, const char *authority, const char *host, struct buf *out)
+{
+	static const char *const comps[] = { "@method", "@authority", "@path", "@query" };
+	struct buf si = BUF_INIT, sg = BUF_INIT;
+	struct keys_identity id;
+	struct keys_error ke;
+	struct sig_sign_params p;
+	struct sig_request req;
+	unsigned char rnd[16];
+	char nonce[33];
+
+	assert_int_equal(keys_secret_open(hq, PASS, &id, &ke), KEYS_OK);
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(nonce, sizeof(nonce), rnd, sizeof(rnd));
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.scheme = scheme;
+	req.authority = authority;
+	req.path = "/api/v1/inbox";
+	req.query = "after=0&limit=10";
+	memset(&p, 0, sizeof(p));
+	p.label = "sig1";
+	p.components = comps;
+	p.ncomponents = 4;
+	p.created = (int64_t)time(NULL);
+	p.keyid = id.pub.key_id;
+	p.nonce = nonce;
+	p.alg = "ed25519";
+	assert_int_equal(sig_sign(&req, &p, id.sec->ed25519, &si, &sg), SIG_OK);
+	buf_reset(out);
+	buf_printf(out, "GET /api/v1/inbox?after=0&limit=10 HTTP/1.1\r\nHost: %s\r\n"
+	    "Signature-Input: %s\r\nSignature: %s\r\nConnection: close\r\n\r\n", host,
+	    si.data, sg.data);
+	buf_free(&si);
+	buf_free(&sg);
+	keys_identity_free(&id);
+}
+
+/* Sends REQ; the reply must have STATUS and, if WANT, contain it. */
+static void
+api_says(const struct buf *req, int status, const char *want)
+{
+	struct http_reply r;
+
+	assert_int_equal(http_raw(srv.port, req->data, req->len, 0, &r), 0);
+	if (r.status != status || (want != NULL && strstr(r.body, want) == NULL))
+		fail_msg("%.60s...: %d %s (want %d, \"%s\")", req->data, r.status, r.body, status,
+		    want ? want : "");
+	http_reply_free(&r);
+}
+
+/* The server's own authority is pinned (--public-url): a request signed for another one,
+ * as a fake server would capture it, is refused however it is sent. */
+static void
+test_authority_pinned(void **state)
+{
+	struct buf req = BUF_INIT;
+	char self[64];
+	char *log;
+
+	snprintf(self, sizeof(self), "127.0.0.1:%d", srv.port);
+	/* the replay of a request made for evil.example, its Host and all */
+	signed_inbox("https", "evil.example", "evil.example", &req);
+	api_says(&req, 401, "@authority");
+	signed_inbox("http", "evil.example", "evil.example", &req);
+	api_says(&req, 401, "@authority");
+	/* the same, sent with this server's Host: the signature does not cover it */
+	signed_inbox("https", "evil.example", self, &req);
+	api_says(&req, 401, "signature");
+	/* signed for this server, sent with another Host: refused for the Host */
+	signed_inbox("http", self, "127.0.0.1:0", &req);
+	api_says(&req, 401, "@authority");
+	signed_inbox("http", self, self, &req);
+	api_says(&req, 200, "\"records\"");
+	buf_free(&req);
+	log = testsrv_log(&srv);
+	assert_non_null(strstr(log, "@authority"));
+	free(log);
+}
+
+/* Without --public-url the signed API is off, says so and why, and the start-up log
+ * warns; a --public-url that is not an origin stops the start. */
+static void
+test_api_off_without_public_url(void **state)
+{
+	static const char *const bad[] = { "ftp://showroom.example", "https://showroom.example/x",
+	    "https://user@showroom.example", "https://showroom.example:0",
+	    "https://showroom.example:65536", "https://", "https://show room.example",
+	    "showroom.example" };
+	struct testsrv s2;
+	struct http_reply r;
+	struct buf req = BUF_INIT;
+	struct run run;
+	char data2[320], self[64], server[64], *log;
+	size_t i;
+
+	snprintf(data2, sizeof(data2), "%s/data-off", dir);
+	const char *args[] = { "--site", site, "--keyring", keyring, "--root-pub", rootpub,
+	    "--data", data2, NULL };
+	assert_int_equal(testsrv_start(&s2, args), 0);
+	log = testsrv_log(&s2);
+	assert_non_null(strstr(log, "no --public-url: the key holders' API is off"));
+	free(log);
+	snprintf(self, sizeof(self), "127.0.0.1:%d", s2.port);
+	signed_inbox("http", self, self, &req);
+	assert_int_equal(http_raw(s2.port, req.data, req.len, 0, &r), 0);
+	assert_int_equal(r.status, 503);
+	assert_non_null(strstr(r.body, "--public-url"));
+	http_reply_free(&r);
+	buf_free(&req);
+	/* the back office says why */
+	snprintf(server, sizeof(server), "http://%s", self);
+	const char *extra[] = { "--server", server, NULL };
+	bo(&run, "hq", "pull", extra);
+	if (run.status == 0 || strstr(run.err, "--public-url") == NULL)
+		fail_msg("pull: exit %d\n%s", run.status, run.err);
+	run_free(&run);
+	/* the forms work all the same */
+	assert_int_equal(http_get(s2.port, "/request", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	testsrv_stop(&s2, SIGTERM);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *a[] = { "--site", site, "--public-url", bad[i], NULL };
+		if (testsrv_start(&s2, a) != -1) {
+			testsrv_stop(&s2, SIGTERM);
+			fail_msg("--public-url %s was taken", bad[i]);
+		}
+		log = testsrv_log(&s2);
+		if (strstr(log, "--public-url") == NULL)
+			fail_msg("--public-url %s: %s", bad[i], log);
+		free(log);
+	}
+}
+
 int
 main(void)
 {
@@ -1685,6 +1824,8 @@ main(void)
 		cmocka_unit_test(test_wrong_passphrase),
 		cmocka_unit_test(test_unreachable_server),
 		cmocka_unit_test(test_key_missing_from_keyring),
+		cmocka_unit_test(test_authority_pinned),
+		cmocka_unit_test(test_api_off_without_public_url),
 	};
 
 	if (sodium_init() < 0)

@@ -1054,6 +1054,44 @@ test_cancel(void **state)
 	assert_int_equal(c.acked, 1);
 }
 
+/* A booking holds its place from store_book until it is cancelled or expires;
+ * acknowledging its record does not end it. */
+static void
+test_booking_held(void **state)
+{
+	struct fx *f = *state;
+	struct store_err e;
+	struct trec d, other, cancel;
+	const char *keys[] = { KEY_D1 };
+	const char *ids[1];
+	uint64_t deleted, expired;
+
+	trec_drive(&d, KEY_D1, "d1", "m1", "2030-04-02T10:00", NOW);
+	trec_drive(&other, KEY_D1, "d1", "m1", "2030-04-02T11:00", NOW - 900);
+	EXPECT(store_booking_held(f->st, d.r.id, &e), STORE_NOT_FOUND, &e);
+	EXPECT(store_book(f->st, &d.r, 1, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_book(f->st, &other.r, 1, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_booking_held(f->st, d.r.id, &e), STORE_OK, &e);
+	ids[0] = d.r.id;
+	EXPECT(store_ack(f->st, keys, 1, ids, 1, &deleted, &e), STORE_OK, &e);
+	assert_int_equal(deleted, 1);
+	EXPECT(store_booking_held(f->st, d.r.id, &e), STORE_OK, &e);
+	trec_init(&cancel, STORE_KIND_CANCELLATION, KEY_D1, NOW + 1);
+	EXPECT(store_cancel(f->st, d.r.cancel_hash, &cancel.r, &e), STORE_OK,
+	    &e);
+	EXPECT(store_booking_held(f->st, d.r.id, &e), STORE_NOT_FOUND, &e);
+	assert_int_equal(e.code, STORE_NOT_FOUND);
+	/* Expiry ends a booking too; a catalog id or the cancellation's is
+	 * no booking. */
+	EXPECT(store_booking_held(f->st, other.r.id, &e), STORE_OK, &e);
+	EXPECT(store_expire(f->st, 500, NOW, &expired, &e), STORE_OK, &e);
+	EXPECT(store_booking_held(f->st, other.r.id, &e), STORE_NOT_FOUND, &e);
+	EXPECT(store_booking_held(f->st, cancel.r.id, &e), STORE_NOT_FOUND,
+	    &e);
+	EXPECT(store_booking_held(f->st, "not-an-id", &e), STORE_ERR, &e);
+	EXPECT(store_booking_held(f->st, NULL, &e), STORE_ERR, &e);
+}
+
 static void
 test_cancel_hash_conflict(void **state)
 {
@@ -1634,6 +1672,7 @@ main(void)
 		T(test_idempotency_concurrent),
 		T(test_batch_isolation),
 		T(test_cancel),
+		T(test_booking_held),
 		T(test_cancel_hash_conflict),
 		T(test_inbox_paging),
 		T(test_inbox_concurrent),
