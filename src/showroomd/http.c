@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/wipe.h"
 #include "showroomd/access_log.h"
 #include "showroomd/app.h"
 #include "showroomd/headers.h"
@@ -520,6 +521,42 @@ http_app_header(void *arg, const char *name, size_t *lenp)
 	return http_header(arg, name, lenp);
 }
 
+/* Given back by libmicrohttpd once the reply is sent: a page rendered from a form echoes
+ * what was typed. The last code to touch it on this thread, hence the registers. */
+static void
+http_body_free(void *cls)
+{
+	struct buf *b = cls;
+
+	buf_wipe(b);
+	free(b);
+	wipe_registers();
+}
+
+/*
+ * A response that sends BODY from our own buffer (MHD_RESPMEM_MUST_COPY would copy it into
+ * memory we could not wipe) and wipes it when libmicrohttpd is done with it. BODY is taken
+ * over and left empty, also on failure.
+ */
+static struct MHD_Response *
+http_owned_response(struct buf *body)
+{
+	struct MHD_Response *r;
+	struct buf *b;
+
+	if ((b = malloc(sizeof(*b))) == NULL) {
+		buf_wipe(body);
+		return NULL;
+	}
+	*b = *body;
+	memset(body, 0, sizeof(*body));
+	r = MHD_create_response_from_buffer_with_free_callback_cls(b->len, b->data,
+	    http_body_free, b);
+	if (r == NULL)
+		http_body_free(b);
+	return r;
+}
+
 static enum MHD_Result
 http_queue_app(struct MHD_Connection *c, const char *method, struct http_conn *hc,
     struct app *app)
@@ -529,7 +566,7 @@ http_queue_app(struct MHD_Connection *c, const char *method, struct http_conn *h
 	struct app_reply rp;
 	struct MHD_Response *r;
 	enum MHD_Result rc;
-	size_t i;
+	size_t i, len;
 
 	memset(&rq, 0, sizeof(rq));
 	memset(&rp, 0, sizeof(rp));
@@ -545,8 +582,8 @@ http_queue_app(struct MHD_Connection *c, const char *method, struct http_conn *h
 	rq.header = http_app_header;
 	rq.header_arg = c;
 	router_handle(app, hc->route, &rq, &rp);
-	r = MHD_create_response_from_buffer(rp.body.len, rp.body.data ? rp.body.data : (char *)(uintptr_t)"",
-	    MHD_RESPMEM_MUST_COPY);
+	len = rp.body.len;
+	r = http_owned_response(&rp.body);
 	if (r != NULL && (headers_add_security(r) == -1 ||
 	    MHD_add_response_header(r, "Content-Type", rp.ctype ? rp.ctype :
 	    "text/html; charset=utf-8") != MHD_YES ||
@@ -557,7 +594,7 @@ http_queue_app(struct MHD_Connection *c, const char *method, struct http_conn *h
 	}
 	for (i = 0; r != NULL && i < rp.nextra; i++)
 		MHD_add_response_header(r, rp.extra_name[i], rp.extra_value[i]);
-	rc = http_queue_once(c, method, hc->path, rp.status, r, rp.body.len);
+	rc = http_queue_once(c, method, hc->path, rp.status, r, len);
 	reply_free(&rp);
 	return rc;
 }
@@ -701,6 +738,13 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url, const char *m
 		if (hc->body.len + *upload_data_size > APP_MAX_BODY ||
 		    buf_append(&hc->body, upload_data, *upload_data_size) == -1)
 			hc->refuse = 1;
+		/*
+		 * UPLOAD_DATA is libmicrohttpd's read buffer, in its connection pool, which
+		 * it frees unwiped when the visitor goes away midway (it zeroes the buffer
+		 * only as it prepares a reply). Bytes reported consumed are never read
+		 * again (0.9.75 process_request_body), so they can be wiped here.
+		 */
+		sodium_memzero((void *)(uintptr_t)upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
@@ -715,8 +759,16 @@ static void
 http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
-	if (*con_cls != NULL)
-		http_conn_reset(*con_cls);
+	struct http_conn *hc = *con_cls;
+	int input;
+
+	if (hc != NULL) {
+		/* forms, receipts, the API: what they read may be personal */
+		input = hc->route != NULL;
+		http_conn_reset(hc);
+		if (input)
+			wipe_registers();
+	}
 	*con_cls = NULL;
 }
 

@@ -14,6 +14,7 @@
 #include "lib/cp932.h"
 #include "lib/log.h"
 #include "lib/errbuf.h"
+#include "lib/wipe.h"
 #include "showroomd/app.h"
 #include "showroomd/http.h"
 #include "showroomd/listen.h"
@@ -290,6 +291,8 @@ main(int argc, char **argv)
 		log_error("libsodium failed to initialise");
 		return 1;
 	}
+	/* the views that render a form again hold what was typed */
+	wipe_json_install();
 	memset(&o, 0, sizeof(o));
 	if (parse_options(argc, argv, &o) == -1) {
 		usage(stderr);
