@@ -18,5 +18,6 @@ int	cmd_bookings(int argc, char **argv);
 int	cmd_purge(int argc, char **argv);
 int	cmd_audit(int argc, char **argv);
 int	cmd_trace(int argc, char **argv);
+int	cmd_slots(int argc, char **argv);
 
 #endif

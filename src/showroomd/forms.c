@@ -512,8 +512,8 @@ forms_accept(struct app *app, enum form_kind kind, const struct app_request *rq,
 	}
 	trust_release(t);
 	if (kind == FORM_TEST_DRIVE) {
-		if (slots_check(pages_dealer(rq->site->pages, pick->dealer), pick->model,
-		    pick->slot, time(NULL), &s.capacity) == -1) {
+		if (slots_check(app->store, pages_dealer(rq->site->pages, pick->dealer),
+		    pick->dealer, pick->model, pick->slot, time(NULL), &s.capacity) == -1) {
 			forms_error(&errs, INV_TD_SLOT, rq->site->pages, rq->lang, "slot_full");
 			forms_render(app, kind, rq, rp, 422, f, &errs, pick);
 			return;

@@ -12,6 +12,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/jtime.h"
+
 static const char *const store_kinds[STORE_KIND_MAX + 1] = {
 	NULL, "catalog_request", "test_drive", "cancellation"
 };
@@ -343,6 +345,87 @@ store_slot_counts(struct store *st, const char *dealer, const char *model,
 		    "store_slot_counts: date must be YYYY-MM-DD");
 	store_ok(err);
 	return st->ops->slot_counts(st, dealer, model, date, cp, np, err);
+}
+
+int
+store_cal_ndays(const char *from, const char *to)
+{
+	time_t a = jtime_midnight(from), b = jtime_midnight(to);
+
+	if (a == -1 || b == -1 || b < a)
+		return -1;
+	/* Japan has no daylight saving: every day is 86400 s. */
+	return (int)((b - a) / 86400) + 1;
+}
+
+void
+store_cal_day_at(const char *from, int i, char out[STORE_DATE_LEN + 1])
+{
+	jtime_date(jtime_midnight(from), i, out);
+}
+
+int
+store_calendar_set(struct store *st, const struct store_cal_change *ch,
+    struct store_booking **ap, size_t *np, struct store_err *err)
+{
+	struct store_booking *dummy = NULL;
+	size_t dn = 0;
+	int n, rc;
+
+	if (ap == NULL)
+		ap = &dummy;
+	if (np == NULL)
+		np = &dn;
+	*ap = NULL;
+	*np = 0;
+	if (ch == NULL || ch->op < STORE_CAL_CLOSE || ch->op > STORE_CAL_CARS)
+		return store_seterr(err, STORE_ERR,
+		    "store_calendar_set: no or unknown change");
+	if (!store_token_valid(ch->dealer, STORE_DEALER_MAX, "-_.") ||
+	    (ch->model[0] != '\0' &&
+	    !store_token_valid(ch->model, STORE_MODEL_MAX, "-_.")))
+		return store_seterr(err, STORE_ERR,
+		    "store_calendar_set: malformed dealer or model");
+	if (ch->op == STORE_CAL_CARS && (ch->model[0] == '\0' ||
+	    ch->cars < -1 || ch->cars > STORE_CARS_MAX))
+		return store_seterr(err, STORE_ERR, "store_calendar_set: cars "
+		    "need a model and 0..%d (or -1)", STORE_CARS_MAX);
+	if (!store_date_valid(ch->from) || !store_date_valid(ch->to) ||
+	    (n = store_cal_ndays(ch->from, ch->to)) < 1)
+		return store_seterr(err, STORE_ERR,
+		    "store_calendar_set: from and to must be days, from first");
+	if (n > STORE_CAL_DAYS_MAX)
+		return store_seterr(err, STORE_ERR,
+		    "store_calendar_set: %d days, at most %d", n,
+		    STORE_CAL_DAYS_MAX);
+	store_ok(err);
+	rc = st->ops->calendar_set(st, ch, ap, np, err);
+	free(dummy);
+	return rc;
+}
+
+int
+store_calendar(struct store *st, const char *dealer, const char *from,
+    const char *to, struct store_cal_day **dp, size_t *np,
+    struct store_err *err)
+{
+	int n;
+
+	if (dp == NULL || np == NULL)
+		return store_seterr(err, STORE_ERR,
+		    "store_calendar: no result pointers");
+	*dp = NULL;
+	*np = 0;
+	if (!store_token_valid(dealer, STORE_DEALER_MAX, "-_."))
+		return store_seterr(err, STORE_ERR,
+		    "store_calendar: malformed dealer");
+	if (!store_date_valid(from) || !store_date_valid(to) ||
+	    (n = store_cal_ndays(from, to)) < 1 || n > STORE_CAL_DAYS_MAX)
+		return store_seterr(err, STORE_ERR, "store_calendar: from and "
+		    "to must be days, from first, at most %d days",
+		    STORE_CAL_DAYS_MAX);
+	store_ok(err);
+	return st->ops->calendar(st, dealer, from, to, dp, np, err);
 }
 
 int

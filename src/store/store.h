@@ -45,6 +45,8 @@
 #define STORE_MAX_KEYS		8	/* recipient keys per inbox/ack call */
 #define STORE_INBOX_MAX		1000	/* records per inbox page */
 #define STORE_ACK_MAX		1000	/* ids per ack call */
+#define STORE_CAL_DAYS_MAX	366	/* days one calendar change may span */
+#define STORE_CARS_MAX		200	/* demo cars of one model on one day */
 
 enum store_rc {
 	STORE_OK = 0,
@@ -100,6 +102,34 @@ struct store_booking {
 	int64_t		 created;
 };
 
+/*
+ * A dealer's calendar: it closes days (the whole store, or one model) and
+ * sets the number of demo cars of a model per day, over a range of days
+ * "YYYY-MM-DD" (from and to included). It is kept as one row per dealer,
+ * model ("" for the whole store) and day; nothing in it is personal.
+ */
+enum store_cal_op {
+	STORE_CAL_CLOSE = 1,	/* no bookings on those days */
+	STORE_CAL_OPEN,		/* undoes a close of the same scope */
+	STORE_CAL_CARS		/* cars demo cars (-1: the content's number) */
+};
+
+struct store_cal_change {
+	enum store_cal_op op;
+	char		 dealer[STORE_DEALER_MAX + 1];
+	char		 model[STORE_MODEL_MAX + 1];	/* "": the whole store */
+	char		 from[STORE_DATE_LEN + 1];
+	char		 to[STORE_DATE_LEN + 1];
+	int		 cars;		/* STORE_CAL_CARS: 0..STORE_CARS_MAX or -1 */
+};
+
+struct store_cal_day {
+	char		 model[STORE_MODEL_MAX + 1];	/* "": the whole store */
+	char		 date[STORE_DATE_LEN + 1];
+	int		 closed;
+	int		 cars;		/* -1: the content's number */
+};
+
 struct store_counters {
 	uint64_t	 stored[STORE_KIND_MAX + 1];	/* by enum store_kind */
 	uint64_t	 acked;
@@ -129,8 +159,9 @@ int	 store_put(struct store *, const struct store_record *,
 	    struct store_err *);
 /*
  * Stores a test drive only while its slot has fewer than capacity active
- * bookings, else STORE_FULL. Idempotency as for store_put: a replay takes
- * no second place.
+ * bookings, else STORE_FULL. The dealer's calendar overrides capacity: a
+ * closed day is STORE_FULL, and cars set for the model and day replace it.
+ * Idempotency as for store_put: a replay takes no second place.
  */
 int	 store_book(struct store *, const struct store_record *,
 	    unsigned int capacity, const unsigned char *idem,
@@ -143,6 +174,25 @@ int	 store_book(struct store *, const struct store_record *,
 int	 store_slot_counts(struct store *, const char *dealer,
 	    const char *model, const char *date, struct store_slot_count **,
 	    size_t *np, struct store_err *);
+/*
+ * Applies a calendar change to every day of its range, in one transaction.
+ * A booking never disappears by it: *affected (may be NULL) lists the
+ * active bookings that now sit in a closed slot (close) or in a slot with
+ * more bookings than cars (cars), by slot; the dealer decides what to do
+ * with them. Free the list with free(). store_book refuses a closed slot
+ * and counts a slot's capacity from the cars set here, in its own
+ * transaction, so a change holds at once for every handle and node.
+ */
+int	 store_calendar_set(struct store *, const struct store_cal_change *,
+	    struct store_booking **affected, size_t *naffected,
+	    struct store_err *);
+/*
+ * The calendar rows of dealer from one day to another (included), by day
+ * then model. Free the array with free().
+ */
+int	 store_calendar(struct store *, const char *dealer, const char *from,
+	    const char *to, struct store_cal_day **, size_t *np,
+	    struct store_err *);
 /* The booking a cancel token hash belongs to, or STORE_NOT_FOUND. */
 int	 store_booking_find(struct store *, const unsigned char *cancel_hash,
 	    struct store_booking *, struct store_err *);

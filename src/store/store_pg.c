@@ -70,6 +70,9 @@
 #define PG_LOCK_NS	"1936224119"
 #define PG_LOCK_MIGRATE	"1"
 #define PG_LOCK_RECORDS	"2"
+/* A dealer's calendar: "shox", then hashtext(dealer). Bookings take it
+ * shared, calendar changes exclusively, so neither misses the other. */
+#define PG_LOCK_CAL_NS	"1936224120"
 
 /* A call that succeeded without changing anything: roll back, return OK. */
 #define PG_DONE_ROLLBACK	100
@@ -124,6 +127,14 @@ static const char *const pg_migrations[] = {
 	"CREATE TABLE counters ("
 	"  name TEXT PRIMARY KEY,"
 	"  value BIGINT NOT NULL);",
+	/* 2: the dealers' calendar: closed days and demo cars, per day. */
+	"CREATE TABLE calendar ("
+	"  dealer TEXT NOT NULL,"
+	"  model TEXT NOT NULL,"
+	"  day TEXT NOT NULL CHECK (length(day) = 10),"
+	"  closed INTEGER NOT NULL CHECK (closed IN (0, 1)),"
+	"  cars INTEGER CHECK (cars >= 0),"
+	"  PRIMARY KEY (dealer, model, day));",
 };
 #define PG_SCHEMA	((int)(sizeof(pg_migrations) / sizeof(pg_migrations[0])))
 
@@ -133,6 +144,9 @@ enum pg_sql {
 	PG_BOOKING_PUT, PG_BOOKING_GET, PG_BOOKING_TAKE, PG_ACK,
 	PG_EXP_RECORDS, PG_EXP_BOOKINGS, PG_EXP_NONCES, PG_EXP_SLOTS,
 	PG_NONCE_USE, PG_HORIZON, PG_INBOX, PG_COUNTERS, PG_COLUMNS,
+	PG_CAL_LOCK, PG_CAL_LOCK_SHARED, PG_CAL_CLOSE, PG_CAL_OPEN, PG_CAL_CARS,
+	PG_CAL_PRUNE, PG_CAL_GET, PG_CAL_SLOT, PG_CAL_HIT_CLOSED,
+	PG_CAL_HIT_CARS, PG_EXP_CAL,
 	PG_NSQL
 };
 
@@ -211,6 +225,42 @@ static const char *const pg_sql[PG_NSQL] = {
 	[PG_COLUMNS] = "SELECT table_name, column_name"
 	    " FROM information_schema.columns"
 	    " WHERE table_schema = current_schema() ORDER BY 1, 2",
+	[PG_CAL_LOCK] = "SELECT pg_advisory_xact_lock(" PG_LOCK_CAL_NS ","
+	    " hashtext($1))::text",
+	[PG_CAL_LOCK_SHARED] = "SELECT pg_advisory_xact_lock_shared("
+	    PG_LOCK_CAL_NS ", hashtext($1))::text",
+	[PG_CAL_CLOSE] = "INSERT INTO calendar (dealer, model, day, closed, cars)"
+	    " SELECT $1, $2, to_char(d, 'YYYY-MM-DD'), 1, NULL"
+	    " FROM generate_series($3::date, $4::date, interval '1 day') AS d"
+	    " ON CONFLICT (dealer, model, day) DO UPDATE SET closed = 1",
+	[PG_CAL_OPEN] = "UPDATE calendar SET closed = 0 WHERE dealer = $1"
+	    " AND model = $2 AND day >= $3 AND day <= $4",
+	[PG_CAL_CARS] = "INSERT INTO calendar (dealer, model, day, closed, cars)"
+	    " SELECT $1, $2, to_char(d, 'YYYY-MM-DD'), 0, $5::integer"
+	    " FROM generate_series($3::date, $4::date, interval '1 day') AS d"
+	    " ON CONFLICT (dealer, model, day) DO UPDATE SET cars = excluded.cars",
+	/* A row that says nothing any more goes. */
+	[PG_CAL_PRUNE] = "DELETE FROM calendar WHERE dealer = $1 AND model = $2"
+	    " AND day >= $3 AND day <= $4 AND closed = 0 AND cars IS NULL",
+	[PG_CAL_GET] = "SELECT model, day, closed, cars FROM calendar"
+	    " WHERE dealer = $1 AND day >= $2 AND day <= $3 ORDER BY day, model",
+	/* One slot's day: closed (store or model), and the model's cars. */
+	[PG_CAL_SLOT] = "SELECT max(closed), max(CASE WHEN model = $2 THEN cars"
+	    " END) FROM calendar WHERE dealer = $1 AND model IN ('', $2)"
+	    " AND day = $3",
+	[PG_CAL_HIT_CLOSED] = "SELECT booking_id, dealer, model, slot_start,"
+	    " created FROM bookings WHERE dealer = $1 AND ($2 = '' OR model = $2)"
+	    " AND substr(slot_start, 1, 10) >= $3"
+	    " AND substr(slot_start, 1, 10) <= $4"
+	    " ORDER BY slot_start, booking_id",
+	[PG_CAL_HIT_CARS] = "SELECT b.booking_id, b.dealer, b.model,"
+	    " b.slot_start, b.created FROM bookings AS b JOIN slots AS s"
+	    " ON s.dealer = b.dealer AND s.model = b.model"
+	    " AND s.slot_start = b.slot_start WHERE b.dealer = $1"
+	    " AND b.model = $2 AND substr(b.slot_start, 1, 10) >= $3"
+	    " AND substr(b.slot_start, 1, 10) <= $4 AND s.booked > $5"
+	    " ORDER BY b.slot_start, b.booking_id",
+	[PG_EXP_CAL] = "DELETE FROM calendar WHERE day < $1",
 };
 
 /* Transactions: none (one statement), or one that may insert a record. */
@@ -260,6 +310,9 @@ struct pg_op {
 	const char	*key_id;
 	int64_t		 t1, t2;	/* expire: max_age, now; nonce: exp, now */
 	uint64_t	 count;
+	const struct store_cal_change *cal;
+	struct store_booking *hits;	/* calendar: bookings affected */
+	size_t		 nhits;
 };
 
 typedef int (*pg_fn)(struct pg_conn *, void *, struct store_err *);
@@ -994,16 +1047,52 @@ pg_do_put(struct pg_conn *c, void *arg, struct store_err *err)
 	return rc;
 }
 
+/*
+ * The dealer's calendar for one slot's day, under the dealer's lock taken
+ * shared: STORE_FULL when it is closed, else the capacity, replaced by the
+ * model's cars when they are set.
+ */
+static int
+pg_cal_slot(struct pg_conn *c, const struct store_slot *sl,
+    unsigned int *capacity, const char *op, struct store_err *err)
+{
+	struct pg_args a = { 0 }, l = { 0 };
+	char day[STORE_DATE_LEN + 1];
+	PGresult *res;
+	int rc;
+
+	memcpy(day, sl->start, STORE_DATE_LEN);
+	day[STORE_DATE_LEN] = '\0';
+	pg_arg_text(&l, sl->dealer);
+	if ((rc = pg_run(c, PG_CAL_LOCK_SHARED, &l, NULL, op, err)) != STORE_OK)
+		return rc;
+	pg_arg_text(&a, sl->dealer);
+	pg_arg_text(&a, sl->model);
+	pg_arg_text(&a, day);
+	if ((rc = pg_exec(c, PG_CAL_SLOT, &a, 0, &res, op, err)) != STORE_OK)
+		return rc;
+	if (!PQgetisnull(res, 0, 0) && pg_col_int(res, 0, 0) == 1)
+		rc = store_seterr(err, STORE_FULL, "%s: slot %s is closed", op,
+		    sl->start);
+	else if (!PQgetisnull(res, 0, 1))
+		*capacity = (unsigned int)pg_col_int(res, 0, 1);
+	PQclear(res);
+	return rc;
+}
+
 static int
 pg_do_book(struct pg_conn *c, void *arg, struct store_err *err)
 {
 	struct pg_op *op = arg;
+	unsigned int capacity = op->capacity;
 	int rc;
 
 	if (op->hash != NULL && (rc = pg_idem_get(c, op->hash, op->receipt,
 	    op->name, err)) != STORE_NOT_FOUND)
 		return rc == STORE_OK ? PG_DONE_ROLLBACK : rc;
-	if ((rc = pg_slot_take(c, &op->rec->slot, op->capacity, op->name,
+	if ((rc = pg_cal_slot(c, &op->rec->slot, &capacity, op->name,
+	    err)) != STORE_OK ||
+	    (rc = pg_slot_take(c, &op->rec->slot, capacity, op->name,
 	    err)) != STORE_OK ||
 	    (rc = pg_record_put(c, op->rec, op->name, err)) != STORE_OK ||
 	    (rc = pg_booking_put(c, op->rec, op->name, err)) != STORE_OK)
@@ -1016,13 +1105,13 @@ pg_do_book(struct pg_conn *c, void *arg, struct store_err *err)
 }
 
 static void
-pg_booking_row(const PGresult *res, struct store_booking *b)
+pg_booking_row(const PGresult *res, int row, struct store_booking *b)
 {
-	pg_col_text(res, 0, 0, b->id, sizeof(b->id));
-	pg_col_text(res, 0, 1, b->slot.dealer, sizeof(b->slot.dealer));
-	pg_col_text(res, 0, 2, b->slot.model, sizeof(b->slot.model));
-	pg_col_text(res, 0, 3, b->slot.start, sizeof(b->slot.start));
-	b->created = pg_col_int(res, 0, 4);
+	pg_col_text(res, row, 0, b->id, sizeof(b->id));
+	pg_col_text(res, row, 1, b->slot.dealer, sizeof(b->slot.dealer));
+	pg_col_text(res, row, 2, b->slot.model, sizeof(b->slot.model));
+	pg_col_text(res, row, 3, b->slot.start, sizeof(b->slot.start));
+	b->created = pg_col_int(res, row, 4);
 }
 
 /* The booking of a cancel hash, read (take 0) or deleted (take 1). */
@@ -1039,7 +1128,7 @@ pg_booking_get(struct pg_conn *c, const unsigned char *hash, int take,
 	    &res, op, err)) != STORE_OK)
 		return rc;
 	if (PQntuples(res) == 1)
-		pg_booking_row(res, b);
+		pg_booking_row(res, 0, b);
 	else
 		rc = store_seterr(err, STORE_NOT_FOUND,
 		    "%s: no booking with this cancel token", op);
@@ -1117,12 +1206,16 @@ pg_expire_slots(struct pg_conn *c, int64_t cutoff, const char *op,
 	struct tm tm;
 	time_t t = (time_t)(cutoff - 86400);
 	char day[STORE_DATE_LEN + 1];
+	int rc;
 
 	if (gmtime_r(&t, &tm) == NULL ||
 	    strftime(day, sizeof(day), "%Y-%m-%d", &tm) != STORE_DATE_LEN)
 		return store_seterr(err, STORE_ERR, "%s: bad time", op);
 	pg_arg_text(&a, day);
-	return pg_run(c, PG_EXP_SLOTS, &a, NULL, op, err);
+	if ((rc = pg_run(c, PG_EXP_SLOTS, &a, NULL, op, err)) != STORE_OK)
+		return rc;
+	/* The calendar of those days too. */
+	return pg_run(c, PG_EXP_CAL, &a, NULL, op, err);
 }
 
 static int
@@ -1162,6 +1255,80 @@ pg_do_nonce(struct pg_conn *c, void *arg, struct store_err *err)
 		return store_seterr(err, STORE_REPLAY,
 		    "%s: nonce already used", op->name);
 	return STORE_OK;
+}
+
+static void
+pg_arg_cal(struct pg_args *a, const struct store_cal_change *ch)
+{
+	pg_arg_text(a, ch->dealer);
+	pg_arg_text(a, ch->model);
+	pg_arg_text(a, ch->from);
+	pg_arg_text(a, ch->to);
+}
+
+/* The active bookings the change leaves in a closed or overfull slot. */
+static int
+pg_cal_hits(struct pg_conn *c, struct pg_op *op, struct store_err *err)
+{
+	const struct store_cal_change *ch = op->cal;
+	struct pg_args a = { 0 };
+	PGresult *res;
+	int rc, i, n;
+
+	if (ch->op == STORE_CAL_OPEN || (ch->op == STORE_CAL_CARS &&
+	    ch->cars < 0))
+		return STORE_OK;	/* nothing closes or shrinks */
+	pg_arg_cal(&a, ch);
+	if (ch->op == STORE_CAL_CARS)
+		pg_arg_int(&a, ch->cars);
+	if ((rc = pg_exec(c, ch->op == STORE_CAL_CLOSE ? PG_CAL_HIT_CLOSED :
+	    PG_CAL_HIT_CARS, &a, 0, &res, op->name, err)) != STORE_OK)
+		return rc;
+	if ((n = PQntuples(res)) > 0 &&
+	    (op->hits = calloc((size_t)n, sizeof(*op->hits))) == NULL) {
+		PQclear(res);
+		return store_seterr(err, STORE_ERR, "%s: out of memory",
+		    op->name);
+	}
+	for (i = 0; i < n; i++) {
+		pg_booking_row(res, i, &op->hits[i]);
+		op->nhits++;
+	}
+	PQclear(res);
+	return STORE_OK;
+}
+
+static int
+pg_do_calendar(struct pg_conn *c, void *arg, struct store_err *err)
+{
+	struct pg_op *op = arg;
+	const struct store_cal_change *ch = op->cal;
+	struct pg_args a = { 0 }, l = { 0 };
+	enum pg_sql which;
+	int rc;
+
+	/* A rerun starts afresh. */
+	free(op->hits);
+	op->hits = NULL;
+	op->nhits = 0;
+	pg_arg_text(&l, ch->dealer);
+	if ((rc = pg_run(c, PG_CAL_LOCK, &l, NULL, op->name, err)) != STORE_OK)
+		return rc;
+	pg_arg_cal(&a, ch);
+	which = ch->op == STORE_CAL_CLOSE ? PG_CAL_CLOSE :
+	    ch->op == STORE_CAL_OPEN ? PG_CAL_OPEN : PG_CAL_CARS;
+	if (ch->op == STORE_CAL_CARS) {
+		if (ch->cars < 0)
+			pg_arg_text(&a, NULL);
+		else
+			pg_arg_int(&a, ch->cars);
+	}
+	if ((rc = pg_run(c, which, &a, NULL, op->name, err)) != STORE_OK)
+		return rc;
+	a.n = 4;	/* the range alone */
+	if ((rc = pg_run(c, PG_CAL_PRUNE, &a, NULL, op->name, err)) != STORE_OK)
+		return rc;
+	return pg_cal_hits(c, op, err);
 }
 
 /* Backend entry points: writes. */
@@ -1235,6 +1402,23 @@ pg_nonce_use(struct store *st, const char *nonce, const char *key_id,
 	return pg_call(st, op.name, PG_TX_NONE, pg_do_nonce, &op, err);
 }
 
+static int
+pg_calendar_set(struct store *st, const struct store_cal_change *ch,
+    struct store_booking **hitsp, size_t *np, struct store_err *err)
+{
+	struct pg_op op = { .name = "store_calendar_set", .cal = ch };
+	int rc;
+
+	if ((rc = pg_call(st, op.name, PG_TX_WRITE, pg_do_calendar, &op,
+	    err)) != STORE_OK) {
+		free(op.hits);
+		return rc;
+	}
+	*hitsp = op.hits;
+	*np = op.nhits;
+	return STORE_OK;
+}
+
 /* Reads: one statement each, outside any transaction. */
 
 struct pg_slots_arg {
@@ -1293,6 +1477,67 @@ pg_slot_counts(struct store *st, const char *dealer, const char *model,
 	}
 	*cp = sa.v;
 	*np = sa.n;
+	return STORE_OK;
+}
+
+struct pg_cal_arg {
+	struct pg_op	 op;
+	const char	*dealer, *from, *to;
+	struct store_cal_day *v;
+	size_t		 n;
+};
+
+static int
+pg_do_calendar_get(struct pg_conn *c, void *arg, struct store_err *err)
+{
+	struct pg_cal_arg *ca = arg;
+	struct pg_args a = { 0 };
+	PGresult *res;
+	int rc, i, n;
+
+	free(ca->v);
+	ca->v = NULL;
+	ca->n = 0;
+	pg_arg_text(&a, ca->dealer);
+	pg_arg_text(&a, ca->from);
+	pg_arg_text(&a, ca->to);
+	if ((rc = pg_exec(c, PG_CAL_GET, &a, 0, &res, ca->op.name, err)) !=
+	    STORE_OK)
+		return rc;
+	if ((n = PQntuples(res)) > 0 &&
+	    (ca->v = calloc((size_t)n, sizeof(*ca->v))) == NULL) {
+		PQclear(res);
+		return store_seterr(err, STORE_ERR, "%s: out of memory",
+		    ca->op.name);
+	}
+	for (i = 0; i < n; i++) {
+		pg_col_text(res, i, 0, ca->v[i].model, sizeof(ca->v[i].model));
+		pg_col_text(res, i, 1, ca->v[i].date, sizeof(ca->v[i].date));
+		ca->v[i].closed = (int)pg_col_int(res, i, 2);
+		ca->v[i].cars = PQgetisnull(res, i, 3) ? -1 :
+		    (int)pg_col_int(res, i, 3);
+	}
+	ca->n = (size_t)n;
+	PQclear(res);
+	return STORE_OK;
+}
+
+static int
+pg_calendar(struct store *st, const char *dealer, const char *from,
+    const char *to, struct store_cal_day **dp, size_t *np,
+    struct store_err *err)
+{
+	struct pg_cal_arg ca = { .op.name = "store_calendar", .dealer = dealer,
+	    .from = from, .to = to };
+	int rc;
+
+	if ((rc = pg_call(st, ca.op.name, PG_TX_NONE, pg_do_calendar_get, &ca,
+	    err)) != STORE_OK) {
+		free(ca.v);
+		return rc;
+	}
+	*dp = ca.v;
+	*np = ca.n;
 	return STORE_OK;
 }
 
@@ -1625,6 +1870,8 @@ const struct store_ops store_pg_ops = {
 	.put = pg_put_rec,
 	.book = pg_book,
 	.slot_counts = pg_slot_counts,
+	.calendar_set = pg_calendar_set,
+	.calendar = pg_calendar,
 	.booking_find = pg_booking_find,
 	.cancel = pg_cancel,
 	.inbox = pg_inbox,

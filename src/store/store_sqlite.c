@@ -95,6 +95,14 @@ static const char *const sq_migrations[] = {
 	"  ('stored_catalog_request', 0), ('stored_test_drive', 0),"
 	"  ('stored_cancellation', 0), ('acked', 0), ('expired', 0),"
 	"  ('cancelled', 0);",
+	/* 2: the dealers' calendar: closed days and demo cars, per day. */
+	"CREATE TABLE calendar ("
+	"  dealer TEXT NOT NULL,"
+	"  model TEXT NOT NULL,"			/* '': the whole store */
+	"  day TEXT NOT NULL CHECK (length(day) = 10),"
+	"  closed INTEGER NOT NULL CHECK (closed IN (0, 1)),"
+	"  cars INTEGER CHECK (cars >= 0),"		/* NULL: the content's */
+	"  PRIMARY KEY (dealer, model, day)) WITHOUT ROWID;",
 };
 #define SQ_SCHEMA	((int)(sizeof(sq_migrations) / sizeof(sq_migrations[0])))
 
@@ -106,6 +114,8 @@ enum sq_sql {
 	SQ_BOOKING_PUT, SQ_BOOKING_GET, SQ_BOOKING_DEL,
 	SQ_EXP_RECORDS, SQ_EXP_BOOKINGS, SQ_EXP_NONCES, SQ_EXP_SLOTS,
 	SQ_NONCE_USE, SQ_COUNTERS, SQ_COLUMNS,
+	SQ_CAL_CLOSE, SQ_CAL_OPEN, SQ_CAL_CARS, SQ_CAL_PRUNE, SQ_CAL_GET,
+	SQ_CAL_SLOT, SQ_CAL_HIT_CLOSED, SQ_CAL_HIT_CARS, SQ_EXP_CAL,
 	SQ_NSQL
 };
 
@@ -155,6 +165,35 @@ static const char *const sq_sql[SQ_NSQL] = {
 	[SQ_COLUMNS] = "SELECT m.name, p.name FROM sqlite_schema AS m,"
 	    " pragma_table_info(m.name) AS p WHERE m.type = 'table'"
 	    " AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY 1, 2",
+	[SQ_CAL_CLOSE] = "INSERT INTO calendar (dealer, model, day, closed, cars)"
+	    " VALUES (?1, ?2, ?3, 1, NULL) ON CONFLICT (dealer, model, day)"
+	    " DO UPDATE SET closed = 1",
+	[SQ_CAL_OPEN] = "UPDATE calendar SET closed = 0 WHERE dealer = ?1"
+	    " AND model = ?2 AND day >= ?3 AND day <= ?4",
+	[SQ_CAL_CARS] = "INSERT INTO calendar (dealer, model, day, closed, cars)"
+	    " VALUES (?1, ?2, ?3, 0, ?4) ON CONFLICT (dealer, model, day)"
+	    " DO UPDATE SET cars = excluded.cars",
+	/* A row that says nothing any more goes. */
+	[SQ_CAL_PRUNE] = "DELETE FROM calendar WHERE dealer = ?1 AND model = ?2"
+	    " AND day >= ?3 AND day <= ?4 AND closed = 0 AND cars IS NULL",
+	[SQ_CAL_GET] = "SELECT model, day, closed, cars FROM calendar"
+	    " WHERE dealer = ?1 AND day >= ?2 AND day <= ?3 ORDER BY day, model",
+	/* One slot's day: closed (store or model), and the model's cars. */
+	[SQ_CAL_SLOT] = "SELECT max(closed), max(CASE WHEN model = ?2 THEN cars"
+	    " END) FROM calendar WHERE dealer = ?1 AND model IN ('', ?2)"
+	    " AND day = ?3",
+	/* Bookings a change affects: starts in [?3, ?4) (see slot_counts). */
+	[SQ_CAL_HIT_CLOSED] = "SELECT booking_id, dealer, model, slot_start,"
+	    " created FROM bookings WHERE dealer = ?1 AND (?2 = '' OR model = ?2)"
+	    " AND slot_start >= ?3 AND slot_start < ?4"
+	    " ORDER BY slot_start, booking_id",
+	[SQ_CAL_HIT_CARS] = "SELECT b.booking_id, b.dealer, b.model,"
+	    " b.slot_start, b.created FROM bookings AS b JOIN slots AS s"
+	    " ON s.dealer = b.dealer AND s.model = b.model"
+	    " AND s.slot_start = b.slot_start WHERE b.dealer = ?1"
+	    " AND b.model = ?2 AND b.slot_start >= ?3 AND b.slot_start < ?4"
+	    " AND s.booked > ?5 ORDER BY b.slot_start, b.booking_id",
+	[SQ_EXP_CAL] = "DELETE FROM calendar WHERE day < ?1",
 };
 
 struct sq_conn {
@@ -167,7 +206,7 @@ struct sq_conn {
 
 enum sq_optype {
 	SQ_OP_PUT, SQ_OP_BOOK, SQ_OP_CANCEL, SQ_OP_ACK, SQ_OP_EXPIRE,
-	SQ_OP_NONCE
+	SQ_OP_NONCE, SQ_OP_CALENDAR
 };
 
 /* A write, queued for the writer thread; lives on the caller's stack. */
@@ -184,9 +223,12 @@ struct sq_op {
 	const char	*nonce;
 	const char	*key_id;
 	int64_t		 t1, t2;	/* expire: max_age, now; nonce: exp, now */
+	const struct store_cal_change *cal;
 	/* Results. */
 	char		*receipt;
 	uint64_t	 count;
+	struct store_booking *hits;	/* calendar: bookings affected */
+	size_t		 nhits;
 	int		 rc;
 	struct store_err err;
 	sem_t		 done;		/* posted by the writer once committed */
@@ -648,15 +690,53 @@ sq_op_put(struct sq_conn *c, struct sq_op *op)
 	return STORE_OK;
 }
 
+/*
+ * The dealer's calendar for one slot's day: STORE_FULL when it is closed,
+ * else the capacity, replaced by the model's cars when they are set.
+ */
+static int
+sq_cal_slot(struct sq_conn *c, const struct store_slot *sl,
+    unsigned int *capacity, const char *op, struct store_err *err)
+{
+	char day[STORE_DATE_LEN + 1];
+	sqlite3_stmt *st;
+	int rc;
+
+	memcpy(day, sl->start, STORE_DATE_LEN);
+	day[STORE_DATE_LEN] = '\0';
+	if ((st = sq_stmt(c, SQ_CAL_SLOT, op, err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, sl->dealer) || sq_bind_text(st, 2, sl->model) ||
+	    sq_bind_text(st, 3, day))
+		return sq_binderr(c, st, op, err);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = sq_dberr(c->db, op, err);
+		sq_done(st);
+		return rc;
+	}
+	rc = STORE_OK;
+	if (sqlite3_column_int(st, 0) == 1)
+		rc = store_seterr(err, STORE_FULL, "%s: slot %s is closed", op,
+		    sl->start);
+	else if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+		*capacity = (unsigned int)sqlite3_column_int(st, 1);
+	sq_done(st);
+	return rc;
+}
+
 static int
 sq_op_book(struct sq_conn *c, struct sq_op *op)
 {
+	unsigned int capacity = op->capacity;
 	int rc;
 
 	if (op->hash != NULL && (rc = sq_idem_get(c, op->hash, op->receipt,
 	    op->name, &op->err)) != STORE_NOT_FOUND)
 		return rc;
-	if ((rc = sq_slot_take(c, &op->rec->slot, op->capacity, op->name,
+	if ((rc = sq_cal_slot(c, &op->rec->slot, &capacity, op->name,
+	    &op->err)) != STORE_OK)
+		return rc;
+	if ((rc = sq_slot_take(c, &op->rec->slot, capacity, op->name,
 	    &op->err)) != STORE_OK)
 		return rc;
 	if ((rc = sq_record_put(c, op->rec, op->name, &op->err)) != STORE_OK)
@@ -830,11 +910,19 @@ sq_expire_slots(struct sq_conn *c, int64_t cutoff, const char *op,
 	struct tm tm;
 	time_t t = (time_t)(cutoff - 86400);
 	char day[STORE_DATE_LEN + 1];
+	int rc;
 
 	if (gmtime_r(&t, &tm) == NULL ||
 	    strftime(day, sizeof(day), "%Y-%m-%d", &tm) != STORE_DATE_LEN)
 		return store_seterr(err, STORE_ERR, "%s: bad time", op);
 	if ((st = sq_stmt(c, SQ_EXP_SLOTS, op, err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, day))
+		return sq_binderr(c, st, op, err);
+	if ((rc = sq_run(c, st, op, err)) != STORE_OK)
+		return rc;
+	/* The calendar of those days too. */
+	if ((st = sq_stmt(c, SQ_EXP_CAL, op, err)) == NULL)
 		return STORE_ERR;
 	if (sq_bind_text(st, 1, day))
 		return sq_binderr(c, st, op, err);
@@ -877,6 +965,124 @@ sq_op_nonce(struct sq_conn *c, struct sq_op *op)
 	return STORE_OK;
 }
 
+/* Binds dealer, model and a day range to ?1..?4 of st. */
+static int
+sq_bind_cal(sqlite3_stmt *st, const struct store_cal_change *ch,
+    const char *lo, const char *hi)
+{
+	return sq_bind_text(st, 1, ch->dealer) ||
+	    sq_bind_text(st, 2, ch->model) || sq_bind_text(st, 3, lo) ||
+	    sq_bind_text(st, 4, hi);
+}
+
+/* Writes one day's row of the change (close, or cars). */
+static int
+sq_cal_day(struct sq_conn *c, const struct store_cal_change *ch,
+    const char *day, const char *op, struct store_err *err)
+{
+	sqlite3_stmt *st;
+	int bad;
+
+	if ((st = sq_stmt(c, ch->op == STORE_CAL_CLOSE ? SQ_CAL_CLOSE :
+	    SQ_CAL_CARS, op, err)) == NULL)
+		return STORE_ERR;
+	bad = sq_bind_text(st, 1, ch->dealer) ||
+	    sq_bind_text(st, 2, ch->model) || sq_bind_text(st, 3, day);
+	if (!bad && ch->op == STORE_CAL_CARS)
+		bad = ch->cars < 0 ? sqlite3_bind_null(st, 4) != SQLITE_OK :
+		    sq_bind_int(st, 4, ch->cars);
+	if (bad)
+		return sq_binderr(c, st, op, err);
+	return sq_run(c, st, op, err);
+}
+
+/* A range statement: dealer, model, from, to. */
+static int
+sq_cal_range(struct sq_conn *c, enum sq_sql which,
+    const struct store_cal_change *ch, const char *op, struct store_err *err)
+{
+	sqlite3_stmt *st;
+
+	if ((st = sq_stmt(c, which, op, err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_cal(st, ch, ch->from, ch->to))
+		return sq_binderr(c, st, op, err);
+	return sq_run(c, st, op, err);
+}
+
+static void
+sq_booking_row(sqlite3_stmt *st, struct store_booking *b)
+{
+	sq_col_text(st, 0, b->id, sizeof(b->id));
+	sq_col_text(st, 1, b->slot.dealer, sizeof(b->slot.dealer));
+	sq_col_text(st, 2, b->slot.model, sizeof(b->slot.model));
+	sq_col_text(st, 3, b->slot.start, sizeof(b->slot.start));
+	b->created = sqlite3_column_int64(st, 4);
+}
+
+static int sq_grow(void **, size_t *, size_t, size_t);
+
+/* The active bookings the change leaves in a closed or overfull slot. */
+static int
+sq_cal_hits(struct sq_conn *c, struct sq_op *op)
+{
+	const struct store_cal_change *ch = op->cal;
+	char lo[STORE_DATE_LEN + 2], hi[STORE_DATE_LEN + 2];
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	if (ch->op == STORE_CAL_OPEN || (ch->op == STORE_CAL_CARS &&
+	    ch->cars < 0))
+		return STORE_OK;	/* nothing closes or shrinks */
+	snprintf(lo, sizeof(lo), "%sT", ch->from);
+	snprintf(hi, sizeof(hi), "%sU", ch->to);
+	if ((st = sq_stmt(c, ch->op == STORE_CAL_CLOSE ? SQ_CAL_HIT_CLOSED :
+	    SQ_CAL_HIT_CARS, op->name, &op->err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_cal(st, ch, lo, hi) || (ch->op == STORE_CAL_CARS &&
+	    sq_bind_int(st, 5, ch->cars)))
+		return sq_binderr(c, st, op->name, &op->err);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sq_grow((void **)&op->hits, &cap, op->nhits,
+		    sizeof(*op->hits)) == -1) {
+			sq_done(st);
+			return store_seterr(&op->err, STORE_ERR,
+			    "%s: out of memory", op->name);
+		}
+		sq_booking_row(st, &op->hits[op->nhits++]);
+	}
+	rc = rc == SQLITE_DONE ? STORE_OK : sq_dberr(c->db, op->name, &op->err);
+	sq_done(st);
+	return rc;
+}
+
+static int
+sq_op_calendar(struct sq_conn *c, struct sq_op *op)
+{
+	const struct store_cal_change *ch = op->cal;
+	char day[STORE_DATE_LEN + 1];
+	int i, n, rc;
+
+	free(op->hits);
+	op->hits = NULL;
+	op->nhits = 0;
+	if (ch->op == STORE_CAL_OPEN)
+		rc = sq_cal_range(c, SQ_CAL_OPEN, ch, op->name, &op->err);
+	else {
+		n = store_cal_ndays(ch->from, ch->to);
+		for (i = 0, rc = STORE_OK; i < n && rc == STORE_OK; i++) {
+			store_cal_day_at(ch->from, i, day);
+			rc = sq_cal_day(c, ch, day, op->name, &op->err);
+		}
+	}
+	if (rc == STORE_OK)
+		rc = sq_cal_range(c, SQ_CAL_PRUNE, ch, op->name, &op->err);
+	if (rc == STORE_OK)
+		rc = sq_cal_hits(c, op);
+	return rc;
+}
+
 static int
 sq_op_run(struct sq_conn *c, struct sq_op *op)
 {
@@ -893,6 +1099,8 @@ sq_op_run(struct sq_conn *c, struct sq_op *op)
 		return sq_op_expire(c, op);
 	case SQ_OP_NONCE:
 		return sq_op_nonce(c, op);
+	case SQ_OP_CALENDAR:
+		return sq_op_calendar(c, op);
 	}
 	return store_seterr(&op->err, STORE_ERR, "%s: unknown operation",
 	    op->name);
@@ -1154,6 +1362,23 @@ sq_nonce_use(struct store *st, const char *nonce, const char *key_id,
 	return sq_submit((struct sq_store *)st, &op, err);
 }
 
+static int
+sq_calendar_set(struct store *st, const struct store_cal_change *ch,
+    struct store_booking **hitsp, size_t *np, struct store_err *err)
+{
+	struct sq_op op = { .type = SQ_OP_CALENDAR,
+	    .name = "store_calendar_set", .cal = ch };
+	int rc;
+
+	if ((rc = sq_submit((struct sq_store *)st, &op, err)) != STORE_OK) {
+		free(op.hits);
+		return rc;
+	}
+	*hitsp = op.hits;
+	*np = op.nhits;
+	return STORE_OK;
+}
+
 /* Reads, on pooled connections. */
 
 static struct sq_conn *
@@ -1254,6 +1479,62 @@ sq_slot_counts(struct store *st, const char *dealer, const char *model,
 	int rc;
 
 	rc = sq_slot_counts_on(c, dealer, model, date, cp, np, err);
+	sq_reader_put(s, c);
+	return rc;
+}
+
+static int
+sq_calendar_on(struct sq_conn *c, const char *dealer, const char *from,
+    const char *to, struct store_cal_day **dp, size_t *np,
+    struct store_err *err)
+{
+	static const char op[] = "store_calendar";
+	struct store_cal_day *v = NULL;
+	sqlite3_stmt *st;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if ((st = sq_stmt(c, SQ_CAL_GET, op, err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, dealer) || sq_bind_text(st, 2, from) ||
+	    sq_bind_text(st, 3, to))
+		return sq_binderr(c, st, op, err);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sq_grow((void **)&v, &cap, n, sizeof(*v)) == -1) {
+			rc = store_seterr(err, STORE_ERR, "%s: out of memory", op);
+			goto out;
+		}
+		sq_col_text(st, 0, v[n].model, sizeof(v[n].model));
+		sq_col_text(st, 1, v[n].date, sizeof(v[n].date));
+		v[n].closed = sqlite3_column_int(st, 2);
+		v[n].cars = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 :
+		    sqlite3_column_int(st, 3);
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = sq_dberr(c->db, op, err);
+		goto out;
+	}
+	*dp = v;
+	*np = n;
+	v = NULL;
+	rc = STORE_OK;
+out:
+	sq_done(st);
+	free(v);
+	return rc;
+}
+
+static int
+sq_calendar(struct store *st, const char *dealer, const char *from,
+    const char *to, struct store_cal_day **dp, size_t *np,
+    struct store_err *err)
+{
+	struct sq_store *s = (struct sq_store *)st;
+	struct sq_conn *c = sq_reader_get(s);
+	int rc;
+
+	rc = sq_calendar_on(c, dealer, from, to, dp, np, err);
 	sq_reader_put(s, c);
 	return rc;
 }
@@ -1562,6 +1843,8 @@ const struct store_ops store_sqlite_ops = {
 	.put = sq_put,
 	.book = sq_book,
 	.slot_counts = sq_slot_counts,
+	.calendar_set = sq_calendar_set,
+	.calendar = sq_calendar,
 	.booking_find = sq_booking_find,
 	.cancel = sq_cancel,
 	.inbox = sq_inbox,

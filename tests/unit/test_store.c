@@ -34,6 +34,7 @@
 #define KEY_HQ		"hq-0001"
 #define KEY_D1		"dealer-d1-0001"
 #define KEY_D2		"dealer-d2-0001"
+#define SCHEMA_NOW	"2"	/* the schema version this program makes */
 
 /* How the suite makes, inspects and removes a store of one backend. */
 struct backend {
@@ -193,7 +194,7 @@ sqlite_raw_checks(const char *url, const char *id, const unsigned char *ct,
 	assert_string_equal(sqlite_text(db, "PRAGMA journal_mode", v,
 	    sizeof(v)), "wal");
 	assert_string_equal(sqlite_text(db, "SELECT version FROM "
-	    "schema_version", v, sizeof(v)), "1");
+	    "schema_version", v, sizeof(v)), SCHEMA_NOW);
 	/* The ciphertext is stored as given, as a blob, and nothing else. */
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT typeof(ct), ct, "
 	    "typeof(enc), kind FROM records WHERE id = ?1", -1, &st, NULL),
@@ -325,7 +326,7 @@ pg_raw_checks(const char *url, const char *id, const unsigned char *ct,
 	assert_non_null(pc = pg_raw_open(url));
 	assert_int_equal(pg_raw_exec(pc, "SELECT version FROM schema_version",
 	    v, sizeof(v)), 0);
-	assert_string_equal(v, "1");
+	assert_string_equal(v, SCHEMA_NOW);
 	assert_int_equal(pg_raw_exec(pc, "SELECT string_agg(data_type, ',' "
 	    "ORDER BY column_name) FROM information_schema.columns WHERE "
 	    "table_schema = current_schema() AND table_name = 'records' AND "
@@ -1072,6 +1073,197 @@ test_cancel_hash_conflict(void **state)
 }
 
 static void
+cal_change(struct store_cal_change *ch, enum store_cal_op op,
+    const char *dealer, const char *model, const char *from, const char *to,
+    int cars)
+{
+	memset(ch, 0, sizeof(*ch));
+	ch->op = op;
+	snprintf(ch->dealer, sizeof(ch->dealer), "%s", dealer);
+	snprintf(ch->model, sizeof(ch->model), "%s", model);
+	snprintf(ch->from, sizeof(ch->from), "%s", from);
+	snprintf(ch->to, sizeof(ch->to), "%s", to);
+	ch->cars = cars;
+}
+
+/* Books one test drive of d1 (key KEY_D1, or d2's) at start with capacity. */
+static int
+cal_book(struct store *st, const char *dealer, const char *model,
+    const char *start, unsigned int capacity, struct trec *t)
+{
+	struct store_err e;
+
+	trec_drive(t, strcmp(dealer, "d1") == 0 ? KEY_D1 : KEY_D2, dealer,
+	    model, start, NOW);
+	return store_book(st, &t->r, capacity, NULL, NULL, &e);
+}
+
+static void
+test_calendar_close(void **state)
+{
+	struct fx *f = *state;
+	struct store_cal_change ch;
+	struct store_booking *hits;
+	struct store_cal_day *days;
+	struct store_err e;
+	struct trec a, b, t;
+	size_t n;
+
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-01T10:00", 2, &a),
+	    STORE_OK);
+	assert_int_equal(cal_book(f->st, "d1", "m2", "2030-04-02T11:00", 2, &b),
+	    STORE_OK);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-03T10:00", 2, &t),
+	    STORE_OK);
+	/* The whole store, two days: both bookings there are reported. */
+	cal_change(&ch, STORE_CAL_CLOSE, "d1", "", "2030-04-01", "2030-04-02", 0);
+	EXPECT(store_calendar_set(f->st, &ch, &hits, &n, &e), STORE_OK, &e);
+	assert_int_equal(n, 2);
+	assert_string_equal(hits[0].id, a.r.id);
+	assert_string_equal(hits[0].slot.start, "2030-04-01T10:00");
+	assert_string_equal(hits[1].id, b.r.id);
+	assert_string_equal(hits[1].slot.model, "m2");
+	free(hits);
+	/* They stay booked: the dealer decides. */
+	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-01T10:00"), 1);
+	/* No booking on a closed day, whatever the capacity asked. */
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-02T15:00", 9, &t),
+	    STORE_FULL);
+	assert_int_equal(cal_book(f->st, "d1", "m3", "2030-04-01T09:00", 9, &t),
+	    STORE_FULL);
+	/* The next day, and another dealer on the same day, are open. */
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-03T11:00", 2, &t),
+	    STORE_OK);
+	assert_int_equal(cal_book(f->st, "d2", "m1", "2030-04-01T10:00", 2, &t),
+	    STORE_OK);
+	EXPECT(store_calendar(f->st, "d1", "2030-03-01", "2030-04-30", &days, &n,
+	    &e), STORE_OK, &e);
+	assert_int_equal(n, 2);
+	assert_string_equal(days[0].date, "2030-04-01");
+	assert_string_equal(days[0].model, "");
+	assert_int_equal(days[0].closed, 1);
+	assert_int_equal(days[0].cars, -1);
+	assert_string_equal(days[1].date, "2030-04-02");
+	free(days);
+	EXPECT(store_calendar(f->st, "d2", "2030-03-01", "2030-04-30", &days, &n,
+	    &e), STORE_OK, &e);
+	assert_int_equal(n, 0);
+
+	/* One model only. */
+	cal_change(&ch, STORE_CAL_CLOSE, "d1", "m2", "2030-04-05", "2030-04-05", 0);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_OK, &e);
+	assert_int_equal(cal_book(f->st, "d1", "m2", "2030-04-05T10:00", 2, &t),
+	    STORE_FULL);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-05T10:00", 2, &t),
+	    STORE_OK);
+	/* Reopening the store leaves the model's closure; its own reopens it. */
+	cal_change(&ch, STORE_CAL_OPEN, "d1", "", "2030-04-01", "2030-04-30", 0);
+	EXPECT(store_calendar_set(f->st, &ch, &hits, &n, &e), STORE_OK, &e);
+	assert_int_equal(n, 0);
+	assert_null(hits);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-02T15:00", 2, &t),
+	    STORE_OK);
+	assert_int_equal(cal_book(f->st, "d1", "m2", "2030-04-05T11:00", 2, &t),
+	    STORE_FULL);
+	cal_change(&ch, STORE_CAL_OPEN, "d1", "m2", "2030-04-05", "2030-04-05", 0);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_OK, &e);
+	assert_int_equal(cal_book(f->st, "d1", "m2", "2030-04-05T11:00", 2, &t),
+	    STORE_OK);
+	/* Nothing left to say: no rows. */
+	EXPECT(store_calendar(f->st, "d1", "2030-03-01", "2030-04-30", &days, &n,
+	    &e), STORE_OK, &e);
+	assert_int_equal(n, 0);
+	assert_null(days);
+}
+
+static void
+test_calendar_cars(void **state)
+{
+	struct fx *f = *state;
+	struct store_cal_change ch;
+	struct store_booking *hits;
+	struct store_cal_day *days;
+	struct store_err e;
+	struct trec a, b, t;
+	size_t n;
+
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-06T10:00", 3, &a),
+	    STORE_OK);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-06T10:00", 3, &b),
+	    STORE_OK);
+	/* One car that day: the slot holds two bookings, both reported. */
+	cal_change(&ch, STORE_CAL_CARS, "d1", "m1", "2030-04-06", "2030-04-07", 1);
+	EXPECT(store_calendar_set(f->st, &ch, &hits, &n, &e), STORE_OK, &e);
+	assert_int_equal(n, 2);
+	free(hits);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-06T10:00", 3, &t),
+	    STORE_FULL);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-07T10:00", 3, &t),
+	    STORE_OK);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-07T10:00", 3, &t),
+	    STORE_FULL);
+	/* Other models keep the content's number. */
+	assert_int_equal(cal_book(f->st, "d1", "m2", "2030-04-07T10:00", 1, &t),
+	    STORE_OK);
+	/* A car moved in: more than the content says. */
+	cal_change(&ch, STORE_CAL_CARS, "d1", "m1", "2030-04-06", "2030-04-06", 4);
+	EXPECT(store_calendar_set(f->st, &ch, &hits, &n, &e), STORE_OK, &e);
+	assert_int_equal(n, 0);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-06T10:00", 2, &t),
+	    STORE_OK);
+	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-06T10:00"), 3);
+	/* None at all, and closing on top. */
+	cal_change(&ch, STORE_CAL_CARS, "d1", "m1", "2030-04-08", "2030-04-08", 0);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_OK, &e);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-08T10:00", 3, &t),
+	    STORE_FULL);
+	cal_change(&ch, STORE_CAL_CLOSE, "d1", "m1", "2030-04-06", "2030-04-06", 0);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_calendar(f->st, "d1", "2030-04-06", "2030-04-08", &days, &n,
+	    &e), STORE_OK, &e);
+	assert_int_equal(n, 3);
+	assert_int_equal(days[0].closed, 1);
+	assert_int_equal(days[0].cars, 4);
+	assert_int_equal(days[1].closed, 0);
+	assert_int_equal(days[1].cars, 1);
+	assert_string_equal(days[2].date, "2030-04-08");
+	assert_int_equal(days[2].cars, 0);
+	free(days);
+	/* Back to the content's number: the rows that say nothing go. */
+	cal_change(&ch, STORE_CAL_CARS, "d1", "m1", "2030-04-06", "2030-04-08", -1);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_calendar(f->st, "d1", "2030-04-06", "2030-04-08", &days, &n,
+	    &e), STORE_OK, &e);
+	assert_int_equal(n, 1);
+	assert_int_equal(days[0].closed, 1);
+	assert_int_equal(days[0].cars, -1);
+	free(days);
+
+	/* Malformed changes change nothing. */
+	cal_change(&ch, STORE_CAL_CARS, "d1", "", "2030-04-06", "2030-04-06", 1);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_ERR, &e);
+	cal_change(&ch, STORE_CAL_CARS, "d1", "m1", "2030-04-06", "2030-04-06",
+	    STORE_CARS_MAX + 1);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_ERR, &e);
+	cal_change(&ch, STORE_CAL_CLOSE, "d1", "", "2030-04-07", "2030-04-06", 0);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_ERR, &e);
+	cal_change(&ch, STORE_CAL_CLOSE, "d1", "", "2030-02-30", "2030-03-01", 0);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_ERR, &e);
+	cal_change(&ch, STORE_CAL_CLOSE, "d1", "", "2030-01-01", "2031-01-02", 0);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_ERR, &e);
+	cal_change(&ch, STORE_CAL_CLOSE, "d 1", "", "2030-01-01", "2030-01-02", 0);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_ERR, &e);
+	/* A whole year is fine (2032 is a leap year: 366 days). */
+	cal_change(&ch, STORE_CAL_CLOSE, "d2", "", "2032-01-01", "2032-12-31", 0);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_calendar(f->st, "d2", "2032-01-01", "2032-12-31", &days, &n,
+	    &e), STORE_OK, &e);
+	assert_int_equal(n, 366);
+	assert_string_equal(days[59].date, "2032-02-29");
+	free(days);
+}
+
+static void
 test_inbox_paging(void **state)
 {
 	struct fx *f = *state;
@@ -1294,7 +1486,7 @@ test_schema_refusal(void **state)
 	assert_non_null(strstr(e.msg, "newer"));
 	/* Refusing changed nothing: the version is still the one set. */
 	assert_int_equal(store_open(&st, f->url, &e), STORE_ERR);
-	assert_int_equal(tb->set_version(f->url, 1), 0);
+	assert_int_equal(tb->set_version(f->url, atoi(SCHEMA_NOW)), 0);
 	EXPECT(store_open(&f->st, f->url, &e), STORE_OK, &e);
 }
 
@@ -1558,6 +1750,8 @@ test_inbox_concurrent(void **state)
 static const char *const allowed_columns[] = {
 	"bookings.booking_id", "bookings.cancel_hash", "bookings.created",
 	"bookings.dealer", "bookings.model", "bookings.slot_start",
+	"calendar.cars", "calendar.closed", "calendar.day", "calendar.dealer",
+	"calendar.model",
 	"counters.name", "counters.value",
 	"idem.hash", "idem.record_id",
 	"nonces.expires_at", "nonces.key_id", "nonces.nonce",
@@ -1635,6 +1829,8 @@ main(void)
 		T(test_batch_isolation),
 		T(test_cancel),
 		T(test_cancel_hash_conflict),
+		T(test_calendar_close),
+		T(test_calendar_cars),
 		T(test_inbox_paging),
 		T(test_inbox_concurrent),
 		T(test_ack_own_only),
