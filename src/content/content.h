@@ -52,6 +52,7 @@ struct brand {
 	int		 langs;		/* bit (1 << LANG_*) per language offered */
 	struct closed_range *closed;	/* every dealer's fixed closed days */
 	size_t		 nclosed;
+	int		 booking_confirmation;	/* a dealer confirms each booking */
 };
 
 struct model_specs {

@@ -85,7 +85,8 @@ cparse_closed(struct cparse *cp, json_t *o, struct closed_range **out, size_t *n
 /* brand.json */
 
 static const char *const brand_keys[] = {
-	"name", "tagline", "url", "contact", "colours", "languages", "closed", NULL
+	"name", "tagline", "url", "contact", "colours", "languages", "closed",
+	"booking_confirmation", NULL
 };
 static const char *const brand_contact_keys[] = { "email", "phone", "address", NULL };
 static const char *const brand_colour_keys[] = {
@@ -144,6 +145,22 @@ brand_languages(struct cparse *cp, json_t *o, struct brand *b)
 	b->langs = (1 << LANG_JA) | (1 << LANG_EN);
 }
 
+/* Bookings final on arrival (false, the default) or confirmed by the dealer (true). */
+static void
+brand_confirmation(struct cparse *cp, json_t *o, struct brand *b)
+{
+	json_t *v;
+
+	if ((v = cparse_member(cp, o, "booking_confirmation", 0)) == NULL)
+		return;
+	if (!json_is_boolean(v)) {
+		cparse_error_at(cp, "booking_confirmation", "must be true or false, not %s",
+		    cparse_type_name(v));
+		return;
+	}
+	b->booking_confirmation = json_is_true(v);
+}
+
 static void
 brand_fields(struct cparse *cp, json_t *o, struct brand *b)
 {
@@ -154,6 +171,7 @@ brand_fields(struct cparse *cp, json_t *o, struct brand *b)
 	cparse_object(cp, o, "colours", 1, brand_colours, b);
 	brand_languages(cp, o, b);
 	cparse_closed(cp, o, &b->closed, &b->nclosed);
+	brand_confirmation(cp, o, b);
 	cparse_unknown_keys(cp, o, brand_keys);
 }
 

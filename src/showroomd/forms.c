@@ -519,6 +519,8 @@ forms_accept(struct app *app, enum form_kind kind, const struct app_request *rq,
 			return;
 		}
 		forms_cancel_token(v->idem, s.token, s.rec.cancel_hash);
+		s.rec.status = pages_booking_confirmation(rq->site->pages) ?
+		    STORE_BOOKING_PENDING : STORE_BOOKING_BOOKED;
 		snprintf(s.rec.slot.dealer, sizeof(s.rec.slot.dealer), "%s", pick->dealer);
 		snprintf(s.rec.slot.model, sizeof(s.rec.slot.model), "%s", pick->model);
 		snprintf(s.rec.slot.start, sizeof(s.rec.slot.start), "%s", pick->slot);

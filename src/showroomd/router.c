@@ -31,6 +31,10 @@ static const struct route router_table[] = {
 	{ "POST", "/api/v1/calendar/close", 0, api_calendar_set, STORE_CAL_CLOSE, 0, 1 },
 	{ "POST", "/api/v1/calendar/open",  0, api_calendar_set, STORE_CAL_OPEN,  0, 1 },
 	{ "POST", "/api/v1/calendar/cars",  0, api_calendar_set, STORE_CAL_CARS,  0, 1 },
+	{ "POST", "/api/v1/bookings/confirm", 0, api_bookings_decide, STORE_BOOKING_CONFIRMED,
+	    0, 1 },
+	{ "POST", "/api/v1/bookings/decline", 0, api_bookings_decide, STORE_BOOKING_DECLINED,
+	    0, 1 },
 };
 
 const struct route *

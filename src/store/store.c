@@ -17,6 +17,12 @@
 static const char *const store_kinds[STORE_KIND_MAX + 1] = {
 	NULL, "catalog_request", "test_drive", "cancellation"
 };
+static const char *const store_statuses[] = {
+	"booked", "pending", "confirmed", "declined"
+};
+const char *const store_reasons[] = {
+	"closed", "car_unavailable", "staff_unavailable", "other", NULL
+};
 
 int
 store_seterr(struct store_err *err, int code, const char *fmt, ...)
@@ -59,6 +65,36 @@ store_kind_parse(const char *s)
 		if (strcmp(s, store_kinds[k]) == 0)
 			return (enum store_kind)k;
 	return (enum store_kind)0;
+}
+
+const char *
+store_status_name(enum store_booking_status st)
+{
+	if ((int)st < 0 || (int)st > STORE_BOOKING_DECLINED)
+		return NULL;
+	return store_statuses[st];
+}
+
+int
+store_status_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; s != NULL && i <= STORE_BOOKING_DECLINED; i++)
+		if (strcmp(s, store_statuses[i]) == 0)
+			return i;
+	return -1;
+}
+
+int
+store_reason_valid(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && store_reasons[i] != NULL; i++)
+		if (strcmp(s, store_reasons[i]) == 0)
+			return 1;
+	return 0;
 }
 
 const char *
@@ -321,6 +357,10 @@ store_book(struct store *st, const struct store_record *r,
 		return store_seterr(err, STORE_ERR,
 		    "store_book: capacity %u above %d", capacity,
 		    STORE_CAPACITY_MAX);
+	if (r->status != STORE_BOOKING_BOOKED &&
+	    r->status != STORE_BOOKING_PENDING)
+		return store_seterr(err, STORE_ERR,
+		    "store_book: a booking starts booked or pending");
 	store_ok(err);
 	return st->ops->book(st, r, capacity, idem, receipt ? receipt : dummy,
 	    err);
@@ -426,6 +466,30 @@ store_calendar(struct store *st, const char *dealer, const char *from,
 		    STORE_CAL_DAYS_MAX);
 	store_ok(err);
 	return st->ops->calendar(st, dealer, from, to, dp, np, err);
+}
+
+int
+store_booking_decide(struct store *st, const char *dealer, const char *id,
+    enum store_booking_status status, const char *reason,
+    struct store_booking *out, struct store_err *err)
+{
+	struct store_booking dummy;
+
+	if (out == NULL)
+		out = &dummy;
+	memset(out, 0, sizeof(*out));
+	if (!store_token_valid(dealer, STORE_DEALER_MAX, "-_.") ||
+	    !recid_valid(id))
+		return store_seterr(err, STORE_ERR,
+		    "store_booking_decide: malformed dealer or booking id");
+	if (status == STORE_BOOKING_CONFIRMED ? reason != NULL :
+	    status != STORE_BOOKING_DECLINED || !store_reason_valid(reason))
+		return store_seterr(err, STORE_ERR, "store_booking_decide: "
+		    "confirmed without a reason, or declined with one of the "
+		    "reasons");
+	store_ok(err);
+	return st->ops->booking_decide(st, dealer, id, status, reason, out,
+	    err);
 }
 
 int

@@ -64,6 +64,20 @@ enum store_kind {
 };
 #define STORE_KIND_MAX	3
 
+/*
+ * A booking's status: booked (final on arrival), pending (the brand wants
+ * the dealer to confirm it), then confirmed or declined by the dealer. A
+ * declined booking frees its place and keeps a reason code from a short
+ * fixed list (store_reason_valid): no free text, nothing personal.
+ */
+enum store_booking_status {
+	STORE_BOOKING_BOOKED = 0,
+	STORE_BOOKING_PENDING,
+	STORE_BOOKING_CONFIRMED,
+	STORE_BOOKING_DECLINED
+};
+#define STORE_REASON_MAX	32
+
 struct store_err {
 	int	 code;		/* the enum store_rc that was returned */
 	char	 msg[256];
@@ -84,9 +98,11 @@ struct store_record {
 	size_t		 enc_len;
 	unsigned char	*ct;
 	size_t		 ct_len;
-	/* Test drives: the slot, and on input the cancel token's hash. */
+	/* Test drives: the slot, and on input the cancel token's hash and the
+	 * status it starts in (booked or pending). */
 	struct store_slot slot;
 	unsigned char	 cancel_hash[STORE_HASH_LEN];
+	enum store_booking_status status;
 	/* Set by store_inbox: the record's place in the inbox order. */
 	int64_t		 seq;
 };
@@ -100,6 +116,8 @@ struct store_booking {
 	char		 id[STORE_ID_LEN + 1];	/* the booking record's id */
 	struct store_slot slot;
 	int64_t		 created;
+	enum store_booking_status status;
+	char		 reason[STORE_REASON_MAX + 1];	/* declined: the code */
 };
 
 /*
@@ -146,6 +164,13 @@ void	 store_close(struct store *);
 const char *store_backend(const struct store *);
 
 const char *store_kind_name(enum store_kind);
+/* "booked", "pending", "confirmed", "declined"; and the reverse (-1). */
+const char *store_status_name(enum store_booking_status);
+int	 store_status_parse(const char *);
+/* The decline reasons: "closed", "car_unavailable", "staff_unavailable",
+ * "other". NULL-terminated, for messages and forms. */
+extern const char *const store_reasons[];
+int	 store_reason_valid(const char *);
 const char *store_rc_name(int);
 
 /*
@@ -193,14 +218,25 @@ int	 store_calendar_set(struct store *, const struct store_cal_change *,
 int	 store_calendar(struct store *, const char *dealer, const char *from,
 	    const char *to, struct store_cal_day **, size_t *np,
 	    struct store_err *);
-/* The booking a cancel token hash belongs to, or STORE_NOT_FOUND. */
+/*
+ * The dealer's decision on booking id (of dealer; another dealer's is
+ * STORE_NOT_FOUND): STORE_BOOKING_CONFIRMED, or STORE_BOOKING_DECLINED with
+ * a reason, which frees its place once. Confirming a declined booking is
+ * STORE_CONFLICT; declining it again changes nothing. *out (may be NULL)
+ * gets the booking as it is afterwards.
+ */
+int	 store_booking_decide(struct store *, const char *dealer,
+	    const char *id, enum store_booking_status, const char *reason,
+	    struct store_booking *out, struct store_err *);
+/* The booking a cancel token hash belongs to (with its status), or
+ * STORE_NOT_FOUND. */
 int	 store_booking_find(struct store *, const unsigned char *cancel_hash,
 	    struct store_booking *, struct store_err *);
 /*
  * Cancels the booking with this token hash, once: frees its place, forgets
  * the hash, deletes the booking record if it was not yet acknowledged and
  * stores the sealed cancellation record, all in one transaction. A second
- * use of the hash gives STORE_NOT_FOUND.
+ * use of the hash, or a booking the dealer declined, gives STORE_NOT_FOUND.
  */
 int	 store_cancel(struct store *, const unsigned char *cancel_hash,
 	    const struct store_record *cancellation, struct store_err *);

@@ -26,6 +26,9 @@ struct store_ops {
 	int	(*calendar)(struct store *, const char *, const char *,
 		    const char *, struct store_cal_day **, size_t *,
 		    struct store_err *);
+	int	(*booking_decide)(struct store *, const char *, const char *,
+		    enum store_booking_status, const char *,
+		    struct store_booking *, struct store_err *);
 	int	(*booking_find)(struct store *, const unsigned char *,
 		    struct store_booking *, struct store_err *);
 	int	(*cancel)(struct store *, const unsigned char *,

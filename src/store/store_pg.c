@@ -135,6 +135,10 @@ static const char *const pg_migrations[] = {
 	"  closed INTEGER NOT NULL CHECK (closed IN (0, 1)),"
 	"  cars INTEGER CHECK (cars >= 0),"
 	"  PRIMARY KEY (dealer, model, day));",
+	/* 3: a booking's status and, once declined, the reason code. */
+	"ALTER TABLE bookings ADD COLUMN status TEXT NOT NULL DEFAULT 'booked'"
+	"  CHECK (status IN ('booked', 'pending', 'confirmed', 'declined'));"
+	"ALTER TABLE bookings ADD COLUMN reason TEXT;",
 };
 #define PG_SCHEMA	((int)(sizeof(pg_migrations) / sizeof(pg_migrations[0])))
 
@@ -146,7 +150,7 @@ enum pg_sql {
 	PG_NONCE_USE, PG_HORIZON, PG_INBOX, PG_COUNTERS, PG_COLUMNS,
 	PG_CAL_LOCK, PG_CAL_LOCK_SHARED, PG_CAL_CLOSE, PG_CAL_OPEN, PG_CAL_CARS,
 	PG_CAL_PRUNE, PG_CAL_GET, PG_CAL_SLOT, PG_CAL_HIT_CLOSED,
-	PG_CAL_HIT_CARS, PG_EXP_CAL,
+	PG_CAL_HIT_CARS, PG_EXP_CAL, PG_BOOKING_LOCK, PG_BOOKING_SET,
 	PG_NSQL
 };
 
@@ -195,13 +199,17 @@ static const char *const pg_sql[PG_NSQL] = {
 	    " WHERE dealer = $1 AND model = $2"
 	    " AND substr(slot_start, 1, 10) = $3 AND booked > 0"
 	    " ORDER BY slot_start",
-	[PG_BOOKING_PUT] = "INSERT INTO bookings"
-	    " (cancel_hash, booking_id, dealer, model, slot_start, created)"
-	    " VALUES ($1, $2, $3, $4, $5, $6)",
+	[PG_BOOKING_PUT] = "INSERT INTO bookings (cancel_hash, booking_id,"
+	    " dealer, model, slot_start, created, status)"
+	    " VALUES ($1, $2, $3, $4, $5, $6, $7)",
 	[PG_BOOKING_GET] = "SELECT booking_id, dealer, model, slot_start,"
-	    " created FROM bookings WHERE cancel_hash = $1",
+	    " created, status, reason FROM bookings WHERE cancel_hash = $1",
+	/* A declined booking's place is free already: it cannot be cancelled.
+	 * After waiting for a concurrent decline, the condition is re-checked. */
 	[PG_BOOKING_TAKE] = "DELETE FROM bookings WHERE cancel_hash = $1"
-	    " RETURNING booking_id, dealer, model, slot_start, created",
+	    " AND status <> 'declined'"
+	    " RETURNING booking_id, dealer, model, slot_start, created, status,"
+	    " reason",
 	[PG_ACK] = "DELETE FROM records WHERE id = ANY ($1::text[])"
 	    " AND key_id = ANY ($2::text[])",
 	[PG_EXP_RECORDS] = "DELETE FROM records WHERE created < $1",
@@ -249,18 +257,24 @@ static const char *const pg_sql[PG_NSQL] = {
 	    " END) FROM calendar WHERE dealer = $1 AND model IN ('', $2)"
 	    " AND day = $3",
 	[PG_CAL_HIT_CLOSED] = "SELECT booking_id, dealer, model, slot_start,"
-	    " created FROM bookings WHERE dealer = $1 AND ($2 = '' OR model = $2)"
-	    " AND substr(slot_start, 1, 10) >= $3"
-	    " AND substr(slot_start, 1, 10) <= $4"
+	    " created, status, reason FROM bookings WHERE dealer = $1"
+	    " AND ($2 = '' OR model = $2) AND substr(slot_start, 1, 10) >= $3"
+	    " AND substr(slot_start, 1, 10) <= $4 AND status <> 'declined'"
 	    " ORDER BY slot_start, booking_id",
 	[PG_CAL_HIT_CARS] = "SELECT b.booking_id, b.dealer, b.model,"
-	    " b.slot_start, b.created FROM bookings AS b JOIN slots AS s"
-	    " ON s.dealer = b.dealer AND s.model = b.model"
+	    " b.slot_start, b.created, b.status, b.reason FROM bookings AS b"
+	    " JOIN slots AS s ON s.dealer = b.dealer AND s.model = b.model"
 	    " AND s.slot_start = b.slot_start WHERE b.dealer = $1"
 	    " AND b.model = $2 AND substr(b.slot_start, 1, 10) >= $3"
 	    " AND substr(b.slot_start, 1, 10) <= $4 AND s.booked > $5"
-	    " ORDER BY b.slot_start, b.booking_id",
+	    " AND b.status <> 'declined' ORDER BY b.slot_start, b.booking_id",
 	[PG_EXP_CAL] = "DELETE FROM calendar WHERE day < $1",
+	/* The row lock orders a decision against a cancel of the same booking. */
+	[PG_BOOKING_LOCK] = "SELECT booking_id, dealer, model, slot_start,"
+	    " created, status, reason FROM bookings"
+	    " WHERE booking_id = $1 AND dealer = $2 FOR UPDATE",
+	[PG_BOOKING_SET] = "UPDATE bookings SET status = $2, reason = $3"
+	    " WHERE booking_id = $1",
 };
 
 /* Transactions: none (one statement), or one that may insert a record. */
@@ -310,6 +324,9 @@ struct pg_op {
 	const char	*key_id;
 	int64_t		 t1, t2;	/* expire: max_age, now; nonce: exp, now */
 	uint64_t	 count;
+	enum store_booking_status status;	/* decide */
+	const char	*reason;
+	struct store_booking *booking;
 	const struct store_cal_change *cal;
 	struct store_booking *hits;	/* calendar: bookings affected */
 	size_t		 nhits;
@@ -991,6 +1008,7 @@ pg_booking_put(struct pg_conn *c, const struct store_record *r,
 	pg_arg_text(&a, r->id);
 	pg_arg_slot(&a, &r->slot);
 	pg_arg_int(&a, r->created);
+	pg_arg_text(&a, store_status_name(r->status));
 	if ((rc = pg_run(c, PG_BOOKING_PUT, &a, NULL, op, err)) ==
 	    STORE_CONFLICT)
 		store_seterr(err, rc, "%s: record %s: cancel hash or booking "
@@ -1104,14 +1122,22 @@ pg_do_book(struct pg_conn *c, void *arg, struct store_err *err)
 	return STORE_OK;
 }
 
+/* A booking row: id, dealer, model, start, created, status, reason. */
 static void
 pg_booking_row(const PGresult *res, int row, struct store_booking *b)
 {
+	char status[16];
+	int v;
+
 	pg_col_text(res, row, 0, b->id, sizeof(b->id));
 	pg_col_text(res, row, 1, b->slot.dealer, sizeof(b->slot.dealer));
 	pg_col_text(res, row, 2, b->slot.model, sizeof(b->slot.model));
 	pg_col_text(res, row, 3, b->slot.start, sizeof(b->slot.start));
 	b->created = pg_col_int(res, row, 4);
+	pg_col_text(res, row, 5, status, sizeof(status));
+	b->status = (v = store_status_parse(status)) < 0 ? STORE_BOOKING_BOOKED :
+	    (enum store_booking_status)v;
+	pg_col_text(res, row, 6, b->reason, sizeof(b->reason));
 }
 
 /* The booking of a cancel hash, read (take 0) or deleted (take 1). */
@@ -1159,6 +1185,47 @@ pg_do_cancel(struct pg_conn *c, void *arg, struct store_err *err)
 	    (rc = pg_record_put(c, op->rec, op->name, err)) != STORE_OK)
 		return rc;
 	return pg_count_add(c, "cancelled", 1, op->name, err);
+}
+
+static int
+pg_do_decide(struct pg_conn *c, void *arg, struct store_err *err)
+{
+	struct pg_op *op = arg;
+	struct store_booking *b = op->booking;
+	struct pg_args a = { 0 }, u = { 0 }, f = { 0 };
+	PGresult *res;
+	int rc;
+
+	pg_arg_text(&a, op->ids[0]);
+	pg_arg_text(&a, op->key_id);
+	if ((rc = pg_exec(c, PG_BOOKING_LOCK, &a, 0, &res, op->name, err)) !=
+	    STORE_OK)
+		return rc;
+	if (PQntuples(res) == 1)
+		pg_booking_row(res, 0, b);
+	else
+		rc = store_seterr(err, STORE_NOT_FOUND,
+		    "%s: no booking %s of this dealer", op->name, op->ids[0]);
+	PQclear(res);
+	if (rc != STORE_OK)
+		return rc;
+	if (b->status == STORE_BOOKING_DECLINED)
+		return op->status == STORE_BOOKING_DECLINED ? PG_DONE_ROLLBACK :
+		    store_seterr(err, STORE_CONFLICT,
+		    "%s: booking %s was declined", op->name, op->ids[0]);
+	pg_arg_text(&u, b->id);
+	pg_arg_text(&u, store_status_name(op->status));
+	pg_arg_text(&u, op->reason);
+	if ((rc = pg_run(c, PG_BOOKING_SET, &u, NULL, op->name, err)) !=
+	    STORE_OK)
+		return rc;
+	b->status = op->status;
+	snprintf(b->reason, sizeof(b->reason), "%s", op->reason ? op->reason : "");
+	/* Declined frees its place, once: a declined booking stops above. */
+	if (op->status != STORE_BOOKING_DECLINED)
+		return STORE_OK;
+	pg_arg_slot(&f, &b->slot);
+	return pg_run(c, PG_SLOT_FREE, &f, NULL, op->name, err);
 }
 
 static int
@@ -1362,6 +1429,19 @@ pg_cancel(struct store *st, const unsigned char *hash,
 	struct pg_op op = { .name = "store_cancel", .rec = r, .hash = hash };
 
 	return pg_call(st, op.name, PG_TX_RECORDS, pg_do_cancel, &op, err);
+}
+
+static int
+pg_booking_decide(struct store *st, const char *dealer, const char *id,
+    enum store_booking_status status, const char *reason,
+    struct store_booking *out, struct store_err *err)
+{
+	const char *ids[1] = { id };
+	struct pg_op op = { .name = "store_booking_decide", .key_id = dealer,
+	    .ids = ids, .nids = 1, .status = status, .reason = reason,
+	    .booking = out };
+
+	return pg_call(st, op.name, PG_TX_WRITE, pg_do_decide, &op, err);
 }
 
 static int
@@ -1872,6 +1952,7 @@ const struct store_ops store_pg_ops = {
 	.slot_counts = pg_slot_counts,
 	.calendar_set = pg_calendar_set,
 	.calendar = pg_calendar,
+	.booking_decide = pg_booking_decide,
 	.booking_find = pg_booking_find,
 	.cancel = pg_cancel,
 	.inbox = pg_inbox,

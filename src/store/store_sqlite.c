@@ -103,6 +103,10 @@ static const char *const sq_migrations[] = {
 	"  closed INTEGER NOT NULL CHECK (closed IN (0, 1)),"
 	"  cars INTEGER CHECK (cars >= 0),"		/* NULL: the content's */
 	"  PRIMARY KEY (dealer, model, day)) WITHOUT ROWID;",
+	/* 3: a booking's status and, once declined, the reason code. */
+	"ALTER TABLE bookings ADD COLUMN status TEXT NOT NULL DEFAULT 'booked'"
+	"  CHECK (status IN ('booked', 'pending', 'confirmed', 'declined'));"
+	"ALTER TABLE bookings ADD COLUMN reason TEXT;",
 };
 #define SQ_SCHEMA	((int)(sizeof(sq_migrations) / sizeof(sq_migrations[0])))
 
@@ -116,6 +120,7 @@ enum sq_sql {
 	SQ_NONCE_USE, SQ_COUNTERS, SQ_COLUMNS,
 	SQ_CAL_CLOSE, SQ_CAL_OPEN, SQ_CAL_CARS, SQ_CAL_PRUNE, SQ_CAL_GET,
 	SQ_CAL_SLOT, SQ_CAL_HIT_CLOSED, SQ_CAL_HIT_CARS, SQ_EXP_CAL,
+	SQ_BOOKING_BY_ID, SQ_BOOKING_SET,
 	SQ_NSQL
 };
 
@@ -146,11 +151,11 @@ static const char *const sq_sql[SQ_NSQL] = {
 	[SQ_SLOT_COUNTS] = "SELECT slot_start, booked FROM slots"
 	    " WHERE dealer = ?1 AND model = ?2 AND slot_start >= ?3"
 	    " AND slot_start < ?4 AND booked > 0 ORDER BY slot_start",
-	[SQ_BOOKING_PUT] = "INSERT INTO bookings"
-	    " (cancel_hash, booking_id, dealer, model, slot_start, created)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[SQ_BOOKING_PUT] = "INSERT INTO bookings (cancel_hash, booking_id,"
+	    " dealer, model, slot_start, created, status)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[SQ_BOOKING_GET] = "SELECT booking_id, dealer, model, slot_start,"
-	    " created FROM bookings WHERE cancel_hash = ?1",
+	    " created, status, reason FROM bookings WHERE cancel_hash = ?1",
 	[SQ_BOOKING_DEL] = "DELETE FROM bookings WHERE cancel_hash = ?1",
 	[SQ_EXP_RECORDS] = "DELETE FROM records WHERE created < ?1",
 	[SQ_EXP_BOOKINGS] = "DELETE FROM bookings WHERE created < ?1",
@@ -184,16 +189,23 @@ static const char *const sq_sql[SQ_NSQL] = {
 	    " AND day = ?3",
 	/* Bookings a change affects: starts in [?3, ?4) (see slot_counts). */
 	[SQ_CAL_HIT_CLOSED] = "SELECT booking_id, dealer, model, slot_start,"
-	    " created FROM bookings WHERE dealer = ?1 AND (?2 = '' OR model = ?2)"
-	    " AND slot_start >= ?3 AND slot_start < ?4"
+	    " created, status, reason FROM bookings WHERE dealer = ?1"
+	    " AND (?2 = '' OR model = ?2) AND slot_start >= ?3"
+	    " AND slot_start < ?4 AND status <> 'declined'"
 	    " ORDER BY slot_start, booking_id",
 	[SQ_CAL_HIT_CARS] = "SELECT b.booking_id, b.dealer, b.model,"
-	    " b.slot_start, b.created FROM bookings AS b JOIN slots AS s"
-	    " ON s.dealer = b.dealer AND s.model = b.model"
+	    " b.slot_start, b.created, b.status, b.reason FROM bookings AS b"
+	    " JOIN slots AS s ON s.dealer = b.dealer AND s.model = b.model"
 	    " AND s.slot_start = b.slot_start WHERE b.dealer = ?1"
 	    " AND b.model = ?2 AND b.slot_start >= ?3 AND b.slot_start < ?4"
-	    " AND s.booked > ?5 ORDER BY b.slot_start, b.booking_id",
+	    " AND s.booked > ?5 AND b.status <> 'declined'"
+	    " ORDER BY b.slot_start, b.booking_id",
 	[SQ_EXP_CAL] = "DELETE FROM calendar WHERE day < ?1",
+	[SQ_BOOKING_BY_ID] = "SELECT booking_id, dealer, model, slot_start,"
+	    " created, status, reason FROM bookings"
+	    " WHERE booking_id = ?1 AND dealer = ?2",
+	[SQ_BOOKING_SET] = "UPDATE bookings SET status = ?2, reason = ?3"
+	    " WHERE booking_id = ?1",
 };
 
 struct sq_conn {
@@ -206,7 +218,7 @@ struct sq_conn {
 
 enum sq_optype {
 	SQ_OP_PUT, SQ_OP_BOOK, SQ_OP_CANCEL, SQ_OP_ACK, SQ_OP_EXPIRE,
-	SQ_OP_NONCE, SQ_OP_CALENDAR
+	SQ_OP_NONCE, SQ_OP_CALENDAR, SQ_OP_DECIDE
 };
 
 /* A write, queued for the writer thread; lives on the caller's stack. */
@@ -224,11 +236,14 @@ struct sq_op {
 	const char	*key_id;
 	int64_t		 t1, t2;	/* expire: max_age, now; nonce: exp, now */
 	const struct store_cal_change *cal;
+	enum store_booking_status status;	/* decide */
+	const char	*reason;
 	/* Results. */
 	char		*receipt;
 	uint64_t	 count;
 	struct store_booking *hits;	/* calendar: bookings affected */
 	size_t		 nhits;
+	struct store_booking *booking;	/* decide: the booking afterwards */
 	int		 rc;
 	struct store_err err;
 	sem_t		 done;		/* posted by the writer once committed */
@@ -665,7 +680,8 @@ sq_booking_put(struct sq_conn *c, const struct store_record *r,
 	    sq_bind_text(st, 3, r->slot.dealer) ||
 	    sq_bind_text(st, 4, r->slot.model) ||
 	    sq_bind_text(st, 5, r->slot.start) ||
-	    sq_bind_int(st, 6, r->created))
+	    sq_bind_int(st, 6, r->created) ||
+	    sq_bind_text(st, 7, store_status_name(r->status)))
 		return sq_binderr(c, st, op, err);
 	if ((rc = sq_run(c, st, op, err)) == STORE_CONFLICT)
 		store_seterr(err, rc, "%s: record %s: cancel hash or booking "
@@ -767,6 +783,24 @@ sq_run_key(struct sq_conn *c, enum sq_sql which, const void *key,
 	return sq_run(c, st, op, err);
 }
 
+/* A booking row: id, dealer, model, start, created, status, reason. */
+static void
+sq_booking_row(sqlite3_stmt *st, struct store_booking *b)
+{
+	char status[16];
+	int v;
+
+	sq_col_text(st, 0, b->id, sizeof(b->id));
+	sq_col_text(st, 1, b->slot.dealer, sizeof(b->slot.dealer));
+	sq_col_text(st, 2, b->slot.model, sizeof(b->slot.model));
+	sq_col_text(st, 3, b->slot.start, sizeof(b->slot.start));
+	b->created = sqlite3_column_int64(st, 4);
+	sq_col_text(st, 5, status, sizeof(status));
+	b->status = (v = store_status_parse(status)) < 0 ? STORE_BOOKING_BOOKED :
+	    (enum store_booking_status)v;
+	sq_col_text(st, 6, b->reason, sizeof(b->reason));
+}
+
 static int
 sq_booking_get(struct sq_conn *c, const unsigned char *hash,
     struct store_booking *b, const char *op, struct store_err *err)
@@ -780,11 +814,7 @@ sq_booking_get(struct sq_conn *c, const unsigned char *hash,
 		return sq_binderr(c, st, op, err);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		sq_col_text(st, 0, b->id, sizeof(b->id));
-		sq_col_text(st, 1, b->slot.dealer, sizeof(b->slot.dealer));
-		sq_col_text(st, 2, b->slot.model, sizeof(b->slot.model));
-		sq_col_text(st, 3, b->slot.start, sizeof(b->slot.start));
-		b->created = sqlite3_column_int64(st, 4);
+		sq_booking_row(st, b);
 		rc = STORE_OK;
 	} else if (rc == SQLITE_DONE)
 		rc = store_seterr(err, STORE_NOT_FOUND,
@@ -818,6 +848,10 @@ sq_op_cancel(struct sq_conn *c, struct sq_op *op)
 	if ((rc = sq_booking_get(c, op->hash, &b, op->name, &op->err)) !=
 	    STORE_OK)
 		return rc;
+	/* Declined: its place is free already, and the receipt says so. */
+	if (b.status == STORE_BOOKING_DECLINED)
+		return store_seterr(&op->err, STORE_NOT_FOUND,
+		    "%s: the booking was declined", op->name);
 	if ((rc = sq_run_key(c, SQ_BOOKING_DEL, op->hash, STORE_HASH_LEN,
 	    op->name, &op->err)) != STORE_OK)
 		return rc;
@@ -1010,16 +1044,6 @@ sq_cal_range(struct sq_conn *c, enum sq_sql which,
 	return sq_run(c, st, op, err);
 }
 
-static void
-sq_booking_row(sqlite3_stmt *st, struct store_booking *b)
-{
-	sq_col_text(st, 0, b->id, sizeof(b->id));
-	sq_col_text(st, 1, b->slot.dealer, sizeof(b->slot.dealer));
-	sq_col_text(st, 2, b->slot.model, sizeof(b->slot.model));
-	sq_col_text(st, 3, b->slot.start, sizeof(b->slot.start));
-	b->created = sqlite3_column_int64(st, 4);
-}
-
 static int sq_grow(void **, size_t *, size_t, size_t);
 
 /* The active bookings the change leaves in a closed or overfull slot. */
@@ -1084,6 +1108,47 @@ sq_op_calendar(struct sq_conn *c, struct sq_op *op)
 }
 
 static int
+sq_op_decide(struct sq_conn *c, struct sq_op *op)
+{
+	struct store_booking *b = op->booking;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = sq_stmt(c, SQ_BOOKING_BY_ID, op->name, &op->err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, op->ids[0]) || sq_bind_text(st, 2, op->key_id))
+		return sq_binderr(c, st, op->name, &op->err);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		sq_booking_row(st, b);
+	sq_done(st);
+	if (rc == SQLITE_DONE)
+		return store_seterr(&op->err, STORE_NOT_FOUND,
+		    "%s: no booking %s of this dealer", op->name, op->ids[0]);
+	if (rc != SQLITE_ROW)
+		return sq_dberr(c->db, op->name, &op->err);
+	if (b->status == STORE_BOOKING_DECLINED)
+		return op->status == STORE_BOOKING_DECLINED ? STORE_OK :
+		    store_seterr(&op->err, STORE_CONFLICT,
+		    "%s: booking %s was declined", op->name, op->ids[0]);
+	if ((st = sq_stmt(c, SQ_BOOKING_SET, op->name, &op->err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, b->id) ||
+	    sq_bind_text(st, 2, store_status_name(op->status)) ||
+	    (op->reason != NULL ? sq_bind_text(st, 3, op->reason) :
+	    sqlite3_bind_null(st, 3) != SQLITE_OK))
+		return sq_binderr(c, st, op->name, &op->err);
+	if ((rc = sq_run(c, st, op->name, &op->err)) != STORE_OK)
+		return rc;
+	b->status = op->status;
+	snprintf(b->reason, sizeof(b->reason), "%s", op->reason ? op->reason : "");
+	/* Declined frees its place, once: a declined booking stops here above. */
+	if (op->status == STORE_BOOKING_DECLINED)
+		return sq_slot_free(c, &b->slot, op->name, &op->err);
+	return STORE_OK;
+}
+
+static int
 sq_op_run(struct sq_conn *c, struct sq_op *op)
 {
 	switch (op->type) {
@@ -1101,6 +1166,8 @@ sq_op_run(struct sq_conn *c, struct sq_op *op)
 		return sq_op_nonce(c, op);
 	case SQ_OP_CALENDAR:
 		return sq_op_calendar(c, op);
+	case SQ_OP_DECIDE:
+		return sq_op_decide(c, op);
 	}
 	return store_seterr(&op->err, STORE_ERR, "%s: unknown operation",
 	    op->name);
@@ -1377,6 +1444,19 @@ sq_calendar_set(struct store *st, const struct store_cal_change *ch,
 	*hitsp = op.hits;
 	*np = op.nhits;
 	return STORE_OK;
+}
+
+static int
+sq_booking_decide(struct store *st, const char *dealer, const char *id,
+    enum store_booking_status status, const char *reason,
+    struct store_booking *out, struct store_err *err)
+{
+	const char *ids[1] = { id };
+	struct sq_op op = { .type = SQ_OP_DECIDE,
+	    .name = "store_booking_decide", .key_id = dealer, .ids = ids,
+	    .nids = 1, .status = status, .reason = reason, .booking = out };
+
+	return sq_submit((struct sq_store *)st, &op, err);
 }
 
 /* Reads, on pooled connections. */
@@ -1845,6 +1925,7 @@ const struct store_ops store_sqlite_ops = {
 	.slot_counts = sq_slot_counts,
 	.calendar_set = sq_calendar_set,
 	.calendar = sq_calendar,
+	.booking_decide = sq_booking_decide,
 	.booking_find = sq_booking_find,
 	.cancel = sq_cancel,
 	.inbox = sq_inbox,

@@ -4,7 +4,10 @@
  * by the signed API and by `showroom slots`; a closed day has no slots in the slots API,
  * none on the no-JavaScript booking page, and a forced POST for it is refused; a booking
  * already in a closed slot is reported, not dropped; demo cars set per day change the
- * capacity. All data is fictional; loopback only.
+ * capacity. Then the dealer's decision (`showroom bookings confirm|decline`): final on
+ * arrival or pending by the brand's content, confirmed and declined with its reason on
+ * the visitor's receipt and in its .ics, a declined place free again, another dealer
+ * refused. All data is fictional; loopback only.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -486,6 +489,241 @@ test_cars(void **state)
 	run_free(&r);
 }
 
+/* `showroom bookings ARGS...` as key holder WHO, with a store of its own. */
+static void
+bookings(struct run *r, const char *who, const char *const *extra)
+{
+	char ident[400], store[400];
+	const char *args[32];
+	int n = 0;
+
+	snprintf(ident, sizeof(ident), "%s/%s", dir, who);
+	snprintf(store, sizeof(store), "%s/store-%s", dir, who);
+	args[n++] = "bookings";
+	while (*extra != NULL && n < 20)
+		args[n++] = *extra++;
+	args[n++] = "--identity";
+	args[n++] = ident;
+	args[n++] = "--server";
+	args[n++] = url;
+	args[n++] = "--keyring";
+	args[n++] = keyring;
+	args[n++] = "--root-pub";
+	args[n++] = rootpub;
+	args[n++] = "--store";
+	args[n++] = store;
+	args[n] = NULL;
+	memset(r, 0, sizeof(*r));
+	r->status = testsrv_showroom_capture(dir, args, &r->out, &r->err);
+	assert_true(r->status >= 0);
+}
+
+/* GETs the receipt at LOC (ics: its calendar file) into a fresh string. */
+static char *
+receipt(const char *loc, int ics)
+{
+	struct http_reply r;
+	char path[600], *q, *body;
+
+	snprintf(path, sizeof(path), "%s", loc);
+	if (ics && (q = strstr(path, "?k=")) != NULL) {
+		memmove(q + 4, q, strlen(q) + 1);
+		memcpy(q, ".ics", 4);
+	}
+	assert_int_equal(http_get(srv.port, path, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(body = strndup(r.body, r.body_len));
+	http_reply_free(&r);
+	return body;
+}
+
+/* The brand asks its dealers to confirm bookings (or not): the site's catalog, reloaded. */
+static void
+set_confirmation(int on)
+{
+	char path[400];
+	json_error_t je;
+	json_t *cat;
+	char *log;
+	int i;
+
+	snprintf(path, sizeof(path), "%s/api/v1/catalog.json", site);
+	assert_non_null(cat = json_load_file(path, 0, &je));
+	json_object_set_new(json_object_get(cat, "brand"), "booking_confirmation",
+	    json_boolean(on));
+	assert_int_equal(json_dump_file(cat, path, JSON_COMPACT), 0);
+	json_decref(cat);
+	assert_int_equal(kill(srv.pid, SIGHUP), 0);
+	for (i = 0; i < 100; i++) {
+		log = testsrv_log(&srv);
+		if (log != NULL && strstr(log, "site reloaded") != NULL) {
+			free(log);
+			return;
+		}
+		free(log);
+		usleep(50 * 1000);
+	}
+	fail_msg("the site was not reloaded");
+}
+
+/* "ID" of a receipt Location. */
+static void
+loc_id(const char *loc, char id[27])
+{
+	const char *p = strstr(loc, "/receipt/test-drive/");
+
+	assert_non_null(p);
+	snprintf(id, 27, "%.26s", p + 20);
+}
+
+static void
+test_confirm_decline(void **state)
+{
+	char date[11], start[17], loc1[512], loc2[512], id1[27], id2[27], body[256],
+	    err[512], *page;
+	struct http_reply hr;
+	struct run r;
+	json_t *doc;
+	int cap, free_before;
+
+	/* final on arrival: the receipt waits for nothing, the .ics is confirmed */
+	assert_true(free_day(DEALER1, model1, 9, date, start) > 0);
+	assert_int_equal(post_booking(DEALER1, model1, start, loc1, sizeof(loc1)), 303);
+	loc_id(loc1, id1);
+	page = receipt(loc1, 0);
+	assert_null(strstr(page, "販売店が確認しています"));
+	assert_null(strstr(page, "販売店がこの予約を確定しました"));
+	assert_non_null(strstr(page, "name=\"k\""));
+	free(page);
+	page = receipt(loc1, 1);
+	assert_non_null(strstr(page, "STATUS:CONFIRMED"));
+	free(page);
+
+	/* the brand wants confirmation: pending, tentative */
+	set_confirmation(1);
+	assert_int_equal(post_booking(DEALER1, model1, start, loc2, sizeof(loc2)), 303);
+	loc_id(loc2, id2);
+	page = receipt(loc2, 0);
+	assert_non_null(strstr(page, "販売店が確認しています"));
+	free(page);
+	page = receipt(loc2, 1);
+	assert_non_null(strstr(page, "STATUS:TENTATIVE"));
+	free(page);
+	assert_true(slots_api(DEALER1, model1, date, &cap) > 0);
+
+	/* another dealer cannot decide it: 403 by the API, not found by its own code */
+	snprintf(body, sizeof(body), "{\"dealer\":\"%s\",\"ids\":[\"%s\"]}", DEALER1, id2);
+	assert_int_equal(api("dealer-" DEALER2, "/api/v1/bookings/confirm", NULL, body, &doc,
+	    err, sizeof(err)), CLIENT_E_HTTP);
+	assert_non_null(strstr(err, "answered 403"));
+	assert_int_equal(api("hq", "/api/v1/bookings/decline", NULL, body, &doc, err,
+	    sizeof(err)), CLIENT_E_HTTP);
+	assert_non_null(strstr(err, "answered 403"));
+	const char *c2[] = { "confirm", id2, NULL };
+	bookings(&r, "dealer-" DEALER2, c2);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "no such booking of this dealer"));
+	run_free(&r);
+	page = receipt(loc2, 0);
+	assert_non_null(strstr(page, "販売店が確認しています"));
+	free(page);
+
+	/* confirmed by its dealer */
+	bookings(&r, "dealer-" DEALER1, c2);
+	expect(&r, 0, "confirmed");
+	run_free(&r);
+	page = receipt(loc2, 0);
+	assert_non_null(strstr(page, "販売店がこの予約を確定しました"));
+	assert_non_null(strstr(page, "name=\"k\""));	/* still cancellable */
+	free(page);
+	page = receipt(loc2, 1);
+	assert_non_null(strstr(page, "STATUS:CONFIRMED"));
+	assert_non_null(strstr(page, "SEQUENCE:1"));
+	free(page);
+
+	/* declined: a reason from the list only */
+	const char *bad[] = { "decline", id2, "--reason", "the customer is rude", NULL };
+	bookings(&r, "dealer-" DEALER1, bad);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "reason must be one of"));
+	run_free(&r);
+	const char *noreason[] = { "decline", id2, NULL };
+	bookings(&r, "dealer-" DEALER1, noreason);
+	assert_int_equal(r.status, 2);
+	run_free(&r);
+	assert_true(slots_api(DEALER1, model1, date, NULL) > 0);
+	free_before = -1;
+	{
+		struct http_reply sr;
+		json_error_t je;
+		json_t *sd, *s;
+		size_t i;
+		char path[256];
+
+		snprintf(path, sizeof(path), "/api/v1/slots?dealer=%s&model=%s&date=%s",
+		    DEALER1, model1, date);
+		assert_int_equal(http_get(srv.port, path, NULL, &sr), 0);
+		assert_non_null(sd = json_loadb(sr.body, sr.body_len, 0, &je));
+		http_reply_free(&sr);
+		json_array_foreach(json_object_get(sd, "slots"), i, s)
+			if (strcmp(json_string_value(json_object_get(s, "start")), start) == 0)
+				free_before = (int)json_integer_value(json_object_get(s, "free"));
+		json_decref(sd);
+	}
+	assert_int_equal(free_before, cap - 2);
+	const char *dec[] = { "decline", id2, "--reason", "car_unavailable", NULL };
+	bookings(&r, "dealer-" DEALER1, dec);
+	expect(&r, 0, "declined  car_unavailable");
+	run_free(&r);
+	page = receipt(loc2, 0);
+	assert_non_null(strstr(page, "販売店がこの予約をお受けできませんでした"));
+	assert_non_null(strstr(page, "その時間は試乗車をご用意できません。"));
+	assert_null(strstr(page, "name=\"k\""));	/* nothing left to cancel */
+	free(page);
+	{
+		char en[600];
+
+		snprintf(en, sizeof(en), "/en%s", loc2);
+		page = receipt(en, 0);
+		assert_non_null(strstr(page, "The demonstration car is not available at that "
+		    "time."));
+		free(page);
+	}
+	page = receipt(loc2, 1);
+	assert_non_null(strstr(page, "STATUS:CANCELLED"));
+	free(page);
+	/* its place is free again; a forced cancel finds nothing; confirming it conflicts */
+	{
+		struct http_reply sr;
+		char path[256], *p;
+
+		snprintf(path, sizeof(path), "/api/v1/slots?dealer=%s&model=%s&date=%s",
+		    DEALER1, model1, date);
+		assert_int_equal(http_get(srv.port, path, NULL, &sr), 0);
+		assert_non_null(p = strstr(sr.body, start));
+		assert_non_null(p = strstr(p, "\"free\""));
+		assert_int_equal(atoi(p + 7), free_before + 1);
+		http_reply_free(&sr);
+	}
+	{
+		char cb[256];
+
+		snprintf(cb, sizeof(cb), "ref=%s&k=%s", id2, strstr(loc2, "?k=") + 3);
+		assert_int_equal(http_post(srv.port, "/cancel", cb, &hr), 0);
+		assert_int_equal(hr.status, 404);
+		http_reply_free(&hr);
+	}
+	bookings(&r, "dealer-" DEALER1, c2);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "declined already"));
+	run_free(&r);
+	/* the first booking, final, is untouched */
+	page = receipt(loc1, 1);
+	assert_non_null(strstr(page, "STATUS:CONFIRMED"));
+	free(page);
+	set_confirmation(0);
+}
+
 int
 main(void)
 {
@@ -494,6 +732,7 @@ main(void)
 		cmocka_unit_test(test_closed_day),
 		cmocka_unit_test(test_booking_in_closed_slot_reported),
 		cmocka_unit_test(test_cars),
+		cmocka_unit_test(test_confirm_decline),
 	};
 	int fails;
 

@@ -908,6 +908,27 @@ test_closed_days(void **state)
 }
 
 static void
+test_booking_confirmation(void **state)
+{
+	struct fx *fx = *state;
+	struct loaded l;
+
+	fx_load(fx, &l);
+	assert_int_equal(l.rc, 0);
+	assert_int_equal(l.c.brand.booking_confirmation, 0);	/* final on arrival */
+	loaded_free(&l);
+	fx_put(fx, "brand.json", BRAND, "booking_confirmation", json_true(), NULL);
+	fx_load(fx, &l);
+	assert_int_equal(l.rc, 0);
+	assert_int_equal(l.c.brand.booking_confirmation, 1);
+	loaded_free(&l);
+	fx_put(fx, "brand.json", BRAND, "booking_confirmation", json_string("yes"), NULL);
+	fx_load_bad(fx, &l, 1);
+	expect_diag(&l.d, "brand.json", "$.booking_confirmation", "true or false");
+	loaded_free(&l);
+}
+
+static void
 test_price(void **state)
 {
 	struct fx *fx = *state;
@@ -1139,6 +1160,7 @@ main(void)
 		T(test_catalogs),
 		T(test_brand_rules),
 		T(test_closed_days),
+		T(test_booking_confirmation),
 		T(test_price),
 		T(test_directory_problems),
 		T(test_too_many_models),

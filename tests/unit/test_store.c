@@ -34,7 +34,7 @@
 #define KEY_HQ		"hq-0001"
 #define KEY_D1		"dealer-d1-0001"
 #define KEY_D2		"dealer-d2-0001"
-#define SCHEMA_NOW	"2"	/* the schema version this program makes */
+#define SCHEMA_NOW	"3"	/* the schema version this program makes */
 
 /* How the suite makes, inspects and removes a store of one backend. */
 struct backend {
@@ -1264,6 +1264,89 @@ test_calendar_cars(void **state)
 }
 
 static void
+test_decide(void **state)
+{
+	struct fx *f = *state;
+	struct store_cal_change ch;
+	struct store_booking b, *hits;
+	struct store_err e;
+	struct trec p, q, t, cancel;
+	size_t n;
+
+	/* Capacity 1: a pending booking takes the place like any other. */
+	trec_drive(&p, KEY_D1, "d1", "m1", "2030-04-01T10:00", NOW);
+	p.r.status = STORE_BOOKING_PENDING;
+	EXPECT(store_book(f->st, &p.r, 1, NULL, NULL, &e), STORE_OK, &e);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-01T10:00", 1, &t),
+	    STORE_FULL);
+	EXPECT(store_booking_find(f->st, p.r.cancel_hash, &b, &e), STORE_OK, &e);
+	assert_int_equal(b.status, STORE_BOOKING_PENDING);
+	assert_string_equal(b.reason, "");
+	/* A booking starts booked or pending, nothing else. */
+	trec_drive(&t, KEY_D1, "d1", "m1", "2030-04-01T11:00", NOW);
+	t.r.status = STORE_BOOKING_CONFIRMED;
+	EXPECT(store_book(f->st, &t.r, 1, NULL, NULL, &e), STORE_ERR, &e);
+
+	/* Confirmed, by its dealer only. */
+	EXPECT(store_booking_decide(f->st, "d2", p.r.id, STORE_BOOKING_CONFIRMED,
+	    NULL, &b, &e), STORE_NOT_FOUND, &e);
+	EXPECT(store_booking_decide(f->st, "d1", p.r.id, STORE_BOOKING_CONFIRMED,
+	    NULL, &b, &e), STORE_OK, &e);
+	assert_int_equal(b.status, STORE_BOOKING_CONFIRMED);
+	assert_string_equal(b.slot.start, "2030-04-01T10:00");
+	EXPECT(store_booking_find(f->st, p.r.cancel_hash, &b, &e), STORE_OK, &e);
+	assert_int_equal(b.status, STORE_BOOKING_CONFIRMED);
+	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-01T10:00"), 1);
+
+	/* Malformed decisions. */
+	EXPECT(store_booking_decide(f->st, "d1", p.r.id, STORE_BOOKING_DECLINED,
+	    "because", NULL, &e), STORE_ERR, &e);
+	EXPECT(store_booking_decide(f->st, "d1", p.r.id, STORE_BOOKING_DECLINED,
+	    NULL, NULL, &e), STORE_ERR, &e);
+	EXPECT(store_booking_decide(f->st, "d1", p.r.id, STORE_BOOKING_CONFIRMED,
+	    "closed", NULL, &e), STORE_ERR, &e);
+	EXPECT(store_booking_decide(f->st, "d1", p.r.id, STORE_BOOKING_PENDING,
+	    NULL, NULL, &e), STORE_ERR, &e);
+
+	/* Declined: the place is free, once; the reason stays for the receipt. */
+	EXPECT(store_booking_decide(f->st, "d1", p.r.id, STORE_BOOKING_DECLINED,
+	    "car_unavailable", &b, &e), STORE_OK, &e);
+	assert_int_equal(b.status, STORE_BOOKING_DECLINED);
+	assert_string_equal(b.reason, "car_unavailable");
+	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-01T10:00"), 0);
+	EXPECT(store_booking_decide(f->st, "d1", p.r.id, STORE_BOOKING_DECLINED,
+	    "other", &b, &e), STORE_OK, &e);
+	assert_string_equal(b.reason, "car_unavailable");
+	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-01T10:00"), 0);
+	EXPECT(store_booking_decide(f->st, "d1", p.r.id, STORE_BOOKING_CONFIRMED,
+	    NULL, &b, &e), STORE_CONFLICT, &e);
+	EXPECT(store_booking_find(f->st, p.r.cancel_hash, &b, &e), STORE_OK, &e);
+	assert_int_equal(b.status, STORE_BOOKING_DECLINED);
+	assert_string_equal(b.reason, "car_unavailable");
+	/* Nothing to cancel any more, and no second place freed. */
+	trec_init(&cancel, STORE_KIND_CANCELLATION, KEY_D1, NOW + 5);
+	EXPECT(store_cancel(f->st, p.r.cancel_hash, &cancel.r, &e),
+	    STORE_NOT_FOUND, &e);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-01T10:00", 1, &q),
+	    STORE_OK);
+	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-01T10:00"), 1);
+	/* A closed day reports the active booking only. */
+	cal_change(&ch, STORE_CAL_CLOSE, "d1", "", "2030-04-01", "2030-04-01", 0);
+	EXPECT(store_calendar_set(f->st, &ch, &hits, &n, &e), STORE_OK, &e);
+	assert_int_equal(n, 1);
+	assert_string_equal(hits[0].id, q.r.id);
+	assert_int_equal(hits[0].status, STORE_BOOKING_BOOKED);
+	free(hits);
+	/* The one left is cancelled by its visitor after all: a decision on it
+	 * finds nothing. */
+	EXPECT(store_cancel(f->st, q.r.cancel_hash, &cancel.r, &e), STORE_OK,
+	    &e);
+	EXPECT(store_booking_decide(f->st, "d1", q.r.id, STORE_BOOKING_DECLINED,
+	    "closed", NULL, &e), STORE_NOT_FOUND, &e);
+	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-01T10:00"), 0);
+}
+
+static void
 test_inbox_paging(void **state)
 {
 	struct fx *f = *state;
@@ -1749,7 +1832,8 @@ test_inbox_concurrent(void **state)
 /* Every column any backend may store. Adding one is a design decision. */
 static const char *const allowed_columns[] = {
 	"bookings.booking_id", "bookings.cancel_hash", "bookings.created",
-	"bookings.dealer", "bookings.model", "bookings.slot_start",
+	"bookings.dealer", "bookings.model", "bookings.reason",
+	"bookings.slot_start", "bookings.status",
 	"calendar.cars", "calendar.closed", "calendar.day", "calendar.dealer",
 	"calendar.model",
 	"counters.name", "counters.value",
@@ -1831,6 +1915,7 @@ main(void)
 		T(test_cancel_hash_conflict),
 		T(test_calendar_close),
 		T(test_calendar_cars),
+		T(test_decide),
 		T(test_inbox_paging),
 		T(test_inbox_concurrent),
 		T(test_ack_own_only),

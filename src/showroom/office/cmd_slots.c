@@ -3,7 +3,7 @@
  * (the whole store or one model), reopen them, set the demo cars of a model per day, and
  * list what is set. Only the dealer's own key can do it. A change never drops a booking:
  * the bookings left in a closed or overfull slot are listed (ids and slots) and stay
- * booked.
+ * booked until the dealer declines them (showroom bookings decline).
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -42,7 +42,8 @@ slots_usage(FILE *f)
 	    "the demo cars of a model on those days (default: back to the content's number);\n"
 	    "list shows what is set and the content's fixed closed days (default: the next\n"
 	    "60 days). The change holds at once on every node. Bookings that sit in a slot\n"
-	    "a change closes or overfills are listed, not dropped: they stay booked.\n"
+	    "a change closes or overfills are listed, not dropped: they stay booked until\n"
+	    "the dealer declines them (showroom bookings decline ID --reason closed).\n"
 	    "\n"
 	    "  --from D         the first day (JST)\n"
 	    "  --to D           the last day, included (at most 366 days in all)\n"
@@ -106,10 +107,12 @@ slots_print_change(const struct slots_job *j, json_t *doc)
 		    "whole store", strcmp(j->op, "close") == 0 ? "closed" : "open", from, to);
 	if (json_array_size(aff) == 0)
 		return;
-	printf("%zu booking%s in %s slots and stay%s booked:\n", json_array_size(aff),
+	printf("%zu booking%s in %s slots and stay%s booked; keep them, or decline each\n"
+	    "with: showroom bookings decline ID --reason %s\n", json_array_size(aff),
 	    json_array_size(aff) == 1 ? " sits" : "s sit",
 	    strcmp(j->op, "close") == 0 ? "closed" : "overfull",
-	    json_array_size(aff) == 1 ? "s" : "");
+	    json_array_size(aff) == 1 ? "s" : "",
+	    strcmp(j->op, "close") == 0 ? "closed" : "car_unavailable");
 	json_array_foreach(aff, i, a)
 		printf("  %s  %s  %s\n", json_string_value(json_object_get(a, "id")),
 		    json_string_value(json_object_get(a, "start")),

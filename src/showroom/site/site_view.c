@@ -424,7 +424,7 @@ site_view_api_catalog(const struct site_view *v)
 	for (i = 0; i < v->c->ndealers; i++)
 		json_array_append_new(dealers, sv_api_dealer(&v->c->brand,
 		    &v->c->dealers[i]));
-	return json_pack("{s:{s:o, s:s}, s:o, s:o}", "brand", "name",
-	    sv_text(&v->c->brand.name), "url", v->c->brand.url, "models", models,
-	    "dealers", dealers);
+	return json_pack("{s:{s:o, s:s, s:b}, s:o, s:o}", "brand", "name",
+	    sv_text(&v->c->brand.name), "url", v->c->brand.url, "booking_confirmation",
+	    v->c->brand.booking_confirmation, "models", models, "dealers", dealers);
 }
