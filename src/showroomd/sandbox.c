@@ -31,7 +31,8 @@
 #define LANDLOCK_ACCESS_FS_TRUNCATE	(1ULL << 14)
 #endif
 
-/* With --db: libpq's calls. socket is allowed apart, for the families libpq uses only. */
+/* With --db or --notify: libpq's and libcurl's calls. socket is allowed apart, for the
+ * families they use only. */
 static const int sandbox_net[] = {
 	SCMP_SYS(connect), SCMP_SYS(bind), SCMP_SYS(socketpair),
 };
@@ -39,10 +40,12 @@ static const int sandbox_net[] = {
 /* TCP to the server (v4 or v6), or its Unix socket; the resolver uses the same. */
 static const int sandbox_net_families[] = { AF_UNIX, AF_INET, AF_INET6 };
 
-/* Files a database client reads to resolve a host and set up TLS. */
+/* Files a database client or the notice sender reads to resolve a host and set up TLS
+ * (with the CA certificates /etc/ssl/certs links to). */
 static const char *const sandbox_net_files[] = {
 	"/etc/hosts", "/etc/resolv.conf", "/etc/nsswitch.conf", "/etc/gai.conf",
 	"/etc/host.conf", "/etc/services", "/etc/ssl", "/usr/lib/ssl", "/etc/postgresql-common",
+	"/usr/share/ca-certificates",
 };
 
 int

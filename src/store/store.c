@@ -631,6 +631,34 @@ store_counters(struct store *st, struct store_counters *c,
 	return st->ops->counters(st, c, err);
 }
 
+int64_t
+store_notice_backoff(const struct store_notice_policy *p, unsigned int attempts)
+{
+	int64_t d = p->retry;
+
+	while (attempts-- > 1 && d < p->retry_max)
+		d *= 2;
+	return d < p->retry_max ? d : p->retry_max;
+}
+
+int
+store_notice_next(struct store *st, int64_t now,
+    const struct store_notice_policy *p, store_notice_fn *send, void *arg,
+    enum store_notice_outcome *outcome, struct store_err *err)
+{
+	enum store_notice_outcome dummy;
+
+	if (outcome == NULL)
+		outcome = &dummy;
+	*outcome = 0;
+	if (p == NULL || send == NULL || now <= 0 || p->interval < 0 ||
+	    p->retry < 1 || p->retry_max < p->retry || p->give_up < 1)
+		return store_seterr(err, STORE_ERR,
+		    "store_notice_next: no sender, or a bad policy or time");
+	store_ok(err);
+	return st->ops->notice_next(st, now, p, send, arg, outcome, err);
+}
+
 int
 store_columns(struct store *st, char ***colsp, size_t *np,
     struct store_err *err)

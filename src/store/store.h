@@ -153,7 +153,40 @@ struct store_counters {
 	uint64_t	 acked;
 	uint64_t	 expired;
 	uint64_t	 cancelled;
+	uint64_t	 notices_delivered;
+	uint64_t	 notices_retried;	/* attempts that failed and wait */
+	uint64_t	 notices_failed;	/* given up */
 };
+
+/*
+ * The notice outbox. Every record stored queues, in the same transaction,
+ * a notice row for its recipient key (its kind and time, nothing else);
+ * deleting the record (ack, expiry, a cancel) drops it. A sender turns the
+ * rows of one recipient into one notice: how many new records of which
+ * kind wait, no more.
+ */
+struct store_notice {
+	char		 key_id[STORE_KEYID_MAX + 1];
+	uint64_t	 count[STORE_KIND_MAX + 1];	/* by enum store_kind */
+	int64_t		 oldest;	/* the oldest one's creation time */
+	unsigned int	 attempts;	/* failed attempts so far */
+};
+
+struct store_notice_policy {
+	int64_t		 interval;	/* at most one notice per recipient per interval */
+	int64_t		 retry;		/* after a failure; doubles each time ... */
+	int64_t		 retry_max;	/* ... up to this */
+	int64_t		 give_up;	/* drop them once the oldest waited this long */
+};
+
+enum store_notice_outcome {
+	STORE_NOTICE_SENT = 1,	/* delivered */
+	STORE_NOTICE_FAILED,	/* try again later, or give up */
+	STORE_NOTICE_SKIP	/* nobody to tell (no channel): dropped, uncounted */
+};
+
+typedef enum store_notice_outcome store_notice_fn(const struct store_notice *,
+    void *arg);
 
 struct store;
 
@@ -275,6 +308,28 @@ int	 store_nonce_use(struct store *, const char *nonce, const char *key_id,
 	    int64_t expires_at, int64_t now, struct store_err *);
 int	 store_counters(struct store *, struct store_counters *,
 	    struct store_err *);
+/*
+ * Picks one recipient whose notices wait and whose next notice is due at
+ * now, calls send with them, and records the outcome: SENT deletes the
+ * rows it covered (later ones wait) and makes the next notice due after
+ * policy->interval; FAILED makes it due again after a backoff (counted
+ * retried), or, once the oldest row waited give_up, deletes the rows
+ * (counted failed); SKIP deletes them uncounted. *outcome (may be NULL)
+ * gets it. STORE_NOT_FOUND when nothing is due.
+ * Exactly one caller works on a recipient at a time, across handles and
+ * nodes: PostgreSQL locks its row (FOR UPDATE SKIP LOCKED) and takes the
+ * rows in the same transaction while send runs, so a crash before the
+ * commit leaves them for the next try; SQLite relies on one process per
+ * database with one sender. A crash after send and before the outcome is
+ * recorded sends that notice again (at least once, never none).
+ */
+/* The wait after failed attempt ATTEMPTS (1 for the first): retry, doubled
+ * each time, at most retry_max. */
+int64_t	 store_notice_backoff(const struct store_notice_policy *,
+	    unsigned int attempts);
+int	 store_notice_next(struct store *, int64_t now,
+	    const struct store_notice_policy *, store_notice_fn *send, void *arg,
+	    enum store_notice_outcome *outcome, struct store_err *);
 /*
  * Every column the backend stores, as "table.column", sorted: what a data
  * inventory or breach report says the database holds.

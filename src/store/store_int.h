@@ -47,6 +47,9 @@ struct store_ops {
 		    struct store_err *);
 	int	(*columns)(struct store *, char ***, size_t *,
 		    struct store_err *);
+	int	(*notice_next)(struct store *, int64_t,
+		    const struct store_notice_policy *, store_notice_fn *, void *,
+		    enum store_notice_outcome *, struct store_err *);
 };
 
 /* Every backend's handle starts with this. */

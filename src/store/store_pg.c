@@ -139,6 +139,19 @@ static const char *const pg_migrations[] = {
 	"ALTER TABLE bookings ADD COLUMN status TEXT NOT NULL DEFAULT 'booked'"
 	"  CHECK (status IN ('booked', 'pending', 'confirmed', 'declined'));"
 	"ALTER TABLE bookings ADD COLUMN reason TEXT;",
+	/* 4: the notice outbox, and when each recipient's next notice is due. */
+	"CREATE TABLE notices ("
+	"  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+	"  record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,"
+	"  key_id TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  created BIGINT NOT NULL);"
+	"CREATE INDEX notices_key ON notices (key_id, seq);"
+	"CREATE INDEX notices_record ON notices (record_id);"
+	"CREATE TABLE notice_state ("
+	"  key_id TEXT PRIMARY KEY,"
+	"  next_at BIGINT NOT NULL,"
+	"  attempts INTEGER NOT NULL);",
 };
 #define PG_SCHEMA	((int)(sizeof(pg_migrations) / sizeof(pg_migrations[0])))
 
@@ -151,6 +164,7 @@ enum pg_sql {
 	PG_CAL_LOCK, PG_CAL_LOCK_SHARED, PG_CAL_CLOSE, PG_CAL_OPEN, PG_CAL_CARS,
 	PG_CAL_PRUNE, PG_CAL_GET, PG_CAL_SLOT, PG_CAL_HIT_CLOSED,
 	PG_CAL_HIT_CARS, PG_EXP_CAL, PG_BOOKING_LOCK, PG_BOOKING_SET,
+	PG_NOTICE_PUT, PG_NOTICE_PICK, PG_NOTICE_TAKE, PG_NOTICE_STATE_SET,
 	PG_NSQL
 };
 
@@ -167,7 +181,12 @@ static const char *const pg_sql[PG_NSQL] = {
 	    PG_LOCK_RECORDS ") AS x WHERE NOT EXISTS (SELECT 1 FROM seen)),"
 	    " r AS (INSERT INTO records (id, kind, key_id, created, enc, ct)"
 	    "   SELECT $1::text, $2::text, $3::text, $4::bigint, $5::bytea,"
-	    "   $6::bytea FROM l RETURNING id, kind),"
+	    "   $6::bytea FROM l RETURNING id, kind, key_id, created),"
+	    " n AS (INSERT INTO notices (record_id, key_id, kind, created)"
+	    "   SELECT id, key_id, kind, created FROM r),"
+	    " ns AS (INSERT INTO notice_state (key_id, next_at, attempts)"
+	    "   SELECT key_id, 0, 0 FROM r WHERE NOT EXISTS (SELECT 1 FROM"
+	    "   notice_state AS s WHERE s.key_id = r.key_id) ON CONFLICT DO NOTHING),"
 	    " i AS (INSERT INTO idem (hash, record_id)"
 	    "   SELECT $7::bytea, id FROM r WHERE $7::bytea IS NOT NULL),"
 	    " c AS (INSERT INTO counters (name, value)"
@@ -275,6 +294,23 @@ static const char *const pg_sql[PG_NSQL] = {
 	    " WHERE booking_id = $1 AND dealer = $2 FOR UPDATE",
 	[PG_BOOKING_SET] = "UPDATE bookings SET status = $2, reason = $3"
 	    " WHERE booking_id = $1",
+	/* The record's notice, and its recipient's row (a plain read first:
+	 * the common case writes nothing and waits for no sender's lock). */
+	[PG_NOTICE_PUT] = "WITH n AS (INSERT INTO notices"
+	    " (record_id, key_id, kind, created) VALUES ($1, $2, $3, $4))"
+	    " INSERT INTO notice_state (key_id, next_at, attempts)"
+	    " SELECT $2, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM notice_state"
+	    " WHERE key_id = $2) ON CONFLICT DO NOTHING",
+	/* One recipient due, locked; another sender skips it. */
+	[PG_NOTICE_PICK] = "SELECT s.key_id, s.attempts FROM notice_state AS s"
+	    " WHERE s.next_at <= $1 AND EXISTS (SELECT 1 FROM notices AS n"
+	    " WHERE n.key_id = s.key_id) ORDER BY s.next_at, s.key_id LIMIT 1"
+	    " FOR UPDATE SKIP LOCKED",
+	/* What is committed now; later rows wait for the next notice. */
+	[PG_NOTICE_TAKE] = "DELETE FROM notices WHERE key_id = $1"
+	    " RETURNING kind, created",
+	[PG_NOTICE_STATE_SET] = "UPDATE notice_state SET next_at = $2,"
+	    " attempts = $3 WHERE key_id = $1",
 };
 
 /* Transactions: none (one statement), or one that may insert a record. */
@@ -964,7 +1000,14 @@ pg_record_put(struct pg_conn *c, const struct store_record *r,
 	if (rc != STORE_OK)
 		return rc;
 	snprintf(name, sizeof(name), "stored_%s", store_kind_name(r->kind));
-	return pg_count_add(c, name, 1, op, err);
+	if ((rc = pg_count_add(c, name, 1, op, err)) != STORE_OK)
+		return rc;
+	a.n = 0;
+	pg_arg_text(&a, r->id);
+	pg_arg_text(&a, r->key_id);
+	pg_arg_text(&a, store_kind_name(r->kind));
+	pg_arg_int(&a, r->created);
+	return pg_run(c, PG_NOTICE_PUT, &a, NULL, op, err);
 }
 
 static void
@@ -1398,6 +1441,103 @@ pg_do_calendar(struct pg_conn *c, void *arg, struct store_err *err)
 	return pg_cal_hits(c, op, err);
 }
 
+struct pg_notice_arg {
+	int64_t		 now;
+	const struct store_notice_policy *p;
+	store_notice_fn	*send;
+	void		*arg;
+	enum store_notice_outcome outcome;
+	int		 sent;		/* send ran: never run it again */
+};
+
+/* The rows taken for KEY, by kind, and the oldest; 0 rows is fine. */
+static int
+pg_notice_take(struct pg_conn *c, struct store_notice *n, const char *op,
+    struct store_err *err)
+{
+	struct pg_args a = { 0 };
+	PGresult *res;
+	char kind[32];
+	int rc, i, k;
+
+	pg_arg_text(&a, n->key_id);
+	if ((rc = pg_exec(c, PG_NOTICE_TAKE, &a, 0, &res, op, err)) != STORE_OK)
+		return rc;
+	for (i = 0; i < PQntuples(res); i++) {
+		pg_col_text(res, i, 0, kind, sizeof(kind));
+		if ((k = (int)store_kind_parse(kind)) > 0)
+			n->count[k]++;
+		if (n->oldest == 0 || pg_col_int(res, i, 1) < n->oldest)
+			n->oldest = pg_col_int(res, i, 1);
+	}
+	PQclear(res);
+	return STORE_OK;
+}
+
+/*
+ * In one transaction: lock a due recipient (others skip it), take its rows
+ * under a savepoint, send, then keep the deletion (sent, given up,
+ * skipped) or roll it back (retry later) and record when the next notice
+ * is due. A crash before the commit leaves the rows and the lock goes with
+ * the connection.
+ */
+static int
+pg_do_notice(struct pg_conn *c, void *arg, struct store_err *err)
+{
+	static const char op[] = "store_notice_next";
+	struct pg_notice_arg *na = arg;
+	struct store_notice n;
+	struct pg_args a = { 0 }, u = { 0 };
+	PGresult *res;
+	int64_t next;
+	unsigned int attempts = 0;
+	const char *counter = NULL;
+	int rc;
+
+	if (na->sent)
+		return store_seterr(err, STORE_ERR, "%s: sent, outcome not "
+		    "recorded (it is sent again later)", op);
+	memset(&n, 0, sizeof(n));
+	pg_arg_int(&a, na->now);
+	if ((rc = pg_exec(c, PG_NOTICE_PICK, &a, 0, &res, op, err)) != STORE_OK)
+		return rc;
+	if (PQntuples(res) == 1) {
+		pg_col_text(res, 0, 0, n.key_id, sizeof(n.key_id));
+		n.attempts = (unsigned int)pg_col_int(res, 0, 1);
+	}
+	PQclear(res);
+	if (n.key_id[0] == '\0')
+		return STORE_NOT_FOUND;
+	if ((rc = pg_simple(c, "SAVEPOINT notice", NULL, op, err)) != STORE_OK ||
+	    (rc = pg_notice_take(c, &n, op, err)) != STORE_OK)
+		return rc;
+	if (n.oldest == 0)
+		return PG_DONE_ROLLBACK;	/* all went meanwhile (ack) */
+	na->sent = 1;
+	na->outcome = na->send(&n, na->arg);
+	next = na->now + na->p->interval;
+	if (na->outcome == STORE_NOTICE_SENT)
+		counter = "notices_delivered";
+	else if (na->outcome == STORE_NOTICE_FAILED &&
+	    na->now - n.oldest < na->p->give_up) {
+		if ((rc = pg_simple(c, "ROLLBACK TO SAVEPOINT notice", NULL, op,
+		    err)) != STORE_OK)
+			return rc;
+		attempts = n.attempts + 1;
+		next = na->now + store_notice_backoff(na->p, attempts);
+		counter = "notices_retried";
+	} else if (na->outcome == STORE_NOTICE_FAILED)
+		counter = "notices_failed";
+	else
+		next = na->now;		/* nobody to tell: nothing to space out */
+	pg_arg_text(&u, n.key_id);
+	pg_arg_int(&u, next);
+	pg_arg_int(&u, attempts);
+	if ((rc = pg_run(c, PG_NOTICE_STATE_SET, &u, NULL, op, err)) != STORE_OK)
+		return rc;
+	return counter != NULL ? pg_count_add(c, counter, 1, op, err) : STORE_OK;
+}
+
 /* Backend entry points: writes. */
 
 static int
@@ -1442,6 +1582,21 @@ pg_booking_decide(struct store *st, const char *dealer, const char *id,
 	    .booking = out };
 
 	return pg_call(st, op.name, PG_TX_WRITE, pg_do_decide, &op, err);
+}
+
+static int
+pg_notice_next(struct store *st, int64_t now,
+    const struct store_notice_policy *p, store_notice_fn *send, void *arg,
+    enum store_notice_outcome *outcome, struct store_err *err)
+{
+	struct pg_notice_arg na = { .now = now, .p = p, .send = send,
+	    .arg = arg };
+	int rc;
+
+	rc = pg_call(st, "store_notice_next", PG_TX_WRITE, pg_do_notice, &na,
+	    err);
+	*outcome = na.outcome;
+	return rc;
 }
 
 static int
@@ -1796,6 +1951,12 @@ pg_counter_add(struct store_counters *out, const char *name, uint64_t v)
 		out->expired += v;
 	else if (len == 9 && strncmp(name, "cancelled", len) == 0)
 		out->cancelled += v;
+	else if (len == 17 && strncmp(name, "notices_delivered", len) == 0)
+		out->notices_delivered += v;
+	else if (len == 15 && strncmp(name, "notices_retried", len) == 0)
+		out->notices_retried += v;
+	else if (len == 14 && strncmp(name, "notices_failed", len) == 0)
+		out->notices_failed += v;
 }
 
 struct pg_counters_arg {
@@ -1961,4 +2122,5 @@ const struct store_ops store_pg_ops = {
 	.nonce_use = pg_nonce_use,
 	.counters = pg_counters,
 	.columns = pg_columns,
+	.notice_next = pg_notice_next,
 };

@@ -107,6 +107,21 @@ static const char *const sq_migrations[] = {
 	"ALTER TABLE bookings ADD COLUMN status TEXT NOT NULL DEFAULT 'booked'"
 	"  CHECK (status IN ('booked', 'pending', 'confirmed', 'declined'));"
 	"ALTER TABLE bookings ADD COLUMN reason TEXT;",
+	/* 4: the notice outbox, and when each recipient's next notice is due. */
+	"CREATE TABLE notices ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,"
+	"  key_id TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  created INTEGER NOT NULL);"
+	"CREATE INDEX notices_key ON notices (key_id, seq);"
+	"CREATE INDEX notices_record ON notices (record_id);"
+	"CREATE TABLE notice_state ("
+	"  key_id TEXT PRIMARY KEY,"
+	"  next_at INTEGER NOT NULL,"
+	"  attempts INTEGER NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO counters (name, value) VALUES ('notices_delivered', 0),"
+	"  ('notices_retried', 0), ('notices_failed', 0);",
 };
 #define SQ_SCHEMA	((int)(sizeof(sq_migrations) / sizeof(sq_migrations[0])))
 
@@ -121,6 +136,8 @@ enum sq_sql {
 	SQ_CAL_CLOSE, SQ_CAL_OPEN, SQ_CAL_CARS, SQ_CAL_PRUNE, SQ_CAL_GET,
 	SQ_CAL_SLOT, SQ_CAL_HIT_CLOSED, SQ_CAL_HIT_CARS, SQ_EXP_CAL,
 	SQ_BOOKING_BY_ID, SQ_BOOKING_SET,
+	SQ_NOTICE_PUT, SQ_NOTICE_STATE_ENSURE, SQ_NOTICE_PICK, SQ_NOTICE_SUM,
+	SQ_NOTICE_DEL, SQ_NOTICE_STATE_SET,
 	SQ_NSQL
 };
 
@@ -206,6 +223,20 @@ static const char *const sq_sql[SQ_NSQL] = {
 	    " WHERE booking_id = ?1 AND dealer = ?2",
 	[SQ_BOOKING_SET] = "UPDATE bookings SET status = ?2, reason = ?3"
 	    " WHERE booking_id = ?1",
+	[SQ_NOTICE_PUT] = "INSERT INTO notices (record_id, key_id, kind, created)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+	/* A plain read first: the common case writes nothing. */
+	[SQ_NOTICE_STATE_ENSURE] = "INSERT INTO notice_state"
+	    " (key_id, next_at, attempts) SELECT ?1, 0, 0 WHERE NOT EXISTS"
+	    " (SELECT 1 FROM notice_state WHERE key_id = ?1) ON CONFLICT DO NOTHING",
+	[SQ_NOTICE_PICK] = "SELECT s.key_id, s.attempts FROM notice_state AS s"
+	    " WHERE s.next_at <= ?1 AND EXISTS (SELECT 1 FROM notices AS n"
+	    " WHERE n.key_id = s.key_id) ORDER BY s.next_at, s.key_id LIMIT 1",
+	[SQ_NOTICE_SUM] = "SELECT kind, count(*), max(seq), min(created)"
+	    " FROM notices WHERE key_id = ?1 GROUP BY kind",
+	[SQ_NOTICE_DEL] = "DELETE FROM notices WHERE key_id = ?1 AND seq <= ?2",
+	[SQ_NOTICE_STATE_SET] = "UPDATE notice_state SET next_at = ?2,"
+	    " attempts = ?3 WHERE key_id = ?1",
 };
 
 struct sq_conn {
@@ -218,7 +249,7 @@ struct sq_conn {
 
 enum sq_optype {
 	SQ_OP_PUT, SQ_OP_BOOK, SQ_OP_CANCEL, SQ_OP_ACK, SQ_OP_EXPIRE,
-	SQ_OP_NONCE, SQ_OP_CALENDAR, SQ_OP_DECIDE
+	SQ_OP_NONCE, SQ_OP_CALENDAR, SQ_OP_DECIDE, SQ_OP_NOTICE
 };
 
 /* A write, queued for the writer thread; lives on the caller's stack. */
@@ -238,6 +269,8 @@ struct sq_op {
 	const struct store_cal_change *cal;
 	enum store_booking_status status;	/* decide */
 	const char	*reason;
+	const char	*counter;	/* notice: the counter to add one to */
+	int		 del;		/* notice: delete the rows up to t1 */
 	/* Results. */
 	char		*receipt;
 	uint64_t	 count;
@@ -616,6 +649,29 @@ sq_idem_put(struct sq_conn *c, const unsigned char *idem, const char *id,
 	return sq_run(c, st, op, err);
 }
 
+/* Queues the recipient's notice of r, in r's own transaction. */
+static int
+sq_notice_put(struct sq_conn *c, const struct store_record *r,
+    const char *op, struct store_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = sq_stmt(c, SQ_NOTICE_PUT, op, err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, r->id) || sq_bind_text(st, 2, r->key_id) ||
+	    sq_bind_text(st, 3, store_kind_name(r->kind)) ||
+	    sq_bind_int(st, 4, r->created))
+		return sq_binderr(c, st, op, err);
+	if ((rc = sq_run(c, st, op, err)) != STORE_OK)
+		return rc;
+	if ((st = sq_stmt(c, SQ_NOTICE_STATE_ENSURE, op, err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, r->key_id))
+		return sq_binderr(c, st, op, err);
+	return sq_run(c, st, op, err);
+}
+
 static int
 sq_record_put(struct sq_conn *c, const struct store_record *r,
     const char *op, struct store_err *err)
@@ -637,6 +693,8 @@ sq_record_put(struct sq_conn *c, const struct store_record *r,
 		    r->id);
 	if (rc == STORE_OK)
 		rc = sq_count_stored(c, r->kind, op, err);
+	if (rc == STORE_OK)
+		rc = sq_notice_put(c, r, op, err);
 	return rc;
 }
 
@@ -1148,6 +1206,32 @@ sq_op_decide(struct sq_conn *c, struct sq_op *op)
 	return STORE_OK;
 }
 
+/* A sent, failed or skipped notice: its rows (up to seq t1), next due t2. */
+static int
+sq_op_notice(struct sq_conn *c, struct sq_op *op)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (op->del) {
+		if ((st = sq_stmt(c, SQ_NOTICE_DEL, op->name, &op->err)) == NULL)
+			return STORE_ERR;
+		if (sq_bind_text(st, 1, op->key_id) || sq_bind_int(st, 2, op->t1))
+			return sq_binderr(c, st, op->name, &op->err);
+		if ((rc = sq_run(c, st, op->name, &op->err)) != STORE_OK)
+			return rc;
+	}
+	if ((st = sq_stmt(c, SQ_NOTICE_STATE_SET, op->name, &op->err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, op->key_id) || sq_bind_int(st, 2, op->t2) ||
+	    sq_bind_int(st, 3, (int64_t)op->count))
+		return sq_binderr(c, st, op->name, &op->err);
+	if ((rc = sq_run(c, st, op->name, &op->err)) != STORE_OK)
+		return rc;
+	return op->counter != NULL ? sq_count_add(c, op->counter, 1, op->name,
+	    &op->err) : STORE_OK;
+}
+
 static int
 sq_op_run(struct sq_conn *c, struct sq_op *op)
 {
@@ -1168,6 +1252,8 @@ sq_op_run(struct sq_conn *c, struct sq_op *op)
 		return sq_op_calendar(c, op);
 	case SQ_OP_DECIDE:
 		return sq_op_decide(c, op);
+	case SQ_OP_NOTICE:
+		return sq_op_notice(c, op);
 	}
 	return store_seterr(&op->err, STORE_ERR, "%s: unknown operation",
 	    op->name);
@@ -1724,6 +1810,92 @@ sq_inbox(struct store *st, const char *const *keys, size_t nkeys,
 	return rc;
 }
 
+/* The recipient due first, and what waits for it: STORE_NOT_FOUND when none. */
+static int
+sq_notice_pick(struct sq_conn *c, int64_t now, struct store_notice *n,
+    int64_t *maxseq, struct store_err *err)
+{
+	static const char op[] = "store_notice_next";
+	sqlite3_stmt *st;
+	char kind[32];
+	int rc, k;
+
+	if ((st = sq_stmt(c, SQ_NOTICE_PICK, op, err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_int(st, 1, now))
+		return sq_binderr(c, st, op, err);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		sq_col_text(st, 0, n->key_id, sizeof(n->key_id));
+		n->attempts = (unsigned int)sqlite3_column_int(st, 1);
+	}
+	sq_done(st);
+	if (rc == SQLITE_DONE)
+		return STORE_NOT_FOUND;
+	if (rc != SQLITE_ROW)
+		return sq_dberr(c->db, op, err);
+	/* One statement: the counts and the last seq come from one snapshot. */
+	if ((st = sq_stmt(c, SQ_NOTICE_SUM, op, err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, n->key_id))
+		return sq_binderr(c, st, op, err);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sq_col_text(st, 0, kind, sizeof(kind));
+		if ((k = (int)store_kind_parse(kind)) > 0)
+			n->count[k] = (uint64_t)sqlite3_column_int64(st, 1);
+		if (sqlite3_column_int64(st, 2) > *maxseq)
+			*maxseq = sqlite3_column_int64(st, 2);
+		if (n->oldest == 0 || sqlite3_column_int64(st, 3) < n->oldest)
+			n->oldest = sqlite3_column_int64(st, 3);
+	}
+	sq_done(st);
+	return rc == SQLITE_DONE ? STORE_OK : sq_dberr(c->db, op, err);
+}
+
+/*
+ * Read, send, record: the send runs outside any transaction (the writer
+ * thread is shared), which is safe with one sender per database. Seqs are
+ * handed out and committed in order by the one writer, so deleting up to
+ * the last seq counted deletes exactly what was counted (or less, if some
+ * went meanwhile).
+ */
+static int
+sq_notice_next(struct store *st, int64_t now,
+    const struct store_notice_policy *p, store_notice_fn *send, void *arg,
+    enum store_notice_outcome *outcome, struct store_err *err)
+{
+	struct sq_store *s = (struct sq_store *)st;
+	struct store_notice n;
+	struct sq_conn *c;
+	int64_t maxseq = 0;
+	int rc;
+	struct sq_op op = { .type = SQ_OP_NOTICE, .name = "store_notice_next" };
+
+	memset(&n, 0, sizeof(n));
+	c = sq_reader_get(s);
+	rc = sq_notice_pick(c, now, &n, &maxseq, err);
+	sq_reader_put(s, c);
+	if (rc != STORE_OK)
+		return rc;
+	*outcome = send(&n, arg);
+	op.key_id = n.key_id;
+	op.t1 = maxseq;
+	op.del = 1;
+	op.t2 = now + p->interval;
+	if (*outcome == STORE_NOTICE_SENT)
+		op.counter = "notices_delivered";
+	else if (*outcome == STORE_NOTICE_FAILED && now - n.oldest < p->give_up) {
+		op.del = 0;
+		op.count = n.attempts + 1;
+		op.t2 = now + store_notice_backoff(p, n.attempts + 1);
+		op.counter = "notices_retried";
+	} else if (*outcome == STORE_NOTICE_FAILED)
+		op.counter = "notices_failed";
+	else
+		op.t2 = now;	/* nobody to tell: nothing to space out */
+	return sq_submit(s, &op, err);
+}
+
 static void
 sq_counter_set(struct store_counters *out, const char *name, uint64_t v)
 {
@@ -1739,6 +1911,12 @@ sq_counter_set(struct store_counters *out, const char *name, uint64_t v)
 		out->expired = v;
 	else if (strcmp(name, "cancelled") == 0)
 		out->cancelled = v;
+	else if (strcmp(name, "notices_delivered") == 0)
+		out->notices_delivered = v;
+	else if (strcmp(name, "notices_retried") == 0)
+		out->notices_retried = v;
+	else if (strcmp(name, "notices_failed") == 0)
+		out->notices_failed = v;
 }
 
 static int
@@ -1934,4 +2112,5 @@ const struct store_ops store_sqlite_ops = {
 	.nonce_use = sq_nonce_use,
 	.counters = sq_counters,
 	.columns = sq_columns,
+	.notice_next = sq_notice_next,
 };

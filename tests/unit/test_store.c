@@ -34,7 +34,7 @@
 #define KEY_HQ		"hq-0001"
 #define KEY_D1		"dealer-d1-0001"
 #define KEY_D2		"dealer-d2-0001"
-#define SCHEMA_NOW	"3"	/* the schema version this program makes */
+#define SCHEMA_NOW	"4"	/* the schema version this program makes */
 
 /* How the suite makes, inspects and removes a store of one backend. */
 struct backend {
@@ -1346,6 +1346,234 @@ test_decide(void **state)
 	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-01T10:00"), 0);
 }
 
+/* What a test sender was given, and what it answers. */
+struct nsend {
+	enum store_notice_outcome answer;
+	struct store_notice got[8];
+	int	 n;
+	int	 sleep_ms;
+};
+
+static enum store_notice_outcome
+nsend_fn(const struct store_notice *n, void *arg)
+{
+	struct nsend *s = arg;
+	struct timespec ts;
+
+	if (s->n < 8)
+		s->got[s->n] = *n;
+	s->n++;
+	if (s->sleep_ms > 0) {
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)s->sleep_ms * 1000000;
+		nanosleep(&ts, NULL);
+	}
+	return s->answer;
+}
+
+static const struct store_notice_policy npol = {
+	.interval = 300, .retry = 60, .retry_max = 200, .give_up = 1000
+};
+
+/* One notice_next at now: its return code; the sender answers ANSWER. */
+static int
+nnext(struct store *st, int64_t now, struct nsend *s,
+    enum store_notice_outcome answer)
+{
+	enum store_notice_outcome out;
+	struct store_err e;
+	int rc;
+
+	s->answer = answer;
+	rc = store_notice_next(st, now, &npol, nsend_fn, s, &out, &e);
+	if (rc != STORE_OK && rc != STORE_NOT_FOUND)
+		fprintf(stderr, "    store_notice_next: %s\n", e.msg);
+	if (rc == STORE_OK)
+		assert_int_equal(out, answer);
+	return rc;
+}
+
+static void
+test_notices(void **state)
+{
+	struct fx *f = *state;
+	struct store_counters c;
+	struct store_err e;
+	struct nsend s;
+	struct trec t, d, cancel;
+	const char *keys[] = { KEY_HQ }, *ids[1];
+	int i;
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(nnext(f->st, NOW, &s, STORE_NOTICE_SENT), STORE_NOT_FOUND);
+	assert_int_equal(s.n, 0);
+	/* Each record queues its recipient's notice in its own transaction. */
+	for (i = 0; i < 2; i++) {
+		trec_init(&t, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW - 10 + i);
+		EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_OK, &e);
+	}
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-01T10:00", 2, &d),
+	    STORE_OK);
+	assert_int_equal(nnext(f->st, NOW, &s, STORE_NOTICE_SENT), STORE_OK);
+	assert_int_equal(nnext(f->st, NOW, &s, STORE_NOTICE_SENT), STORE_OK);
+	assert_int_equal(nnext(f->st, NOW, &s, STORE_NOTICE_SENT), STORE_NOT_FOUND);
+	assert_int_equal(s.n, 2);
+	/* By recipient: counts by kind, nothing else. */
+	assert_string_equal(s.got[0].key_id, KEY_D1);
+	assert_int_equal(s.got[0].count[STORE_KIND_TEST_DRIVE], 1);
+	assert_int_equal(s.got[0].count[STORE_KIND_CATALOG_REQUEST], 0);
+	assert_string_equal(s.got[1].key_id, KEY_HQ);
+	assert_int_equal(s.got[1].count[STORE_KIND_CATALOG_REQUEST], 2);
+	assert_int_equal(s.got[1].oldest, NOW - 10);
+	assert_int_equal(s.got[1].attempts, 0);
+
+	/* At most one per interval: the next two wait for it, then go as one. */
+	for (i = 0; i < 2; i++) {
+		trec_init(&t, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW + 1);
+		EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_OK, &e);
+	}
+	assert_int_equal(nnext(f->st, NOW + 299, &s, STORE_NOTICE_SENT),
+	    STORE_NOT_FOUND);
+	assert_int_equal(nnext(f->st, NOW + 300, &s, STORE_NOTICE_SENT), STORE_OK);
+	assert_int_equal(s.got[2].count[STORE_KIND_CATALOG_REQUEST], 2);
+
+	/* A cancel: the unread booking's notice goes with it, the cancellation
+	 * has its own. */
+	trec_init(&cancel, STORE_KIND_CANCELLATION, KEY_D1, NOW + 2);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-01T11:00", 2, &t),
+	    STORE_OK);
+	EXPECT(store_cancel(f->st, t.r.cancel_hash, &cancel.r, &e), STORE_OK, &e);
+	/* Failures: retried after a backoff (60, then 120, at most 200) ... */
+	assert_int_equal(nnext(f->st, NOW + 300, &s, STORE_NOTICE_FAILED),
+	    STORE_OK);
+	assert_int_equal(s.got[3].count[STORE_KIND_CANCELLATION], 1);
+	assert_int_equal(s.got[3].count[STORE_KIND_TEST_DRIVE], 0);
+	assert_int_equal(nnext(f->st, NOW + 359, &s, STORE_NOTICE_FAILED),
+	    STORE_NOT_FOUND);
+	assert_int_equal(nnext(f->st, NOW + 360, &s, STORE_NOTICE_FAILED),
+	    STORE_OK);
+	assert_int_equal(s.got[4].attempts, 1);
+	assert_int_equal(s.got[4].count[STORE_KIND_CANCELLATION], 1);
+	assert_int_equal(nnext(f->st, NOW + 479, &s, STORE_NOTICE_FAILED),
+	    STORE_NOT_FOUND);
+	assert_int_equal(nnext(f->st, NOW + 480, &s, STORE_NOTICE_SENT), STORE_OK);
+	assert_int_equal(s.got[5].attempts, 2);
+	assert_int_equal(nnext(f->st, NOW + 9999, &s, STORE_NOTICE_SENT),
+	    STORE_NOT_FOUND);
+	/* ... and given up once the oldest waited give_up (1000 s). */
+	trec_init(&t, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW + 10000);
+	EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_OK, &e);
+	assert_int_equal(nnext(f->st, NOW + 10000, &s, STORE_NOTICE_FAILED),
+	    STORE_OK);
+	assert_int_equal(nnext(f->st, NOW + 10999, &s, STORE_NOTICE_FAILED),
+	    STORE_OK);
+	assert_int_equal(nnext(f->st, NOW + 11118, &s, STORE_NOTICE_FAILED),
+	    STORE_NOT_FOUND);
+	assert_int_equal(nnext(f->st, NOW + 11119, &s, STORE_NOTICE_FAILED),
+	    STORE_OK);
+	assert_int_equal(nnext(f->st, NOW + 20000, &s, STORE_NOTICE_SENT),
+	    STORE_NOT_FOUND);
+	/* An acknowledged record needs no notice; nobody to tell: dropped. */
+	trec_init(&t, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW + 20000);
+	EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_OK, &e);
+	ids[0] = t.r.id;
+	EXPECT(store_ack(f->st, keys, 1, ids, 1, NULL, &e), STORE_OK, &e);
+	assert_int_equal(nnext(f->st, NOW + 20000, &s, STORE_NOTICE_SENT),
+	    STORE_NOT_FOUND);
+	trec_init(&t, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW + 20000);
+	EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_OK, &e);
+	assert_int_equal(nnext(f->st, NOW + 20000, &s, STORE_NOTICE_SKIP), STORE_OK);
+	assert_int_equal(nnext(f->st, NOW + 30000, &s, STORE_NOTICE_SENT),
+	    STORE_NOT_FOUND);
+
+	EXPECT(store_counters(f->st, &c, &e), STORE_OK, &e);
+	assert_int_equal(c.notices_delivered, 4);
+	assert_int_equal(c.notices_retried, 4);
+	assert_int_equal(c.notices_failed, 1);
+	/* A malformed policy. */
+	{
+		struct store_notice_policy bad = npol;
+
+		bad.retry = 0;
+		EXPECT(store_notice_next(f->st, NOW, &bad, nsend_fn, &s, NULL, &e),
+		    STORE_ERR, &e);
+	}
+}
+
+/* Several senders on one database (nodes): each notice goes once. */
+#define NS_THREADS	4
+#define NS_RECIPIENTS	6
+
+struct ns_arg {
+	const char	*url;
+	int		 sent[NS_RECIPIENTS];
+	uint64_t	 records;
+};
+
+static enum store_notice_outcome
+ns_send(const struct store_notice *n, void *arg)
+{
+	struct ns_arg *a = arg;
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	int k = n->key_id[strlen(n->key_id) - 1] - '0';
+
+	if (k >= 0 && k < NS_RECIPIENTS)
+		__atomic_add_fetch(&a->sent[k], 1, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&a->records, n->count[STORE_KIND_CATALOG_REQUEST],
+	    __ATOMIC_SEQ_CST);
+	nanosleep(&ts, NULL);	/* long enough for the others to look */
+	return STORE_NOTICE_SENT;
+}
+
+static void *
+ns_worker(void *arg)
+{
+	struct ns_arg *a = arg;
+	struct store_err e;
+	struct store *st;
+	int i, rc;
+
+	if (store_open(&st, a->url, &e) != STORE_OK)
+		return NULL;
+	for (i = 0; i < 50; i++)
+		if ((rc = store_notice_next(st, NOW, &npol, ns_send, a, NULL,
+		    &e)) == STORE_NOT_FOUND)
+			break;
+	store_close(st);
+	return NULL;
+}
+
+static void
+test_notices_senders(void **state)
+{
+	struct fx *f = *state;
+	pthread_t th[NS_THREADS];
+	struct ns_arg a;
+	struct store_err e;
+	struct trec t;
+	char key[32];
+	int i, j;
+
+	/* SQLite has one sender per database (docs/STORE.md). */
+	if (strcmp(tb->name, "postgres") != 0)
+		skip();
+	memset(&a, 0, sizeof(a));
+	a.url = f->url;
+	for (i = 0; i < NS_RECIPIENTS; i++)
+		for (j = 0; j < 3; j++) {
+			snprintf(key, sizeof(key), "hq-000%d", i);
+			trec_init(&t, STORE_KIND_CATALOG_REQUEST, key, NOW);
+			EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_OK, &e);
+		}
+	for (i = 0; i < NS_THREADS; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, ns_worker, &a), 0);
+	for (i = 0; i < NS_THREADS; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < NS_RECIPIENTS; i++)
+		assert_int_equal(a.sent[i], 1);
+	assert_int_equal(a.records, NS_RECIPIENTS * 3);
+}
+
 static void
 test_inbox_paging(void **state)
 {
@@ -1839,6 +2067,9 @@ static const char *const allowed_columns[] = {
 	"counters.name", "counters.value",
 	"idem.hash", "idem.record_id",
 	"nonces.expires_at", "nonces.key_id", "nonces.nonce",
+	"notice_state.attempts", "notice_state.key_id", "notice_state.next_at",
+	"notices.created", "notices.key_id", "notices.kind", "notices.record_id",
+	"notices.seq",
 	"records.created", "records.ct", "records.enc", "records.id",
 	"records.key_id", "records.kind", "records.seq",
 	"schema_version.version",
@@ -1916,6 +2147,8 @@ main(void)
 		T(test_calendar_close),
 		T(test_calendar_cars),
 		T(test_decide),
+		T(test_notices),
+		T(test_notices_senders),
 		T(test_inbox_paging),
 		T(test_inbox_concurrent),
 		T(test_ack_own_only),
