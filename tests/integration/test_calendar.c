@@ -7,7 +7,8 @@
  * capacity. Then the dealer's decision (`showroom bookings confirm|decline`): final on
  * arrival or pending by the brand's content, confirmed and declined with its reason on
  * the visitor's receipt and in its .ics, a declined place free again, another dealer
- * refused. All data is fictional; loopback only.
+ * refused; on PostgreSQL, a second node sees a closed day at once. All data is
+ * fictional; loopback only.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -724,6 +725,36 @@ test_confirm_decline(void **state)
 	set_confirmation(0);
 }
 
+/* PostgreSQL: a day closed through one node has no slots on another, at once. */
+static void
+test_other_node(void **state)
+{
+	const char *args[] = { "--site", site, "--keyring", keyring, "--root-pub", rootpub,
+	    "--db", pg.url, "--rate", "100000", "--burst", "100000", NULL };
+	char date[11], start[17];
+	struct testsrv other, one;
+	struct run r;
+
+	if (pg.url == NULL)
+		skip();
+	assert_int_equal(testsrv_start(&other, args), 0);
+	one = srv;
+	assert_true(free_day(DEALER1, model1, 11, date, start) > 0);
+	srv = other;	/* the helpers ask the other node */
+	assert_true(slots_api(DEALER1, model1, date, NULL) > 0);
+	srv = one;
+	const char *close[] = { "close", "--from", date, NULL };
+	slots(&r, "dealer-" DEALER1, close);
+	expect(&r, 0, "closed");
+	run_free(&r);
+	srv = other;
+	assert_int_equal(slots_api(DEALER1, model1, date, NULL), 0);
+	assert_int_equal(page_slots(DEALER1, model1, date), 0);
+	assert_int_equal(post_booking(DEALER1, model1, start, NULL, 0), 422);
+	srv = one;
+	testsrv_stop(&other, SIGTERM);
+}
+
 int
 main(void)
 {
@@ -733,6 +764,7 @@ main(void)
 		cmocka_unit_test(test_booking_in_closed_slot_reported),
 		cmocka_unit_test(test_cars),
 		cmocka_unit_test(test_confirm_decline),
+		cmocka_unit_test(test_other_node),
 	};
 	int fails;
 
