@@ -4,10 +4,10 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
-# Each binary links the libraries of its own side only (see HACKING.md): showroomd has no PDF,
-# no HTTP client and no opening code; showroom has no store backend and no libpq.
+# Each binary links the libraries of its own side only (see HACKING.md): showroomd has no PDF
+# and no opening code (libcurl only to send notices); showroom has no store backend and no libpq.
 PKGS_LIB  := libsodium jansson libutf8proc
-PKGS_WEB  := $(PKGS_LIB) libmicrohttpd sqlite3 libpq libseccomp libical
+PKGS_WEB  := $(PKGS_LIB) libmicrohttpd sqlite3 libpq libseccomp libical libcurl
 PKGS_CLI  := $(PKGS_LIB) sqlite3 cairo pangocairo librsvg-2.0 libical libcurl zlib libbrotlienc
 PKGS_TEST := $(sort $(PKGS_WEB) $(PKGS_CLI) libbrotlidec cmocka)
 PKGS      := $(PKGS_TEST)

@@ -20,6 +20,7 @@ static const struct command {
 	{ "export",	cmd_export,	"write catalog requests for a carrier or a label sheet" },
 	{ "ack",	cmd_ack,	"acknowledge handled records; the server deletes them" },
 	{ "bookings",	cmd_bookings,	"a dealer's test drives: day list, CSV or calendar file" },
+	{ "slots",	cmd_slots,	"a dealer's calendar: close or open days, set demo cars" },
 	{ "purge",	cmd_purge,	"delete acknowledged records and exports after N days" },
 	{ "audit",	cmd_audit,	"verify the hash-chained audit log (audit verify)" },
 	{ "trace",	cmd_trace,	"tell which export carried a seed address" },

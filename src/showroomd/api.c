@@ -21,15 +21,12 @@
 #include "store/store.h"
 #include "showroomd/handlers.h"
 #include "showroomd/origin.h"
+#include "showroomd/api.h"
 #include "showroomd/trust.h"
 
 #define API_NONCE_TTL	(2 * SIG_MAX_SKEW)	/* a nonce is remembered while created is valid */
 
-struct api_caller {
-	char	key_id[KEYS_ID_MAX];
-};
-
-static void
+void
 api_error(struct app_reply *rp, unsigned status, const char *reason)
 {
 	reply_json(rp, status, json_pack("{s:s}", "error", reason));
@@ -60,7 +57,7 @@ api_header(void *arg, const char *name, size_t n, const char **value, size_t *le
 }
 
 /* Checks the signature, the key and the nonce: 0 with the caller, or a 401 sent. */
-static int
+int
 api_authenticate(struct app *app, const struct app_request *rq, int with_body,
     struct api_caller *who, struct app_reply *rp)
 {
@@ -68,6 +65,7 @@ api_authenticate(struct app *app, const struct app_request *rq, int with_body,
 	struct sig_result res;
 	struct store_err se;
 	struct trust *t;
+	const struct keys_public *k;
 	const char *host;
 	size_t alen;
 	int64_t now = (int64_t)time(NULL);
@@ -88,6 +86,7 @@ api_authenticate(struct app *app, const struct app_request *rq, int with_body,
 	}
 	memset(&req, 0, sizeof(req));
 	memset(&res, 0, sizeof(res));
+	memset(who, 0, sizeof(*who));
 	req.method = rq->method;
 	req.scheme = app->pub->scheme;
 	req.authority = app->pub->authority;
@@ -104,6 +103,10 @@ api_authenticate(struct app *app, const struct app_request *rq, int with_body,
 		return -1;
 	}
 	rc = sig_verify(&req, NULL, api_key, &t->kr, now, SIG_MAX_SKEW, NULL, 0, &res);
+	if (rc == SIG_OK && (k = keys_keyring_find(&t->kr, res.keyid)) != NULL) {
+		who->role = k->role;
+		snprintf(who->dealer, sizeof(who->dealer), "%s", k->dealer);
+	}
 	trust_release(t);
 	if (rc == SIG_OK) {
 		rc = store_nonce_use(app->store, res.nonce, res.keyid, now + API_NONCE_TTL, now,

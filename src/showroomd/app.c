@@ -13,6 +13,7 @@
 #include "lib/log.h"
 #include "store/store.h"
 #include "showroomd/origin.h"
+#include "showroomd/notify.h"
 #include "showroomd/ratelimit.h"
 
 static pthread_t app_expiry_thread;
@@ -87,6 +88,11 @@ app_new(const struct app_config *cfg, char *err, size_t errlen)
 			return NULL;
 		}
 	}
+	if (app->store != NULL && cfg->notify != NULL &&
+	    (app->notify = notify_start(app->store, cfg->notify, err, errlen)) == NULL) {
+		app_free(app);
+		return NULL;
+	}
 	return app;
 }
 
@@ -102,6 +108,7 @@ app_free(struct app *app)
 		pthread_mutex_unlock(&app_expiry_lock);
 		pthread_join(app_expiry_thread, NULL);
 	}
+	notify_stop(app->notify);	/* before the store it uses */
 	store_close(app->store);
 	ratelimit_free(app->rl);
 	free(app->pub);

@@ -534,13 +534,15 @@ forms_accept(struct app *app, enum form_kind kind, const struct app_request *rq,
 	}
 	trust_release(t);
 	if (kind == FORM_TEST_DRIVE) {
-		if (slots_check(pages_dealer(rq->site->pages, pick->dealer), pick->model,
-		    pick->slot, time(NULL), &s.capacity) == -1) {
+		if (slots_check(app->store, pages_dealer(rq->site->pages, pick->dealer),
+		    pick->dealer, pick->model, pick->slot, time(NULL), &s.capacity) == -1) {
 			forms_error(&errs, INV_TD_SLOT, rq->site->pages, rq->lang, "slot_full");
 			forms_render(app, kind, rq, rp, 422, f, &errs, pick);
 			return;
 		}
 		forms_cancel_token(v->idem, s.token, s.rec.cancel_hash);
+		s.rec.status = pages_booking_confirmation(rq->site->pages) ?
+		    STORE_BOOKING_PENDING : STORE_BOOKING_BOOKED;
 		snprintf(s.rec.slot.dealer, sizeof(s.rec.slot.dealer), "%s", pick->dealer);
 		snprintf(s.rec.slot.model, sizeof(s.rec.slot.model), "%s", pick->model);
 		snprintf(s.rec.slot.start, sizeof(s.rec.slot.start), "%s", pick->slot);

@@ -114,10 +114,20 @@ receipt_booking_view(const struct pages *p, enum lang l, const struct store_book
 	const json_t *d = pages_dealer(p, b->slot.dealer), *m = pages_model(p, b->slot.model);
 	char label[96], ics[256];
 
+	char reason[64];
+	json_t *o;
+
 	jtime_label(b->slot.start, l, label, sizeof(label));
 	snprintf(ics, sizeof(ics), "%sreceipt/test-drive/%s.ics?k=%s", lang_prefix(l), id,
 	    token);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "slot_label", label,
+	/* the dealer's decision: a status and a reason code, shown in the visitor's words */
+	snprintf(reason, sizeof(reason), "decline_reason_%s", b->reason);
+	o = json_pack("{s:b, s:b, s:b, s:s}", "pending", b->status == STORE_BOOKING_PENDING,
+	    "confirmed", b->status == STORE_BOOKING_CONFIRMED,
+	    "declined", b->status == STORE_BOOKING_DECLINED,
+	    "reason", b->status == STORE_BOOKING_DECLINED ? pages_string(p, l, reason) : "");
+	json_object_update_new(o, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "slot_label", label,
 	    "dealer_name", json_string_value(json_object_get(json_object_get(d, "name"),
 	    lang_code(l))) ?: b->slot.dealer,
 	    "dealer_postal", json_string_value(json_object_get(d, "postal_code")) ?: "",
@@ -125,7 +135,8 @@ receipt_booking_view(const struct pages *p, enum lang l, const struct store_book
 	    lang_code(l))) ?: "",
 	    "dealer_phone", json_string_value(json_object_get(d, "phone")) ?: "",
 	    "model_name", json_string_value(json_object_get(json_object_get(m, "name"),
-	    lang_code(l))) ?: b->slot.model, "ics_href", ics);
+	    lang_code(l))) ?: b->slot.model, "ics_href", ics));
+	return o;
 }
 
 static json_t *
@@ -141,6 +152,28 @@ receipt_view(enum form_kind kind, enum lang l, const char *id)
 	    "retention", json_object_get(pol, "retention") ?: json_null());
 	json_decref(pol);
 	return o;
+}
+
+/* Final on arrival or confirmed: CONFIRMED; waiting for the dealer: TENTATIVE. */
+static enum icalproperty_status
+receipt_ics_status(enum store_booking_status st)
+{
+	switch (st) {
+	case STORE_BOOKING_PENDING:
+		return ICAL_STATUS_TENTATIVE;
+	case STORE_BOOKING_DECLINED:
+		return ICAL_STATUS_CANCELLED;
+	default:
+		return ICAL_STATUS_CONFIRMED;
+	}
+}
+
+/* Each decision is a new version of the event (RFC 5545 SEQUENCE), so that a calendar
+ * that imported the earlier file takes the change. */
+static int
+receipt_ics_sequence(enum store_booking_status st)
+{
+	return st == STORE_BOOKING_CONFIRMED ? 1 : st == STORE_BOOKING_DECLINED ? 2 : 0;
 }
 
 /* A calendar entry for the visitor: the slot, the dealer and the model; nothing personal. */
@@ -174,7 +207,9 @@ receipt_ics(const struct pages *p, enum lang l, const struct store_booking *b,
 	    icalproperty_new_dtstamp(icaltime_current_time_with_zone(
 	    icaltimezone_get_utc_timezone())),
 	    icalproperty_new_dtstart(st), icalproperty_new_dtend(en),
-	    icalproperty_new_summary(summary), icalproperty_new_location(where), (void *)0);
+	    icalproperty_new_summary(summary), icalproperty_new_location(where),
+	    icalproperty_new_status(receipt_ics_status(b->status)),
+	    icalproperty_new_sequence(receipt_ics_sequence(b->status)), (void *)0);
 	icalcomponent_add_component(cal, ev);
 	text = icalcomponent_as_ical_string_r(cal);
 	rp->status = 200;
@@ -226,7 +261,8 @@ receipt_get(struct app *app, int arg, const struct app_request *rq, struct app_r
 	if (link == RECEIPT_OPENS) {
 		json_object_set_new(view, "booking", receipt_booking_view(p, rq->lang, &b,
 		    token, r.id));
-		json_object_set_new(view, "cancel_token", json_string(token));
+		if (b.status != STORE_BOOKING_DECLINED)	/* nothing left to cancel */
+			json_object_set_new(view, "cancel_token", json_string(token));
 	} else if (r.kind == FORM_TEST_DRIVE && token != NULL)
 		json_object_set_new(view, link == RECEIPT_ENDED ? "cancelled" : "link_invalid",
 		    json_true());

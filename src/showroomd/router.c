@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "seal/inventory.h"
+#include "store/store.h"
 #include "showroomd/handlers.h"
 
 struct route {
@@ -26,6 +27,14 @@ static const struct route router_table[] = {
 	{ "GET",  "/api/v1/slots", 0, api_slots,      0,               0, 0 },
 	{ "GET",  "/api/v1/inbox", 0, api_inbox,      0,               0, 0 },
 	{ "POST", "/api/v1/ack",   0, api_ack,        0,               0, 1 },
+	{ "GET",  "/api/v1/calendar",       0, api_calendar_get, 0,               0, 0 },
+	{ "POST", "/api/v1/calendar/close", 0, api_calendar_set, STORE_CAL_CLOSE, 0, 1 },
+	{ "POST", "/api/v1/calendar/open",  0, api_calendar_set, STORE_CAL_OPEN,  0, 1 },
+	{ "POST", "/api/v1/calendar/cars",  0, api_calendar_set, STORE_CAL_CARS,  0, 1 },
+	{ "POST", "/api/v1/bookings/confirm", 0, api_bookings_decide, STORE_BOOKING_CONFIRMED,
+	    0, 1 },
+	{ "POST", "/api/v1/bookings/decline", 0, api_bookings_decide, STORE_BOOKING_DECLINED,
+	    0, 1 },
 };
 
 const struct route *
