@@ -4,11 +4,11 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
-# Each binary links the libraries of its own side only (see HACKING.md): showroomd has no PDF,
-# no HTTP client and no opening code; showroom has no store backend and no libpq (it serves
-# the local back office, showroom office, with the same HTTP library as showroomd).
+# Each binary links the libraries of its own side only (see HACKING.md): showroomd has no PDF
+# and no opening code (libcurl only to send notices); showroom has no store backend and no libpq
+# (it serves the local back office, showroom office, with the same HTTP library as showroomd).
 PKGS_LIB  := libsodium jansson libutf8proc
-PKGS_WEB  := $(PKGS_LIB) libmicrohttpd sqlite3 libpq libseccomp libical
+PKGS_WEB  := $(PKGS_LIB) libmicrohttpd sqlite3 libpq libseccomp libical libcurl
 PKGS_CLI  := $(PKGS_LIB) libmicrohttpd sqlite3 cairo pangocairo librsvg-2.0 libical libcurl zlib libbrotlienc
 PKGS_TEST := $(sort $(PKGS_WEB) $(PKGS_CLI) libbrotlidec cmocka)
 PKGS      := $(PKGS_TEST)
@@ -79,7 +79,7 @@ all: $(BUILD)/showroom $(BUILD)/showroomd
 $(DEPS_STAMP):
 	@mkdir -p $(BUILD)
 	@pkg-config --exists $(PKGS) && \
-	  (for c in clang chromium node mandoc; do command -v $$c >/dev/null || exit 1; done) && \
+	  (for c in clang chromium node mandoc gcore; do command -v $$c >/dev/null || exit 1; done) && \
 	  [ -d tests/browser/node_modules/playwright-core ] && \
 	  [ -d tests/browser/node_modules/axe-core ] || scripts/install-deps
 	@touch $@
@@ -179,7 +179,8 @@ demo: all $(BUILD)/demo-site/.built
 	@echo "    dealer: $(BUILD)/showroom office --identity demo/keys/dealer-tokyo-setagaya $(DEMO_BO)"
 	@echo
 	$(BUILD)/showroomd --site $(BUILD)/demo-site --listen 127.0.0.1:8080 --threads 4 \
-	  --keyring demo/keys/keyring.json --root-pub demo/keys/root.public --data demo/data
+	  --keyring demo/keys/keyring.json --root-pub demo/keys/root.public --data demo/data \
+	  --public-url http://127.0.0.1:8080
 
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(TEST_LIBS)

@@ -10,12 +10,17 @@
 #include <unistd.h>
 
 #include "lib/log.h"
+#include "lib/wipe.h"
 #include "showroomd/access_log.h"
 #include "showroomd/app.h"
 #include "showroomd/headers.h"
 #include "showroomd/reply.h"
 #include "showroomd/router.h"
+#include "showroomd/http_parse.h"
 #include "showroomd/site.h"
+
+/* The libmicrohttpd release whose in-place parsing http_headers_scan relies on. */
+#define HTTP_MHD_VERSION	"0.9.75"
 
 struct http_server {
 	struct MHD_Daemon	*d;
@@ -25,7 +30,6 @@ struct http_server {
 
 enum http_canned {
 	CANNED_400,
-	CANNED_405,
 	CANNED_413,
 	CANNED_500,
 	CANNED_HEALTH,
@@ -63,7 +67,6 @@ http_make_canned(void)
 {
 	static const char *pages[] = {
 		HTTP_ERR_PAGE("400", "リクエストの形式が正しくありません。", "Bad request."),
-		HTTP_ERR_PAGE("405", "このメソッドは使えません。", "Method not allowed."),
 		HTTP_ERR_PAGE("413", "送信された内容が大きすぎます。", "Request body too large."),
 		HTTP_ERR_PAGE("500", "サーバーで問題が起きました。", "Internal server error."),
 	};
@@ -76,8 +79,10 @@ http_make_canned(void)
 	if ((http_canned[CANNED_HEALTH] = http_make_text("ok\n",
 	    "text/plain; charset=utf-8", "no-store")) == NULL)
 		return -1;
-	return MHD_add_response_header(http_canned[CANNED_405], "Allow", "GET, HEAD") ==
-	    MHD_YES ? 0 : -1;
+	/* a refused request may hide another behind it: read nothing more on its connection */
+	if (MHD_add_response_header(http_canned[CANNED_400], "Connection", "close") != MHD_YES)
+		return -1;
+	return 0;
 }
 
 static void
@@ -123,13 +128,30 @@ http_queue_once(struct MHD_Connection *c, const char *method, const char *path,
 	return rc;
 }
 
+/* 405, with the methods the path does take (router_allowed): made per request, since
+ * the Allow header differs by path. */
+static enum MHD_Result
+http_queue_405(struct MHD_Connection *c, const char *method, const char *path,
+    const char *allow)
+{
+	static const char page[] = HTTP_ERR_PAGE("405", "このメソッドは使えません。",
+	    "Method not allowed.");
+	struct MHD_Response *r = http_make_text(page, "text/html; charset=utf-8", "no-store");
+
+	if (r != NULL && MHD_add_response_header(r, "Allow", allow) != MHD_YES) {
+		MHD_destroy_response(r);
+		r = NULL;
+	}
+	return http_queue_once(c, method, path, 405, r, 0);
+}
+
 /*
- * The request headers this file acts on, found in the one pass that checks every header
- * line (http_headers_scan), so serving a file looks none of them up again. Values point
- * into libmicrohttpd's connection pool and live as long as the request.
+ * The request headers this file acts on or counts, found in the one pass that checks every
+ * header line (http_headers_scan), so serving a file looks none of them up again. Values
+ * point into libmicrohttpd's connection pool and live as long as the request.
  */
 enum http_hdr {
-	HDR_TE, HDR_CL, HDR_AE, HDR_INM, HDR_IMS, HDR_RANGE, HDR_IF_RANGE, HDR_COUNT
+	HDR_TE, HDR_CL, HDR_HOST, HDR_AE, HDR_INM, HDR_IMS, HDR_RANGE, HDR_IF_RANGE, HDR_COUNT
 };
 
 #define HTTP_HDR_NAME(s)	{ s, sizeof(s) - 1 }
@@ -139,6 +161,7 @@ static const struct {
 } http_hdr_names[HDR_COUNT] = {
 	[HDR_TE] = HTTP_HDR_NAME("Transfer-Encoding"),
 	[HDR_CL] = HTTP_HDR_NAME("Content-Length"),
+	[HDR_HOST] = HTTP_HDR_NAME("Host"),
 	[HDR_AE] = HTTP_HDR_NAME("Accept-Encoding"),
 	[HDR_INM] = HTTP_HDR_NAME("If-None-Match"),
 	[HDR_IMS] = HTTP_HDR_NAME("If-Modified-Since"),
@@ -149,7 +172,10 @@ static const struct {
 struct http_hdrs {
 	const char	*v[HDR_COUNT];	/* the first line of each, or NULL */
 	size_t		 len[HDR_COUNT];
-	int		 content_lengths;
+	unsigned	 n[HDR_COUNT];	/* how many lines of each */
+	const char	*head;		/* the request head as the library left it */
+	size_t		 head_len;
+	size_t		 off;		/* where the next field line must start in it */
 	int		 bad;
 };
 
@@ -386,6 +412,7 @@ struct http_conn {
 	char		 path[HTTP_PATH_MAX + 1];
 	char		 query[APP_MAX_QUERY + 1];
 	int		 query_bad;	/* longer than APP_MAX_QUERY */
+	size_t		 target_len;	/* of the request target as sent, up to any NUL */
 	struct buf	 body;
 };
 
@@ -397,6 +424,7 @@ http_conn_reset(struct http_conn *hc)
 	hc->refuse = 0;
 	hc->query[0] = '\0';
 	hc->query_bad = 0;
+	hc->target_len = 0;
 	/* bodies are form posts: personal data */
 	if (hc->body.data != NULL)
 		sodium_memzero(hc->body.data, hc->body.cap);
@@ -442,6 +470,8 @@ http_uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
 
 	if (hc == NULL)
 		return NULL;
+	/* still whole here: libmicrohttpd splits the query off later */
+	hc->target_len = strlen(uri);
 	if ((q = strchr(uri, '?')) != NULL) {
 		n = strlen(q + 1);
 		if (n > APP_MAX_QUERY)
@@ -452,21 +482,20 @@ http_uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
 	return hc;
 }
 
-/* GET and HEAD carry no body here; one announced is a smuggling attempt or a mistake. */
+/* GET and HEAD carry no body here; one announced is a smuggling attempt or a mistake.
+ * (Transfer-Encoding never gets this far: http_headers_scan.) */
 static int
 http_has_body(const struct http_hdrs *hs)
 {
 	const char *cl;
 	size_t len;
 
-	if (hs->v[HDR_TE] != NULL)
-		return 1;
 	cl = http_hdr(hs, HDR_CL, &len);
 	return cl != NULL && !(len == 1 && cl[0] == '0');
 }
 
-/* Bodies come with one Content-Length within the limit, never with Transfer-Encoding:
- * 0 to go on, or the status to refuse with. */
+/* Bodies come with one Content-Length within the limit (Transfer-Encoding is refused
+ * before): 0 to go on, or the status to refuse with. */
 static unsigned
 http_body_check(const struct http_hdrs *hs)
 {
@@ -474,8 +503,6 @@ http_body_check(const struct http_hdrs *hs)
 	size_t len, i;
 	unsigned long n = 0;
 
-	if (hs->v[HDR_TE] != NULL)
-		return 400;
 	if ((cl = http_hdr(hs, HDR_CL, &len)) == NULL)
 		return 411;
 	if (len == 0 || len > 9)
@@ -494,6 +521,42 @@ http_app_header(void *arg, const char *name, size_t *lenp)
 	return http_header(arg, name, lenp);
 }
 
+/* Given back by libmicrohttpd once the reply is sent: a page rendered from a form echoes
+ * what was typed. The last code to touch it on this thread, hence the registers. */
+static void
+http_body_free(void *cls)
+{
+	struct buf *b = cls;
+
+	buf_wipe(b);
+	free(b);
+	wipe_registers();
+}
+
+/*
+ * A response that sends BODY from our own buffer (MHD_RESPMEM_MUST_COPY would copy it into
+ * memory we could not wipe) and wipes it when libmicrohttpd is done with it. BODY is taken
+ * over and left empty, also on failure.
+ */
+static struct MHD_Response *
+http_owned_response(struct buf *body)
+{
+	struct MHD_Response *r;
+	struct buf *b;
+
+	if ((b = malloc(sizeof(*b))) == NULL) {
+		buf_wipe(body);
+		return NULL;
+	}
+	*b = *body;
+	memset(body, 0, sizeof(*body));
+	r = MHD_create_response_from_buffer_with_free_callback_cls(b->len, b->data,
+	    http_body_free, b);
+	if (r == NULL)
+		http_body_free(b);
+	return r;
+}
+
 static enum MHD_Result
 http_queue_app(struct MHD_Connection *c, const char *method, struct http_conn *hc,
     struct app *app)
@@ -503,7 +566,7 @@ http_queue_app(struct MHD_Connection *c, const char *method, struct http_conn *h
 	struct app_reply rp;
 	struct MHD_Response *r;
 	enum MHD_Result rc;
-	size_t i;
+	size_t i, len;
 
 	memset(&rq, 0, sizeof(rq));
 	memset(&rp, 0, sizeof(rp));
@@ -519,8 +582,8 @@ http_queue_app(struct MHD_Connection *c, const char *method, struct http_conn *h
 	rq.header = http_app_header;
 	rq.header_arg = c;
 	router_handle(app, hc->route, &rq, &rp);
-	r = MHD_create_response_from_buffer(rp.body.len, rp.body.data ? rp.body.data : (char *)(uintptr_t)"",
-	    MHD_RESPMEM_MUST_COPY);
+	len = rp.body.len;
+	r = http_owned_response(&rp.body);
 	if (r != NULL && (headers_add_security(r) == -1 ||
 	    MHD_add_response_header(r, "Content-Type", rp.ctype ? rp.ctype :
 	    "text/html; charset=utf-8") != MHD_YES ||
@@ -531,65 +594,81 @@ http_queue_app(struct MHD_Connection *c, const char *method, struct http_conn *h
 	}
 	for (i = 0; r != NULL && i < rp.nextra; i++)
 		MHD_add_response_header(r, rp.extra_name[i], rp.extra_value[i]);
-	rc = http_queue_once(c, method, hc->path, rp.status, r, rp.body.len);
+	rc = http_queue_once(c, method, hc->path, rp.status, r, len);
 	reply_free(&rp);
 	return rc;
 }
 
-/* Bytes refused in a header name (bit 0) and in a value (bit 1). */
-#define HTTP_BAD_NAME	1
-#define HTTP_BAD_VALUE	2
-static unsigned char http_bad_byte[256];
-
-static void
-http_bad_bytes_init(void)
+/* Where P lies in the request head; a pointer outside it comes out past its end. */
+static size_t
+http_head_off(const struct http_hdrs *hs, const char *p)
 {
-	int c;
-
-	for (c = 0; c <= 0x20; c++)
-		http_bad_byte[c] = HTTP_BAD_NAME | (c < 0x20 && c != '\t' ? HTTP_BAD_VALUE : 0);
-	http_bad_byte[0x7f] = HTTP_BAD_NAME | HTTP_BAD_VALUE;
+	return (size_t)((uintptr_t)p - (uintptr_t)hs->head);
 }
 
-/* Request smuggling defences, per header line: no NUL, bare CR or other control
- * character (a TAB is allowed in values), and one Content-Length at most. The headers
- * served on are kept on the way. Runs on every request, hence the table. */
+/* Request smuggling defences, per header line: it must be where the line before ended and
+ * be NAME ":" OWS VALUE CRLF with a token name and no control character in the value but
+ * HTAB (http_head_field), which refuses obs-fold, NUL and bare LF too. The headers served
+ * on are kept and counted on the way. Runs on every request: no allocation. */
 static enum MHD_Result
 http_header_scan(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
     const char *value, size_t value_size)
 {
 	struct http_hdrs *hs = cls;
-	unsigned char bad = 0;
-	size_t i;
+	struct http_field f;
 	int k;
 
-	for (i = 0; i < key_size; i++)
-		bad |= http_bad_byte[(unsigned char)key[i]] & HTTP_BAD_NAME;
-	for (i = 0; value != NULL && i < value_size; i++)
-		bad |= http_bad_byte[(unsigned char)value[i]] & HTTP_BAD_VALUE;
-	if (bad)
+	f.name = http_head_off(hs, key);
+	f.name_len = key_size;
+	f.value = value != NULL ? http_head_off(hs, value) : (size_t)-1;
+	f.value_len = value_size;
+	if (http_head_field(hs->head, hs->head_len, &hs->off, &f) != HTTP_HEAD_OK) {
 		hs->bad = 1;
+		return MHD_NO;
+	}
 	for (k = 0; k < HDR_COUNT; k++) {
 		if (key_size != http_hdr_names[k].len ||
 		    strncasecmp(key, http_hdr_names[k].name, key_size) != 0)
 			continue;
-		if (k == HDR_CL)
-			hs->content_lengths++;
-		if (hs->v[k] == NULL) {
-			hs->v[k] = value != NULL ? value : "";
-			hs->len[k] = value != NULL ? value_size : 0;
+		if (hs->n[k]++ == 0) {
+			hs->v[k] = value;
+			hs->len[k] = value_size;
 		}
 		break;
 	}
-	return hs->bad ? MHD_NO : MHD_YES;
+	return MHD_YES;
 }
 
+/*
+ * The whole request head, checked in one pass over what libmicrohttpd 0.9.75 hands over:
+ * the request line and each field must account for every byte of the head, in order (see
+ * http_parse.h). Then: no Transfer-Encoding at all (bodies here are framed by one
+ * Content-Length; RFC 9112 6.1 lets a server refuse what it does not support), at most one
+ * Content-Length and one Host (RFC 9112 3.2). 1 when the head is clean.
+ */
 static int
-http_headers_scan(struct MHD_Connection *c, struct http_hdrs *hs)
+http_headers_scan(struct MHD_Connection *c, struct http_hdrs *hs, size_t target_len,
+    const char *method, const char *url, const char *version)
 {
+	const union MHD_ConnectionInfo *ci;
+	struct http_reqline rl;
+
 	memset(hs, 0, sizeof(*hs));
+	if ((ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE)) == NULL)
+		return 0;
+	/* the method starts the head; the library counts its size from there */
+	hs->head = method;
+	hs->head_len = ci->header_size;
+	rl.method_len = strlen(method);
+	rl.target = http_head_off(hs, url);
+	rl.target_len = target_len;
+	rl.version = http_head_off(hs, version);
+	rl.version_len = strlen(version);
+	if (http_head_start(hs->head, hs->head_len, &rl, &hs->off) != HTTP_HEAD_OK)
+		return 0;
 	MHD_get_connection_values_n(c, MHD_HEADER_KIND, http_header_scan, hs);
-	return !hs->bad && hs->content_lengths <= 1;
+	return !hs->bad && http_head_end(hs->head, hs->head_len, hs->off) == HTTP_HEAD_OK &&
+	    hs->n[HDR_TE] == 0 && hs->n[HDR_CL] <= 1 && hs->n[HDR_HOST] <= 1;
 }
 
 /* A file of the site, the health check or the 404 page. */
@@ -610,15 +689,16 @@ http_serve_static(struct MHD_Connection *c, const struct http_conn *hc, const ch
  * closes a connection whose answer was queued on the first call). */
 static enum MHD_Result
 http_first_call(struct MHD_Connection *c, struct http_conn *hc, const char *url,
-    const char *method)
+    const char *method, const char *version)
 {
+	const char *allow;
 	unsigned refuse;
-	int body_ok = 0, safe;
+	int body_ok = 0;
 
 	hc->started = 1;
 	if ((hc->site = site_refresh(hc->site, &hc->site_gen)) == NULL)
 		return MHD_NO;
-	if (!http_headers_scan(c, &hc->h)) {
+	if (!http_headers_scan(c, &hc->h, hc->target_len, method, url, version)) {
 		snprintf(hc->path, sizeof(hc->path), "(bad header)");
 		return http_queue_canned(c, method, hc->path, 400, CANNED_400);
 	}
@@ -636,10 +716,8 @@ http_first_call(struct MHD_Connection *c, struct http_conn *hc, const char *url,
 			return http_queue_canned(c, method, hc->path, 400, CANNED_400);
 		return MHD_YES;
 	}
-	safe = strcmp(method, MHD_HTTP_METHOD_GET) == 0 ||
-	    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0;
-	if (!safe)
-		return http_queue_canned(c, method, hc->path, 405, CANNED_405);
+	if (!router_allowed(method, hc->path, &allow))
+		return http_queue_405(c, method, hc->path, allow);
 	if (http_has_body(&hc->h))
 		return http_queue_canned(c, method, hc->path, 400, CANNED_400);
 	return MHD_YES;
@@ -655,11 +733,18 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url, const char *m
 	if (hc == NULL)
 		return MHD_NO;
 	if (!hc->started)
-		return http_first_call(c, hc, url, method);
+		return http_first_call(c, hc, url, method, version);
 	if (*upload_data_size != 0) {
 		if (hc->body.len + *upload_data_size > APP_MAX_BODY ||
 		    buf_append(&hc->body, upload_data, *upload_data_size) == -1)
 			hc->refuse = 1;
+		/*
+		 * UPLOAD_DATA is libmicrohttpd's read buffer, in its connection pool, which
+		 * it frees unwiped when the visitor goes away midway (it zeroes the buffer
+		 * only as it prepares a reply). Bytes reported consumed are never read
+		 * again (0.9.75 process_request_body), so they can be wiped here.
+		 */
+		sodium_memzero((void *)(uintptr_t)upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
@@ -674,8 +759,16 @@ static void
 http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
     enum MHD_RequestTerminationCode toe)
 {
-	if (*con_cls != NULL)
-		http_conn_reset(*con_cls);
+	struct http_conn *hc = *con_cls;
+	int input;
+
+	if (hc != NULL) {
+		/* forms, receipts, the API: what they read may be personal */
+		input = hc->route != NULL;
+		http_conn_reset(hc);
+		if (input)
+			wipe_registers();
+	}
 	*con_cls = NULL;
 }
 
@@ -733,7 +826,13 @@ http_start(const struct http_config *cfg, char *err, size_t errlen)
 	struct http_server *srv;
 	unsigned flags;
 
-	http_bad_bytes_init();
+	/* http_headers_scan reads the request head as this release leaves it (http_parse.h);
+	 * another parses differently, so it is not trusted to serve until checked */
+	if (strcmp(MHD_get_version(), HTTP_MHD_VERSION) != 0) {
+		snprintf(err, errlen, "libmicrohttpd %s: the request-head check is written for %s "
+		    "(docs/SECURITY.md)", MHD_get_version(), HTTP_MHD_VERSION);
+		return NULL;
+	}
 	if ((srv = calloc(1, sizeof(*srv))) == NULL || http_make_canned() == -1) {
 		snprintf(err, errlen, "out of memory");
 		free(srv);

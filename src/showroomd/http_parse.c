@@ -329,3 +329,83 @@ http_date_parse(const char *s, size_t len, time_t *out)
 	*out = timegm(&tm);
 	return 0;
 }
+
+/* Bytes of field lines: a token character (RFC 9110 5.6.2) and a control character a value
+ * may not hold (all but HTAB; RFC 9110 5.5). Bytes from 0x80 are neither. */
+#define HP_TCHAR	1
+#define HP_CTL		2
+static const unsigned char hp_field_byte[256] = {
+	/* 0x00 */ 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 2, 2, 2, 2, 2, 2,
+	/* 0x10 */ 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	/* 0x20 */ 0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 0,
+	/* 0x30 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+	/* 0x40 */ 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	/* 0x50 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1,
+	/* 0x60 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	/* 0x70 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 2,
+};
+
+/* A line end at off: CR LF, both NUL now. A NUL of the client's there instead leaves its
+ * CR LF unaccounted for; so does a bare LF, which leaves one NUL only. */
+static int
+hp_crlf(const unsigned char *h, size_t len, size_t off)
+{
+	return off <= len && len - off >= 2 && h[off] == '\0' && h[off + 1] == '\0';
+}
+
+enum http_head_err
+http_head_start(const char *head, size_t len, const struct http_reqline *rl, size_t *off)
+{
+	const unsigned char *h = (const unsigned char *)head;
+
+	/* each piece where the one before it ends, one SP (a NUL now) apart */
+	if (rl->method_len == 0 || rl->method_len >= len || h[rl->method_len] != '\0' ||
+	    rl->target != rl->method_len + 1 || rl->target_len == 0 ||
+	    rl->target_len >= len - rl->target || h[rl->target + rl->target_len] != '\0' ||
+	    rl->version != rl->target + rl->target_len + 1 ||
+	    rl->version_len > len - rl->version ||
+	    !hp_crlf(h, len, rl->version + rl->version_len))
+		return HTTP_HEAD_LAYOUT;
+	*off = rl->version + rl->version_len + 2;
+	return HTTP_HEAD_OK;
+}
+
+enum http_head_err
+http_head_field(const char *head, size_t len, size_t *off, const struct http_field *f)
+{
+	const unsigned char *h = (const unsigned char *)head;
+	unsigned char all = HP_TCHAR, any = 0;
+	size_t i, p;
+
+	/* a folded line moved the name away: it is not where the line before ended */
+	if (*off > len || f->name != *off || f->name_len >= len - *off)
+		return HTTP_HEAD_LAYOUT;
+	/* no branch per byte: this runs over every byte of every request's head */
+	for (i = 0; i < f->name_len; i++)
+		all &= hp_field_byte[h[f->name + i]];
+	if (f->name_len == 0 || !(all & HP_TCHAR))
+		return HTTP_HEAD_NAME;
+	p = f->name + f->name_len;
+	if (h[p++] != '\0')	/* the colon */
+		return HTTP_HEAD_LAYOUT;
+	while (p < f->value && p < len && hp_is_ows((char)h[p]))
+		p++;
+	if (p != f->value || f->value_len > len - p)
+		return HTTP_HEAD_LAYOUT;
+	for (i = 0; i < f->value_len; i++)
+		any |= hp_field_byte[h[p + i]];
+	if (any & HP_CTL)
+		return HTTP_HEAD_VALUE;
+	p += f->value_len;
+	if (!hp_crlf(h, len, p))
+		return HTTP_HEAD_LAYOUT;
+	*off = p + 2;
+	return HTTP_HEAD_OK;
+}
+
+enum http_head_err
+http_head_end(const char *head, size_t len, size_t off)
+{
+	return hp_crlf((const unsigned char *)head, len, off) && len - off == 2 ?
+	    HTTP_HEAD_OK : HTTP_HEAD_LAYOUT;
+}

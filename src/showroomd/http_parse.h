@@ -47,4 +47,45 @@ int	http_path_decode(const char *raw, size_t len, char *out, size_t outsz);
 void	http_date_format(time_t, char out[30]);
 int	http_date_parse(const char *s, size_t len, time_t *);
 
+/*
+ * The request head as libmicrohttpd 0.9.75 leaves it once parsed in place: the request line
+ * (the SP after the method and the one before the version NUL now), then each field line with
+ * its colon, CR and LF each overwritten with a NUL, then the empty line (two NULs). It hands
+ * the method, target, version and each field's name and value over as pointers into it, and
+ * cuts each at the first NUL; a folded line it glues to the name, which it moves out of the
+ * head. So a request is clean when those pieces account for every byte of the head, in
+ * order: any byte left over is an obs-fold, a NUL or a bare LF the library did not report.
+ * Not seen: a NUL standing among the CR and LF of a line end leaves the same NULs as CR LF
+ * (docs/SECURITY.md). Positions are offsets into the head; one outside it fails.
+ * Each function returns HTTP_HEAD_OK or the first fault found.
+ */
+enum http_head_err {
+	HTTP_HEAD_OK = 0,
+	HTTP_HEAD_LAYOUT,	/* bytes no piece accounts for: obs-fold, NUL, bare LF, extra SP */
+	HTTP_HEAD_NAME,		/* an empty field name, or one that is not a token */
+	HTTP_HEAD_VALUE		/* a control character other than HTAB in a field value */
+};
+
+struct http_reqline {
+	size_t	method_len;		/* the method starts the head */
+	size_t	target, target_len;	/* the target as first seen, query included */
+	size_t	version, version_len;
+};
+
+struct http_field {
+	size_t	name, name_len;
+	size_t	value, value_len;	/* after the OWS the library skipped */
+};
+
+/* The request line: METHOD SP TARGET SP VERSION CRLF. *off is set to where the first field
+ * line must start. */
+enum http_head_err	http_head_start(const char *head, size_t len,
+			    const struct http_reqline *, size_t *off);
+/* The next field line, which must start at *off: NAME ":" OWS VALUE CRLF, the name a token
+ * (RFC 9110 5.1), the value free of control characters but HTAB. *off moves past it. */
+enum http_head_err	http_head_field(const char *head, size_t len, size_t *off,
+			    const struct http_field *);
+/* After the last field line, only the empty line may be left. */
+enum http_head_err	http_head_end(const char *head, size_t len, size_t off);
+
 #endif

@@ -11,11 +11,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/cp932.h"
+#include <curl/curl.h>
+
 #include "lib/log.h"
 #include "lib/errbuf.h"
+#include "lib/wipe.h"
 #include "showroomd/app.h"
 #include "showroomd/http.h"
 #include "showroomd/listen.h"
+#include "showroomd/origin.h"
+#include "showroomd/notify.h"
 #include "showroomd/sandbox.h"
 #include "showroomd/site.h"
 #include "showroomd/trust.h"
@@ -29,6 +35,9 @@ struct options {
 	const char	*user;
 	int		 selftest;
 	const char	*db;
+	const char	*public_url;
+	struct origin	 pub;		/* public_url, parsed */
+	const char	*notify;
 	unsigned	 max_age_days;
 	unsigned	 rate_per_min;
 	unsigned	 burst;
@@ -56,7 +65,11 @@ usage(FILE *f)
 	    "  --root-pub FILE     the brand root's public key, which must have signed it\n"
 	    "  --data DIR          where sealed submissions are stored (SQLite, DIR/showroom.db)\n"
 	    "  --db URL            or in PostgreSQL, postgres://user@host/db (several nodes)\n"
+	    "  --public-url URL    the site's address, https://HOST[:PORT]: the key holders'\n"
+	    "                      signed requests must name it, form posts must come from it\n"
 	    "  --max-age DAYS      delete records older than this at the latest (default 90)\n"
+	    "  --notify FILE       tell key holders that records wait (e-mail, webhook), as\n"
+	    "                      FILE (JSON) says; never what the records hold\n"
 	    "  --rate N            form posts per minute per client (default 6)\n"
 	    "  --burst N           form posts a client may send at once (default 10)\n"
 	    "  --user NAME         started as root: drop to this user once the port is bound\n"
@@ -67,7 +80,8 @@ usage(FILE *f)
 	    "root key; read-write: the data directory) and a seccomp allow-list without exec.\n"
 	    "\n"
 	    "Without --keyring and --data or --db showroomd serves the site only: the forms are\n"
-	    "closed.\n"
+	    "closed. Without --public-url the key holders' API is off (it answers 503), and\n"
+	    "form posts are checked against the Host header.\n"
 	    "An unsigned, tampered or expired keyring stops showroomd from starting.\n"
 	    "Signals: SIGHUP reloads the site and the keyring; SIGTERM and SIGINT stop\n"
 	    "gracefully.\n"
@@ -107,12 +121,15 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "user", required_argument, NULL, 'u' },
 		{ "sandbox-selftest", no_argument, NULL, 'S' },
 		{ "db", required_argument, NULL, 'D' },
+		{ "public-url", required_argument, NULL, 'P' },
+		{ "notify", required_argument, NULL, 'N' },
 		{ "max-age", required_argument, NULL, 'a' },
 		{ "rate", required_argument, NULL, 'r' },
 		{ "burst", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	char err[300];
 	int ch;
 
 	o->threads = 1;
@@ -137,6 +154,8 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'u': o->user = optarg; break;
 		case 'S': o->selftest = 1; break;
 		case 'D': o->db = optarg; break;
+		case 'P': o->public_url = optarg; break;
+		case 'N': o->notify = optarg; break;
 		case 'a': if (parse_uint("--max-age", optarg, 1, 3650, &o->max_age_days)) return -1; break;
 		case 'r': if (parse_uint("--rate", optarg, 1, 1000000, &o->rate_per_min)) return -1; break;
 		case 'b': if (parse_uint("--burst", optarg, 1, 1000000, &o->burst)) return -1; break;
@@ -159,6 +178,15 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->data != NULL && o->db != NULL) {
 		log_error("--data and --db exclude each other: one store");
+		return -1;
+	}
+	if (o->public_url != NULL &&
+	    origin_parse(o->public_url, &o->pub, err, sizeof(err)) == -1) {
+		log_error("--public-url %s", err);
+		return -1;
+	}
+	if (o->notify != NULL && o->data == NULL && o->db == NULL) {
+		log_error("--notify needs a store (--data or --db): notices come from its outbox");
 		return -1;
 	}
 	if (o->db != NULL && strncmp(o->db, "postgres://", 11) != 0 &&
@@ -244,8 +272,9 @@ confine(const struct options *o, char *err, size_t errlen)
 		p.rfiles = kdir;
 	}
 	p.rw = o->data != NULL && strchr(o->data, ':') == NULL ? o->data : NULL;
-	/* PostgreSQL: libpq connects, resolves names and may read TLS settings */
-	p.net = o->db != NULL;
+	/* PostgreSQL: libpq connects, resolves names and may read TLS settings; notices:
+	 * libcurl does the same (SMTP, HTTPS) and reads the CA certificates */
+	p.net = o->db != NULL || o->notify != NULL;
 	if ((ruleset = sandbox_landlock_prepare(&p, err, errlen)) == -1)
 		return -1;
 	if (sandbox_drop(o->user, 1, err, errlen) == -1 ||
@@ -256,30 +285,21 @@ confine(const struct options *o, char *err, size_t errlen)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+/* Everything from the keyring to the last signal; NCFG is the notices' or NULL. */
+static int
+serve(const struct options *op, const struct notify_config *ncfg)
 {
+	const struct options o = *op;
 	struct http_config cfg;
 	struct app_config acfg;
 	struct app *app = NULL;
 	struct keys_public root;
 	struct http_server *srv;
-	struct options o;
 	struct site *s;
 	sigset_t set;
 	char err[512];
 	int fd, port, sig;
 
-	log_set_prog("showroomd");
-	if (sodium_init() < 0) {
-		log_error("libsodium failed to initialise");
-		return 1;
-	}
-	memset(&o, 0, sizeof(o));
-	if (parse_options(argc, argv, &o) == -1) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
 	if (o.keyring != NULL) {
 		if (trust_pin(o.root_pub, &root, err, sizeof(err)) == -1) {
 			log_error("refusing to start: %s", err);
@@ -320,6 +340,16 @@ main(int argc, char **argv)
 	 * Apache's LimitRequestFieldSize, is plenty for a site that sets no cookies */
 	cfg.mem_limit = 8 * 1024;
 	cfg.access_log = o.access_log;
+	/* The forms check names and addresses against CP932; glibc's converter is out of
+	 * reach once confined, so its table is built now. */
+	if (cp932_init() == -1) {
+		log_error("no CP932 converter in glibc (its gconv modules): catalog requests "
+		    "cannot be checked");
+		close(fd);
+		site_install(NULL);
+		trust_install(NULL);
+		return 1;
+	}
 	if (confine(&o, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		close(fd);
@@ -329,9 +359,11 @@ main(int argc, char **argv)
 	}
 	memset(&acfg, 0, sizeof(acfg));
 	acfg.store_url = o.db != NULL ? o.db : o.data;
+	acfg.pub = o.public_url != NULL ? &o.pub : NULL;
 	acfg.max_age_days = o.max_age_days;
 	acfg.rate_per_min = o.rate_per_min;
 	acfg.burst = o.burst;
+	acfg.notify = ncfg;
 	if ((app = app_new(&acfg, err, sizeof(err))) == NULL) {
 		log_error("%s", err);
 		close(fd);
@@ -342,6 +374,14 @@ main(int argc, char **argv)
 	cfg.app = app;
 	if (acfg.store_url == NULL)
 		log_warn("no --data or --db: the forms are closed");
+	if (acfg.pub != NULL)
+		log_info("public URL %s: signed requests must name @authority %s",
+		    o.pub.origin, o.pub.authority);
+	else if (acfg.store_url != NULL)
+		/* a signature for a Host the client chose pins nothing: a request signed
+		 * for a fake server could be replayed here */
+		log_warn("no --public-url: the key holders' API is off (503), and form "
+		    "posts are checked against the Host header");
 	if ((srv = http_start(&cfg, err, sizeof(err))) == NULL) {
 		log_error("%s", err);
 		app_free(app);
@@ -372,4 +412,42 @@ main(int argc, char **argv)
 	trust_install(NULL);
 	log_info("stopped");
 	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct notify_config ncfg;
+	struct options o;
+	char err[512];
+	int rc;
+
+	log_set_prog("showroomd");
+	if (sodium_init() < 0) {
+		log_error("libsodium failed to initialise");
+		return 1;
+	}
+	/* the views that render a form again hold what was typed */
+	wipe_json_install();
+	memset(&o, 0, sizeof(o));
+	if (parse_options(argc, argv, &o) == -1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (o.notify == NULL)
+		return serve(&o, NULL);
+	/* read before the sandbox closes the file system; libcurl set up before threads */
+	if (notify_config_read(o.notify, &ncfg, err, sizeof(err)) == -1) {
+		log_error("refusing to start: --notify %s", err);
+		return 1;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		log_error("libcurl failed to initialise");
+		notify_config_free(&ncfg);
+		return 1;
+	}
+	rc = serve(&o, &ncfg);
+	curl_global_cleanup();
+	notify_config_free(&ncfg);
+	return rc;
 }

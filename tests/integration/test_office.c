@@ -25,8 +25,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/buf.h"
 #include "lib/fsutil.h"
+#include "seal/recid.h"
+#include "seal/record.h"
 #include "showroom/keys/keys_secret.h"
+#include "showroom/office/bostore.h"
 #include "showroom/office/client.h"
 #include "testkeys.h"
 #include "testsrv.h"
@@ -192,10 +196,11 @@ setup(void **state)
 	{
 		const char *args[] = { "--site", site, "--keyring", kr, "--root-pub", rp,
 		    "--data", data, "--rate", "100000", "--burst", "100000", NULL };
-		if (model[0] == '\0' || testsrv_start(&srv, args) == -1)
+		/* the signed API answers only requests signed for its --public-url */
+		if (model[0] == '\0' || testsrv_start_public(&srv, args) == -1)
 			return -1;
 	}
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d", srv.port);
+	snprintf(url, sizeof(url), "%s", srv.url);
 	snprintf(conf, sizeof(conf), "%s/config.json", dir);
 	if ((f = fopen(conf, "w")) == NULL)
 		return -1;
@@ -443,6 +448,105 @@ test_hq_inbox_export_ack(void **state)
 	office_stop(&p);
 }
 
+/*
+ * A catalog request for NAME as a record from before the forms refused what a label
+ * cannot print: sealed to the HQ key and put straight into the store STORE (under dir),
+ * as if pulled. Its id goes to ID.
+ */
+static void
+seal_catalog(const char *store, const char *name, char id[RECID_LEN + 1])
+{
+	struct keys_public pub;
+	struct keys_error ke;
+	struct bostore_rec r;
+	struct record_meta m;
+	struct bostore *db;
+	struct buf pt = BUF_INIT;
+	char path[400], err[512];
+	uint8_t *ct;
+	size_t ctlen;
+	int added = 0;
+
+	snprintf(path, sizeof(path), "%s.public", hq);
+	assert_int_equal(keys_public_read(path, &pub, &ke), KEYS_OK);
+	memset(&r, 0, sizeof(r));
+	recid_new(r.id);
+	snprintf(r.kind, sizeof(r.kind), "catalog_request");
+	snprintf(r.key_id, sizeof(r.key_id), "%s", pub.key_id);
+	r.created = r.pulled_at = (int64_t)time(NULL);
+	assert_int_equal(buf_printf(&pt, "{\"address1\":\"架空区見本町1-2-3\","
+	    "\"address2\":\"\",\"kind\":\"catalog\",\"models\":[\"%s\"],\"name\":\"%s\","
+	    "\"postal_code\":\"100-0001\",\"prefecture\":\"13\",\"v\":1}", model, name), 0);
+	while (pt.len % 256 != 0)
+		assert_int_equal(buf_putc(&pt, ' '), 0);
+	m.id = r.id;
+	m.kind = r.kind;
+	m.key_id = r.key_id;
+	m.created = r.created;
+	assert_int_equal(record_seal(&m, pub.x25519, pt.data, pt.len, r.enc, &ct, &ctlen),
+	    0);
+	r.ct = ct;
+	r.ct_len = ctlen;
+	snprintf(path, sizeof(path), "%s/%s", dir, store);
+	if (bostore_open(path, &db, err, sizeof(err)) == -1 ||
+	    bostore_put(db, &r, &added, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(added, 1);
+	bostore_close(db);
+	free(ct);
+	buf_wipe(&pt);
+	memcpy(id, r.id, RECID_LEN + 1);
+}
+
+/*
+ * A request a carrier cannot print does not hold up the others in the office either:
+ * the export writes them, and its page names the one set aside by id and field (never
+ * the value), with the button that writes it as plain CSV; the inbox counts it.
+ */
+static void
+test_hq_export_set_aside(void **state)
+{
+	struct office_proc p;
+	struct http_reply r;
+	char bad[RECID_LEN + 1], hdr[256], *page;
+
+	seal_catalog("store-aside", "見本 \U0001F600太郎", bad);
+	post_catalog();
+	assert_int_equal(office_start(&p, "aside", hq, "--pull-every", "0"), 0);
+	login(&p);
+	post(&p, "/pull", "next=%2Finbox", &r);
+	assert_int_equal(r.status, 303);
+	http_reply_free(&r);
+	post(&p, "/export", "format=clickpost", &r);
+	assert_int_equal(r.status, 200);
+	page = r.body;
+	if (strstr(page, "name=\"set_aside\"") == NULL)
+		fail_msg("no set-aside form: %.2000s", page);
+	assert_non_null(strstr(page, bad));			/* by id */
+	assert_non_null(strstr(page, "お名前"));		/* and field */
+	assert_null(strstr(page, "太郎"));			/* never the value */
+	assert_non_null(strstr(page, "clickpost-001.csv"));	/* the other one, written */
+	http_reply_free(&r);
+	get(&p, "/inbox", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "name=\"set_aside\""));
+	assert_int_equal(count(r.body, "href=\"/record/"), 1);	/* it stays in the inbox */
+	http_reply_free(&r);
+	/* the plain CSV takes it */
+	post(&p, "/export", "format=csv&set_aside=1", &r);
+	assert_int_equal(r.status, 200);
+	assert_non_null(http_header_get(&r, "Content-Disposition", hdr, sizeof(hdr)));
+	assert_non_null(strstr(hdr, "set-aside.csv"));
+	assert_non_null(strstr(r.body, "見本 \U0001F600太郎"));
+	assert_int_equal(count(r.body, "\n"), 2);		/* the header and the one record */
+	http_reply_free(&r);
+	get(&p, "/inbox", &r);
+	assert_null(strstr(r.body, "name=\"set_aside\""));
+	assert_int_equal(count(r.body, "href=\"/record/"), 0);
+	http_reply_free(&r);
+	office_stop(&p);
+}
+
 /* A free slot of the dealer in the coming days, and a booking in it. */
 static void
 post_booking(char start[17], char *token, size_t toklen)
@@ -588,6 +692,7 @@ main(void)
 		cmocka_unit_test(test_loopback_only),
 		cmocka_unit_test(test_token_cookie_csrf_host),
 		cmocka_unit_test(test_hq_inbox_export_ack),
+		cmocka_unit_test(test_hq_export_set_aside),
 		cmocka_unit_test(test_dealer_week_day_cancel),
 		cmocka_unit_test(test_server_unreachable),
 		cmocka_unit_test(test_idle_wipes_key),

@@ -1,8 +1,10 @@
-/* showroomd's header parsers: Accept-Encoding, If-None-Match, Range, paths, dates. */
+/* showroomd's header parsers: Accept-Encoding, If-None-Match, Range, paths, dates, and the
+ * check that a request head is accounted for byte by byte. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
@@ -137,6 +139,258 @@ test_date(void **state)
 	assert_int_equal(http_date_parse("Sun, 32 Nov 1994 08:49:37 GMT", 29, &t), -1);
 }
 
+/*
+ * Request heads as libmicrohttpd 0.9.75 leaves them (http_parse.h), NULs written out, and the
+ * pieces it hands over as offsets. All start with "GET / HTTP/1.1" CRLF.
+ */
+#define RL	{ 3, 4, 1, 6, 8 }
+#define RL_Q	{ 3, 4, 8, 13, 8 }	/* GET /a?b=c&d HTTP/1.1 */
+#define RL_NUL	{ 3, 4, 2, 9, 8 }	/* GET /a NUL b HTTP/1.1 */
+#define OUT	((size_t)-1 - 64)	/* a name the library moved out of the head */
+
+static enum http_head_err
+head_check(const char *head, size_t len, const struct http_reqline *rl,
+    const struct http_field *f, size_t nf)
+{
+	enum http_head_err e;
+	size_t off = 0, i;
+
+	if ((e = http_head_start(head, len, rl, &off)) != HTTP_HEAD_OK)
+		return e;
+	assert_true(off <= len);
+	for (i = 0; i < nf; i++) {
+		if ((e = http_head_field(head, len, &off, &f[i])) != HTTP_HEAD_OK)
+			return e;
+		assert_true(off <= len);
+	}
+	return http_head_end(head, len, off);
+}
+
+#define CHECK(h, rl, ...) do {						\
+	static const struct http_reqline rl_ = rl;			\
+	static const struct http_field f_[] = { __VA_ARGS__ };		\
+	check_result = head_check((h), sizeof(h) - 1, &rl_, f_,		\
+	    sizeof(f_) / sizeof(f_[0]));				\
+} while (0)
+
+static enum http_head_err check_result;
+
+static void
+test_head_clean(void **state)
+{
+	/* Host: x | X-A:<HTAB>1<SP> | X-E: (empty) | "!#$%&'*+-.^_`|~09azAZ": caf\xc3\xa9 */
+	static const char h[] = "GET\0/\0HTTP/1.1\0\0Host\0 x\0\0X-A\0\t1 \0\0X-E\0\0\0"
+	    "!#$%&'*+-.^_`|~09azAZ\0 caf\xc3\xa9\0\0\0\0";
+	/* GET /a?b=c&d HTTP/1.1: the library split the query in place */
+	static const char q[] = "GET\0/a\0b\0c\0d\0HTTP/1.1\0\0Host\0 x\0\0\0\0";
+	/* no field at all (HTTP/1.0) */
+	static const char n[] = "GET\0/\0HTTP/1.0\0\0\0\0";
+	static const struct http_reqline rl = RL;
+	size_t off;
+
+	CHECK(h, RL, { 16, 4, 22, 1 }, { 25, 3, 30, 2 }, { 34, 3, 38, 0 },
+	    { 40, 21, 63, 5 });
+	assert_int_equal(check_result, HTTP_HEAD_OK);
+	CHECK(q, RL_Q, { 23, 4, 29, 1 });
+	assert_int_equal(check_result, HTTP_HEAD_OK);
+	assert_int_equal(http_head_start(n, sizeof(n) - 1, &rl, &off), HTTP_HEAD_OK);
+	assert_int_equal(off, 16);
+	assert_int_equal(http_head_end(n, sizeof(n) - 1, off), HTTP_HEAD_OK);
+}
+
+/* RFC 9112 5.2: obs-fold. 0.9.75 glues " b" to the name, moves the name out of the head and
+ * zeroes where it was; were the name left in place, the fold's bytes would still be over. */
+static void
+test_head_fold(void **state)
+{
+	/* Host: x | X-A: 1 | <SP>b */
+	static const char moved[] = "GET\0/\0HTTP/1.1\0\0Host\0 x\0\0\0\0\0\0 1\0\0 b\0\0\0\0";
+	static const char kept[] = "GET\0/\0HTTP/1.1\0\0Host\0 x\0\0X-A\0 1\0\0 b\0\0\0\0";
+	/* <HTAB>b right after the request line */
+	static const char first[] = "GET\0/\0HTTP/1.1\0\0\tb\0 1\0\0\0\0";
+
+	CHECK(moved, RL, { 16, 4, 22, 1 }, { OUT, 4, 30, 1 });
+	assert_int_equal(check_result, HTTP_HEAD_LAYOUT);
+	CHECK(kept, RL, { 16, 4, 22, 1 }, { 25, 3, 30, 1 });
+	assert_int_equal(check_result, HTTP_HEAD_LAYOUT);
+	CHECK(first, RL, { 16, 2, 20, 1 });
+	assert_int_equal(check_result, HTTP_HEAD_NAME);
+}
+
+/* RFC 9110 5.5: a NUL the library cut the value at leaves the rest of the line over. */
+static void
+test_head_nul(void **state)
+{
+	/* Host: x | Range: bytes=0-1 NUL junk */
+	static const char mid[] = "GET\0/\0HTTP/1.1\0\0Host\0 x\0\0Range\0 bytes=0-1\0junk"
+	    "\0\0\0\0";
+	/* ... NUL CRLF as the last line, then another field after it */
+	static const char last[] = "GET\0/\0HTTP/1.1\0\0Host\0 x\0\0Range\0 bytes=0-1\0\0\0"
+	    "\0\0";
+	static const char before[] = "GET\0/\0HTTP/1.1\0\0Range\0 bytes=0-1\0\0\0Host\0 x"
+	    "\0\0\0\0";
+	/* X-A: NUL b (the value the library saw is empty) */
+	static const char lead[] = "GET\0/\0HTTP/1.1\0\0X-A\0 \0b\0\0\0\0";
+	/* a line that is one NUL: the library took it for the empty line */
+	static const char line[] = "GET\0/\0HTTP/1.1\0\0Host\0 x\0\0\0\0\0";
+	/* NUL in the target: the target as first seen stops at it */
+	static const char target[] = "GET\0/a\0b\0HTTP/1.1\0\0\0\0";
+
+	CHECK(mid, RL, { 16, 4, 22, 1 }, { 25, 5, 32, 9 });
+	assert_int_equal(check_result, HTTP_HEAD_LAYOUT);
+	CHECK(last, RL, { 16, 4, 22, 1 }, { 25, 5, 32, 9 });
+	assert_int_equal(check_result, HTTP_HEAD_LAYOUT);
+	CHECK(before, RL, { 16, 5, 23, 9 }, { 35, 4, 41, 1 });
+	assert_int_equal(check_result, HTTP_HEAD_LAYOUT);
+	CHECK(lead, RL, { 16, 3, 21, 0 });
+	assert_int_equal(check_result, HTTP_HEAD_LAYOUT);
+	CHECK(line, RL, { 16, 4, 22, 1 });
+	assert_int_equal(check_result, HTTP_HEAD_LAYOUT);
+	CHECK(target, RL_NUL, { 0, 0, 0, 0 });
+	assert_int_equal(check_result, HTTP_HEAD_LAYOUT);
+}
+
+/* A bare LF leaves one NUL where CR LF leaves two. */
+static void
+test_head_bare_lf(void **state)
+{
+	static const char reqline[] = "GET\0/\0HTTP/1.1\0Host\0 x\0\0\0\0";
+	static const char field[] = "GET\0/\0HTTP/1.1\0\0Host\0 x\0X-A\0 1\0\0\0\0";
+	static const char empty[] = "GET\0/\0HTTP/1.1\0\0Host\0 x\0\0\0";
+	static const struct http_reqline rl = RL;
+	size_t off;
+
+	assert_int_equal(http_head_start(reqline, sizeof(reqline) - 1, &rl, &off),
+	    HTTP_HEAD_LAYOUT);
+	CHECK(field, RL, { 16, 4, 22, 1 }, { 24, 3, 29, 1 });
+	assert_int_equal(check_result, HTTP_HEAD_LAYOUT);
+	CHECK(empty, RL, { 16, 4, 22, 1 });
+	assert_int_equal(check_result, HTTP_HEAD_LAYOUT);
+}
+
+/* RFC 9110 5.1 and 5.6.2: a field name is a token, never empty, nothing before the colon. */
+static void
+test_head_names(void **state)
+{
+	static const char *const bad[] = {
+		"", "X A", "X-A ", "X-A\t", "X(A)", "X/A", "X\"A", "X@A", "X[A]", "X{A}",
+		"X=A", "X;A", "X,A", "X?A", "X\\A", "X\xc3\xa9", "\x7f", "X\x01",
+	};
+	char h[64];
+	struct http_reqline rl = RL;
+	struct http_field f;
+	size_t i, n, off;
+	int c;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		n = strlen(bad[i]);
+		memcpy(h, "GET\0/\0HTTP/1.1\0\0", 16);
+		memcpy(h + 16, bad[i], n);
+		memcpy(h + 16 + n, "\0 1\0\0\0\0", 7);
+		f = (struct http_field){ 16, n, 16 + n + 2, 1 };
+		assert_int_equal(http_head_start(h, 23 + n, &rl, &off), HTTP_HEAD_OK);
+		if (http_head_field(h, 23 + n, &off, &f) != HTTP_HEAD_NAME)
+			fail_msg("name #%zu accepted", i);
+	}
+	/* every byte: a name of it alone is accepted exactly when it is a tchar */
+	for (c = 1; c < 256; c++) {
+		memcpy(h, "GET\0/\0HTTP/1.1\0\0", 16);
+		h[16] = (char)c;
+		memcpy(h + 17, "\0 1\0\0\0\0", 7);
+		f = (struct http_field){ 16, 1, 19, 1 };
+		off = 16;
+		assert_int_equal(http_head_field(h, 24, &off, &f) == HTTP_HEAD_OK,
+		    c < 0x80 && (memchr("!#$%&'*+-.^_`|~", c, 15) != NULL ||
+		    (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')));
+	}
+}
+
+/* RFC 9110 5.5: no control character in a value but HTAB; bytes from 0x80 pass. */
+static void
+test_head_values(void **state)
+{
+	char h[32];
+	struct http_field f = { 16, 1, 19, 3 };
+	size_t off;
+	int c;
+
+	for (c = 1; c < 256; c++) {
+		memcpy(h, "GET\0/\0HTTP/1.1\0\0X\0 a?b\0\0\0\0", 26);
+		h[20] = (char)c;
+		off = 16;
+		assert_int_equal(http_head_field(h, 26, &off, &f),
+		    (c < 0x20 && c != '\t') || c == 0x7f ? HTTP_HEAD_VALUE : HTTP_HEAD_OK);
+	}
+	/* the value must start where the OWS after the colon ends */
+	memcpy(h, "GET\0/\0HTTP/1.1\0\0X\0 a?b\0\0\0\0", 26);
+	f = (struct http_field){ 16, 1, 20, 2 };
+	off = 16;
+	assert_int_equal(http_head_field(h, 26, &off, &f), HTTP_HEAD_LAYOUT);
+}
+
+/* The request line: one SP between its parts, CR LF after it. */
+static void
+test_head_reqline(void **state)
+{
+	static const char two_sp[] = "GET\0\0/\0HTTP/1.1\0\0\0\0";
+	static const char ok[] = "GET\0/\0HTTP/1.1\0\0\0\0";
+	struct http_reqline rl = { 3, 5, 1, 7, 8 };
+	size_t off;
+
+	assert_int_equal(http_head_start(two_sp, sizeof(two_sp) - 1, &rl, &off),
+	    HTTP_HEAD_LAYOUT);
+	rl = (struct http_reqline){ 3, 4, 1, 6, 8 };
+	assert_int_equal(http_head_start(ok, sizeof(ok) - 1, &rl, &off), HTTP_HEAD_OK);
+	rl = (struct http_reqline){ 3, 4, 1, 7, 7 };
+	assert_int_equal(http_head_start(ok, sizeof(ok) - 1, &rl, &off), HTTP_HEAD_LAYOUT);
+	rl = (struct http_reqline){ 0, 1, 1, 3, 8 };
+	assert_int_equal(http_head_start(ok, sizeof(ok) - 1, &rl, &off), HTTP_HEAD_LAYOUT);
+}
+
+/* Offsets outside the head, or a head cut short, fail without a read past its end (the ASan
+ * build checks that part). */
+static void
+test_head_bounds(void **state)
+{
+	static const char ok[] = "GET\0/\0HTTP/1.1\0\0Host\0 x\0\0\0\0";
+	const size_t huge = (size_t)-1;
+	struct http_reqline rl;
+	struct http_field f;
+	size_t len, off;
+	char *h;
+
+	for (len = 0; len < sizeof(ok) - 1; len++) {
+		/* exactly LEN bytes on the heap, so reading one more is caught */
+		assert_non_null(h = malloc(len ? len : 1));
+		memcpy(h, ok, len);
+		rl = (struct http_reqline){ 3, 4, 1, 6, 8 };
+		f = (struct http_field){ 16, 4, 22, 1 };
+		off = 0;
+		if (http_head_start(h, len, &rl, &off) == HTTP_HEAD_OK &&
+		    http_head_field(h, len, &off, &f) == HTTP_HEAD_OK)
+			assert_int_equal(http_head_end(h, len, off), HTTP_HEAD_LAYOUT);
+		rl = (struct http_reqline){ huge, 0, huge, huge, huge };
+		assert_int_equal(http_head_start(h, len, &rl, &off), HTTP_HEAD_LAYOUT);
+		rl = (struct http_reqline){ 3, 4, huge - 4, 6, 8 };
+		assert_int_equal(http_head_start(h, len, &rl, &off), HTTP_HEAD_LAYOUT);
+		rl = (struct http_reqline){ 3, 4, 1, 6, huge - 6 };
+		assert_int_equal(http_head_start(h, len, &rl, &off), HTTP_HEAD_LAYOUT);
+		off = 16;
+		f = (struct http_field){ 16, huge, 22, 1 };
+		assert_int_equal(http_head_field(h, len, &off, &f), HTTP_HEAD_LAYOUT);
+		f = (struct http_field){ 16, 4, huge, 1 };
+		assert_int_equal(http_head_field(h, len, &off, &f), HTTP_HEAD_LAYOUT);
+		f = (struct http_field){ 16, 4, 22, huge - 22 };
+		assert_int_equal(http_head_field(h, len, &off, &f), HTTP_HEAD_LAYOUT);
+		off = huge;
+		f = (struct http_field){ huge, 4, 22, 1 };
+		assert_int_equal(http_head_field(h, len, &off, &f), HTTP_HEAD_LAYOUT);
+		assert_int_equal(http_head_end(h, len, huge), HTTP_HEAD_LAYOUT);
+		assert_int_equal(http_head_end(h, len, len + 1), HTTP_HEAD_LAYOUT);
+		free(h);
+	}
+}
+
 int
 main(void)
 {
@@ -146,6 +400,14 @@ main(void)
 		cmocka_unit_test(test_range),
 		cmocka_unit_test(test_path),
 		cmocka_unit_test(test_date),
+		cmocka_unit_test(test_head_clean),
+		cmocka_unit_test(test_head_fold),
+		cmocka_unit_test(test_head_nul),
+		cmocka_unit_test(test_head_bare_lf),
+		cmocka_unit_test(test_head_names),
+		cmocka_unit_test(test_head_values),
+		cmocka_unit_test(test_head_reqline),
+		cmocka_unit_test(test_head_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

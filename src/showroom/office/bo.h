@@ -36,11 +36,13 @@
 #define BO_EXIT_UNREACHABLE	4	/* the server cannot be reached */
 #define BO_EXIT_REFUSED		5	/* a record refused: key id mismatch, does not open */
 #define BO_EXIT_KEYRING		6	/* keyring invalid, or our key is not in it */
+#define BO_EXIT_SET_ASIDE	7	/* export: records set aside, the others written */
 
 #define BO_EXIT_HELP \
 	"Exit codes: 0 success, 1 failure, 2 usage error, 3 wrong passphrase,\n" \
 	"4 server unreachable, 5 a record refused (key id mismatch, tampered or\n" \
-	"undecryptable), 6 keyring invalid or the key is not in it.\n"
+	"undecryptable), 6 keyring invalid or the key is not in it, 7 export: records\n" \
+	"set aside that the format cannot hold (the others were written).\n"
 
 #define BO_COMMON_HELP \
 	"  --config FILE    configuration (default $XDG_CONFIG_HOME/showroom/config.json)\n" \
@@ -109,6 +111,8 @@ void	bo_done(struct bo *);
 /* Reports a failure on stderr and, when B->msgs is set (the office), collects it there
  * too, one line each, to show in the page. Never pass personal data. */
 void	bo_error(struct bo *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same for a warning: the operation went on, and the page says what it skipped. */
+void	bo_warn(struct bo *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Opens the secret key with PASS (NULL: $SHOWROOM_PASSPHRASE or the terminal), into
  * sodium_malloc'd memory, which is locked (mlock) and guarded; an exit code. */
@@ -155,22 +159,40 @@ struct bo_pull_stats {
 	size_t	kinds[3];	/* catalog_request, test_drive, cancellation */
 };
 
-/* Pulls every new record of our key into the store (cmd_pull.c); audits "pull". */
-int	bo_pull(struct bo *, struct bo_pull_stats *);
+/* Pages of 500 per pull (100,000 records), so that a server that keeps paging cannot
+ * keep pull busy; what is left comes with the next one. The office pulls with it. */
+#define BO_PULL_MAX_PAGES	200
+#define BO_PULL_PAGES_CAP	1000000	/* the most --max-pages takes */
+
+/*
+ * Pulls the new records of our key into the store (cmd_pull.c), at most MAX_PAGES pages
+ * (0: BO_PULL_MAX_PAGES), stopping early at a full page that adds nothing new; the
+ * cursor is saved, so the next pull goes on from there. Audits "pull".
+ */
+int	bo_pull(struct bo *, size_t max_pages, struct bo_pull_stats *);
 
 /*
  * An export of every open catalog request (cmd_export.c): the caller sets format
  * ("clickpost", "yamato-b2", "csv", "labels-pdf"), out (the file, or clickpost's
- * prefix), seed, again and ship_date (NULL: today); bo_export fills the rest. All or
- * nothing; nrecs 0 means there was nothing to export. Free with bo_export_free.
+ * prefix), seed, again or set_aside, and ship_date (NULL: today); bo_export fills the
+ * rest. A record that does not open stops it all; one the format cannot hold is set
+ * aside (left unexported, named in why[] by id and field) and the others are written:
+ * BO_EXIT_SET_ASIDE. nrecs 0 means there was nothing to export. Free with
+ * bo_export_free.
  */
 struct export_addr;
+/* A record an export set aside and the field at fault: never its value. */
+struct bo_aside {
+	char			 id[64];
+	char			 field[32];
+};
 struct bo_export {
 	const char		*format;
 	const char		*out;
 	const char		*ship_date;
 	int			 seed;
 	int			 again;
+	int			 set_aside;	/* only the records an export set aside */
 	/* filled by bo_export */
 	struct bostore_rec	*recs;
 	size_t			 nrecs;
@@ -183,15 +205,31 @@ struct bo_export {
 	char			*seed_text;
 	char			**paths;	/* the files written */
 	size_t			 npaths;
+	unsigned char		*aside;		/* per addrs: set aside, or NULL: none */
+	size_t			 naside;	/* records set aside (the seed never is) */
+	struct bo_aside		*why;		/* nwhy: one per record and field */
+	size_t			 nwhy;
 };
 
 int	bo_export(struct bo *, struct bo_export *);
 void	bo_export_free(struct bo_export *);
 int	bo_export_format_ok(const char *format);
 
-/* Acknowledges IDS to the server (which deletes them) in batches, and marks them in the
- * store (cmd_ack.c); *done and *deleted count what went through; audits "ack". */
-int	bo_ack(struct bo *, char **ids, size_t n, size_t *done, int64_t *deleted);
+/*
+ * Acknowledges IDS to the server (which deletes them) and marks them in the store
+ * (cmd_ack.c), in as many requests as it takes, each under the server's body limit and
+ * marked in its own transaction. A failed request ends it and is reported through
+ * bo_error: which requests went through, and whether the failed one may have been
+ * deleted (acknowledging again is safe). Audits "ack".
+ */
+struct bo_ack_result {
+	size_t	done;		/* records acknowledged and marked */
+	int64_t	deleted;	/* the server's count */
+	size_t	nreq;		/* requests planned */
+	size_t	nreq_done;	/* requests that went through */
+};
+
+int	bo_ack(struct bo *, char **ids, size_t n, struct bo_ack_result *);
 
 /*
  * A dealer's bookings from the store, opened (cmd_bookings.c): format "list" (the day

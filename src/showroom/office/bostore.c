@@ -24,7 +24,7 @@ static const char bostore_schema[] =
 	" created INTEGER NOT NULL, enc BLOB NOT NULL, ct BLOB NOT NULL,"
 	" slot_dealer TEXT, slot_model TEXT, slot_start TEXT, seq INTEGER,"
 	" pulled_at INTEGER NOT NULL, exported_at INTEGER, export_batch INTEGER,"
-	" acked_at INTEGER);"
+	" acked_at INTEGER, aside_at INTEGER);"
 	"CREATE INDEX IF NOT EXISTS records_key ON records(key_id, kind, created);"
 	"CREATE TABLE IF NOT EXISTS cursors(key_id TEXT PRIMARY KEY,"
 	" after INTEGER NOT NULL);"
@@ -70,6 +70,32 @@ bs_prep(struct bostore *s, const char *sql, char *err, size_t errlen)
 	return st;
 }
 
+/* Stores made before a column existed get it: CREATE TABLE IF NOT EXISTS leaves an
+ * existing table as it was. */
+static int
+bs_add_column(struct bostore *s, const char *table, const char *column, const char *type,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	char sql[160];
+	int rc, found = 0;
+
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM pragma_table_info('%s') WHERE name = ?",
+	    table);
+	if ((st = bs_prep(s, sql, err, errlen)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, column, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		found = 1;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return bs_fail(s, "reading the schema", err, errlen);
+	if (found)
+		return 0;
+	snprintf(sql, sizeof(sql), "ALTER TABLE %s ADD COLUMN %s %s", table, column, type);
+	return bs_exec(s, sql, err, errlen);
+}
+
 int
 bostore_open(const char *dir, struct bostore **sp, char *err, size_t errlen)
 {
@@ -111,7 +137,8 @@ bostore_open(const char *dir, struct bostore **sp, char *err, size_t errlen)
 	    bs_exec(s, "PRAGMA synchronous=FULL", err, errlen) == -1 ||
 	    bs_exec(s, "PRAGMA secure_delete=ON", err, errlen) == -1 ||
 	    bs_exec(s, "PRAGMA foreign_keys=ON", err, errlen) == -1 ||
-	    bs_exec(s, bostore_schema, err, errlen) == -1) {
+	    bs_exec(s, bostore_schema, err, errlen) == -1 ||
+	    bs_add_column(s, "records", "aside_at", "INTEGER", err, errlen) == -1) {
 		bostore_close(s);
 		return -1;
 	}
@@ -263,8 +290,9 @@ bs_row(sqlite3_stmt *st, struct bostore_rec *r)
 	r->pulled_at = sqlite3_column_int64(st, 10);
 	r->exported_at = sqlite3_column_int64(st, 11);
 	r->acked_at = sqlite3_column_int64(st, 12);
-	r->seen_at = sqlite3_column_int64(st, 13);
-	r->keep_until = sqlite3_column_int64(st, 14);
+	r->aside_at = sqlite3_column_int64(st, 13);
+	r->seen_at = sqlite3_column_int64(st, 14);
+	r->keep_until = sqlite3_column_int64(st, 15);
 	return 0;
 }
 
@@ -274,7 +302,10 @@ static const char *const bs_sel_where[] = {
 	"r.acked_at IS NULL AND r.exported_at IS NOT NULL",
 	"1",
 	"(r.exported_at IS NOT NULL OR r.acked_at IS NOT NULL)",
+	"r.acked_at IS NULL AND r.exported_at IS NULL AND r.aside_at IS NOT NULL",
 };
+_Static_assert(sizeof(bs_sel_where) / sizeof(bs_sel_where[0]) == BOSTORE_SET_ASIDE + 1,
+    "one WHERE clause per enum bostore_sel");
 
 /* The WHERE clause of Q, its parameters numbered as bs_q_bind binds them. */
 static void
@@ -322,7 +353,7 @@ bostore_query(struct bostore *s, const struct bostore_q *q, struct bostore_rec *
 	*np = 0;
 	buf_puts(&sql, "SELECT r.id, r.kind, r.key_id, r.created, r.enc, r.ct, r.slot_dealer,"
 	    " r.slot_model, r.slot_start, r.seq, r.pulled_at, r.exported_at, r.acked_at,"
-	    " m.seen_at, m.keep_until");
+	    " r.aside_at, m.seen_at, m.keep_until");
 	bs_q_where(q, &sql);
 	buf_puts(&sql, q->newest_first ? " ORDER BY r.created DESC, r.id DESC" :
 	    " ORDER BY r.created, r.id");
@@ -415,7 +446,7 @@ bostore_get(struct bostore *s, const char *key_id, const char *id, struct bostor
 	*found = 0;
 	if ((st = bs_prep(s, "SELECT r.id, r.kind, r.key_id, r.created, r.enc, r.ct,"
 	    " r.slot_dealer, r.slot_model, r.slot_start, r.seq, r.pulled_at, r.exported_at,"
-	    " r.acked_at, m.seen_at, m.keep_until FROM records r LEFT JOIN marks m"
+	    " r.acked_at, r.aside_at, m.seen_at, m.keep_until FROM records r LEFT JOIN marks m"
 	    " ON m.id = r.id WHERE r.key_id = ? AND r.id = ?", err, errlen)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, key_id, -1, SQLITE_STATIC);
@@ -564,8 +595,8 @@ bostore_mark_exported(struct bostore *s, const char *id, int64_t batch, int64_t 
 {
 	sqlite3_stmt *st;
 
-	if ((st = bs_prep(s, "UPDATE records SET exported_at = ?, export_batch = ?"
-	    " WHERE id = ?", err, errlen)) == NULL)
+	if ((st = bs_prep(s, "UPDATE records SET exported_at = ?, export_batch = ?,"
+	    " aside_at = NULL WHERE id = ?", err, errlen)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, batch);
@@ -577,6 +608,20 @@ bostore_mark_exported(struct bostore *s, const char *id, int64_t batch, int64_t 
 	sqlite3_bind_int64(st, 1, batch);
 	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
 	return bs_step_done(s, st, "listing a record in its export", err, errlen);
+}
+
+int
+bostore_mark_aside(struct bostore *s, const char *id, int64_t now, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st;
+
+	if ((st = bs_prep(s, "UPDATE records SET aside_at = ? WHERE id = ?", err,
+	    errlen)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	return bs_step_done(s, st, "setting a record aside", err, errlen);
 }
 
 int

@@ -98,12 +98,13 @@ office_pull(struct office *o)
 	if (!o->b.have_secret)
 		return BO_EXIT_PASSPHRASE;
 	o->b.msgs = &msgs;
-	rc = bo_pull(&o->b, &ps);
+	rc = bo_pull(&o->b, BO_PULL_MAX_PAGES, &ps);
 	o->b.msgs = NULL;
 	o->pulled_at = time(NULL);
 	o->pull_failed = rc != 0;
-	if (rc == 0)
-		snprintf(o->pull_msg, sizeof(o->pull_msg), "%zu", ps.added);
+	if (rc == 0)	/* and why it stopped early, if it did: the next pull goes on */
+		snprintf(o->pull_msg, sizeof(o->pull_msg), "%zu%s%s", ps.added,
+		    msgs.len > 0 ? "\n" : "", msgs.len > 0 ? msgs.data : "");
 	else
 		snprintf(o->pull_msg, sizeof(o->pull_msg), "%s", msgs.data ? msgs.data : "");
 	buf_free(&msgs);

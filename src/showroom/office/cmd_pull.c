@@ -16,17 +16,19 @@
 #include "seal/record.h"
 #include "showroom/office/bo.h"
 #include "showroom/office/client.h"
+#include "lib/text.h"
 #include "showroom/commands.h"
 #include "showroom/office/inbox.h"
 
 #define PULL_PAGE	500
+#define PULL_KEY_SHOWN	160	/* bytes of a key id from the server shown, escaped */
 
 static void
 pull_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: showroom pull --identity PREFIX --server URL --keyring FILE --root-pub FILE\n"
-	    "                     [--store DIR] [--config FILE]\n"
+	    "                     [--max-pages N] [--store DIR] [--config FILE]\n"
 	    "\n"
 	    "Downloads new records sealed to the identity's key into the local back-office\n"
 	    "store (DIR/backoffice.db). Records stay sealed at rest. Every record's recipient\n"
@@ -34,21 +36,30 @@ pull_usage(FILE *f)
 	    "mismatch is reported as MISMATCH and the record is not stored; a record that\n"
 	    "does not open is reported as REFUSED and not stored. A progress bar is shown\n"
 	    "when stderr is a terminal. Appends a \"pull\" entry to the audit log.\n"
-	    "\n" BO_COMMON_HELP "\n" BO_EXIT_HELP);
+	    "Pull stops after --max-pages pages of 500, and at a page that adds nothing\n"
+	    "new; the cursor is saved, so the next pull goes on from there.\n"
+	    "\n"
+	    "  --max-pages N    pages per run (default %d, at most %d)\n"
+	    "\n" BO_COMMON_HELP "\n" BO_EXIT_HELP, BO_PULL_MAX_PAGES, BO_PULL_PAGES_CAP);
 }
 
-/* The recipient must be our key, and our key in the verified keyring. */
+/* The recipient must be our key, and our key in the verified keyring. The key id is
+ * the server's text: shown escaped. */
 static int
 pull_recipient_ok(struct bo *b, const struct bostore_rec *r)
 {
+	char key[PULL_KEY_SHOWN];
+
 	if (strcmp(r->key_id, b->id.pub.key_id) != 0) {
 		bo_error(b, "MISMATCH: record %s: recipient key id %s is not ours (%s); "
-		    "not stored", r->id, r->key_id, b->id.pub.key_id);
+		    "not stored", r->id, text_printable(r->key_id, strlen(r->key_id), key,
+		    sizeof(key)), b->id.pub.key_id);
 		return 0;
 	}
 	if (keys_keyring_find(&b->kr, r->key_id) == NULL) {
 		bo_error(b, "MISMATCH: record %s: recipient key id %s is not in the keyring; "
-		    "not stored", r->id, r->key_id);
+		    "not stored", r->id, text_printable(r->key_id, strlen(r->key_id), key,
+		    sizeof(key)));
 		return 0;
 	}
 	return 1;
@@ -139,12 +150,13 @@ fail:
 }
 
 static int
-pull_run(struct bo *b, struct client *c, struct bo_pull_stats *ps)
+pull_run(struct bo *b, struct client *c, struct bo_pull_stats *ps, size_t max_pages)
 {
 	struct client_reply rep;
+	struct bo_pull_stats was;
 	json_error_t je;
 	json_t *doc, *recs, *next, *key;
-	char err[512], query[96];
+	char err[512], query[96], shown[PULL_KEY_SHOWN];
 	int64_t after;
 	size_t page = 0;
 	int rc, more = 1;
@@ -173,23 +185,43 @@ pull_run(struct bo *b, struct client *c, struct bo_pull_stats *ps)
 		}
 		if (strcmp(json_string_value(key), b->id.pub.key_id) != 0) {
 			bo_error(b, "MISMATCH: the server answered for key %s, we are %s",
-			    json_string_value(key), b->id.pub.key_id);
+			    text_printable(json_string_value(key), json_string_length(key), shown,
+			    sizeof(shown)), b->id.pub.key_id);
 			json_decref(doc);
 			return BO_EXIT_REFUSED;
 		}
 		more = json_array_size(recs) == PULL_PAGE && json_integer_value(next) > after;
+		was = *ps;
 		rc = json_array_size(recs) > 0 ? pull_page(b, recs, json_integer_value(next), ps,
 		    ++page) : 0;
 		after = json_integer_value(next);
 		json_decref(doc);
 		if (rc == -1)
 			return BO_EXIT_FAIL;
+		if (more && ps->added == was.added) {
+			/* the same records again and again, with a cursor that moves on */
+			if (ps->duplicate - was.duplicate == ps->received - was.received) {
+				bo_error(b, "page %zu of the server's inbox held only records "
+				    "already pulled (%zu); stopped. The cursor is saved: pull "
+				    "again to go on", page, ps->received - was.received);
+				return BO_EXIT_FAIL;
+			}
+			/* all refused: reported, and the exit code says so */
+			bo_warn(b, "page %zu of the server's inbox added nothing new; stopped. "
+			    "The cursor is saved: pull again to go on", page);
+			return 0;
+		}
+		if (more && page == max_pages) {
+			bo_warn(b, "stopped after %zu pages (--max-pages); the cursor is saved: "
+			    "pull again for the rest", page);
+			return 0;
+		}
 	}
 	return 0;
 }
 
 int
-bo_pull(struct bo *b, struct bo_pull_stats *ps)
+bo_pull(struct bo *b, size_t max_pages, struct bo_pull_stats *ps)
 {
 	struct client *c = NULL;
 	char err[512];
@@ -200,7 +232,7 @@ bo_pull(struct bo *b, struct bo_pull_stats *ps)
 		bo_error(b, "%s", err);
 		return rc == CLIENT_E_USAGE ? EXIT_USAGE : BO_EXIT_FAIL;
 	}
-	rc = pull_run(b, c, ps);
+	rc = pull_run(b, c, ps, max_pages > 0 ? max_pages : BO_PULL_MAX_PAGES);
 	client_free(c);
 	if (ps->received > 0 || rc == 0) {
 		const struct audit_count cnt[] = {
@@ -230,24 +262,36 @@ cmd_pull(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		BO_LONGOPTS,
+		{ "max-pages", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct bo_pull_stats ps;
 	struct bo_opts o;
 	struct bo b;
+	char *end;
+	size_t max_pages = BO_PULL_MAX_PAGES;
+	long long v;
 	int ch, rc;
 
 	memset(&o, 0, sizeof(o));
 	memset(&ps, 0, sizeof(ps));
 	optind = 0;
-	if ((ch = bo_getopt(&o, argc, argv, "h", longopts)) != -1)
+	while ((ch = bo_getopt(&o, argc, argv, "h", longopts)) == 'm') {
+		v = strtoll(optarg, &end, 10);
+		if (*optarg == '\0' || *end != '\0' || v < 1 || v > BO_PULL_PAGES_CAP) {
+			log_error("--max-pages takes a number of pages, 1 to %d", BO_PULL_PAGES_CAP);
+			return EXIT_USAGE;
+		}
+		max_pages = (size_t)v;
+	}
+	if (ch != -1)
 		return bo_usage(pull_usage, ch);
 	if (optind != argc)
 		return bo_usage(pull_usage, 0);
 	if ((rc = bo_init(&b, &o, BO_NEED_KEYRING | BO_NEED_SECRET | BO_NEED_STORE)) != 0)
 		goto out;
-	rc = bo_pull(&b, &ps);
+	rc = bo_pull(&b, max_pages, &ps);
 	if (rc == 0 || ps.received > 0)
 		printf("pulled %zu new record%s for %s (catalog requests %zu, test drives %zu, "
 		    "cancellations %zu)\n", ps.added, ps.added == 1 ? "" : "s", b.id.pub.key_id,

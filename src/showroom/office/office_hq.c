@@ -127,6 +127,7 @@ oh_row(struct office *o, const struct bostore_rec *r, json_t *doc)
 	json_object_set_new(row, "unread", json_boolean(r->seen_at == 0 &&
 	    r->exported_at == 0));
 	json_object_set_new(row, "exported", json_boolean(r->exported_at != 0));
+	json_object_set_new(row, "aside", json_boolean(r->aside_at != 0 && r->exported_at == 0));
 	json_object_set_new(row, "acked", json_boolean(r->acked_at != 0));
 	if (doc != NULL) {
 		json_object_set_new(row, "models", oh_models(o, doc));
@@ -225,6 +226,7 @@ office_hq_inbox(struct office *o, struct office_req *rq, struct office_reply *rp
 	json_object_set_new(ctx, "nav_inbox", json_true());
 	json_object_set_new(ctx, "rows", oh_list(o, rq, BOSTORE_NOT_EXPORTED, ctx));
 	oh_set_count(ctx, "to_ack", oh_count(o, "catalog_request", BOSTORE_EXPORTED_UNACKED));
+	oh_set_count(ctx, "set_aside", oh_count(o, "catalog_request", BOSTORE_SET_ASIDE));
 	json_object_set_new(ctx, "seeds", json_boolean(json_array_size(json_object_get(o->b.conf,
 	    "seeds")) > 0));
 	json_object_set_new(ctx, "yamato", json_boolean(json_object_get(o->b.conf, "yamato") !=
@@ -363,6 +365,51 @@ office_hq_keep(struct office *o, struct office_req *rq, struct office_reply *rp)
 	office_redirect(o, rp, back, 0, "%s", office_str(o, "keep_done"));
 }
 
+/* A field an export could not write, as the clerk knows it; else its own name. */
+static const char *
+oh_field_label(struct office *o, const char *field)
+{
+	if (strcmp(field, RECORD_F_NAME) == 0)
+		return office_str(o, "f_name");
+	if (strcmp(field, RECORD_F_POSTAL_CODE) == 0)
+		return office_str(o, "f_postal_code");
+	if (strcmp(field, RECORD_F_ADDRESS1) == 0 || strcmp(field, RECORD_F_ADDRESS2) == 0 ||
+	    strcmp(field, "address") == 0)
+		return office_str(o, "f_address");
+	return field;
+}
+
+/*
+ * The page after an export: links to the files written (Click Post writes one per 40
+ * addresses) and, when the format could not carry some records, which ones and the
+ * field at fault (never the value), with the button that exports them as plain CSV.
+ */
+static void
+oh_export_page(struct office *o, struct office_reply *rp, const struct bo_export *j)
+{
+	json_t *ctx = json_object(), *files = json_array(), *why = json_array();
+	size_t i;
+
+	for (i = 0; i < j->npaths; i++)
+		json_array_append_new(files, json_pack("{s:s}", "name",
+		    strrchr(j->paths[i], '/') + 1));
+	for (i = 0; i < j->nwhy; i++)
+		json_array_append_new(why, json_pack("{s:s, s:s}", "id", j->why[i].id, "field",
+		    oh_field_label(o, j->why[i].field)));
+	json_object_set_new(ctx, "title", json_string(office_str(o, "files_title")));
+	json_object_set_new(ctx, "files", files);
+	json_object_set_new(ctx, "any_files", json_boolean(j->npaths > 0));
+	json_object_set_new(ctx, "clickpost", json_boolean(strcmp(j->format, "clickpost") ==
+	    0));
+	json_object_set_new(ctx, "records", json_integer((json_int_t)(j->nrecs - j->naside)));
+	if (j->naside > 0) {
+		json_object_set_new(ctx, "set_aside", json_integer((json_int_t)j->naside));
+		json_object_set_new(ctx, "why", why);
+	} else
+		json_decref(why);
+	office_page(o, rp, "files", ctx);
+}
+
 /* The file's name on disk and for the browser: the date, the time and the format. */
 static void
 oh_export_name(const char *format, char *out, size_t outlen)
@@ -384,9 +431,7 @@ office_hq_export(struct office *o, struct office_req *rq, struct office_reply *r
 	struct bo_export j;
 	struct buf msgs = BUF_INIT;
 	char name[96], *out = NULL;
-	const char *ext;
-	json_t *ctx, *files;
-	size_t i;
+	const char *ext, *name_fmt;
 	int rc;
 
 	const char *back = form_get(&rq->f, "again") != NULL ? "/handled" : "/inbox";
@@ -396,7 +441,9 @@ office_hq_export(struct office *o, struct office_req *rq, struct office_reply *r
 		return;
 	}
 	memset(&j, 0, sizeof(j));
-	oh_export_name(fmt, name, sizeof(name));
+	j.set_aside = form_get(&rq->f, "set_aside") != NULL;	/* from the inbox's notice */
+	name_fmt = j.set_aside ? "set-aside" : fmt;
+	oh_export_name(name_fmt, name, sizeof(name));
 	ext = strcmp(fmt, "clickpost") == 0 ? "" : strcmp(fmt, "labels-pdf") == 0 ? ".pdf" :
 	    ".csv";
 	if (asprintf(&out, "%s/%s%s", o->exports_dir, name, ext) == -1) {
@@ -410,7 +457,9 @@ office_hq_export(struct office *o, struct office_req *rq, struct office_reply *r
 	o->b.msgs = &msgs;
 	rc = bo_export(&o->b, &j);
 	o->b.msgs = NULL;
-	if (rc != 0)
+	if (rc == BO_EXIT_SET_ASIDE)
+		oh_export_page(o, rp, &j);	/* what was written, and what was not */
+	else if (rc != 0)
 		office_redirect(o, rp, back, 1, "%s\n%s", office_str(o, "error_export"),
 		    msgs.data ? msgs.data : "");
 	else if (j.nrecs == 0)
@@ -418,18 +467,8 @@ office_hq_export(struct office *o, struct office_req *rq, struct office_reply *r
 	else if (j.npaths == 1)
 		office_send_file(o, rp, j.paths[0], strrchr(j.paths[0], '/') + 1,
 		    strcmp(fmt, "labels-pdf") == 0 ? "application/pdf" : "text/csv");
-	else {
-		/* Click Post takes 40 rows a file: a page of links */
-		ctx = json_object();
-		files = json_array();
-		for (i = 0; i < j.npaths; i++)
-			json_array_append_new(files, json_pack("{s:s}", "name",
-			    strrchr(j.paths[i], '/') + 1));
-		json_object_set_new(ctx, "title", json_string(office_str(o, "files_title")));
-		json_object_set_new(ctx, "files", files);
-		json_object_set_new(ctx, "records", json_integer((json_int_t)j.nrecs));
-		office_page(o, rp, "files", ctx);
-	}
+	else
+		oh_export_page(o, rp, &j);	/* Click Post: 40 rows a file */
 	buf_free(&msgs);
 	bo_export_free(&j);
 	free(out);
@@ -459,11 +498,11 @@ void
 office_ack_post(struct office *o, struct office_req *rq, struct office_reply *rp)
 {
 	struct bostore_rec *recs = NULL;
+	struct bo_ack_result res;
 	struct buf msgs = BUF_INIT;
 	char err[512], **ids = NULL;
 	const char *back = o->b.id.pub.role == KEYS_ROLE_HQ ? "/handled" : "/day";
-	size_t n = 0, i, done = 0;
-	int64_t deleted = 0;
+	size_t n = 0, i;
 	int rc;
 
 	if (bostore_list(o->b.db, o->b.id.pub.key_id, NULL, oh_ack_sel(o), &recs, &n, err,
@@ -480,14 +519,17 @@ office_ack_post(struct office *o, struct office_req *rq, struct office_reply *rp
 	for (i = 0; i < n; i++)
 		ids[i] = recs[i].id;
 	o->b.msgs = &msgs;
-	rc = bo_ack(&o->b, ids, n, &done, &deleted);
+	rc = bo_ack(&o->b, ids, n, &res);
 	o->b.msgs = NULL;
+	/* a partial failure says which requests went through (bo_ack's lines) */
 	if (rc != 0)
-		office_redirect(o, rp, "/ack", 1, "%s\n%s", office_str(o, rc == BO_EXIT_UNREACHABLE ?
-		    "error_unreachable" : "error_ack"), msgs.data ? msgs.data : "");
+		office_redirect(o, rp, "/ack", 1, "%s\n%s %zu / %s %lld\n%s",
+		    office_str(o, rc == BO_EXIT_UNREACHABLE ? "error_unreachable" : "error_ack"),
+		    office_str(o, "acked_n"), res.done, office_str(o, "deleted_n"),
+		    (long long)res.deleted, msgs.data ? msgs.data : "");
 	else
-		office_redirect(o, rp, back, 0, "%s %zu / %s %lld", office_str(o, "acked_n"), done,
-		    office_str(o, "deleted_n"), (long long)deleted);
+		office_redirect(o, rp, back, 0, "%s %zu / %s %lld", office_str(o, "acked_n"),
+		    res.done, office_str(o, "deleted_n"), (long long)res.deleted);
 	buf_free(&msgs);
 	free(ids);
 	bostore_recs_free(recs, n);
