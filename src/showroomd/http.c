@@ -30,6 +30,7 @@ struct http_server {
 enum http_canned {
 	CANNED_400,
 	CANNED_405,
+	CANNED_412,
 	CANNED_413,
 	CANNED_500,
 	CANNED_HEALTH,
@@ -68,6 +69,7 @@ http_make_canned(void)
 	static const char *pages[] = {
 		HTTP_ERR_PAGE("400", "リクエストの形式が正しくありません。", "Bad request."),
 		HTTP_ERR_PAGE("405", "このメソッドは使えません。", "Method not allowed."),
+		HTTP_ERR_PAGE("412", "前提条件が満たされませんでした。", "Precondition failed."),
 		HTTP_ERR_PAGE("413", "送信された内容が大きすぎます。", "Request body too large."),
 		HTTP_ERR_PAGE("500", "サーバーで問題が起きました。", "Internal server error."),
 	};
@@ -136,7 +138,8 @@ http_queue_once(struct MHD_Connection *c, const char *method, const char *path,
  * point into libmicrohttpd's connection pool and live as long as the request.
  */
 enum http_hdr {
-	HDR_TE, HDR_CL, HDR_HOST, HDR_AE, HDR_INM, HDR_IMS, HDR_RANGE, HDR_IF_RANGE, HDR_COUNT
+	HDR_TE, HDR_CL, HDR_HOST, HDR_AE, HDR_IM, HDR_INM, HDR_IUS, HDR_IMS, HDR_RANGE,
+	HDR_IF_RANGE, HDR_COUNT
 };
 
 #define HTTP_HDR_NAME(s)	{ s, sizeof(s) - 1 }
@@ -148,7 +151,9 @@ static const struct {
 	[HDR_CL] = HTTP_HDR_NAME("Content-Length"),
 	[HDR_HOST] = HTTP_HDR_NAME("Host"),
 	[HDR_AE] = HTTP_HDR_NAME("Accept-Encoding"),
+	[HDR_IM] = HTTP_HDR_NAME("If-Match"),
 	[HDR_INM] = HTTP_HDR_NAME("If-None-Match"),
+	[HDR_IUS] = HTTP_HDR_NAME("If-Unmodified-Since"),
 	[HDR_IMS] = HTTP_HDR_NAME("If-Modified-Since"),
 	[HDR_RANGE] = HTTP_HDR_NAME("Range"),
 	[HDR_IF_RANGE] = HTTP_HDR_NAME("If-Range"),
@@ -185,19 +190,85 @@ http_header(struct MHD_Connection *c, const char *name, size_t *lenp)
 	return v;
 }
 
-static int
-http_not_modified(const struct http_hdrs *hs, const struct site_file *f, enum http_enc enc)
-{
-	const char *h;
-	size_t len;
-	time_t since;
+/* A list field sent on several lines is one list (RFC 9110 5.3): the lines joined with
+ * ", ". Only for the rare request that splits If-Match or If-None-Match. */
+struct http_join {
+	enum http_hdr	 which;
+	char		*buf;
+	size_t		 len, cap;
+};
 
-	if ((h = http_hdr(hs, HDR_INM, &len)) != NULL)
-		return http_etag_match(h, len, f->v[enc].etag);
-	if ((h = http_hdr(hs, HDR_IMS, &len)) != NULL &&
-	    http_date_parse(h, len, &since) == 0)
-		return f->mtime <= since;
-	return 0;
+static enum MHD_Result
+http_join_line(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+    const char *value, size_t value_size)
+{
+	struct http_join *j = cls;
+
+	if (key_size != http_hdr_names[j->which].len ||
+	    strncasecmp(key, http_hdr_names[j->which].name, key_size) != 0)
+		return MHD_YES;
+	if (j->len + 2 + value_size > j->cap)
+		return MHD_NO;
+	if (j->len > 0) {
+		memcpy(j->buf + j->len, ", ", 2);
+		j->len += 2;
+	}
+	memcpy(j->buf + j->len, value, value_size);
+	j->len += value_size;
+	return MHD_YES;
+}
+
+static void
+http_join(struct MHD_Connection *c, enum http_hdr which, char *buf, size_t cap,
+    const char **v, size_t *len)
+{
+	struct http_join j = { which, buf, 0, cap };
+
+	MHD_get_connection_values_n(c, MHD_HEADER_KIND, http_join_line, &j);
+	*v = buf;
+	*len = j.len;
+}
+
+/* Kept out of the hot path, with its buffer. */
+static enum http_cond_result http_conditions_joined(struct MHD_Connection *,
+    const struct http_conds *, const char *, time_t) __attribute__((noinline));
+
+static enum http_cond_result
+http_conditions_joined(struct MHD_Connection *c, const struct http_conds *in,
+    const char *etag, time_t mtime)
+{
+	struct http_conds cd = *in;
+	size_t used = 0;
+	char buf[8 * 1024];	/* the lines came in a head no larger (mem_limit) */
+
+	if (cd.if_match != NULL) {
+		http_join(c, HDR_IM, buf, sizeof(buf), &cd.if_match, &cd.if_match_len);
+		used = cd.if_match_len;
+	}
+	if (cd.if_none_match != NULL)
+		http_join(c, HDR_INM, buf + used, sizeof(buf) - used, &cd.if_none_match,
+		    &cd.if_none_match_len);
+	return http_conditions(&cd, etag, mtime);
+}
+
+/* The preconditions of a GET or HEAD (RFC 9110 13.2.2) against the representation with
+ * ETAG. A date field on more than one line is a list of dates, which 13.1.3 and 13.1.4 say
+ * to ignore. */
+static enum http_cond_result
+http_precondition(struct MHD_Connection *c, const struct http_hdrs *hs, const char *etag,
+    time_t mtime)
+{
+	struct http_conds cd;
+
+	cd.if_match = http_hdr(hs, HDR_IM, &cd.if_match_len);
+	cd.if_none_match = http_hdr(hs, HDR_INM, &cd.if_none_match_len);
+	cd.if_unmodified_since = hs->n[HDR_IUS] == 1 ?
+	    http_hdr(hs, HDR_IUS, &cd.if_unmodified_since_len) : NULL;
+	cd.if_modified_since = hs->n[HDR_IMS] == 1 ?
+	    http_hdr(hs, HDR_IMS, &cd.if_modified_since_len) : NULL;
+	if (hs->n[HDR_IM] > 1 || hs->n[HDR_INM] > 1)
+		return http_conditions_joined(c, &cd, etag, mtime);
+	return http_conditions(&cd, etag, mtime);
 }
 
 /*
@@ -329,21 +400,37 @@ http_serve_range(struct MHD_Connection *c, const char *method, const char *path,
 	return http_queue_once(c, method, path, 206, r, (size_t)(last - first + 1));
 }
 
+/*
+ * Preconditions first, then Range (RFC 9110 13.2.2), and only where the answer would be a
+ * 2xx (13.2.1): not for the 404 page. A range is cut from the identity bytes, so for a GET
+ * with Range the preconditions are about those; If-Range decides after them.
+ */
 static enum MHD_Result
 http_serve_file(struct MHD_Connection *c, const struct http_hdrs *hs, const char *method,
     const char *path, const struct site_file *f, unsigned status)
 {
-	const char *h, *range;
-	size_t len, rlen;
+	const char *h, *range = NULL;
+	size_t len, rlen = 0;
 	enum http_enc enc;
 
-	if (status == 200 && (range = http_hdr(hs, HDR_RANGE, &rlen)) != NULL &&
-	    strcmp(method, MHD_HTTP_METHOD_GET) == 0 && http_if_range_ok(hs, f))
-		return http_serve_range(c, method, path, f, range, rlen);
 	h = http_hdr(hs, HDR_AE, &len);
 	enc = http_accept_encoding(h, h ? len : 0, f->available);
-	if (status == 200 && http_not_modified(hs, f, enc))
-		return http_queue(c, method, path, 304, f->v[enc].not_modified, 0);
+	if (status != 200)
+		return http_queue_file(c, method, path, status, f, enc);
+	if (strcmp(method, MHD_HTTP_METHOD_GET) == 0)
+		range = http_hdr(hs, HDR_RANGE, &rlen);
+	switch (http_precondition(c, hs, f->v[range ? HTTP_ENC_IDENTITY : enc].etag,
+	    f->mtime)) {
+	case HTTP_COND_NOT_MODIFIED:
+		return http_queue(c, method, path, 304,
+		    f->v[range ? HTTP_ENC_IDENTITY : enc].not_modified, 0);
+	case HTTP_COND_FAILED:
+		return http_queue_canned(c, method, path, 412, CANNED_412);
+	case HTTP_COND_PASS:
+		break;
+	}
+	if (range != NULL && http_if_range_ok(hs, f))
+		return http_serve_range(c, method, path, f, range, rlen);
 	return http_queue_file(c, method, path, status, f, enc);
 }
 

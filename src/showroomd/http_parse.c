@@ -156,6 +156,25 @@ http_etag_match(const char *hdr, size_t len, const char *etag)
 	return 0;
 }
 
+int
+http_etag_match_strong(const char *hdr, size_t len, const char *etag)
+{
+	const char *p = hdr, *end, *s, *e;
+	size_t elen = strlen(etag);
+
+	if (hdr == NULL)
+		return 0;
+	end = hdr + len;
+	while (hp_next_element(&p, end, &s, &e)) {
+		if (e - s == 1 && *s == '*')
+			return 1;
+		/* a weak tag ("W/...") never equals a strong one */
+		if ((size_t)(e - s) == elen && memcmp(s, etag, elen) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Parses decimal digits in [*p, end) without overflow; -1 when there are none. */
 static int
 hp_uint(const char **p, const char *end, uint64_t *v)
@@ -328,6 +347,28 @@ http_date_parse(const char *s, size_t len, time_t *out)
 	tm.tm_mon = mon;
 	*out = timegm(&tm);
 	return 0;
+}
+
+enum http_cond_result
+http_conditions(const struct http_conds *c, const char *etag, time_t mtime)
+{
+	time_t t;
+
+	/* 13.2.2 steps 1 and 2: the client's copy must still be the current one */
+	if (c->if_match != NULL) {
+		if (!http_etag_match_strong(c->if_match, c->if_match_len, etag))
+			return HTTP_COND_FAILED;
+	} else if (c->if_unmodified_since != NULL && http_date_parse(c->if_unmodified_since,
+	    c->if_unmodified_since_len, &t) == 0 && mtime > t)
+		return HTTP_COND_FAILED;
+	/* steps 3 and 4, for GET and HEAD: the client's copy is still good */
+	if (c->if_none_match != NULL)
+		return http_etag_match(c->if_none_match, c->if_none_match_len, etag) ?
+		    HTTP_COND_NOT_MODIFIED : HTTP_COND_PASS;
+	if (c->if_modified_since != NULL && http_date_parse(c->if_modified_since,
+	    c->if_modified_since_len, &t) == 0 && mtime <= t)
+		return HTTP_COND_NOT_MODIFIED;
+	return HTTP_COND_PASS;
 }
 
 /* Bytes of field lines: a token character (RFC 9110 5.6.2) and a control character a value

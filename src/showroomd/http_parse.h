@@ -32,6 +32,31 @@ enum http_range_result {
 	HTTP_RANGE_UNSATISFIABLE	/* 416 */
 };
 
+/* If-Match against one strong entity tag: the strong comparison of RFC 9110 8.8.3.2, so a
+ * weak tag never matches; "*" always does (the file exists). 1 on a match, 0 otherwise. */
+int	http_etag_match_strong(const char *hdr, size_t len, const char *etag);
+
+/* The precondition fields of a GET or HEAD (RFC 9110 13.1), each its value or NULL. */
+struct http_conds {
+	const char	*if_match, *if_none_match;
+	const char	*if_unmodified_since, *if_modified_since;
+	size_t		 if_match_len, if_none_match_len;
+	size_t		 if_unmodified_since_len, if_modified_since_len;
+};
+
+enum http_cond_result {
+	HTTP_COND_PASS,			/* go on: 200, or the range */
+	HTTP_COND_NOT_MODIFIED,		/* 304 */
+	HTTP_COND_FAILED		/* 412 */
+};
+
+/* Evaluates them as RFC 9110 13.2.2 orders for a representation with the strong entity tag
+ * ETAG and modification time MTIME: If-Match, else If-Unmodified-Since, then If-None-Match,
+ * else If-Modified-Since. A date that is not one IMF-fixdate is ignored, as the RFC asks of
+ * a list of dates. Range and If-Range come after, in the caller. */
+enum http_cond_result	http_conditions(const struct http_conds *, const char *etag,
+			    time_t mtime);
+
 /* Range: bytes=... for an entity of SIZE bytes. Only a single range is honoured; several
  * ranges, or syntax we do not understand, mean the whole entity, as RFC 9110 allows. */
 enum http_range_result	http_range_parse(const char *hdr, size_t len, uint64_t size,

@@ -305,6 +305,99 @@ test_conditional(void **state)
 	http_reply_free(&r);
 }
 
+/*
+ * RFC 9110 13.2.2: If-Match, else If-Unmodified-Since, then If-None-Match, else
+ * If-Modified-Since, and only then Range; 412 when a precondition fails, and none of it on
+ * an answer that would not be a 2xx.
+ */
+static void
+test_preconditions(void **state)
+{
+	char *pdf = first_pdf(), etag[128], lm[64], hdr[512];
+	struct http_reply r;
+
+	get_ok(pdf, NULL, &r);
+	assert_non_null(http_header_get(&r, "ETag", etag, sizeof(etag)));
+	assert_non_null(http_header_get(&r, "Last-Modified", lm, sizeof(lm)));
+	http_reply_free(&r);
+
+	/* a cache revalidating a piece it holds: 304, not the piece again */
+	snprintf(hdr, sizeof(hdr), "Range: bytes=0-99\r\nIf-None-Match: %s\r\n", etag);
+	get_ok(pdf, hdr, &r);
+	assert_int_equal(r.status, 304);
+	assert_int_equal(r.body_len, 0);
+	assert_header(&r, "ETag", etag);
+	http_reply_free(&r);
+	snprintf(hdr, sizeof(hdr), "Range: bytes=0-99\r\nIf-Modified-Since: %s\r\n", lm);
+	get_ok(pdf, hdr, &r);
+	assert_int_equal(r.status, 304);
+	http_reply_free(&r);
+	/* a list on two lines is one list (RFC 9110 5.3) */
+	snprintf(hdr, sizeof(hdr), "If-None-Match: \"other\"\r\nIf-None-Match: %s\r\n", etag);
+	get_ok(pdf, hdr, &r);
+	assert_int_equal(r.status, 304);
+	http_reply_free(&r);
+
+	/* If-Match: strong comparison; "*" and the current tag pass, also across lines */
+	snprintf(hdr, sizeof(hdr), "If-Match: %s\r\n", etag);
+	get_ok(pdf, hdr, &r);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	get_ok(pdf, "If-Match: *\r\n", &r);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	snprintf(hdr, sizeof(hdr), "If-Match: \"other\"\r\nIf-Match: %s\r\n", etag);
+	get_ok(pdf, hdr, &r);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	snprintf(hdr, sizeof(hdr), "Range: bytes=0-99\r\nIf-Match: %s\r\n", etag);
+	get_ok(pdf, hdr, &r);
+	assert_int_equal(r.status, 206);
+	assert_int_equal(r.body_len, 100);
+	http_reply_free(&r);
+	get_ok(pdf, "If-Match: \"other\"\r\n", &r);
+	assert_int_equal(r.status, 412);
+	http_reply_free(&r);
+	snprintf(hdr, sizeof(hdr), "If-Match: W/%s\r\n", etag);
+	get_ok(pdf, hdr, &r);
+	assert_int_equal(r.status, 412);
+	http_reply_free(&r);
+	/* a failed If-Match outranks Range and If-None-Match */
+	snprintf(hdr, sizeof(hdr), "Range: bytes=0-99\r\nIf-Match: \"other\"\r\n"
+	    "If-None-Match: %s\r\n", etag);
+	get_ok(pdf, hdr, &r);
+	assert_int_equal(r.status, 412);
+	http_reply_free(&r);
+
+	/* If-Unmodified-Since: 412 once the file changed after the date */
+	get_ok(pdf, "If-Unmodified-Since: Sat, 01 Jan 2000 00:00:00 GMT\r\n", &r);
+	assert_int_equal(r.status, 412);
+	http_reply_free(&r);
+	snprintf(hdr, sizeof(hdr), "If-Unmodified-Since: %s\r\n", lm);
+	get_ok(pdf, hdr, &r);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	/* ... ignored under If-Match, and when it is no date */
+	snprintf(hdr, sizeof(hdr), "If-Match: %s\r\n"
+	    "If-Unmodified-Since: Sat, 01 Jan 2000 00:00:00 GMT\r\n", etag);
+	get_ok(pdf, hdr, &r);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	get_ok(pdf, "If-Unmodified-Since: yesterday\r\n", &r);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	get_ok(pdf, "If-Unmodified-Since: Sat, 01 Jan 2000 00:00:00 GMT\r\n"
+	    "If-Unmodified-Since: Sat, 01 Jan 2000 00:00:00 GMT\r\n", &r);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+
+	/* RFC 9110 13.2.1: the 404 page is not what a precondition is about */
+	get_ok("/no/such/page", "If-Match: \"other\"\r\nIf-None-Match: *\r\n", &r);
+	assert_int_equal(r.status, 404);
+	http_reply_free(&r);
+	free(pdf);
+}
+
 static void
 test_encodings(void **state)
 {
@@ -685,6 +778,7 @@ main(void)
 		cmocka_unit_test(test_pdf_and_ranges),
 		cmocka_unit_test(test_range_of_negotiated_page),
 		cmocka_unit_test(test_conditional),
+		cmocka_unit_test(test_preconditions),
 		cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_assets_immutable),
 		cmocka_unit_test(test_head),

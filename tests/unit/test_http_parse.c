@@ -52,6 +52,85 @@ test_etag(void **state)
 	assert_false(http_etag_match("\"ab", 3, e));
 }
 
+/* If-Match: strong comparison (RFC 9110 8.8.3.2), so a weak tag never matches. */
+static void
+test_etag_strong(void **state)
+{
+	const char *e = "\"abc\"";
+
+	assert_true(http_etag_match_strong("\"abc\"", 5, e));
+	assert_true(http_etag_match_strong("\"x\", \"abc\"", 10, e));
+	assert_true(http_etag_match_strong("*", 1, e));
+	assert_true(http_etag_match_strong(" \"abc\" ,", 9, e));
+	assert_false(http_etag_match_strong("W/\"abc\"", 7, e));
+	assert_false(http_etag_match_strong("\"abcd\"", 6, e));
+	assert_false(http_etag_match_strong("abc", 3, e));
+	assert_false(http_etag_match_strong("", 0, e));
+	assert_false(http_etag_match_strong(NULL, 0, e));
+	assert_false(http_etag_match_strong("\"ab", 3, e));
+}
+
+#define LM	784111777	/* Sun, 06 Nov 1994 08:49:37 GMT */
+#define COND(field, s)	field = (s), field##_len = strlen(s)
+
+static enum http_cond_result
+cond(const char *im, const char *inm, const char *ius, const char *ims)
+{
+	struct http_conds c;
+
+	memset(&c, 0, sizeof(c));
+	if (im != NULL)
+		COND(c.if_match, im);
+	if (inm != NULL)
+		COND(c.if_none_match, inm);
+	if (ius != NULL)
+		COND(c.if_unmodified_since, ius);
+	if (ims != NULL)
+		COND(c.if_modified_since, ims);
+	return http_conditions(&c, "\"abc\"", LM);
+}
+
+/* RFC 9110 13.1 and the order of 13.2.2. */
+static void
+test_conditions(void **state)
+{
+	const char *at = "Sun, 06 Nov 1994 08:49:37 GMT", *before = "Sun, 06 Nov 1994 08:49:36 GMT";
+	const char *after = "Sun, 06 Nov 1994 08:49:38 GMT";
+
+	assert_int_equal(cond(NULL, NULL, NULL, NULL), HTTP_COND_PASS);
+	/* If-Match: strong, "*" passes, a failure is 412 whatever else the request says */
+	assert_int_equal(cond("\"abc\"", NULL, NULL, NULL), HTTP_COND_PASS);
+	assert_int_equal(cond("*", NULL, NULL, NULL), HTTP_COND_PASS);
+	assert_int_equal(cond("\"x\"", NULL, NULL, NULL), HTTP_COND_FAILED);
+	assert_int_equal(cond("W/\"abc\"", NULL, NULL, NULL), HTTP_COND_FAILED);
+	assert_int_equal(cond("\"x\"", "\"abc\"", NULL, NULL), HTTP_COND_FAILED);
+	/* If-Unmodified-Since: 412 once the file changed after it; ignored under If-Match,
+	 * and when it is not a date or is a list of dates */
+	assert_int_equal(cond(NULL, NULL, at, NULL), HTTP_COND_PASS);
+	assert_int_equal(cond(NULL, NULL, after, NULL), HTTP_COND_PASS);
+	assert_int_equal(cond(NULL, NULL, before, NULL), HTTP_COND_FAILED);
+	assert_int_equal(cond("\"abc\"", NULL, before, NULL), HTTP_COND_PASS);
+	assert_int_equal(cond(NULL, NULL, "yesterday", NULL), HTTP_COND_PASS);
+	assert_int_equal(cond(NULL, NULL, "Sun, 06 Nov 1994 08:49:36 GMT, "
+	    "Sun, 06 Nov 1994 08:49:36 GMT", NULL), HTTP_COND_PASS);
+	/* If-None-Match: weak comparison, 304; it outranks If-Modified-Since */
+	assert_int_equal(cond(NULL, "\"abc\"", NULL, NULL), HTTP_COND_NOT_MODIFIED);
+	assert_int_equal(cond(NULL, "W/\"abc\"", NULL, NULL), HTTP_COND_NOT_MODIFIED);
+	assert_int_equal(cond(NULL, "*", NULL, NULL), HTTP_COND_NOT_MODIFIED);
+	assert_int_equal(cond(NULL, "\"x\"", NULL, NULL), HTTP_COND_PASS);
+	assert_int_equal(cond(NULL, "\"x\"", NULL, at), HTTP_COND_PASS);
+	assert_int_equal(cond(NULL, "\"abc\"", NULL, before), HTTP_COND_NOT_MODIFIED);
+	/* If-Modified-Since alone */
+	assert_int_equal(cond(NULL, NULL, NULL, at), HTTP_COND_NOT_MODIFIED);
+	assert_int_equal(cond(NULL, NULL, NULL, after), HTTP_COND_NOT_MODIFIED);
+	assert_int_equal(cond(NULL, NULL, NULL, before), HTTP_COND_PASS);
+	assert_int_equal(cond(NULL, NULL, NULL, "not a date"), HTTP_COND_PASS);
+	/* both kinds: a copy that passes If-Match and is current gets 304 */
+	assert_int_equal(cond("\"abc\"", "\"abc\"", NULL, NULL), HTTP_COND_NOT_MODIFIED);
+	assert_int_equal(cond(NULL, "\"abc\"", at, NULL), HTTP_COND_NOT_MODIFIED);
+	assert_int_equal(cond(NULL, "\"abc\"", before, NULL), HTTP_COND_FAILED);
+}
+
 static enum http_range_result
 range(const char *s, uint64_t size, uint64_t *a, uint64_t *b)
 {
@@ -397,6 +476,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_accept_encoding),
 		cmocka_unit_test(test_etag),
+		cmocka_unit_test(test_etag_strong),
+		cmocka_unit_test(test_conditions),
 		cmocka_unit_test(test_range),
 		cmocka_unit_test(test_path),
 		cmocka_unit_test(test_date),
