@@ -2,10 +2,11 @@
  * Fuzz target for showroomd's header parsers: the first byte picks the parser, the rest is
  * the header value. Each parser must stay inside its buffer and keep its promises (a range
  * is inside the entity, a decoded path has no ".." segment, a precondition fails only on a
- * field that can fail it). For the request-head check the rest is the field section of a
- * request as sent, which a model of libmicrohttpd 0.9.75's in-place parsing splits first:
- * the check must pass exactly the clean sections, but for the one thing the library leaves
- * no trace of (NULs among the CR and LF of line ends: docs/SECURITY.md).
+ * field that can fail it, a request target's parts lie inside it). For the request-head
+ * check the rest is the field section of a request as sent, which a model of libmicrohttpd
+ * 0.9.75's in-place parsing splits first: the check must pass exactly the clean sections,
+ * but for the one thing the library leaves no trace of (NULs among the CR and LF of line
+ * ends: docs/SECURITY.md).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -224,6 +225,34 @@ fuzz_conditions(const char *s, size_t n)
 		abort();
 }
 
+/* The request target (RFC 9112 3.2): the parts tile the target. */
+static void
+fuzz_target(const char *s, size_t n)
+{
+	struct http_target t;
+	size_t i, end;
+
+	if (http_target_parse(s, n, &t) != HTTP_TARGET_OK)
+		return;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f)
+			abort();
+	end = t.has_query ? t.query - 1 : n;
+	if (t.path + t.path_len != end || end > n || (t.has_query && (s[end] != '?' ||
+	    t.query + t.query_len != n)))
+		abort();
+	if (t.authority_len == 0) {
+		if (t.path != 0 || t.path_len == 0 || s[0] != '/')
+			abort();
+		return;
+	}
+	if (t.authority + t.authority_len != t.path || (t.path_len > 0 && s[t.path] != '/'))
+		abort();
+	for (i = t.authority; i < t.path; i++)
+		if (s[i] == '@' || s[i] == '/' || s[i] == '?')
+			abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -238,8 +267,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((s = malloc(n ? n : 1)) == NULL)
 		return 0;
 	memcpy(s, data + 1, n);
-	/* 0 to 5 as before the preconditions came, so the corpus keeps its meaning */
-	switch (data[0] % 7) {
+	/* 0 to 6 as before the later ones came, so the corpus keeps its meaning */
+	switch (data[0] % 8) {
 	case 0:
 		if (http_accept_encoding(s, n, 7) >= HTTP_ENC_COUNT)
 			abort();
@@ -259,8 +288,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 5:
 		fuzz_head(s, n);
 		break;
-	default:
+	case 6:
 		fuzz_conditions(s, n);
+		break;
+	default:
+		fuzz_target(s, n);
 		break;
 	}
 	free(s);

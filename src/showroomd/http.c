@@ -485,6 +485,8 @@ struct http_conn {
 	char		 query[APP_MAX_QUERY + 1];
 	int		 query_bad;	/* longer than APP_MAX_QUERY */
 	size_t		 target_len;	/* of the request target as sent, up to any NUL */
+	struct http_target tgt;		/* its parts, in origin or absolute form */
+	enum http_target_err tgt_err;
 	struct buf	 body;
 };
 
@@ -497,6 +499,7 @@ http_conn_reset(struct http_conn *hc)
 	hc->query[0] = '\0';
 	hc->query_bad = 0;
 	hc->target_len = 0;
+	hc->tgt_err = HTTP_TARGET_OK;
 	/* bodies are form posts: personal data */
 	if (hc->body.data != NULL)
 		sodium_memzero(hc->body.data, hc->body.cap);
@@ -537,20 +540,18 @@ static void *
 http_uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
 {
 	struct http_conn *hc = http_conn_of(c);
-	const char *q;
-	size_t n;
 
 	if (hc == NULL)
 		return NULL;
 	/* still whole here: libmicrohttpd splits the query off later */
 	hc->target_len = strlen(uri);
-	if ((q = strchr(uri, '?')) != NULL) {
-		n = strlen(q + 1);
-		if (n > APP_MAX_QUERY)
-			hc->query_bad = 1;
-		else
-			memcpy(hc->query, q + 1, n + 1);
-	}
+	hc->tgt_err = http_target_parse(uri, hc->target_len, &hc->tgt);
+	if (hc->tgt_err != HTTP_TARGET_OK || !hc->tgt.has_query)
+		return hc;
+	if (hc->tgt.query_len > APP_MAX_QUERY)
+		hc->query_bad = 1;
+	else
+		memcpy(hc->query, uri + hc->tgt.query, hc->tgt.query_len + 1);
 	return hc;
 }
 
@@ -720,6 +721,26 @@ http_serve_static(struct MHD_Connection *c, const struct http_conn *hc, const ch
 	return http_serve_file(c, &hc->h, method, hc->path, f, 200);
 }
 
+/* The request target as sent, in origin or absolute form (RFC 9112 3.2.2): an absolute
+ * form's authority stands in for Host, and a Host that says otherwise is refused, so no
+ * two readers of the request can take it for different hosts. 0, or -1 to refuse. */
+static int
+http_target_path(const struct http_conn *hc, const char *url, char *path, size_t pathsz)
+{
+	const char *host;
+	size_t len;
+
+	if (hc->tgt_err != HTTP_TARGET_OK)
+		return -1;
+	if (hc->tgt.authority_len > 0 && (host = http_hdr(&hc->h, HDR_HOST, &len)) != NULL &&
+	    (len != hc->tgt.authority_len ||
+	    strncasecmp(host, url + hc->tgt.authority, len) != 0))
+		return -1;
+	if (hc->tgt.path_len == 0)
+		return http_path_decode("/", 1, path, pathsz);
+	return http_path_decode(url + hc->tgt.path, hc->tgt.path_len, path, pathsz);
+}
+
 /* First call: only the headers are in. libmicrohttpd takes a refusal only now, before
  * any body; a page is sent on a later call, which keeps the connection alive (0.9.75
  * closes a connection whose answer was queued on the first call). */
@@ -737,8 +758,7 @@ http_first_call(struct MHD_Connection *c, struct http_conn *hc, const char *url,
 		snprintf(hc->path, sizeof(hc->path), "(bad header)");
 		return http_queue_canned(c, method, hc->path, 400, CANNED_400);
 	}
-	if (http_path_decode(url, strlen(url), hc->path, sizeof(hc->path)) == -1 ||
-	    hc->query_bad) {
+	if (http_target_path(hc, url, hc->path, sizeof(hc->path)) == -1 || hc->query_bad) {
 		snprintf(hc->path, sizeof(hc->path), "(bad path)");
 		return http_queue_canned(c, method, hc->path, 400, CANNED_400);
 	}

@@ -386,6 +386,70 @@ static const unsigned char hp_field_byte[256] = {
 	/* 0x70 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 2,
 };
 
+static int
+hp_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* A byte of a host or port (RFC 3986 3.2.2, 3.2.3): unreserved, pct-encoded, sub-delims,
+ * ':' and the brackets of an IP literal. '@' (userinfo) is not one. */
+static int
+hp_authority_byte(unsigned char c)
+{
+	return hp_alpha((char)c) || (c >= '0' && c <= '9') ||
+	    (c != '\0' && strchr("-._~%!$&'()*+,;=:[]", c) != NULL);
+}
+
+enum http_target_err
+http_target_parse(const char *t, size_t len, struct http_target *out)
+{
+	size_t i, p;
+
+	memset(out, 0, sizeof(*out));
+	/* RFC 9112 3.2: no whitespace in a target; 3.2.2 no control character either */
+	for (i = 0; i < len; i++)
+		if ((unsigned char)t[i] <= 0x20 || t[i] == 0x7f)
+			return HTTP_TARGET_BAD;
+	p = 0;
+	if (len > 0 && t[0] != '/') {
+		/* scheme ":" (RFC 3986 3.1), else neither form ("*", authority form) */
+		for (i = 0; i < len && (hp_alpha(t[i]) || (i > 0 && ((t[i] >= '0' &&
+		    t[i] <= '9') || t[i] == '+' || t[i] == '-' || t[i] == '.'))); i++)
+			;
+		if (i == 0 || i == len || t[i] != ':')
+			return HTTP_TARGET_BAD;
+		if ((i != 4 || strncasecmp(t, "http", 4) != 0) &&
+		    (i != 5 || strncasecmp(t, "https", 5) != 0))
+			return HTTP_TARGET_SCHEME;
+		/* RFC 9110 4.2.1: an http URI has an authority */
+		if (len - i < 3 || t[i + 1] != '/' || t[i + 2] != '/')
+			return HTTP_TARGET_AUTHORITY;
+		p = i + 3;
+		out->authority = p;
+		while (p < len && t[p] != '/' && t[p] != '?') {
+			if (!hp_authority_byte((unsigned char)t[p]))
+				return HTTP_TARGET_AUTHORITY;
+			p++;
+		}
+		out->authority_len = p - out->authority;
+		/* RFC 9110 4.2.1: an http URI with an empty host is invalid */
+		if (out->authority_len == 0 || t[out->authority] == ':')
+			return HTTP_TARGET_AUTHORITY;
+	} else if (len == 0)
+		return HTTP_TARGET_BAD;
+	out->path = p;
+	while (p < len && t[p] != '?')
+		p++;
+	out->path_len = p - out->path;
+	if (p < len) {
+		out->has_query = 1;
+		out->query = p + 1;
+		out->query_len = len - p - 1;
+	}
+	return HTTP_TARGET_OK;
+}
+
 /* A line end at off: CR LF, both NUL now. A NUL of the client's there instead leaves its
  * CR LF unaccounted for; so does a bare LF, which leaves one NUL only. */
 static int

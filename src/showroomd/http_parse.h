@@ -68,6 +68,26 @@ enum http_range_result	http_range_parse(const char *hdr, size_t len, uint64_t si
  * and paths longer than HTTP_PATH_MAX. */
 int	http_path_decode(const char *raw, size_t len, char *out, size_t outsz);
 
+/*
+ * A request target as sent (RFC 9112 3.2): origin form "/path?query" or absolute form
+ * "http://authority/path?query" (3.2.2), whose authority stands in for Host. Offsets into
+ * the target; path_len 0 in absolute form means "/"; authority_len 0 in origin form.
+ */
+struct http_target {
+	size_t	authority, authority_len;
+	size_t	path, path_len;		/* up to the '?' or the end */
+	size_t	query, query_len;	/* after the '?' */
+	int	has_query;
+};
+
+enum http_target_err {
+	HTTP_TARGET_OK = 0,
+	HTTP_TARGET_BAD,	/* whitespace or a control character, or neither form */
+	HTTP_TARGET_SCHEME,	/* absolute form with a scheme other than http or https */
+	HTTP_TARGET_AUTHORITY	/* empty host, userinfo, or a byte no host or port holds */
+};
+enum http_target_err	http_target_parse(const char *t, size_t len, struct http_target *);
+
 /* IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") both ways. Parse returns -1 on bad input. */
 void	http_date_format(time_t, char out[30]);
 int	http_date_parse(const char *s, size_t len, time_t *);

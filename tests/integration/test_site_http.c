@@ -633,6 +633,67 @@ test_limits_and_methods(void **state)
 	free(req);
 }
 
+/* RFC 9112 3.2.2: a server MUST accept the absolute form, whose authority stands in for
+ * Host; a Host that says otherwise, userinfo, or a scheme other than http(s) is refused. */
+static void
+test_absolute_form(void **state)
+{
+	struct http_reply want, r;
+	char req[512], cl[32];
+	int n;
+
+	get_ok("/models/", NULL, &want);
+	assert_int_equal(want.status, 200);
+	n = snprintf(req, sizeof(req), "GET http://127.0.0.1:%d/models/ HTTP/1.1\r\n"
+	    "Host: 127.0.0.1:%d\r\nConnection: close\r\n\r\n", srv.port, srv.port);
+	assert_int_equal(http_raw(srv.port, req, (size_t)n, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.body_len, want.body_len);
+	assert_memory_equal(r.body, want.body, want.body_len);
+	http_reply_free(&r);
+	http_reply_free(&want);
+
+	/* scheme and host are case-insensitive; no path is "/"; a query is kept apart */
+	n = snprintf(req, sizeof(req), "GET HTTPS://LOCALHOST HTTP/1.1\r\nHost: localhost\r\n"
+	    "Connection: close\r\n\r\n");
+	assert_int_equal(http_raw(srv.port, req, (size_t)n, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "<html lang=\"ja\">"));
+	http_reply_free(&r);
+	n = snprintf(req, sizeof(req), "HEAD http://x/robots.txt?a=b HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n");
+	assert_int_equal(http_raw(srv.port, req, (size_t)n, 1, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(http_header_get(&r, "Content-Length", cl, sizeof(cl)));
+	http_reply_free(&r);
+	/* HTTP/1.0 need not send Host: the authority is the host */
+	n = snprintf(req, sizeof(req), "GET http://x/robots.txt HTTP/1.0\r\n\r\n");
+	assert_int_equal(http_raw(srv.port, req, (size_t)n, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+
+	static const char *const refused[] = {
+		"GET http://x/models/ HTTP/1.1\r\nHost: y\r\n\r\n",
+		"GET http://x:8080/models/ HTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET http://x/models/ HTTP/1.1\r\n\r\n",
+		"GET http://user@x/models/ HTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET http:///models/ HTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET ftp://x/models/ HTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET file:///etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET http://x/../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET * HTTP/1.1\r\nHost: x\r\n\r\n",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		assert_int_equal(http_raw(srv.port, refused[i], strlen(refused[i]), 0, &r), 0);
+		if (r.status != 400)
+			fail_msg("absolute form #%zu answered %d", i, r.status);
+		assert_null(strstr(r.body, "root:"));
+		http_reply_free(&r);
+	}
+}
+
 static void
 test_access_log(void **state)
 {
@@ -787,6 +848,7 @@ main(void)
 		cmocka_unit_test(test_not_found_and_redirect),
 		cmocka_unit_test(test_hostile_requests),
 		cmocka_unit_test(test_limits_and_methods),
+		cmocka_unit_test(test_absolute_form),
 		cmocka_unit_test(test_access_log),
 		cmocka_unit_test(test_reload),
 		cmocka_unit_test(test_reload_during_download),

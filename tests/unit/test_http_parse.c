@@ -131,6 +131,70 @@ test_conditions(void **state)
 	assert_int_equal(cond(NULL, "\"abc\"", before, NULL), HTTP_COND_FAILED);
 }
 
+static enum http_target_err
+target(const char *s, struct http_target *t)
+{
+	return http_target_parse(s, strlen(s), t);
+}
+
+/* RFC 9112 3.2: origin form and absolute form (3.2.2); no whitespace. */
+static void
+test_target(void **state)
+{
+	static const char *const bad[] = { "", "*", "models/", " /", "/a b", "/a\tb", "/a\x7f",
+	    "/a?b c", "//\x01", "1http://x/", ":x" };
+	static const char *const scheme[] = { "ftp://x/", "HTTPS+x://x/", "file:///etc/passwd",
+	    "mailto:a@b", "x:443", "javascript:alert(1)" };
+	static const char *const authority[] = { "http:///models/", "http://", "http://?a",
+	    "http://user@x/", "http://user:pw@x/", "http://:80/", "http://x\"/", "http://x<y/",
+	    "http://x\\y/", "http://x#y/", "http://x\xc3\xa9/", "http:/x/", "https:x" };
+	struct http_target t;
+	size_t i;
+
+	assert_int_equal(target("/models/?a=b&c", &t), HTTP_TARGET_OK);
+	assert_int_equal(t.authority_len, 0);
+	assert_int_equal(t.path, 0);
+	assert_int_equal(t.path_len, 8);
+	assert_true(t.has_query);
+	assert_int_equal(t.query, 9);
+	assert_int_equal(t.query_len, 5);
+	assert_int_equal(target("/", &t), HTTP_TARGET_OK);
+	assert_false(t.has_query);
+	assert_int_equal(t.path_len, 1);
+	assert_int_equal(target("/a?", &t), HTTP_TARGET_OK);
+	assert_true(t.has_query);
+	assert_int_equal(t.query_len, 0);
+
+	assert_int_equal(target("http://127.0.0.1:8080/models/?q", &t), HTTP_TARGET_OK);
+	assert_int_equal(t.authority, 7);
+	assert_int_equal(t.authority_len, 14);
+	assert_int_equal(t.path, 21);
+	assert_int_equal(t.path_len, 8);
+	assert_int_equal(t.query, 30);
+	assert_int_equal(t.query_len, 1);
+	assert_int_equal(target("HTTPS://Example.JP", &t), HTTP_TARGET_OK);
+	assert_int_equal(t.authority, 8);
+	assert_int_equal(t.authority_len, 10);
+	assert_int_equal(t.path_len, 0);	/* "/" */
+	assert_false(t.has_query);
+	assert_int_equal(target("http://x?a=1", &t), HTTP_TARGET_OK);
+	assert_int_equal(t.path_len, 0);
+	assert_int_equal(t.query, 9);
+	assert_int_equal(target("http://[::1]:80/a", &t), HTTP_TARGET_OK);
+	assert_int_equal(t.authority_len, 8);
+	assert_int_equal(target("http://a-b.c_d~e%41!$&'()*+,;=/", &t), HTTP_TARGET_OK);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (target(bad[i], &t) != HTTP_TARGET_BAD)
+			fail_msg("bad target #%zu: %d", i, target(bad[i], &t));
+	for (i = 0; i < sizeof(scheme) / sizeof(scheme[0]); i++)
+		if (target(scheme[i], &t) != HTTP_TARGET_SCHEME)
+			fail_msg("scheme #%zu: %d", i, target(scheme[i], &t));
+	for (i = 0; i < sizeof(authority) / sizeof(authority[0]); i++)
+		if (target(authority[i], &t) != HTTP_TARGET_AUTHORITY)
+			fail_msg("authority #%zu: %d", i, target(authority[i], &t));
+}
+
 static enum http_range_result
 range(const char *s, uint64_t size, uint64_t *a, uint64_t *b)
 {
@@ -478,6 +542,7 @@ main(void)
 		cmocka_unit_test(test_etag),
 		cmocka_unit_test(test_etag_strong),
 		cmocka_unit_test(test_conditions),
+		cmocka_unit_test(test_target),
 		cmocka_unit_test(test_range),
 		cmocka_unit_test(test_path),
 		cmocka_unit_test(test_date),
