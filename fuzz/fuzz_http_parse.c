@@ -225,13 +225,15 @@ fuzz_conditions(const char *s, size_t n)
 		abort();
 }
 
-/* The request target (RFC 9112 3.2): the parts tile the target. */
+/* The method and the request target (RFC 9112 3.2): the parts tile the target. */
 static void
 fuzz_target(const char *s, size_t n)
 {
 	struct http_target t;
 	size_t i, end;
 
+	if (http_method_class(s, n) > HTTP_METHOD_KNOWN)
+		abort();
 	if (http_target_parse(s, n, &t) != HTTP_TARGET_OK)
 		return;
 	for (i = 0; i < n; i++)

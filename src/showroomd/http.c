@@ -33,6 +33,7 @@ enum http_canned {
 	CANNED_412,
 	CANNED_413,
 	CANNED_500,
+	CANNED_501,
 	CANNED_HEALTH,
 	CANNED_COUNT
 };
@@ -72,7 +73,10 @@ http_make_canned(void)
 		HTTP_ERR_PAGE("412", "前提条件が満たされませんでした。", "Precondition failed."),
 		HTTP_ERR_PAGE("413", "送信された内容が大きすぎます。", "Request body too large."),
 		HTTP_ERR_PAGE("500", "サーバーで問題が起きました。", "Internal server error."),
+		HTTP_ERR_PAGE("501", "このメソッドには対応していません。", "Not implemented."),
 	};
+	static const enum http_canned closing[] = { CANNED_400, CANNED_501 };
+	size_t j;
 	int i;
 
 	for (i = 0; i < CANNED_HEALTH; i++)
@@ -82,9 +86,12 @@ http_make_canned(void)
 	if ((http_canned[CANNED_HEALTH] = http_make_text("ok\n",
 	    "text/plain; charset=utf-8", "no-store")) == NULL)
 		return -1;
-	/* a refused request may hide another behind it: read nothing more on its connection */
-	if (MHD_add_response_header(http_canned[CANNED_400], "Connection", "close") != MHD_YES)
-		return -1;
+	/* a refused request may hide another behind it (or a body not read): read nothing
+	 * more on its connection */
+	for (j = 0; j < sizeof(closing) / sizeof(closing[0]); j++)
+		if (MHD_add_response_header(http_canned[closing[j]], "Connection", "close") !=
+		    MHD_YES)
+			return -1;
 	return MHD_add_response_header(http_canned[CANNED_405], "Allow", "GET, HEAD") ==
 	    MHD_YES ? 0 : -1;
 }
@@ -761,6 +768,15 @@ http_first_call(struct MHD_Connection *c, struct http_conn *hc, const char *url,
 	if (http_target_path(hc, url, hc->path, sizeof(hc->path)) == -1 || hc->query_bad) {
 		snprintf(hc->path, sizeof(hc->path), "(bad path)");
 		return http_queue_canned(c, method, hc->path, 400, CANNED_400);
+	}
+	/* RFC 9110 9.1: a method the server does not know is 501; one it knows, 405 below */
+	switch (http_method_class(method, strlen(method))) {
+	case HTTP_METHOD_BAD:
+		return http_queue_canned(c, method, hc->path, 400, CANNED_400);
+	case HTTP_METHOD_UNKNOWN:
+		return http_queue_canned(c, method, hc->path, 501, CANNED_501);
+	case HTTP_METHOD_KNOWN:
+		break;
 	}
 	hc->route = router_match(method, hc->path, &hc->lang, &body_ok);
 	if (hc->route != NULL) {

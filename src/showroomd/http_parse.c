@@ -386,6 +386,24 @@ static const unsigned char hp_field_byte[256] = {
 	/* 0x70 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 2,
 };
 
+enum http_method_class
+http_method_class(const char *m, size_t len)
+{
+	static const char *const known[] = { "GET", "HEAD", "POST", "PUT", "DELETE",
+	    "CONNECT", "OPTIONS", "TRACE", "PATCH" };
+	unsigned char all = HP_TCHAR;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		all &= hp_field_byte[(unsigned char)m[i]];
+	if (len == 0 || !(all & HP_TCHAR))
+		return HTTP_METHOD_BAD;
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strlen(known[i]) == len && memcmp(m, known[i], len) == 0)
+			return HTTP_METHOD_KNOWN;
+	return HTTP_METHOD_UNKNOWN;
+}
+
 static int
 hp_alpha(char c)
 {

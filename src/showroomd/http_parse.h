@@ -68,6 +68,14 @@ enum http_range_result	http_range_parse(const char *hdr, size_t len, uint64_t si
  * and paths longer than HTTP_PATH_MAX. */
 int	http_path_decode(const char *raw, size_t len, char *out, size_t outsz);
 
+/* The request method (RFC 9110 9.1), which is case-sensitive. */
+enum http_method_class {
+	HTTP_METHOD_BAD,	/* empty or not a token: 400 */
+	HTTP_METHOD_UNKNOWN,	/* a token no specification here defines: 501 */
+	HTTP_METHOD_KNOWN	/* RFC 9110's eight and PATCH (RFC 5789) */
+};
+enum http_method_class	http_method_class(const char *m, size_t len);
+
 /*
  * A request target as sent (RFC 9112 3.2): origin form "/path?query" or absolute form
  * "http://authority/path?query" (3.2.2), whose authority stands in for Host. Offsets into

@@ -633,6 +633,46 @@ test_limits_and_methods(void **state)
 	free(req);
 }
 
+/* RFC 9110 9.1 and 15.6.2: a method the server does not know is 501; one it knows but the
+ * file does not allow stays 405, with the methods it does allow. */
+static void
+test_unknown_methods(void **state)
+{
+	static const char *const unknown[] = {
+		"FOO / HTTP/1.1\r\nHost: x\r\n\r\n",
+		"get /models/ HTTP/1.1\r\nHost: x\r\n\r\n",
+		"PROPFIND /models/ HTTP/1.1\r\nHost: x\r\n\r\n",
+		"BREW /request HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc",
+	};
+	static const char bad[] = "G(T / HTTP/1.1\r\nHost: x\r\n\r\n";
+	static const char *const known[] = {
+		"PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc",
+		"DELETE /models/ HTTP/1.1\r\nHost: x\r\n\r\n",
+		"OPTIONS /models/ HTTP/1.1\r\nHost: x\r\n\r\n",
+		"PATCH /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+	};
+	struct http_reply r;
+	size_t i;
+
+	for (i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
+		assert_int_equal(http_raw(srv.port, unknown[i], strlen(unknown[i]), 0, &r), 0);
+		if (r.status != 501)
+			fail_msg("unknown method #%zu answered %d", i, r.status);
+		http_reply_free(&r);
+	}
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		assert_int_equal(http_raw(srv.port, known[i], strlen(known[i]), 0, &r), 0);
+		if (r.status != 405)
+			fail_msg("known method #%zu answered %d", i, r.status);
+		assert_header(&r, "Allow", "GET, HEAD");
+		http_reply_free(&r);
+	}
+	/* not a token at all */
+	assert_int_equal(http_raw(srv.port, bad, sizeof(bad) - 1, 0, &r), 0);
+	assert_int_equal(r.status, 400);
+	http_reply_free(&r);
+}
+
 /* RFC 9112 3.2.2: a server MUST accept the absolute form, whose authority stands in for
  * Host; a Host that says otherwise, userinfo, or a scheme other than http(s) is refused. */
 static void
@@ -848,6 +888,7 @@ main(void)
 		cmocka_unit_test(test_not_found_and_redirect),
 		cmocka_unit_test(test_hostile_requests),
 		cmocka_unit_test(test_limits_and_methods),
+		cmocka_unit_test(test_unknown_methods),
 		cmocka_unit_test(test_absolute_form),
 		cmocka_unit_test(test_access_log),
 		cmocka_unit_test(test_reload),

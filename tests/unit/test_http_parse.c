@@ -131,6 +131,28 @@ test_conditions(void **state)
 	assert_int_equal(cond(NULL, "\"abc\"", before, NULL), HTTP_COND_FAILED);
 }
 
+static void
+test_method_class(void **state)
+{
+	static const char *const known[] = { "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT",
+	    "OPTIONS", "TRACE", "PATCH" };
+	static const char *const unknown[] = { "FOO", "get", "Get", "GETS", "PROPFIND", "BREW",
+	    "!#$%&'*+-.^_`|~09" };
+	static const char *const bad[] = { "", "G T", "G(T", "G\x01T", "G\xc3\xa9T", "G:T" };
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		assert_int_equal(http_method_class(known[i], strlen(known[i])),
+		    HTTP_METHOD_KNOWN);
+	for (i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
+		assert_int_equal(http_method_class(unknown[i], strlen(unknown[i])),
+		    HTTP_METHOD_UNKNOWN);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(http_method_class(bad[i], strlen(bad[i])), HTTP_METHOD_BAD);
+	/* a prefix of a known method, cut short, is not it */
+	assert_int_equal(http_method_class("GET", 2), HTTP_METHOD_UNKNOWN);
+}
+
 static enum http_target_err
 target(const char *s, struct http_target *t)
 {
@@ -542,6 +564,7 @@ main(void)
 		cmocka_unit_test(test_etag),
 		cmocka_unit_test(test_etag_strong),
 		cmocka_unit_test(test_conditions),
+		cmocka_unit_test(test_method_class),
 		cmocka_unit_test(test_target),
 		cmocka_unit_test(test_range),
 		cmocka_unit_test(test_path),
