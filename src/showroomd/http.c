@@ -688,7 +688,8 @@ http_header_scan(void *cls, enum MHD_ValueKind kind, const char *key, size_t key
  * the request line and each field must account for every byte of the head, in order (see
  * http_parse.h). Then: no Transfer-Encoding at all (bodies here are framed by one
  * Content-Length; RFC 9112 6.1 lets a server refuse what it does not support), at most one
- * Content-Length and one Host (RFC 9112 3.2). 1 when the head is clean.
+ * Content-Length and exactly one Host, but for HTTP/1.0 (RFC 9112 3.2). 1 when the head is
+ * clean.
  */
 static int
 http_headers_scan(struct MHD_Connection *c, struct http_hdrs *hs, size_t target_len,
@@ -712,7 +713,8 @@ http_headers_scan(struct MHD_Connection *c, struct http_hdrs *hs, size_t target_
 		return 0;
 	MHD_get_connection_values_n(c, MHD_HEADER_KIND, http_header_scan, hs);
 	return !hs->bad && http_head_end(hs->head, hs->head_len, hs->off) == HTTP_HEAD_OK &&
-	    hs->n[HDR_TE] == 0 && hs->n[HDR_CL] <= 1 && hs->n[HDR_HOST] <= 1;
+	    hs->n[HDR_TE] == 0 && hs->n[HDR_CL] <= 1 && hs->n[HDR_HOST] <= 1 &&
+	    (hs->n[HDR_HOST] == 1 || strcmp(version, MHD_HTTP_VERSION_1_0) == 0);
 }
 
 /* A file of the site, the health check or the 404 page. */
@@ -869,7 +871,9 @@ http_options(const struct http_config *cfg, struct MHD_OptionItem *o)
 	o[n++] = HTTP_OPT(MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit, NULL);
 	o[n++] = HTTP_OPT(MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s, NULL);
 	o[n++] = HTTP_OPT(MHD_OPTION_CONNECTION_MEMORY_LIMIT, cfg->mem_limit, NULL);
-	o[n++] = HTTP_OPT(MHD_OPTION_STRICT_FOR_CLIENT, 1, NULL);
+	/* not 1: that closes on a space in the target without an answer; the Host that 1
+	 * would require, http_headers_scan does */
+	o[n++] = HTTP_OPT(MHD_OPTION_STRICT_FOR_CLIENT, 0, NULL);
 	o[n++] = HTTP_OPT(MHD_OPTION_UNESCAPE_CALLBACK, (intptr_t)http_unescape_none, NULL);
 	o[n++] = HTTP_OPT(MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)http_completed, NULL);
 	o[n++] = HTTP_OPT(MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)http_notify_connection, NULL);
