@@ -32,6 +32,7 @@ enum http_canned {
 	CANNED_405,
 	CANNED_412,
 	CANNED_413,
+	CANNED_431,
 	CANNED_500,
 	CANNED_501,
 	CANNED_HEALTH,
@@ -72,10 +73,12 @@ http_make_canned(void)
 		HTTP_ERR_PAGE("405", "このメソッドは使えません。", "Method not allowed."),
 		HTTP_ERR_PAGE("412", "前提条件が満たされませんでした。", "Precondition failed."),
 		HTTP_ERR_PAGE("413", "送信された内容が大きすぎます。", "Request body too large."),
+		HTTP_ERR_PAGE("431", "リクエストのヘッダーが大きすぎます。",
+		    "Request header fields too large."),
 		HTTP_ERR_PAGE("500", "サーバーで問題が起きました。", "Internal server error."),
 		HTTP_ERR_PAGE("501", "このメソッドには対応していません。", "Not implemented."),
 	};
-	static const enum http_canned closing[] = { CANNED_400, CANNED_501 };
+	static const enum http_canned closing[] = { CANNED_400, CANNED_431, CANNED_501 };
 	size_t j;
 	int i;
 
@@ -173,6 +176,7 @@ struct http_hdrs {
 	const char	*head;		/* the request head as the library left it */
 	size_t		 head_len;
 	size_t		 off;		/* where the next field line must start in it */
+	unsigned	 items;		/* field lines and cookies */
 	int		 bad;
 };
 
@@ -246,7 +250,7 @@ http_conditions_joined(struct MHD_Connection *c, const struct http_conds *in,
 {
 	struct http_conds cd = *in;
 	size_t used = 0;
-	char buf[8 * 1024];	/* the lines came in a head no larger (mem_limit) */
+	char buf[HTTP_HEAD_MAX];	/* the lines came in a head no larger */
 
 	if (cd.if_match != NULL) {
 		http_join(c, HDR_IM, buf, sizeof(buf), &cd.if_match, &cd.if_match_len);
@@ -559,6 +563,11 @@ http_uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
 		hc->query_bad = 1;
 	else
 		memcpy(hc->query, uri + hc->tgt.query, hc->tgt.query_len + 1);
+	/* Nothing here reads the library's parsed query arguments, which cost its pool a
+	 * record each: 0.9.75 parses the query right after this call, and one that fills the
+	 * pool left the connection hanging without an answer. An empty query it does not
+	 * parse; the target is writable memory of the library's (connection.c). */
+	((char *)(uintptr_t)uri)[hc->tgt.query] = '\0';
 	return hc;
 }
 
@@ -653,7 +662,8 @@ http_head_off(const struct http_hdrs *hs, const char *p)
 /* Request smuggling defences, per header line: it must be where the line before ended and
  * be NAME ":" OWS VALUE CRLF with a token name and no control character in the value but
  * HTAB (http_head_field), which refuses obs-fold, NUL and bare LF too. The headers served
- * on are kept and counted on the way. Runs on every request: no allocation. */
+ * on are kept and counted on the way, and so are cookies, which take the connection's
+ * memory as fields do. Runs on every request: no allocation. */
 static enum MHD_Result
 http_header_scan(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
     const char *value, size_t value_size)
@@ -662,6 +672,9 @@ http_header_scan(void *cls, enum MHD_ValueKind kind, const char *key, size_t key
 	struct http_field f;
 	int k;
 
+	hs->items++;
+	if (kind != MHD_HEADER_KIND)
+		return MHD_YES;
 	f.name = http_head_off(hs, key);
 	f.name_len = key_size;
 	f.value = value != NULL ? http_head_off(hs, value) : (size_t)-1;
@@ -688,10 +701,10 @@ http_header_scan(void *cls, enum MHD_ValueKind kind, const char *key, size_t key
  * the request line and each field must account for every byte of the head, in order (see
  * http_parse.h). Then: no Transfer-Encoding at all (bodies here are framed by one
  * Content-Length; RFC 9112 6.1 lets a server refuse what it does not support), at most one
- * Content-Length and exactly one Host, but for HTTP/1.0 (RFC 9112 3.2). 1 when the head is
- * clean.
+ * Content-Length and exactly one Host, but for HTTP/1.0 (RFC 9112 3.2). 0 when the head is
+ * clean, else the status to refuse it with: 400, or 431 past the limits of http.h.
  */
-static int
+static unsigned
 http_headers_scan(struct MHD_Connection *c, struct http_hdrs *hs, size_t target_len,
     const char *method, const char *url, const char *version)
 {
@@ -700,7 +713,9 @@ http_headers_scan(struct MHD_Connection *c, struct http_hdrs *hs, size_t target_
 
 	memset(hs, 0, sizeof(*hs));
 	if ((ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE)) == NULL)
-		return 0;
+		return 400;
+	if (ci->header_size > HTTP_HEAD_MAX)
+		return 431;
 	/* the method starts the head; the library counts its size from there */
 	hs->head = method;
 	hs->head_len = ci->header_size;
@@ -710,11 +725,13 @@ http_headers_scan(struct MHD_Connection *c, struct http_hdrs *hs, size_t target_
 	rl.version = http_head_off(hs, version);
 	rl.version_len = strlen(version);
 	if (http_head_start(hs->head, hs->head_len, &rl, &hs->off) != HTTP_HEAD_OK)
-		return 0;
-	MHD_get_connection_values_n(c, MHD_HEADER_KIND, http_header_scan, hs);
-	return !hs->bad && http_head_end(hs->head, hs->head_len, hs->off) == HTTP_HEAD_OK &&
-	    hs->n[HDR_TE] == 0 && hs->n[HDR_CL] <= 1 && hs->n[HDR_HOST] <= 1 &&
-	    (hs->n[HDR_HOST] == 1 || strcmp(version, MHD_HTTP_VERSION_1_0) == 0);
+		return 400;
+	MHD_get_connection_values_n(c, MHD_HEADER_KIND | MHD_COOKIE_KIND, http_header_scan, hs);
+	if (hs->bad || http_head_end(hs->head, hs->head_len, hs->off) != HTTP_HEAD_OK ||
+	    hs->n[HDR_TE] != 0 || hs->n[HDR_CL] > 1 || hs->n[HDR_HOST] > 1 ||
+	    (hs->n[HDR_HOST] == 0 && strcmp(version, MHD_HTTP_VERSION_1_0) != 0))
+		return 400;
+	return hs->items > HTTP_ITEMS_MAX ? 431 : 0;
 }
 
 /* A file of the site, the health check or the 404 page. */
@@ -763,9 +780,11 @@ http_first_call(struct MHD_Connection *c, struct http_conn *hc, const char *url,
 	hc->started = 1;
 	if ((hc->site = site_refresh(hc->site, &hc->site_gen)) == NULL)
 		return MHD_NO;
-	if (!http_headers_scan(c, &hc->h, hc->target_len, method, url, version)) {
-		snprintf(hc->path, sizeof(hc->path), "(bad header)");
-		return http_queue_canned(c, method, hc->path, 400, CANNED_400);
+	if ((refuse = http_headers_scan(c, &hc->h, hc->target_len, method, url, version)) != 0) {
+		snprintf(hc->path, sizeof(hc->path), refuse == 431 ? "(large header)" :
+		    "(bad header)");
+		return http_queue_canned(c, method, hc->path, refuse,
+		    refuse == 431 ? CANNED_431 : CANNED_400);
 	}
 	if (http_target_path(hc, url, hc->path, sizeof(hc->path)) == -1 || hc->query_bad) {
 		snprintf(hc->path, sizeof(hc->path), "(bad path)");

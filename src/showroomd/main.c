@@ -317,9 +317,7 @@ main(int argc, char **argv)
 	cfg.conn_limit = o.conn_limit;
 	cfg.per_ip_limit = o.per_ip_limit;
 	cfg.timeout_s = o.timeout_s;
-	/* bounds a request's headers (431 past it); MHD clears it per request: 8 KiB, as
-	 * Apache's LimitRequestFieldSize, is plenty for a site that sets no cookies */
-	cfg.mem_limit = 8 * 1024;
+	cfg.mem_limit = HTTP_POOL;
 	cfg.access_log = o.access_log;
 	/* The forms check names and addresses against CP932; glibc's converter is out of
 	 * reach once confined, so its table is built now. */

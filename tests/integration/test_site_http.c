@@ -617,7 +617,7 @@ test_limits_and_methods(void **state)
 	char *big = malloc(20000), *req = malloc(41000);
 	int n;
 
-	/* over the 16 KiB header limit, yet small enough to be sent whole before the reply */
+	/* over the 8 KiB head limit, yet small enough to be sent whole before the reply */
 	memset(big, 'a', 19999);
 	big[19999] = '\0';
 	n = snprintf(req, 41000, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: %s\r\n\r\n", big);
