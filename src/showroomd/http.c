@@ -835,6 +835,10 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url, const char *m
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	/* 0.9.75 calls with no data while bytes of a request pipelined behind one without a
+	 * body wait (after "100 Continue"); only the last call, with NULL, may answer */
+	if (upload_data != NULL)
+		return MHD_YES;
 	if (hc->refuse)
 		return http_queue_canned(c, method, hc->path, 413, CANNED_413);
 	if (hc->route != NULL)

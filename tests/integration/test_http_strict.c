@@ -485,6 +485,31 @@ test_head_limits(void **state)
 	buf_free(&b);
 }
 
+/* Expect: 100-continue on a request without a body, with another request right behind it:
+ * 0.9.75 sends "100 Continue" (RFC 9110 10.1.1 lets it), then both answers follow on the
+ * open connection. It used to close the connection after the 100. */
+static void
+test_expect_without_body(void **state)
+{
+	static const char req[] =
+	    "GET /robots.txt HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n"
+	    "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+	struct buf in = BUF_INIT;
+	size_t off = 0, end;
+	int closed;
+
+	exchange(req, sizeof(req) - 1, &in, &closed);
+	if (in.len >= 25 && strncmp(in.data, "HTTP/1.1 100 Continue\r\n\r\n", 25) == 0)
+		off = 25;
+	assert_int_equal(first_reply(in.data + off, in.len - off, &end), 200);
+	off += end;
+	if (first_reply(in.data + off, in.len - off, &end) != 200)
+		fail_msg("the request behind it: %s", closed ? "connection closed" : "no answer");
+	assert_int_equal(off + end, in.len);
+	assert_false(closed);
+	buf_free(&in);
+}
+
 int
 main(void)
 {
@@ -498,6 +523,7 @@ main(void)
 		cmocka_unit_test(test_request_line),
 		cmocka_unit_test(test_clean_requests_pass),
 		cmocka_unit_test(test_head_limits),
+		cmocka_unit_test(test_expect_without_body),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
