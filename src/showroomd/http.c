@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -30,6 +31,7 @@ struct http_server {
 enum http_canned {
 	CANNED_400,
 	CANNED_405,
+	CANNED_408,
 	CANNED_412,
 	CANNED_413,
 	CANNED_431,
@@ -41,6 +43,8 @@ enum http_canned {
 
 static struct MHD_Response *http_canned[CANNED_COUNT];
 static int http_log_on;
+static unsigned http_idle_s;		/* --timeout */
+static uint64_t http_deadline_ms;	/* --request-timeout */
 
 static struct MHD_Response *
 http_make_text(const char *body, const char *ctype, const char *cache)
@@ -71,6 +75,8 @@ http_make_canned(void)
 	static const char *pages[] = {
 		HTTP_ERR_PAGE("400", "リクエストの形式が正しくありません。", "Bad request."),
 		HTTP_ERR_PAGE("405", "このメソッドは使えません。", "Method not allowed."),
+		HTTP_ERR_PAGE("408", "リクエストが時間内に届きませんでした。",
+		    "Request timeout."),
 		HTTP_ERR_PAGE("412", "前提条件が満たされませんでした。", "Precondition failed."),
 		HTTP_ERR_PAGE("413", "送信された内容が大きすぎます。", "Request body too large."),
 		HTTP_ERR_PAGE("431", "リクエストのヘッダーが大きすぎます。",
@@ -78,7 +84,8 @@ http_make_canned(void)
 		HTTP_ERR_PAGE("500", "サーバーで問題が起きました。", "Internal server error."),
 		HTTP_ERR_PAGE("501", "このメソッドには対応していません。", "Not implemented."),
 	};
-	static const enum http_canned closing[] = { CANNED_400, CANNED_431, CANNED_501 };
+	static const enum http_canned closing[] = { CANNED_400, CANNED_408, CANNED_431,
+	    CANNED_501 };
 	size_t j;
 	int i;
 
@@ -498,6 +505,8 @@ struct http_conn {
 	size_t		 target_len;	/* of the request target as sent, up to any NUL */
 	struct http_target tgt;		/* its parts, in origin or absolute form */
 	enum http_target_err tgt_err;
+	uint64_t	 t0;		/* when its request line was in, in ms */
+	unsigned	 timeout_s;	/* the idle timeout cut for the deadline, or 0 */
 	struct buf	 body;
 };
 
@@ -545,8 +554,20 @@ http_conn_of(struct MHD_Connection *c)
 	return ci != NULL ? ci->socket_context : NULL;
 }
 
-/* Sees the request target before libmicrohttpd splits it: the raw query string is kept
- * for the handlers (and never logged). Its return value is the request's context. */
+static uint64_t
+http_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * Sees the request target before libmicrohttpd splits it: the raw query string is kept
+ * for the handlers (and never logged). Its return value is the request's context. The
+ * request's deadline starts here, the first moment libmicrohttpd shows a request.
+ */
 static void *
 http_uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
 {
@@ -554,6 +575,7 @@ http_uri_seen(void *cls, const char *uri, struct MHD_Connection *c)
 
 	if (hc == NULL)
 		return NULL;
+	hc->t0 = http_now_ms();
 	/* still whole here: libmicrohttpd splits the query off later */
 	hc->target_len = strlen(uri);
 	hc->tgt_err = http_target_parse(uri, hc->target_len, &hc->tgt);
@@ -747,6 +769,30 @@ http_serve_static(struct MHD_Connection *c, const struct http_conn *hc, const ch
 	return http_serve_file(c, &hc->h, method, hc->path, f, 200);
 }
 
+/*
+ * The whole-request deadline (--request-timeout), from the request line on, for receiving
+ * the request (the answer may take longer: a large file to a slow reader). libmicrohttpd's
+ * own timeout is an idle one, restarted by every byte, so a body trickled in kept its
+ * connection for as long as the client liked. With CUT, while a body is awaited, the idle
+ * timeout is cut to the time left, so a client that stops sending is closed on time too.
+ * -1 once past the deadline.
+ */
+static int
+http_deadline(struct MHD_Connection *c, struct http_conn *hc, int cut)
+{
+	uint64_t now = http_now_ms(), end = hc->t0 + http_deadline_ms;
+	unsigned left;
+
+	if (now >= end)
+		return -1;
+	left = (unsigned)((end - now + 999) / 1000);
+	if (cut && left < http_idle_s && left != hc->timeout_s) {
+		MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, left);
+		hc->timeout_s = left;
+	}
+	return 0;
+}
+
 /* The request target as sent, in origin or absolute form (RFC 9112 3.2.2): an absolute
  * form's authority stands in for Host, and a Host that says otherwise is refused, so no
  * two readers of the request can take it for different hosts. 0, or -1 to refuse. */
@@ -800,6 +846,9 @@ http_first_call(struct MHD_Connection *c, struct http_conn *hc, const char *url,
 		break;
 	}
 	hc->route = router_match(method, hc->path, &hc->lang, &body_ok);
+	/* the head came in too slowly: it can be answered still */
+	if (http_deadline(c, hc, hc->route != NULL && body_ok) == -1)
+		return http_queue_canned(c, method, hc->path, 408, CANNED_408);
 	if (hc->route != NULL) {
 		if (body_ok && (refuse = http_body_check(&hc->h)) != 0)
 			return http_queue_canned(c, method, hc->path, refuse,
@@ -829,6 +878,11 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url, const char *m
 	if (!hc->started)
 		return http_first_call(c, hc, url, method, version);
 	if (*upload_data_size != 0) {
+		if (http_deadline(c, hc, 1) == -1) {
+			log_warn("http: %s %s: not whole within %u s: connection closed", method,
+			    hc->path, (unsigned)(http_deadline_ms / 1000));
+			return MHD_NO;
+		}
 		if (hc->body.len + *upload_data_size > APP_MAX_BODY ||
 		    buf_append(&hc->body, upload_data, *upload_data_size) == -1)
 			hc->refuse = 1;
@@ -839,6 +893,11 @@ http_handler(void *cls, struct MHD_Connection *c, const char *url, const char *m
 	 * body wait (after "100 Continue"); only the last call, with NULL, may answer */
 	if (upload_data != NULL)
 		return MHD_YES;
+	/* the request is in: its answer goes out under the idle timeout */
+	if (hc->timeout_s != 0) {
+		MHD_set_connection_option(c, MHD_CONNECTION_OPTION_TIMEOUT, http_idle_s);
+		hc->timeout_s = 0;
+	}
 	if (hc->refuse)
 		return http_queue_canned(c, method, hc->path, 413, CANNED_413);
 	if (hc->route != NULL)
@@ -925,6 +984,8 @@ http_start(const struct http_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	http_log_on = cfg->access_log;
+	http_idle_s = cfg->timeout_s;
+	http_deadline_ms = (uint64_t)cfg->request_timeout_s * 1000;
 	if (http_log_on && access_log_start() == -1) {
 		snprintf(err, errlen, "cannot start the access log thread");
 		free(srv);

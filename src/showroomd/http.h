@@ -24,6 +24,7 @@ struct http_config {
 	unsigned	 conn_limit;		/* all connections */
 	unsigned	 per_ip_limit;		/* connections from one address */
 	unsigned	 timeout_s;		/* idle connection timeout */
+	unsigned	 request_timeout_s;	/* to receive a whole request */
 	size_t		 mem_limit;		/* per-connection memory: HTTP_POOL */
 	int		 access_log;
 	struct app	*app;			/* dynamic pages and the API */

@@ -510,6 +510,89 @@ test_expect_without_body(void **state)
 	buf_free(&in);
 }
 
+/* Sends HEAD, then the rest of REQ a byte every STEP ms; returns how long the server took
+ * to close the connection (ms, at most LIMIT), and what it answered, in *in. */
+static long
+trickle(int port, const char *req, size_t head, long step, long limit, struct buf *in)
+{
+	struct pollfd pfd;
+	long start = now_ms(), next;
+	char chunk[4096];
+	size_t sent;
+	ssize_t n;
+	int fd;
+
+	assert_true((fd = http_connect(port, 0)) != -1);
+	assert_int_equal(send(fd, req, head, MSG_NOSIGNAL), (ssize_t)head);
+	sent = head;
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	next = start + step;
+	while (now_ms() - start < limit) {
+		if (poll(&pfd, 1, (int)(next > now_ms() ? next - now_ms() : 0)) > 0) {
+			n = read(fd, chunk, sizeof(chunk));
+			if (n <= 0)
+				break;
+			buf_append(in, chunk, (size_t)n);
+			continue;
+		}
+		if (now_ms() >= next) {
+			if (sent < strlen(req) && send(fd, req + sent, 1, MSG_NOSIGNAL) == 1)
+				sent++;
+			next += step;
+		}
+	}
+	close(fd);
+	return now_ms() - start;
+}
+
+/*
+ * --request-timeout: a whole request must arrive within it. libmicrohttpd's timeout is an
+ * idle one that every byte restarts, so a body trickled in kept its connection for as long
+ * as the client liked (6 bytes in 60 s in the outside test). Here with a 2 s deadline and a
+ * 10 s idle timeout: a body at a byte every 300 ms, a body that stops, and a head that
+ * comes in too slowly.
+ */
+static void
+test_request_deadline(void **state)
+{
+	const char *args[] = { "--site", testsrv_path("demo-site"), "--request-timeout", "2",
+	    "--timeout", "10", NULL };
+	static const char post[] = "POST /request HTTP/1.1\r\nHost: x\r\n"
+	    "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n"
+	    "name=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+	    "aaaaaaaaaaaaaaa";
+	static const char get[] = "GET /robots.txt HTTP/1.1\r\nHost: x\r\nX-Slow: 1234567890"
+	    "\r\n\r\n";
+	struct testsrv slow;
+	struct buf in = BUF_INIT;
+	size_t head = strstr(post, "\r\n\r\n") + 4 - post, end;
+	long took;
+
+	assert_int_equal(testsrv_start(&slow, args), 0);
+	/* a byte every 300 ms: the body would take 30 s */
+	took = trickle(slow.port, post, head + 1, 300, 8000, &in);
+	if (took < 1800 || took > 4000)
+		fail_msg("a trickled body kept its connection %ld ms", took);
+	assert_null(strstr(in.data ? in.data : "", "HTTP/1.1 2"));
+	buf_free(&in);
+	/* a body that stops: closed at the deadline, not after the idle timeout */
+	took = trickle(slow.port, post, head + 1, 100000, 8000, &in);
+	if (took < 1800 || took > 4000)
+		fail_msg("a stalled body kept its connection %ld ms", took);
+	buf_free(&in);
+	/* a head that takes longer than the deadline is answered 408, and closed */
+	took = trickle(slow.port, get, strstr(get, "X-Slow") - get, 250, 8000, &in);
+	assert_true(took < 8000);
+	assert_int_equal(first_reply(in.data, in.len, &end), 408);
+	buf_free(&in);
+	/* a request in time is served as ever */
+	took = trickle(slow.port, get, sizeof(get) - 1, 100, 1000, &in);
+	assert_int_equal(first_reply(in.data, in.len, &end), 200);
+	buf_free(&in);
+	testsrv_stop(&slow, SIGKILL);
+}
+
 int
 main(void)
 {
@@ -524,6 +607,7 @@ main(void)
 		cmocka_unit_test(test_clean_requests_pass),
 		cmocka_unit_test(test_head_limits),
 		cmocka_unit_test(test_expect_without_body),
+		cmocka_unit_test(test_request_deadline),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
