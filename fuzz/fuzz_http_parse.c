@@ -1,11 +1,12 @@
 /*
  * Fuzz target for showroomd's header parsers: the first byte picks the parser, the rest is
  * the header value. Each parser must stay inside its buffer and keep its promises (a range
- * is inside the entity, a decoded path has no ".." segment). For the request-head check the
- * rest is the field section of a request as sent, which a model of libmicrohttpd 0.9.75's
- * in-place parsing splits first: the check must pass exactly the clean sections, but for the
- * one thing the library leaves no trace of (NULs among the CR and LF of line ends:
- * docs/SECURITY.md).
+ * is inside the entity, a decoded path has no ".." segment, a precondition fails only on a
+ * field that can fail it, a request target's parts lie inside it). For the request-head
+ * check the rest is the field section of a request as sent, which a model of libmicrohttpd
+ * 0.9.75's in-place parsing splits first: the check must pass exactly the clean sections,
+ * but for the one thing the library leaves no trace of (NULs among the CR and LF of line
+ * ends: docs/SECURITY.md).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -180,6 +181,80 @@ fuzz_head(const char *wire, size_t n)
 	free(b);
 }
 
+/* Preconditions: the value is up to four fields split at LF (If-Match, If-None-Match,
+ * If-Unmodified-Since, If-Modified-Since; an empty one is absent). */
+static void
+fuzz_conditions(const char *s, size_t n)
+{
+	static const char etag[] = "\"0123456789abcdef\"";
+	const char *v[4] = { NULL, NULL, NULL, NULL }, *p = s, *e;
+	size_t len[4] = { 0, 0, 0, 0 }, i;
+	struct http_conds c;
+	enum http_cond_result r;
+
+	for (i = 0; i < 4 && p < s + n; i++) {
+		if ((e = memchr(p, '\n', (size_t)(s + n - p))) == NULL)
+			e = s + n;
+		if (e > p) {
+			v[i] = p;
+			len[i] = (size_t)(e - p);
+		}
+		p = e + 1;
+	}
+	/* a strong match is a weak one too */
+	for (i = 0; i < 2; i++)
+		if (v[i] != NULL && http_etag_match_strong(v[i], len[i], etag) &&
+		    !http_etag_match(v[i], len[i], etag))
+			abort();
+	memset(&c, 0, sizeof(c));
+	c.if_match = v[0];
+	c.if_match_len = len[0];
+	c.if_none_match = v[1];
+	c.if_none_match_len = len[1];
+	c.if_unmodified_since = v[2];
+	c.if_unmodified_since_len = len[2];
+	c.if_modified_since = v[3];
+	c.if_modified_since_len = len[3];
+	r = http_conditions(&c, etag, 784111777);
+	if ((r == HTTP_COND_FAILED && v[0] == NULL && v[2] == NULL) ||
+	    (r == HTTP_COND_FAILED && v[0] != NULL &&
+	    http_etag_match_strong(v[0], len[0], etag)) ||
+	    (r == HTTP_COND_NOT_MODIFIED && v[1] == NULL && v[3] == NULL) ||
+	    (r == HTTP_COND_NOT_MODIFIED && v[1] != NULL &&
+	    !http_etag_match(v[1], len[1], etag)))
+		abort();
+}
+
+/* The method and the request target (RFC 9112 3.2): the parts tile the target. */
+static void
+fuzz_target(const char *s, size_t n)
+{
+	struct http_target t;
+	size_t i, end;
+
+	if (http_method_class(s, n) > HTTP_METHOD_KNOWN)
+		abort();
+	if (http_target_parse(s, n, &t) != HTTP_TARGET_OK)
+		return;
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || s[i] == 0x7f)
+			abort();
+	end = t.has_query ? t.query - 1 : n;
+	if (t.path + t.path_len != end || end > n || (t.has_query && (s[end] != '?' ||
+	    t.query + t.query_len != n)))
+		abort();
+	if (t.authority_len == 0) {
+		if (t.path != 0 || t.path_len == 0 || s[0] != '/')
+			abort();
+		return;
+	}
+	if (t.authority + t.authority_len != t.path || (t.path_len > 0 && s[t.path] != '/'))
+		abort();
+	for (i = t.authority; i < t.path; i++)
+		if (s[i] == '@' || s[i] == '/' || s[i] == '?')
+			abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -194,7 +269,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((s = malloc(n ? n : 1)) == NULL)
 		return 0;
 	memcpy(s, data + 1, n);
-	switch (data[0] % 6) {
+	/* 0 to 6 as before the later ones came, so the corpus keeps its meaning */
+	switch (data[0] % 8) {
 	case 0:
 		if (http_accept_encoding(s, n, 7) >= HTTP_ENC_COUNT)
 			abort();
@@ -211,8 +287,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 4:
 		http_date_parse(s, n, &t);
 		break;
-	default:
+	case 5:
 		fuzz_head(s, n);
+		break;
+	case 6:
+		fuzz_conditions(s, n);
+		break;
+	default:
+		fuzz_target(s, n);
 		break;
 	}
 	free(s);

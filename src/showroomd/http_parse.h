@@ -32,6 +32,31 @@ enum http_range_result {
 	HTTP_RANGE_UNSATISFIABLE	/* 416 */
 };
 
+/* If-Match against one strong entity tag: the strong comparison of RFC 9110 8.8.3.2, so a
+ * weak tag never matches; "*" always does (the file exists). 1 on a match, 0 otherwise. */
+int	http_etag_match_strong(const char *hdr, size_t len, const char *etag);
+
+/* The precondition fields of a GET or HEAD (RFC 9110 13.1), each its value or NULL. */
+struct http_conds {
+	const char	*if_match, *if_none_match;
+	const char	*if_unmodified_since, *if_modified_since;
+	size_t		 if_match_len, if_none_match_len;
+	size_t		 if_unmodified_since_len, if_modified_since_len;
+};
+
+enum http_cond_result {
+	HTTP_COND_PASS,			/* go on: 200, or the range */
+	HTTP_COND_NOT_MODIFIED,		/* 304 */
+	HTTP_COND_FAILED		/* 412 */
+};
+
+/* Evaluates them as RFC 9110 13.2.2 orders for a representation with the strong entity tag
+ * ETAG and modification time MTIME: If-Match, else If-Unmodified-Since, then If-None-Match,
+ * else If-Modified-Since. A date that is not one IMF-fixdate is ignored, as the RFC asks of
+ * a list of dates. Range and If-Range come after, in the caller. */
+enum http_cond_result	http_conditions(const struct http_conds *, const char *etag,
+			    time_t mtime);
+
 /* Range: bytes=... for an entity of SIZE bytes. Only a single range is honoured; several
  * ranges, or syntax we do not understand, mean the whole entity, as RFC 9110 allows. */
 enum http_range_result	http_range_parse(const char *hdr, size_t len, uint64_t size,
@@ -42,6 +67,34 @@ enum http_range_result	http_range_parse(const char *hdr, size_t len, uint64_t si
  * NUL or control characters (raw or percent-encoded), bad percent escapes, invalid UTF-8,
  * and paths longer than HTTP_PATH_MAX. */
 int	http_path_decode(const char *raw, size_t len, char *out, size_t outsz);
+
+/* The request method (RFC 9110 9.1), which is case-sensitive. */
+enum http_method_class {
+	HTTP_METHOD_BAD,	/* empty or not a token: 400 */
+	HTTP_METHOD_UNKNOWN,	/* a token no specification here defines: 501 */
+	HTTP_METHOD_KNOWN	/* RFC 9110's eight and PATCH (RFC 5789) */
+};
+enum http_method_class	http_method_class(const char *m, size_t len);
+
+/*
+ * A request target as sent (RFC 9112 3.2): origin form "/path?query" or absolute form
+ * "http://authority/path?query" (3.2.2), whose authority stands in for Host. Offsets into
+ * the target; path_len 0 in absolute form means "/"; authority_len 0 in origin form.
+ */
+struct http_target {
+	size_t	authority, authority_len;
+	size_t	path, path_len;		/* up to the '?' or the end */
+	size_t	query, query_len;	/* after the '?' */
+	int	has_query;
+};
+
+enum http_target_err {
+	HTTP_TARGET_OK = 0,
+	HTTP_TARGET_BAD,	/* whitespace or a control character, or neither form */
+	HTTP_TARGET_SCHEME,	/* absolute form with a scheme other than http or https */
+	HTTP_TARGET_AUTHORITY	/* empty host, userinfo, or a byte no host or port holds */
+};
+enum http_target_err	http_target_parse(const char *t, size_t len, struct http_target *);
 
 /* IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") both ways. Parse returns -1 on bad input. */
 void	http_date_format(time_t, char out[30]);

@@ -45,6 +45,7 @@ struct options {
 	unsigned	 conn_limit;
 	unsigned	 per_ip_limit;
 	unsigned	 timeout_s;
+	unsigned	 request_timeout_s;
 	int		 access_log;
 };
 
@@ -60,6 +61,7 @@ usage(FILE *f)
 	    "  --max-conns N       connections at once (default 10000)\n"
 	    "  --max-conns-per-ip N  connections from one address (default 64)\n"
 	    "  --timeout S         idle connection timeout in seconds (default 30)\n"
+	    "  --request-timeout S  time to receive a whole request, in seconds (default 30)\n"
 	    "  --no-access-log     do not log requests on stderr\n"
 	    "  --keyring FILE      the signed keyring: the keys records are sealed to\n"
 	    "  --root-pub FILE     the brand root's public key, which must have signed it\n"
@@ -114,6 +116,7 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "max-conns", required_argument, NULL, 'c' },
 		{ "max-conns-per-ip", required_argument, NULL, 'i' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "request-timeout", required_argument, NULL, 'W' },
 		{ "no-access-log", no_argument, NULL, 'q' },
 		{ "keyring", required_argument, NULL, 'k' },
 		{ "root-pub", required_argument, NULL, 'R' },
@@ -139,6 +142,7 @@ parse_options(int argc, char **argv, struct options *o)
 	o->conn_limit = 10000;
 	o->per_ip_limit = 64;
 	o->timeout_s = 30;
+	o->request_timeout_s = 30;
 	o->access_log = 1;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -148,6 +152,7 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'c': if (parse_uint("--max-conns", optarg, 1, 1000000, &o->conn_limit)) return -1; break;
 		case 'i': if (parse_uint("--max-conns-per-ip", optarg, 1, 1000000, &o->per_ip_limit)) return -1; break;
 		case 'T': if (parse_uint("--timeout", optarg, 1, 3600, &o->timeout_s)) return -1; break;
+		case 'W': if (parse_uint("--request-timeout", optarg, 1, 3600, &o->request_timeout_s)) return -1; break;
 		case 'q': o->access_log = 0; break;
 		case 'k': o->keyring = optarg; break;
 		case 'd': o->data = optarg; break;
@@ -336,9 +341,8 @@ serve(const struct options *op, const struct notify_config *ncfg)
 	cfg.conn_limit = o.conn_limit;
 	cfg.per_ip_limit = o.per_ip_limit;
 	cfg.timeout_s = o.timeout_s;
-	/* bounds a request's headers (431 past it); MHD clears it per request: 8 KiB, as
-	 * Apache's LimitRequestFieldSize, is plenty for a site that sets no cookies */
-	cfg.mem_limit = 8 * 1024;
+	cfg.request_timeout_s = o.request_timeout_s;
+	cfg.mem_limit = HTTP_POOL;
 	cfg.access_log = o.access_log;
 	/* The forms check names and addresses against CP932; glibc's converter is out of
 	 * reach once confined, so its table is built now. */

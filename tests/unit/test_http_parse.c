@@ -52,6 +52,171 @@ test_etag(void **state)
 	assert_false(http_etag_match("\"ab", 3, e));
 }
 
+/* If-Match: strong comparison (RFC 9110 8.8.3.2), so a weak tag never matches. */
+static void
+test_etag_strong(void **state)
+{
+	const char *e = "\"abc\"";
+
+	assert_true(http_etag_match_strong("\"abc\"", 5, e));
+	assert_true(http_etag_match_strong("\"x\", \"abc\"", 10, e));
+	assert_true(http_etag_match_strong("*", 1, e));
+	assert_true(http_etag_match_strong(" \"abc\" ,", 9, e));
+	assert_false(http_etag_match_strong("W/\"abc\"", 7, e));
+	assert_false(http_etag_match_strong("\"abcd\"", 6, e));
+	assert_false(http_etag_match_strong("abc", 3, e));
+	assert_false(http_etag_match_strong("", 0, e));
+	assert_false(http_etag_match_strong(NULL, 0, e));
+	assert_false(http_etag_match_strong("\"ab", 3, e));
+}
+
+#define LM	784111777	/* Sun, 06 Nov 1994 08:49:37 GMT */
+#define COND(field, s)	field = (s), field##_len = strlen(s)
+
+static enum http_cond_result
+cond(const char *im, const char *inm, const char *ius, const char *ims)
+{
+	struct http_conds c;
+
+	memset(&c, 0, sizeof(c));
+	if (im != NULL)
+		COND(c.if_match, im);
+	if (inm != NULL)
+		COND(c.if_none_match, inm);
+	if (ius != NULL)
+		COND(c.if_unmodified_since, ius);
+	if (ims != NULL)
+		COND(c.if_modified_since, ims);
+	return http_conditions(&c, "\"abc\"", LM);
+}
+
+/* RFC 9110 13.1 and the order of 13.2.2. */
+static void
+test_conditions(void **state)
+{
+	const char *at = "Sun, 06 Nov 1994 08:49:37 GMT", *before = "Sun, 06 Nov 1994 08:49:36 GMT";
+	const char *after = "Sun, 06 Nov 1994 08:49:38 GMT";
+
+	assert_int_equal(cond(NULL, NULL, NULL, NULL), HTTP_COND_PASS);
+	/* If-Match: strong, "*" passes, a failure is 412 whatever else the request says */
+	assert_int_equal(cond("\"abc\"", NULL, NULL, NULL), HTTP_COND_PASS);
+	assert_int_equal(cond("*", NULL, NULL, NULL), HTTP_COND_PASS);
+	assert_int_equal(cond("\"x\"", NULL, NULL, NULL), HTTP_COND_FAILED);
+	assert_int_equal(cond("W/\"abc\"", NULL, NULL, NULL), HTTP_COND_FAILED);
+	assert_int_equal(cond("\"x\"", "\"abc\"", NULL, NULL), HTTP_COND_FAILED);
+	/* If-Unmodified-Since: 412 once the file changed after it; ignored under If-Match,
+	 * and when it is not a date or is a list of dates */
+	assert_int_equal(cond(NULL, NULL, at, NULL), HTTP_COND_PASS);
+	assert_int_equal(cond(NULL, NULL, after, NULL), HTTP_COND_PASS);
+	assert_int_equal(cond(NULL, NULL, before, NULL), HTTP_COND_FAILED);
+	assert_int_equal(cond("\"abc\"", NULL, before, NULL), HTTP_COND_PASS);
+	assert_int_equal(cond(NULL, NULL, "yesterday", NULL), HTTP_COND_PASS);
+	assert_int_equal(cond(NULL, NULL, "Sun, 06 Nov 1994 08:49:36 GMT, "
+	    "Sun, 06 Nov 1994 08:49:36 GMT", NULL), HTTP_COND_PASS);
+	/* If-None-Match: weak comparison, 304; it outranks If-Modified-Since */
+	assert_int_equal(cond(NULL, "\"abc\"", NULL, NULL), HTTP_COND_NOT_MODIFIED);
+	assert_int_equal(cond(NULL, "W/\"abc\"", NULL, NULL), HTTP_COND_NOT_MODIFIED);
+	assert_int_equal(cond(NULL, "*", NULL, NULL), HTTP_COND_NOT_MODIFIED);
+	assert_int_equal(cond(NULL, "\"x\"", NULL, NULL), HTTP_COND_PASS);
+	assert_int_equal(cond(NULL, "\"x\"", NULL, at), HTTP_COND_PASS);
+	assert_int_equal(cond(NULL, "\"abc\"", NULL, before), HTTP_COND_NOT_MODIFIED);
+	/* If-Modified-Since alone */
+	assert_int_equal(cond(NULL, NULL, NULL, at), HTTP_COND_NOT_MODIFIED);
+	assert_int_equal(cond(NULL, NULL, NULL, after), HTTP_COND_NOT_MODIFIED);
+	assert_int_equal(cond(NULL, NULL, NULL, before), HTTP_COND_PASS);
+	assert_int_equal(cond(NULL, NULL, NULL, "not a date"), HTTP_COND_PASS);
+	/* both kinds: a copy that passes If-Match and is current gets 304 */
+	assert_int_equal(cond("\"abc\"", "\"abc\"", NULL, NULL), HTTP_COND_NOT_MODIFIED);
+	assert_int_equal(cond(NULL, "\"abc\"", at, NULL), HTTP_COND_NOT_MODIFIED);
+	assert_int_equal(cond(NULL, "\"abc\"", before, NULL), HTTP_COND_FAILED);
+}
+
+static void
+test_method_class(void **state)
+{
+	static const char *const known[] = { "GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT",
+	    "OPTIONS", "TRACE", "PATCH" };
+	static const char *const unknown[] = { "FOO", "get", "Get", "GETS", "PROPFIND", "BREW",
+	    "!#$%&'*+-.^_`|~09" };
+	static const char *const bad[] = { "", "G T", "G(T", "G\x01T", "G\xc3\xa9T", "G:T" };
+	size_t i;
+
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		assert_int_equal(http_method_class(known[i], strlen(known[i])),
+		    HTTP_METHOD_KNOWN);
+	for (i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++)
+		assert_int_equal(http_method_class(unknown[i], strlen(unknown[i])),
+		    HTTP_METHOD_UNKNOWN);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_int_equal(http_method_class(bad[i], strlen(bad[i])), HTTP_METHOD_BAD);
+	/* a prefix of a known method, cut short, is not it */
+	assert_int_equal(http_method_class("GET", 2), HTTP_METHOD_UNKNOWN);
+}
+
+static enum http_target_err
+target(const char *s, struct http_target *t)
+{
+	return http_target_parse(s, strlen(s), t);
+}
+
+/* RFC 9112 3.2: origin form and absolute form (3.2.2); no whitespace. */
+static void
+test_target(void **state)
+{
+	static const char *const bad[] = { "", "*", "models/", " /", "/a b", "/a\tb", "/a\x7f",
+	    "/a?b c", "//\x01", "1http://x/", ":x" };
+	static const char *const scheme[] = { "ftp://x/", "HTTPS+x://x/", "file:///etc/passwd",
+	    "mailto:a@b", "x:443", "javascript:alert(1)" };
+	static const char *const authority[] = { "http:///models/", "http://", "http://?a",
+	    "http://user@x/", "http://user:pw@x/", "http://:80/", "http://x\"/", "http://x<y/",
+	    "http://x\\y/", "http://x#y/", "http://x\xc3\xa9/", "http:/x/", "https:x" };
+	struct http_target t;
+	size_t i;
+
+	assert_int_equal(target("/models/?a=b&c", &t), HTTP_TARGET_OK);
+	assert_int_equal(t.authority_len, 0);
+	assert_int_equal(t.path, 0);
+	assert_int_equal(t.path_len, 8);
+	assert_true(t.has_query);
+	assert_int_equal(t.query, 9);
+	assert_int_equal(t.query_len, 5);
+	assert_int_equal(target("/", &t), HTTP_TARGET_OK);
+	assert_false(t.has_query);
+	assert_int_equal(t.path_len, 1);
+	assert_int_equal(target("/a?", &t), HTTP_TARGET_OK);
+	assert_true(t.has_query);
+	assert_int_equal(t.query_len, 0);
+
+	assert_int_equal(target("http://127.0.0.1:8080/models/?q", &t), HTTP_TARGET_OK);
+	assert_int_equal(t.authority, 7);
+	assert_int_equal(t.authority_len, 14);
+	assert_int_equal(t.path, 21);
+	assert_int_equal(t.path_len, 8);
+	assert_int_equal(t.query, 30);
+	assert_int_equal(t.query_len, 1);
+	assert_int_equal(target("HTTPS://Example.JP", &t), HTTP_TARGET_OK);
+	assert_int_equal(t.authority, 8);
+	assert_int_equal(t.authority_len, 10);
+	assert_int_equal(t.path_len, 0);	/* "/" */
+	assert_false(t.has_query);
+	assert_int_equal(target("http://x?a=1", &t), HTTP_TARGET_OK);
+	assert_int_equal(t.path_len, 0);
+	assert_int_equal(t.query, 9);
+	assert_int_equal(target("http://[::1]:80/a", &t), HTTP_TARGET_OK);
+	assert_int_equal(t.authority_len, 8);
+	assert_int_equal(target("http://a-b.c_d~e%41!$&'()*+,;=/", &t), HTTP_TARGET_OK);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (target(bad[i], &t) != HTTP_TARGET_BAD)
+			fail_msg("bad target #%zu: %d", i, target(bad[i], &t));
+	for (i = 0; i < sizeof(scheme) / sizeof(scheme[0]); i++)
+		if (target(scheme[i], &t) != HTTP_TARGET_SCHEME)
+			fail_msg("scheme #%zu: %d", i, target(scheme[i], &t));
+	for (i = 0; i < sizeof(authority) / sizeof(authority[0]); i++)
+		if (target(authority[i], &t) != HTTP_TARGET_AUTHORITY)
+			fail_msg("authority #%zu: %d", i, target(authority[i], &t));
+}
+
 static enum http_range_result
 range(const char *s, uint64_t size, uint64_t *a, uint64_t *b)
 {
@@ -397,6 +562,10 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_accept_encoding),
 		cmocka_unit_test(test_etag),
+		cmocka_unit_test(test_etag_strong),
+		cmocka_unit_test(test_conditions),
+		cmocka_unit_test(test_method_class),
+		cmocka_unit_test(test_target),
 		cmocka_unit_test(test_range),
 		cmocka_unit_test(test_path),
 		cmocka_unit_test(test_date),
