@@ -18,5 +18,7 @@ int	cmd_bookings(int argc, char **argv);
 int	cmd_purge(int argc, char **argv);
 int	cmd_audit(int argc, char **argv);
 int	cmd_trace(int argc, char **argv);
+/* The privacy officer's desk, beside the back office. */
+int	cmd_inventory(int argc, char **argv);
 
 #endif

@@ -23,6 +23,7 @@ static const struct command {
 	{ "purge",	cmd_purge,	"delete acknowledged records and exports after N days" },
 	{ "audit",	cmd_audit,	"verify the hash-chained audit log (audit verify)" },
 	{ "trace",	cmd_trace,	"tell which export carried a seed address" },
+	{ "inventory",	cmd_inventory,	"print the data inventory (Markdown or JSON)" },
 };
 
 static void
