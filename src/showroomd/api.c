@@ -17,16 +17,13 @@
 #include "lib/log.h"
 #include "seal/sig.h"
 #include "store/store.h"
+#include "showroomd/api.h"
 #include "showroomd/handlers.h"
 #include "showroomd/trust.h"
 
 #define API_NONCE_TTL	(2 * SIG_MAX_SKEW)	/* a nonce is remembered while created is valid */
 
-struct api_caller {
-	char	key_id[KEYS_ID_MAX];
-};
-
-static void
+void
 api_error(struct app_reply *rp, unsigned status, const char *reason)
 {
 	reply_json(rp, status, json_pack("{s:s}", "error", reason));
@@ -56,8 +53,7 @@ api_header(void *arg, const char *name, size_t n, const char **value, size_t *le
 	return *value != NULL;
 }
 
-/* Checks the signature, the key and the nonce: 0 with the caller, or a 401 sent. */
-static int
+int
 api_authenticate(struct app *app, const struct app_request *rq, int with_body,
     struct api_caller *who, struct app_reply *rp)
 {
@@ -65,6 +61,7 @@ api_authenticate(struct app *app, const struct app_request *rq, int with_body,
 	struct sig_result res;
 	struct store_err se;
 	struct trust *t = trust_acquire(time(NULL));
+	const struct keys_public *k;
 	size_t alen;
 	int64_t now = (int64_t)time(NULL);
 	int rc;
@@ -87,6 +84,8 @@ api_authenticate(struct app *app, const struct app_request *rq, int with_body,
 		return -1;
 	}
 	rc = sig_verify(&req, NULL, api_key, &t->kr, now, SIG_MAX_SKEW, NULL, 0, &res);
+	k = rc == SIG_OK ? keys_keyring_find(&t->kr, res.keyid) : NULL;
+	who->role = k != NULL ? k->role : 0;
 	trust_release(t);
 	if (rc == SIG_OK) {
 		rc = store_nonce_use(app->store, res.nonce, res.keyid, now + API_NONCE_TTL, now,
@@ -165,6 +164,10 @@ api_inbox(struct app *app, int arg, const struct app_request *rq, struct app_rep
 	}
 	if (api_authenticate(app, rq, 0, &who, rp) == -1)
 		return;
+	if (who.role == KEYS_ROLE_PRIVACY) {
+		api_error(rp, 403, "a privacy key reads counts only");
+		return;
+	}
 	if (form_decode(rq->query, strlen(rq->query), &q, NULL) == -1 ||
 	    api_uint(form_get(&q, "after"), INT64_MAX / 2, &after) == -1 ||
 	    api_uint(form_get(&q, "limit"), STORE_INBOX_MAX, &limit) == -1 || limit == 0) {
@@ -205,6 +208,10 @@ api_ack(struct app *app, int arg, const struct app_request *rq, struct app_reply
 	}
 	if (api_authenticate(app, rq, 1, &who, rp) == -1)
 		return;
+	if (who.role == KEYS_ROLE_PRIVACY) {
+		api_error(rp, 403, "a privacy key reads counts only");
+		return;
+	}
 	doc = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je);
 	arr = json_object_get(doc, "ids");
 	if (!json_is_array(arr) || json_array_size(arr) == 0 ||

@@ -20,5 +20,6 @@ handler_fn	privacy_get;		/* privacy.c: GET /privacy/ */
 handler_fn	api_slots;		/* api_slots.c: GET /api/v1/slots */
 handler_fn	api_inbox;		/* api.c: GET /api/v1/inbox, signed */
 handler_fn	api_ack;		/* api.c: POST /api/v1/ack, signed */
+handler_fn	api_counts;		/* api_counts.c: GET /api/v1/counts, signed (privacy, hq) */
 
 #endif

@@ -26,6 +26,7 @@ static const struct route router_table[] = {
 	{ "GET",  "/api/v1/slots", 0, api_slots,      0,               0, 0 },
 	{ "GET",  "/api/v1/inbox", 0, api_inbox,      0,               0, 0 },
 	{ "POST", "/api/v1/ack",   0, api_ack,        0,               0, 1 },
+	{ "GET",  "/api/v1/counts", 0, api_counts,    0,               0, 0 },
 };
 
 const struct route *
