@@ -12,6 +12,7 @@
 
 #include "lib/log.h"
 #include "store/store.h"
+#include "showroomd/metrics_flush.h"
 #include "showroomd/ratelimit.h"
 
 static pthread_t app_expiry_thread;
@@ -77,6 +78,14 @@ app_new(const struct app_config *cfg, char *err, size_t errlen)
 			return NULL;
 		}
 	}
+	if (app->store != NULL && cfg->counts_flush_s > 0) {
+		if (metrics_flusher_start(app->store, cfg->counts_flush_s) == -1) {
+			snprintf(err, errlen, "cannot start the counts thread");
+			app_free(app);
+			return NULL;
+		}
+		app->flushing = 1;
+	}
 	return app;
 }
 
@@ -92,6 +101,9 @@ app_free(struct app *app)
 		pthread_mutex_unlock(&app_expiry_lock);
 		pthread_join(app_expiry_thread, NULL);
 	}
+	/* the last counts go to the store before it closes */
+	if (app->flushing)
+		metrics_flusher_stop();
 	store_close(app->store);
 	ratelimit_free(app->rl);
 	free(app);

@@ -18,6 +18,7 @@ struct app {
 	struct store		*store;		/* NULL: forms closed */
 	struct ratelimit	*rl;
 	unsigned		 max_age_days;
+	int			 flushing;	/* counts go to the store (metrics_flush.h) */
 };
 
 struct app_config {
@@ -25,6 +26,7 @@ struct app_config {
 	unsigned	 max_age_days;	/* records older than this are deleted */
 	double		 rate_per_min;	/* form posts per client */
 	double		 burst;
+	unsigned	 counts_flush_s;	/* 0: counts stay in memory */
 };
 
 struct app	*app_new(const struct app_config *, char *err, size_t errlen);

@@ -20,6 +20,7 @@
 #include "seal/record.h"
 #include "store/store.h"
 #include "showroomd/handlers.h"
+#include "showroomd/metrics.h"
 #include "showroomd/pages.h"
 #include "showroomd/ratelimit.h"
 #include "showroomd/site.h"
@@ -580,6 +581,7 @@ forms_post(struct app *app, int arg, const struct app_request *rq, struct app_re
 		break;
 	case INVENTORY_HONEYPOT:
 		/* looks like a success to the robot; nothing is stored */
+		metrics_honeypot();
 		recid_new(fake);
 		snprintf(where, sizeof(where), "%sreceipt/%s/%s", lang_prefix(rq->lang),
 		    kind == FORM_CATALOG ? "catalog" : "test-drive", fake);

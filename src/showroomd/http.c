@@ -13,6 +13,7 @@
 #include "showroomd/access_log.h"
 #include "showroomd/app.h"
 #include "showroomd/headers.h"
+#include "showroomd/metrics.h"
 #include "showroomd/reply.h"
 #include "showroomd/router.h"
 #include "showroomd/site.h"
@@ -92,6 +93,8 @@ http_free_canned(void)
 	}
 }
 
+static void http_count(struct MHD_Connection *, const char *, const char *, unsigned);
+
 static enum MHD_Result
 http_queue(struct MHD_Connection *c, const char *method, const char *path,
     unsigned status, struct MHD_Response *r, size_t bytes)
@@ -99,6 +102,8 @@ http_queue(struct MHD_Connection *c, const char *method, const char *path,
 	if (http_log_on)
 		access_log_line(method, path, status,
 		    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0 ? 0 : bytes);
+	if (metrics_enabled())
+		http_count(c, method, path, status);
 	return MHD_queue_response(c, status, r);
 }
 
@@ -377,6 +382,7 @@ http_not_found(struct MHD_Connection *c, const struct http_hdrs *hs, const char 
  */
 struct http_conn {
 	struct site	*site;		/* kept between requests: site_refresh */
+	uint64_t	 t0;		/* when this request's headers were in (metrics) */
 	unsigned	 site_gen;
 	int		 started;	/* this request's first call has run */
 	const struct route *route;
@@ -429,6 +435,15 @@ http_conn_of(struct MHD_Connection *c)
 
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/* Counts the reply (metrics.h): what was asked for and how long it took, never by whom. */
+static void
+http_count(struct MHD_Connection *c, const char *method, const char *path, unsigned status)
+{
+	const struct http_conn *hc = http_conn_of(c);
+
+	metrics_response(method, path, status, hc != NULL ? hc->t0 : 0);
 }
 
 /* Sees the request target before libmicrohttpd splits it: the raw query string is kept
@@ -616,6 +631,7 @@ http_first_call(struct MHD_Connection *c, struct http_conn *hc, const char *url,
 	int body_ok = 0, safe;
 
 	hc->started = 1;
+	hc->t0 = metrics_start();
 	if ((hc->site = site_refresh(hc->site, &hc->site_gen)) == NULL)
 		return MHD_NO;
 	if (!http_headers_scan(c, &hc->h)) {
@@ -762,6 +778,15 @@ http_start(const struct http_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	return srv;
+}
+
+long
+http_open_connections(struct http_server *srv)
+{
+	const union MHD_DaemonInfo *info;
+
+	info = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	return info != NULL ? (long)info->num_connections : -1;
 }
 
 void

@@ -2,7 +2,9 @@
  * The privacy officer's desk over real HTTP: visitors submit known forms to showroomd; the
  * signed counts call (a privacy key, or hq) returns exactly what the store holds and has
  * counted, and nothing that names anyone; a dealer key may not ask and a privacy key may
- * not read an inbox. All data is fictional.
+ * not read an inbox. /metrics is scraped and parsed line by line: its counts are those of
+ * the requests made, and no counter, metric label, store count or log line carries an
+ * address, user agent, cookie, query, form value or a hash of one. All data is fictional.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -35,6 +37,8 @@ static char dir[256], data[300], keyring[300], rootpub[300], url[64];
 static char hq[300], dl1[300], dl2[300], pv[300];
 static char model1[64], model2[64];
 static struct testsrv srv;
+static int mport;		/* the metrics listener */
+static json_t *catalog;		/* the site's api/v1/catalog.json */
 
 static int
 keygen(const char *role, const char *dealer, const char *name, const char *out)
@@ -195,14 +199,26 @@ setup(void **state)
 		return -1;
 	i = dealer_model(cat, DEALER1, model1, sizeof(model1)) |
 	    dealer_model(cat, DEALER2, model2, sizeof(model2));
-	json_decref(cat);
+	catalog = cat;
 	if (i != 0)
 		return -1;
 	{
 		const char *args[] = { "--site", testsrv_path("demo-site"), "--keyring",
 		    keyring, "--root-pub", rootpub, "--data", data, "--rate", "100000",
-		    "--burst", "100000", NULL };
+		    "--burst", "100000", "--metrics-listen", "0", "--counts-flush", "1", NULL };
+		char *log, *p;
+
 		if (testsrv_start(&srv, args) == -1)
+			return -1;
+		/* logged after "(port N)", which testsrv waits for */
+		for (i = 0; i < 100 && mport == 0; i++) {
+			log = testsrv_log(&srv);
+			if ((p = strstr(log, "(metrics port ")) != NULL)
+				mport = atoi(p + 14);
+			free(log);
+			usleep(20000);
+		}
+		if (mport == 0)
 			return -1;
 	}
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d", srv.port);
@@ -221,6 +237,7 @@ teardown(void **state)
 	char cmd[512];
 
 	testsrv_stop(&srv, SIGTERM);
+	json_decref(catalog);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	return system(cmd) == 0 ? 0 : -1;
 }
@@ -425,6 +442,493 @@ test_counts_who_may_ask(void **state)
 	http_reply_free(&r);
 }
 
+/* ---- /metrics ------------------------------------------------------------------------ */
+
+/* Label values that may appear, by label name; NULL: checked by its own rule. */
+static const char *const ok_class[] = { "home", "models", "model", "dealers", "privacy",
+    "form", "submit", "receipt", "cancel", "catalog_pdf", "asset", "api", "health", "other",
+    "bad", NULL };
+static const char *const ok_lang[] = { "ja", "en", "none", NULL };
+static const char *const ok_status[] = { "2xx", "3xx", "4xx", "5xx", NULL };
+static const char *const ok_form[] = { "catalog", "test_drive", NULL };
+static const char *const ok_outcome[] = { "accepted", "invalid", "rejected", "full",
+    "too_large", "bad_type", "limited", "honeypot", "closed", "error", NULL };
+static const char *const ok_kind[] = { "catalog_request", "test_drive", "cancellation",
+    NULL };
+static const char *const ok_op[] = { "store_put", "store_book", "store_cancel",
+    "store_booking_find", "store_slot_counts", "store_inbox", "store_ack", "store_expire",
+    "store_nonce_use", "store_counts_add", "store_holdings", "other", NULL };
+
+static int
+in_list(const char *const *list, const char *v)
+{
+	for (; *list != NULL; list++)
+		if (strcmp(*list, v) == 0)
+			return 1;
+	return 0;
+}
+
+/* A model or dealer code of the content (catalog.json), by its list and member. */
+static int
+in_catalog(const char *list, const char *v)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(catalog, list), i, e)
+		if (strcmp(json_string_value(json_object_get(e, "code")), v) == 0)
+			return 1;
+	return 0;
+}
+
+/* A key id of the keyring. */
+static int
+in_keyring(const char *v)
+{
+	json_t *kr = json_load_file(keyring, 0, NULL), *k;
+	size_t i;
+	int found = 0;
+
+	json_array_foreach(json_object_get(kr, "keys"), i, k)
+		found |= strcmp(json_string_value(json_object_get(k, "key_id")), v) == 0;
+	json_decref(kr);
+	return found;
+}
+
+static int
+is_day(const char *v)
+{
+	return strlen(v) == 10 && jtime_midnight(v) != -1;
+}
+
+static int
+is_number(const char *v)
+{
+	char *end;
+
+	if (strcmp(v, "+Inf") == 0)
+		return 1;
+	strtod(v, &end);
+	return *v != '\0' && *end == '\0';
+}
+
+/* Whether label NAME may hold VALUE: fixed words, content codes, key ids, days. */
+static int
+label_ok(const char *name, const char *value)
+{
+	if (strcmp(name, "class") == 0)
+		return in_list(ok_class, value);
+	if (strcmp(name, "lang") == 0)
+		return in_list(ok_lang, value);
+	if (strcmp(name, "status") == 0)
+		return in_list(ok_status, value);
+	if (strcmp(name, "form") == 0)
+		return in_list(ok_form, value);
+	if (strcmp(name, "outcome") == 0)
+		return in_list(ok_outcome, value);
+	if (strcmp(name, "kind") == 0)
+		return in_list(ok_kind, value);
+	if (strcmp(name, "op") == 0)
+		return in_list(ok_op, value);
+	if (strcmp(name, "model") == 0)
+		return in_catalog("models", value) || strcmp(value, "(other)") == 0;
+	if (strcmp(name, "dealer") == 0)
+		return in_catalog("dealers", value);
+	if (strcmp(name, "key_id") == 0)
+		return in_keyring(value);
+	if (strcmp(name, "day") == 0)
+		return is_day(value);
+	if (strcmp(name, "le") == 0)
+		return is_number(value);
+	return 0;
+}
+
+/*
+ * Parses the Prometheus text strictly: every sample line is NAME{L="V",...} VALUE, its
+ * family was declared by a # TYPE line, every label is one we know and holds a value it may
+ * hold. Returns {series: value}.
+ */
+static json_t *
+metrics_parse(const char *text)
+{
+	json_t *out = json_object(), *types = json_object();
+	char *copy = strdup(text), *line, *save, *sp, *lb, *p, *eq, *end, fam[128];
+	size_t n;
+
+	for (line = strtok_r(copy, "\n", &save); line != NULL;
+	    line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, "# TYPE ", 7) == 0) {
+			sp = strchr(line + 7, ' ');
+			assert_non_null(sp);
+			*sp = '\0';
+			json_object_set_new(types, line + 7, json_string(sp + 1));
+			continue;
+		}
+		if (strncmp(line, "# HELP ", 7) == 0)
+			continue;
+		assert_non_null(sp = strrchr(line, ' '));
+		if (!is_number(sp + 1))
+			fail_msg("metrics: bad value in \"%s\"", line);
+		*sp = '\0';
+		n = strspn(line, "abcdefghijklmnopqrstuvwxyz_");
+		assert_true(n > 0);
+		snprintf(fam, sizeof(fam), "%.*s", (int)n, line);
+		if (json_object_get(types, fam) == NULL) {
+			/* a histogram's _bucket, _sum, _count */
+			if ((p = strrchr(fam, '_')) != NULL)
+				*p = '\0';
+			if (json_object_get(types, fam) == NULL)
+				fail_msg("metrics: \"%s\" has no # TYPE", line);
+		}
+		if ((lb = strchr(line, '{')) != NULL) {
+			if (line[strlen(line) - 1] != '}' || lb != line + n)
+				fail_msg("metrics: malformed labels in \"%s\"", line);
+			for (p = lb + 1; *p != '}'; p = end + 1 + (end[1] == ',')) {
+				assert_non_null(eq = strchr(p, '='));
+				assert_true(eq[1] == '"');
+				assert_non_null(end = strchr(eq + 2, '"'));
+				*eq = *end = '\0';
+				if (!label_ok(p, eq + 2))
+					fail_msg("metrics: label %s=\"%s\" is not one it may hold",
+					    p, eq + 2);
+				*eq = '=';
+				*end = '"';
+			}
+		} else if (line[n] != '\0')
+			fail_msg("metrics: malformed name in \"%s\"", line);
+		json_object_set_new(out, line, json_real(strtod(sp + 1, NULL)));
+	}
+	json_decref(types);
+	free(copy);
+	return out;
+}
+
+static json_t *
+scrape(void)
+{
+	struct http_reply r;
+	char ct[128];
+	json_t *m;
+
+	assert_int_equal(http_get(mport, "/metrics", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(http_header_get(&r, "Content-Type", ct, sizeof(ct)));
+	assert_string_equal(ct, "text/plain; version=0.0.4; charset=utf-8");
+	m = metrics_parse(r.body);
+	http_reply_free(&r);
+	return m;
+}
+
+static double
+series(const json_t *m, const char *name)
+{
+	return json_real_value(json_object_get(m, name));
+}
+
+static void
+get_status(const char *path, int want)
+{
+	struct http_reply r;
+
+	assert_int_equal(http_get(srv.port, path, NULL, &r), 0);
+	if (r.status != want)
+		fail_msg("GET %s: %d, want %d", path, r.status, want);
+	http_reply_free(&r);
+}
+
+/* POST BODY to PATH with extra header lines; the status. */
+static int
+post_raw(const char *path, const char *body, const char *extra)
+{
+	struct http_reply r;
+	char req[8192];
+	int n, status;
+
+	n = snprintf(req, sizeof(req), "POST %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+	    "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n%s"
+	    "Connection: close\r\n\r\n%s", path, srv.port, strlen(body), extra, body);
+	assert_int_equal(http_raw(srv.port, req, (size_t)n, 0, &r), 0);
+	status = r.status;
+	http_reply_free(&r);
+	return status;
+}
+
+/* The day's count NAME from the counts API (privacy key), or 0. */
+static json_int_t
+day_count(const char *name)
+{
+	json_t *doc, *days;
+	json_int_t v;
+
+	assert_int_equal(signed_get(pv, "/api/v1/counts", "days=1", &doc), 200);
+	days = json_object_get(doc, "days");
+	v = json_integer_value(json_object_get(json_object_get(json_array_get(days, 0),
+	    "counts"), name));
+	json_decref(doc);
+	return v;
+}
+
+/* Waits (up to 5 s) for the flusher to have added N to the day's count NAME since BEFORE. */
+static void
+wait_count(const char *name, json_int_t before, json_int_t n)
+{
+	int i;
+
+	for (i = 0; i < 50 && day_count(name) < before + n; i++)
+		usleep(100000);
+	assert_int_equal(day_count(name) - before, n);
+}
+
+/* Known requests move exactly their counters, in /metrics and in the store's daily counts. */
+static void
+test_metrics_scrape(void **state)
+{
+	char path[128], body[1024], id[33];
+	json_t *a, *b;
+	json_int_t pages, pdfs, invalid;
+	char sm[160], spdf[160], sv[160];
+
+	snprintf(sm, sizeof(sm), "page.model.ja");
+	snprintf(spdf, sizeof(spdf), "pdf.%s.ja", model1);
+	pages = day_count(sm);
+	pdfs = day_count(spdf);
+	invalid = day_count("form.catalog.invalid");
+	a = scrape();
+	/* the setup's submissions */
+	assert_true(series(a, "showroom_form_submissions_total{form=\"catalog\","
+	    "outcome=\"accepted\"}") >= N_CAT);
+	assert_true(series(a, "showroom_form_submissions_total{form=\"test_drive\","
+	    "outcome=\"accepted\"}") >= 3);
+	assert_true(series(a, "showroom_up") == 1);
+	assert_true(series(a, "showroom_counting") == 1);
+	assert_true(series(a, "showroom_store_up") == 1);
+
+	snprintf(path, sizeof(path), "/models/%s/", model1);
+	get_status(path, 200);
+	get_status(path, 200);
+	get_status(path, 200);
+	snprintf(path, sizeof(path), "/en/models/%s/", model1);
+	get_status(path, 200);
+	snprintf(path, sizeof(path), "/catalogs/%s-ja.pdf", model1);
+	get_status(path, 200);
+	get_status("/no-such-page", 404);
+	/* a field's value refused: 422; a filled honeypot: 303, stored as nothing */
+	idem(id);
+	snprintf(body, sizeof(body), "idem=%s&website=&models=%s&name=%%3Cb%%3E&postal_code="
+	    "100-0001&prefecture=13&address1=x&address2=", id, model1);
+	assert_int_equal(post_raw("/request", body, ""), 422);
+	idem(id);
+	snprintf(body, sizeof(body), "idem=%s&website=spam&models=%s&name=x&postal_code="
+	    "100-0001&prefecture=13&address1=x&address2=", id, model1);
+	assert_int_equal(post_raw("/request", body, ""), 303);
+
+	b = scrape();
+	snprintf(sv, sizeof(sv), "showroom_page_views_total{class=\"model\",lang=\"ja\"}");
+	assert_true(series(b, sv) - series(a, sv) == 3);
+	snprintf(sv, sizeof(sv), "showroom_page_views_total{class=\"model\",lang=\"en\"}");
+	assert_true(series(b, sv) - series(a, sv) == 1);
+	snprintf(sv, sizeof(sv), "showroom_catalog_downloads_total{model=\"%s\",lang=\"ja\"}",
+	    model1);
+	assert_true(series(b, sv) - series(a, sv) == 1);
+	snprintf(sv, sizeof(sv), "showroom_http_requests_total{class=\"other\",lang=\"none\","
+	    "status=\"4xx\"}");
+	assert_true(series(b, sv) - series(a, sv) == 1);
+	assert_true(series(b, "showroom_form_submissions_total{form=\"catalog\","
+	    "outcome=\"invalid\"}") - series(a, "showroom_form_submissions_total{"
+	    "form=\"catalog\",outcome=\"invalid\"}") == 1);
+	assert_true(series(b, "showroom_form_submissions_total{form=\"catalog\","
+	    "outcome=\"honeypot\"}") - series(a, "showroom_form_submissions_total{"
+	    "form=\"catalog\",outcome=\"honeypot\"}") == 1);
+	assert_true(series(b, "showroom_form_submissions_total{form=\"catalog\","
+	    "outcome=\"accepted\"}") == series(a, "showroom_form_submissions_total{"
+	    "form=\"catalog\",outcome=\"accepted\"}"));
+	/* a histogram: +Inf holds every request of the class, as its _count */
+	snprintf(sv, sizeof(sv), "showroom_http_request_duration_seconds_bucket{class=\"model\","
+	    "le=\"+Inf\"}");
+	assert_true(series(b, sv) - series(a, sv) == 4);
+	assert_true(series(b, sv) == series(b, "showroom_http_request_duration_seconds_count{"
+	    "class=\"model\"}"));
+	assert_true(series(b, "showroom_store_duration_seconds_count{op=\"store_put\"}") >=
+	    N_CAT);
+	/* what is held, as the counts API says */
+	assert_true(series(b, "showroom_records_oldest_timestamp_seconds") > 0);
+	assert_true(series(b, "showroom_http_open_connections") >= 0);
+	json_decref(a);
+	json_decref(b);
+	/* and the store's daily counts, once flushed (every second here) */
+	wait_count(sm, pages, 3);
+	wait_count(spdf, pdfs, 1);
+	wait_count("form.catalog.invalid", invalid, 1);
+}
+
+/* The scrape endpoint answers nothing else. */
+static void
+test_metrics_listener_only_metrics(void **state)
+{
+	struct http_reply r;
+
+	assert_int_equal(http_get(mport, "/", NULL, &r), 0);
+	assert_int_equal(r.status, 404);
+	http_reply_free(&r);
+	assert_int_equal(http_get(mport, "/metrics/../privacy/", NULL, &r), 0);
+	assert_int_equal(r.status, 404);
+	http_reply_free(&r);
+	/* and the public listener has no /metrics */
+	assert_int_equal(http_get(srv.port, "/metrics", NULL, &r), 0);
+	assert_int_equal(r.status, 404);
+	http_reply_free(&r);
+}
+
+#define MARK_NAME	"Zqxmarkname"
+#define MARK_ADDR	"Zqxmarkaddr"
+#define MARK_UA		"ZqxAgent/7.3"
+#define MARK_COOKIE	"zqxcookie"
+#define MARK_QUERY	"zqxquery"
+#define MARK_IP		"203.0.113.77"
+
+static void
+assert_absent(const char *what, const char *hay, const char *needle)
+{
+	if (strstr(hay, needle) != NULL)
+		fail_msg("%s holds \"%s\"", what, needle);
+}
+
+/* No run of 16 or more hex digits, save the key ids of the keyring. */
+static void
+assert_no_hash(const char *what, const char *text)
+{
+	const char *p = text;
+	size_t n;
+
+	while (*p != '\0') {
+		n = strspn(p, "0123456789abcdefABCDEF");
+		if (n >= 16) {
+			char run[80];
+
+			snprintf(run, sizeof(run), "%.*s", (int)(n < 70 ? n : 70), p);
+			if (!(n == 16 && p > text + 3 && p[-1] == '-'))	/* "hq-<16 hex>" */
+				fail_msg("%s holds a hash-like run \"%s\"", what, run);
+		}
+		p += n > 0 ? n : 1;
+	}
+}
+
+static void
+assert_clean(const char *what, const char *text)
+{
+	unsigned char h[32];
+	char hex[65];
+	const char *const marks[] = { MARK_NAME, MARK_ADDR, MARK_UA, "ZqxAgent", MARK_COOKIE,
+	    MARK_QUERY, MARK_IP, "127.0.0.1", "mihon", NULL };
+	const char *const hashed[] = { "127.0.0.1", MARK_IP, MARK_UA, MARK_NAME, NULL };
+	int i;
+
+	for (i = 0; marks[i] != NULL; i++)
+		assert_absent(what, text, marks[i]);
+	for (i = 0; hashed[i] != NULL; i++) {
+		crypto_hash_sha256(h, (const unsigned char *)hashed[i], strlen(hashed[i]));
+		sodium_bin2hex(hex, sizeof(hex), h, sizeof(h));
+		assert_absent(what, text, hex);
+		hex[16] = '\0';
+		assert_absent(what, text, hex);
+	}
+}
+
+/*
+ * A visitor with a marked user agent, cookie, forwarded address and query submits marked
+ * values: none of it, nor a hash of it, is in a counter, a metric label, a store count or
+ * a log line, and every label holds only what it may.
+ */
+static void
+test_no_identifier_in_counts(void **state)
+{
+	char body[1024], id[33], extra[512], *log, *text, *names;
+	struct http_reply r;
+	struct store_count *v;
+	struct store_err se;
+	struct store *st;
+	char from[11], to[11];
+	json_t *m, *doc;
+	size_t n, i;
+	const char *key;
+	json_t *val;
+	json_int_t before = day_count("form.catalog.accepted");
+
+	snprintf(extra, sizeof(extra), "User-Agent: %s\r\nCookie: sid=%s\r\n"
+	    "X-Forwarded-For: %s\r\nReferer: https://example.net/?%s\r\n", MARK_UA, MARK_COOKIE,
+	    MARK_IP, MARK_QUERY);
+	idem(id);
+	snprintf(body, sizeof(body), "idem=%s&website=&models=%s&name=%s&postal_code=100-0001"
+	    "&prefecture=13&address1=%s&address2=", id, model1, MARK_NAME, MARK_ADDR);
+	assert_int_equal(post_raw("/request", body, extra), 303);
+	assert_int_equal(post_raw("/en/request?" MARK_QUERY "=1", body, extra), 303);
+	snprintf(body, sizeof(body), "GET /models/?email=%s%%40example.com HTTP/1.1\r\n"
+	    "Host: 127.0.0.1:%d\r\n%sConnection: close\r\n\r\n", MARK_QUERY, srv.port, extra);
+	assert_int_equal(http_raw(srv.port, body, strlen(body), 0, &r), 0);
+	http_reply_free(&r);
+	wait_count("form.catalog.accepted", before, 2);
+
+	/* /metrics: as text, and label by label (metrics_parse checks each) */
+	assert_int_equal(http_get(mport, "/metrics", NULL, &r), 0);
+	assert_clean("/metrics", r.body);
+	assert_no_hash("/metrics", r.body);
+	m = metrics_parse(r.body);
+	http_reply_free(&r);
+	json_decref(m);
+
+	/* the counts API: every daily count's name is a fixed word or a model code */
+	assert_int_equal(signed_get(pv, "/api/v1/counts", "days=2", &doc), 200);
+	text = json_dumps(doc, JSON_COMPACT);
+	assert_clean("/api/v1/counts", text);
+	free(text);
+	json_decref(doc);
+
+	/* the store's counters table, read beside the server */
+	jtime_date(time(NULL), -1, from);
+	jtime_date(time(NULL), 0, to);
+	assert_int_equal(store_open(&st, data, &se), STORE_OK);
+	assert_int_equal(store_counts_get(st, from, to, &v, &n, &se), STORE_OK);
+	store_close(st);
+	doc = json_object();
+	for (i = 0; i < n; i++)
+		json_object_set_new(doc, v[i].name, json_integer((json_int_t)v[i].value));
+	free(v);
+	json_object_foreach(doc, key, val) {
+		char word[40];
+		const char *dot = strchr(key, '.'), *rest;
+
+		snprintf(word, sizeof(word), "%.*s", dot ? (int)(dot - key) : (int)strlen(key),
+		    key);
+		rest = dot ? dot + 1 : "";
+		if (strcmp(word, "pdf") == 0) {
+			snprintf(word, sizeof(word), "%.*s", (int)strcspn(rest, "."), rest);
+			if (!in_catalog("models", word))
+				fail_msg("store count %s names no model", key);
+		} else if (!(strcmp(word, "requests") == 0 || strcmp(word, "status") == 0 ||
+		    strcmp(word, "page") == 0 || strcmp(word, "form") == 0 ||
+		    strcmp(word, "stored") == 0 || strcmp(word, "acked") == 0 ||
+		    strcmp(word, "expired") == 0 || strcmp(word, "cancelled") == 0))
+			fail_msg("store count %s is not a known count", key);
+	}
+	names = json_dumps(doc, JSON_COMPACT);
+	assert_clean("store counts", names);
+	assert_no_hash("store counts", names);
+	free(names);
+	json_decref(doc);
+
+	/* the server's log, but for the lines naming its own listening addresses */
+	log = testsrv_log(&srv);
+	for (text = strtok_r(log, "\n", &names); text != NULL;
+	    text = strtok_r(NULL, "\n", &names)) {
+		if (strstr(text, ": listening on 127.0.0.1:0 (port ") != NULL ||
+		    strstr(text, ": metrics on 127.0.0.1:0 (metrics port ") != NULL)
+			continue;
+		assert_clean("the server's log", text);
+		assert_no_hash("the server's log", text);
+	}
+	free(log);
+}
+
 int
 main(void)
 {
@@ -432,6 +936,9 @@ main(void)
 		cmocka_unit_test(test_counts_match_submissions),
 		cmocka_unit_test(test_counts_carry_no_identifier),
 		cmocka_unit_test(test_counts_who_may_ask),
+		cmocka_unit_test(test_metrics_scrape),
+		cmocka_unit_test(test_metrics_listener_only_metrics),
+		cmocka_unit_test(test_no_identifier_in_counts),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
