@@ -20,5 +20,6 @@ int	cmd_audit(int argc, char **argv);
 int	cmd_trace(int argc, char **argv);
 /* The privacy officer's desk, beside the back office. */
 int	cmd_inventory(int argc, char **argv);
+int	cmd_stats(int argc, char **argv);
 
 #endif

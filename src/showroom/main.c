@@ -24,6 +24,7 @@ static const struct command {
 	{ "audit",	cmd_audit,	"verify the hash-chained audit log (audit verify)" },
 	{ "trace",	cmd_trace,	"tell which export carried a seed address" },
 	{ "inventory",	cmd_inventory,	"print the data inventory (Markdown or JSON)" },
+	{ "stats",	cmd_stats,	"the server's counts per day as a table and a chart" },
 };
 
 static void

@@ -22,6 +22,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cairo.h>
+
+#include "lib/fsutil.h"
 #include "lib/jtime.h"
 #include "showroom/keys/keys_secret.h"
 #include "showroom/office/client.h"
@@ -929,6 +932,142 @@ test_no_identifier_in_counts(void **state)
 	free(log);
 }
 
+/* ---- showroom stats ------------------------------------------------------------------ */
+
+struct run {
+	int	 status;
+	char	*out;
+	char	*err;
+};
+
+static void
+run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+	memset(r, 0, sizeof(*r));
+}
+
+/* showroom CMD ARGS as identity WHO against the server, stdout and stderr captured. */
+static void
+desk(struct run *r, const char *who, const char *cmd, const char *const *args)
+{
+	const char *argv[40];
+	int n = 0;
+
+	argv[n++] = cmd;
+	while (args != NULL && *args != NULL && n < 30)
+		argv[n++] = *args++;
+	argv[n++] = "--identity";
+	argv[n++] = who;
+	argv[n++] = "--server";
+	argv[n++] = url;
+	argv[n] = NULL;
+	memset(r, 0, sizeof(*r));
+	r->status = testsrv_showroom_capture(dir, argv, &r->out, &r->err);
+	assert_true(r->status >= 0);
+}
+
+/* The numbers of the table line that starts with DAY. */
+static int
+table_line(const char *out, const char *day, long long v[9])
+{
+	const char *p = out;
+
+	while ((p = strstr(p, day)) != NULL && p != out && p[-1] != '\n')
+		p++;
+	if (p == NULL)
+		return -1;
+	return sscanf(p + strlen(day), "%lld %lld %lld %lld %lld %lld %lld %lld %lld", &v[0],
+	    &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7], &v[8]) == 9 ? 0 : -1;
+}
+
+static void
+test_stats_table_and_chart(void **state)
+{
+	char svg[300], png[300], today[11], *text;
+	long long v[9];
+	cairo_surface_t *s;
+	unsigned char *px;
+	struct stat st;
+	struct run r;
+	json_t *doc, *counts;
+	size_t len;
+	int x, y, inked = 0;
+
+	snprintf(svg, sizeof(svg), "%s/stats.svg", dir);
+	snprintf(png, sizeof(png), "%s/stats.png", dir);
+	jtime_date(time(NULL), 0, today);
+	const char *a[] = { "--days", "7", "--lang", "en", "--out", svg, NULL };
+	desk(&r, pv, "stats", a);
+	if (r.status != 0)
+		fail_msg("stats: %d\n%s%s", r.status, r.out, r.err);
+	assert_non_null(strstr(r.out, "showroom counts, the last 7 days"));
+	assert_int_equal(table_line(r.out, today, v), 0);
+	/* the table says what the counts API says */
+	assert_int_equal(signed_get(pv, "/api/v1/counts", "days=1", &doc), 200);
+	counts = json_object_get(json_array_get(json_object_get(doc, "days"), 0), "counts");
+	assert_int_equal(v[3], json_integer_value(json_object_get(counts,
+	    "stored.catalog_request")));
+	assert_int_equal(v[4], 3);		/* the setup's three test drives */
+	assert_true(v[0] > 0 && v[0] <= json_integer_value(json_object_get(counts,
+	    "requests")));
+	json_decref(doc);
+	assert_non_null(strstr(r.out, "catalog PDF downloads per model"));
+	assert_non_null(strstr(r.out, model1));
+	assert_non_null(strstr(r.out, "held by the server now"));
+	run_free(&r);
+	/* the SVG */
+	assert_int_equal(stat(svg, &st), 0);
+	assert_int_equal(fs_read_file(svg, &text, &len), 0);
+	assert_non_null(strstr(text, "<svg"));
+	assert_true(len > 2000);
+	free(text);
+	/* the PNG, in Japanese: 900 x 760, and drawn on */
+	const char *b[] = { "--days", "30", "--out", png, NULL };
+	desk(&r, pv, "stats", b);
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out, "showroom の集計"));
+	run_free(&r);
+	s = cairo_image_surface_create_from_png(png);
+	assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+	assert_int_equal(cairo_image_surface_get_width(s), 900);
+	assert_int_equal(cairo_image_surface_get_height(s), 760);
+	px = cairo_image_surface_get_data(s);
+	for (y = 0; y < 760; y++)
+		for (x = 0; x < 900; x++)
+			inked += (*(uint32_t *)(px + y * cairo_image_surface_get_stride(s) +
+			    x * 4) & 0xffffff) != 0xffffff;
+	assert_true(inked > 5000);
+	cairo_surface_destroy(s);
+	unlink(svg);
+	unlink(png);
+}
+
+static void
+test_stats_refusals(void **state)
+{
+	struct run r;
+
+	const char *a[] = { "--days", "0", NULL };
+	desk(&r, pv, "stats", a);
+	assert_int_equal(r.status, 2);
+	run_free(&r);
+	const char *b[] = { "--out", "chart.gif", NULL };
+	desk(&r, pv, "stats", b);
+	assert_int_equal(r.status, 2);
+	run_free(&r);
+	/* a dealer's key may not read counts */
+	desk(&r, dl1, "stats", NULL);
+	assert_int_equal(r.status, 1);
+	assert_non_null(strstr(r.err, "403"));
+	run_free(&r);
+	const char *c[] = { "--help", NULL };
+	desk(&r, pv, "stats", c);
+	assert_int_equal(r.status, 0);
+	run_free(&r);
+}
+
 int
 main(void)
 {
@@ -939,6 +1078,8 @@ main(void)
 		cmocka_unit_test(test_metrics_scrape),
 		cmocka_unit_test(test_metrics_listener_only_metrics),
 		cmocka_unit_test(test_no_identifier_in_counts),
+		cmocka_unit_test(test_stats_table_and_chart),
+		cmocka_unit_test(test_stats_refusals),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
