@@ -21,5 +21,6 @@ int	cmd_trace(int argc, char **argv);
 /* The privacy officer's desk, beside the back office. */
 int	cmd_inventory(int argc, char **argv);
 int	cmd_stats(int argc, char **argv);
+int	cmd_breach_report(int argc, char **argv);
 
 #endif

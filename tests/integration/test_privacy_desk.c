@@ -195,8 +195,10 @@ setup(void **state)
 	snprintf(keyring, sizeof(keyring), "%s/keyring.json", dir);
 	setenv("SHOWROOM_PASSPHRASE", PASS, 1);
 	unsetenv("XDG_CONFIG_HOME");
-	if (make_keys() == -1)
+	if (make_keys() == -1) {
+		fprintf(stderr, "setup: keys not made\n");
 		return -1;
+	}
 	snprintf(path, sizeof(path), "%s/api/v1/catalog.json", testsrv_path("demo-site"));
 	if ((cat = json_load_file(path, 0, &je)) == NULL)
 		return -1;
@@ -211,26 +213,34 @@ setup(void **state)
 		    "--burst", "100000", "--metrics-listen", "0", "--counts-flush", "1", NULL };
 		char *log, *p;
 
-		if (testsrv_start(&srv, args) == -1)
+		if (testsrv_start(&srv, args) == -1) {
+			fprintf(stderr, "setup: showroomd did not start\n");
 			return -1;
+		}
 		/* logged after "(port N)", which testsrv waits for */
-		for (i = 0; i < 100 && mport == 0; i++) {
+		for (i = 0; i < 500 && mport == 0; i++) {
 			log = testsrv_log(&srv);
 			if ((p = strstr(log, "(metrics port ")) != NULL)
 				mport = atoi(p + 14);
 			free(log);
 			usleep(20000);
 		}
-		if (mport == 0)
+		if (mport == 0) {
+			fprintf(stderr, "setup: no metrics listener\n");
 			return -1;
+		}
 	}
 	snprintf(url, sizeof(url), "http://127.0.0.1:%d", srv.port);
 	for (i = 0; i < N_CAT; i++)
-		if (post_catalog() != 303)
+		if (post_catalog() != 303) {
+			fprintf(stderr, "setup: a catalog request was refused\n");
 			return -1;
+		}
 	if (post_booking(DEALER1, model1) != 303 || post_booking(DEALER1, model1) != 303 ||
-	    post_booking(DEALER2, model2) != 303)
+	    post_booking(DEALER2, model2) != 303) {
+		fprintf(stderr, "setup: a booking was refused\n");
 		return -1;
+	}
 	return 0;
 }
 
@@ -1068,6 +1078,265 @@ test_stats_refusals(void **state)
 	run_free(&r);
 }
 
+/* ---- showroom breach-report -------------------------------------------------------------- */
+
+/* The number after MARK in TEXT, or -1. */
+static long long
+number_after(const char *text, const char *mark)
+{
+	const char *p = strstr(text, mark);
+
+	return p != NULL ? strtoll(p + strlen(mark), NULL, 10) : -1;
+}
+
+/* What the store holds now for keys whose id starts with PREFIX (NULL: all). */
+static long long
+store_held(const char *prefix, const char *kind)
+{
+	struct store_holdings h;
+	struct store_err se;
+	struct store *st;
+	char today[11];
+	long long n = 0;
+	size_t i;
+
+	jtime_date(time(NULL), 0, today);
+	assert_int_equal(store_open(&st, data, &se), STORE_OK);
+	assert_int_equal(store_holdings(st, today, &h, &se), STORE_OK);
+	for (i = 0; i < h.nheld; i++)
+		if ((prefix == NULL || strncmp(h.held[i].key_id, prefix, strlen(prefix)) == 0) &&
+		    (kind == NULL || strcmp(store_kind_name(h.held[i].kind), kind) == 0))
+			n += (long long)h.held[i].records;
+	store_holdings_free(&h);
+	store_close(st);
+	return n;
+}
+
+static void
+report(struct run *r, const char *scope, const char *lang)
+{
+	const char *a[] = { "--discovered", "2026-12-01", "--scope", scope, "--lang", lang,
+	    NULL };
+
+	desk(r, pv, "breach-report", a);
+}
+
+/* Every section, in the language asked, with blanks marked and no personal data. */
+static void
+assert_report_shape(const struct run *r, int ja)
+{
+	static const char *const ja_heads[] = { "## 報告の要否と期限", "## 1. 概要",
+	    "## 2. 漏えい等", "## 3. 本人の数", "## 4. 原因", "## 5. 二次被害",
+	    "## 6. 本人への対応", "## 7. 公表", "## 8. 再発防止", "## 9. その他" };
+	static const char *const en_heads[] = { "## Whether to report", "## 1. Overview",
+	    "## 2. Personal data items", "## 3. Number of persons", "## 4. Cause",
+	    "## 5. Secondary harm", "## 6. Response", "## 7. Publication", "## 8. Measures",
+	    "## 9. Other matters" };
+	size_t i;
+
+	if (r->status != 0)
+		fail_msg("breach-report: exit %d\n%s", r->status, r->err);
+	for (i = 0; i < 10; i++)
+		if (strstr(r->out, ja ? ja_heads[i] : en_heads[i]) == NULL)
+			fail_msg("report lacks \"%s\":\n%s", ja ? ja_heads[i] : en_heads[i], r->out);
+	assert_non_null(strstr(r->out, ja ? "［要記入：" : "[TO FILL: "));
+	/* deadlines from 2026-12-01: 3 to 5 days, 30 and 60 days */
+	assert_non_null(strstr(r->out, "2026-12-04"));
+	assert_non_null(strstr(r->out, "2026-12-06"));
+	assert_non_null(strstr(r->out, "2026-12-31"));
+	assert_non_null(strstr(r->out, "2027-01-30"));
+	assert_null(strstr(r->out, "見本"));
+	assert_null(strstr(r->out, MARK_NAME));
+	assert_null(strstr(r->out, "example.com"));
+}
+
+static const char *
+upper_mark(int ja)
+{
+	return ja ? "記録の件数（上限）: " : "Records (upper bound): ";
+}
+
+static void
+test_breach_web_tier(void **state)
+{
+	char today[11];
+	struct run r;
+	int ja;
+
+	jtime_date(time(NULL), 0, today);
+	for (ja = 0; ja < 2; ja++) {
+		report(&r, "web-tier", ja ? "ja" : "en");
+		assert_report_shape(&r, ja);
+		assert_int_equal(number_after(r.out, upper_mark(ja)), store_held(NULL, NULL));
+		assert_non_null(strstr(r.out, ja ? "1,000 を超えません" : "not more than 1,000"));
+		assert_non_null(strstr(r.out, ja ? "高度な暗号化" : "advanced encryption"));
+		assert_non_null(strstr(r.out, ja ? "取得しようとしていた" : "being acquired"));
+		/* the window of submissions, without --since: a blank */
+		assert_non_null(strstr(r.out, ja ? "--since で始まり" : "give the first day with"));
+		run_free(&r);
+	}
+	/* found today, begun today: what was stored today, from the store's daily counts */
+	{
+		const char *a[] = { "--discovered", today, "--since", today, "--scope",
+		    "web-tier", "--lang", "en", NULL };
+		desk(&r, pv, "breach-report", a);
+	}
+	assert_int_equal(r.status, 0);
+	assert_true(number_after(r.out, "running server was taken over): ") >= N_CAT + 3);
+	run_free(&r);
+}
+
+static void
+test_breach_dealer(void **state)
+{
+	char scope[64], prefix[64];
+	struct run r;
+	int ja;
+
+	snprintf(scope, sizeof(scope), "dealer:%s", DEALER1);
+	snprintf(prefix, sizeof(prefix), "dealer-%s-", DEALER1);
+	for (ja = 0; ja < 2; ja++) {
+		report(&r, scope, ja ? "ja" : "en");
+		assert_report_shape(&r, ja);
+		assert_int_equal(number_after(r.out, upper_mark(ja)), store_held(prefix, NULL));
+		assert_int_equal(store_held(prefix, "test_drive"), 2);
+		assert_non_null(strstr(r.out, DEALER1));
+		/* a booking's fields, not a catalog request's */
+		assert_non_null(strstr(r.out, ja ? "メールアドレス" : "E-mail address"));
+		assert_null(strstr(r.out, ja ? "郵便番号 (postal_code)" : "Postal code (postal_code)"));
+		run_free(&r);
+	}
+}
+
+/* HQ pulls and exports with a seed; the report for the HQ key and for that export. */
+static void
+test_breach_hq_key_and_export(void **state)
+{
+	char conf[300], store[300], out[300], scope[320];
+	struct run r;
+	long long held;
+	FILE *f;
+	int ja;
+
+	snprintf(conf, sizeof(conf), "%s/config.json", dir);
+	snprintf(store, sizeof(store), "%s/store-hq", dir);
+	snprintf(out, sizeof(out), "%s/2026-12-01-labels.csv", dir);
+	assert_non_null(f = fopen(conf, "w"));
+	fprintf(f, "{\"server\":\"%s\",\"keyring\":\"%s\",\"root_pub\":\"%s\",\"store\":\"%s\","
+	    "\"seeds\":[{\"id\":\"seed-a\",\"name\":\"種子 一郎\",\"postal_code\":\"100-0002\","
+	    "\"prefecture\":\"13\",\"address1\":\"千代田区架空町2-7-1\",\"address2\":\"\"}]}\n",
+	    url, keyring, rootpub, store);
+	assert_int_equal(fclose(f), 0);
+	held = store_held("hq-", "catalog_request");
+	assert_true(held > 0);
+	{
+		const char *a[] = { "--config", conf, NULL };
+		desk(&r, hq, "pull", a);
+		assert_int_equal(r.status, 0);
+		run_free(&r);
+		const char *b[] = { "--config", conf, "--format", "csv", "--out", out, "--seed",
+		    NULL };
+		desk(&r, hq, "export", b);
+		if (r.status != 0)
+			fail_msg("export: %s%s", r.out, r.err);
+		run_free(&r);
+	}
+	for (ja = 0; ja < 2; ja++) {
+		const char *a[] = { "--discovered", "2026-12-01", "--scope", "hq-key", "--lang",
+		    ja ? "ja" : "en", "--config", conf, NULL };
+		desk(&r, pv, "breach-report", a);
+		assert_report_shape(&r, ja);
+		/* held on the server, plus the export still on HQ's disk */
+		assert_int_equal(number_after(r.out, upper_mark(ja)), held + held);
+		assert_non_null(strstr(r.out, "2026-12-01-labels.csv"));
+		assert_non_null(strstr(r.out, ja ? "改ざんなし" : "is intact"));
+		run_free(&r);
+	}
+	snprintf(scope, sizeof(scope), "export:%s", out);
+	for (ja = 0; ja < 2; ja++) {
+		const char *a[] = { "--discovered", "2026-12-01", "--scope", scope, "--lang",
+		    ja ? "ja" : "en", "--config", conf, NULL };
+		desk(&r, pv, "breach-report", a);
+		assert_report_shape(&r, ja);
+		assert_int_equal(number_after(r.out, upper_mark(ja)), held);
+		assert_non_null(strstr(r.out, ja ? "種住所 seed-a を含む" : "seed seed-a in it"));
+		assert_non_null(strstr(r.out, ja ? "csv 形式" : "Export (csv)"));
+		/* the export is in clear: no encryption exception */
+		assert_non_null(strstr(r.out, ja ? "例外には当たりません" :
+		    "exception does not apply"));
+		assert_null(strstr(r.out, "種子 一郎"));	/* the seed's text is not copied */
+		run_free(&r);
+	}
+	/* an export the log does not know: the items and number stay blank */
+	{
+		const char *a[] = { "--discovered", "2026-12-01", "--scope",
+		    "export:/nowhere/other.csv", "--lang", "en", "--config", conf, NULL };
+		desk(&r, pv, "breach-report", a);
+		assert_int_equal(r.status, 0);
+		assert_non_null(strstr(r.out, "[TO FILL: the audit log has no export"));
+		assert_int_equal(number_after(r.out, "Records (upper bound): "), -1);
+		run_free(&r);
+	}
+}
+
+static void
+test_breach_pdf_and_failures(void **state)
+{
+	char pdf[300], *text;
+	struct stat st;
+	struct run r;
+	size_t len;
+
+	snprintf(pdf, sizeof(pdf), "%s/report.pdf", dir);
+	{
+		const char *a[] = { "--discovered", "2026-12-01", "--scope", "web-tier", "--out",
+		    pdf, NULL };
+		desk(&r, pv, "breach-report", a);
+		assert_int_equal(r.status, 0);
+		run_free(&r);
+	}
+	assert_int_equal(stat(pdf, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(fs_read_file(pdf, &text, &len), 0);
+	assert_int_equal(memcmp(text, "%PDF-", 5), 0);
+	assert_true(len > 10000);
+	free(text);
+	unlink(pdf);
+	/* no server: the report is written, with the numbers blank */
+	{
+		const char *a[] = { "breach-report", "--discovered", "2026-12-01", "--scope",
+		    "web-tier", "--lang", "en", NULL };
+		r.status = testsrv_showroom_capture(dir, a, &r.out, &r.err);
+		assert_int_equal(r.status, 0);
+		assert_non_null(strstr(r.out, "[TO FILL: no --identity and --server"));
+		run_free(&r);
+	}
+	/* a server that cannot be reached: written, with blanks, and exit code 4 */
+	{
+		const char *a[] = { "breach-report", "--discovered", "2026-12-01", "--scope",
+		    "web-tier", "--identity", pv, "--server", "http://127.0.0.1:1", NULL };
+		r.status = testsrv_showroom_capture(dir, a, &r.out, &r.err);
+		assert_int_equal(r.status, 4);
+		assert_non_null(strstr(r.out, "［要記入：サーバーの集計を読めませんでした"));
+		run_free(&r);
+	}
+	{
+		const char *a[] = { "--discovered", "2026-12-01", "--scope", "everything", NULL };
+		desk(&r, pv, "breach-report", a);
+		assert_int_equal(r.status, 2);
+		run_free(&r);
+		const char *b[] = { "--scope", "web-tier", NULL };
+		desk(&r, pv, "breach-report", b);
+		assert_int_equal(r.status, 2);
+		run_free(&r);
+		const char *c[] = { "--discovered", "2026-12-01", "--since", "2026-12-02",
+		    "--scope", "web-tier", NULL };
+		desk(&r, pv, "breach-report", c);
+		assert_int_equal(r.status, 2);
+		run_free(&r);
+	}
+}
+
 int
 main(void)
 {
@@ -1080,6 +1349,10 @@ main(void)
 		cmocka_unit_test(test_no_identifier_in_counts),
 		cmocka_unit_test(test_stats_table_and_chart),
 		cmocka_unit_test(test_stats_refusals),
+		cmocka_unit_test(test_breach_web_tier),
+		cmocka_unit_test(test_breach_dealer),
+		cmocka_unit_test(test_breach_hq_key_and_export),
+		cmocka_unit_test(test_breach_pdf_and_failures),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
