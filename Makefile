@@ -78,7 +78,7 @@ all: $(BUILD)/showroom $(BUILD)/showroomd
 $(DEPS_STAMP):
 	@mkdir -p $(BUILD)
 	@pkg-config --exists $(PKGS) && \
-	  (for c in clang chromium node mandoc; do command -v $$c >/dev/null || exit 1; done) && \
+	  (for c in clang chromium node mandoc gcore; do command -v $$c >/dev/null || exit 1; done) && \
 	  [ -d tests/browser/node_modules/playwright-core ] || scripts/install-deps
 	@touch $@
 deps: $(DEPS_STAMP)
