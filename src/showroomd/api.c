@@ -2,7 +2,9 @@
  * The key holders' API: every call signed with HTTP Message Signatures (RFC 9421,
  * ed25519) by a key of the signed keyring. A caller sees and deletes only the records
  * sealed to its own key. Failures answer 401 with a reason and no data, and are logged
- * with the key id and the reason only.
+ * with the key id and the reason only. The signed @authority must be the server's own
+ * (--public-url): a request signed for another server, as a fake one would capture it,
+ * is refused; without --public-url the API is off.
  */
 #include <jansson.h>
 #include <stdint.h>
@@ -19,6 +21,7 @@
 #include "store/store.h"
 #include "showroomd/api.h"
 #include "showroomd/handlers.h"
+#include "showroomd/origin.h"
 #include "showroomd/trust.h"
 
 #define API_NONCE_TTL	(2 * SIG_MAX_SKEW)	/* a nonce is remembered while created is valid */
@@ -53,6 +56,7 @@ api_header(void *arg, const char *name, size_t n, const char **value, size_t *le
 	return *value != NULL;
 }
 
+/* Checks the signature, the key and the nonce: 0 with the caller, or a 401 sent. */
 int
 api_authenticate(struct app *app, const struct app_request *rq, int with_body,
     struct api_caller *who, struct app_reply *rp)
@@ -60,17 +64,32 @@ api_authenticate(struct app *app, const struct app_request *rq, int with_body,
 	struct sig_request req;
 	struct sig_result res;
 	struct store_err se;
-	struct trust *t = trust_acquire(time(NULL));
+	struct trust *t;
 	const struct keys_public *k;
+	const char *host;
 	size_t alen;
 	int64_t now = (int64_t)time(NULL);
 	int rc;
 
+	if (app->pub == NULL) {
+		api_error(rp, 503, "the API is off: showroomd runs without --public-url");
+		return -1;
+	}
+	/* the Host is the client's to choose: what is verified is the server's own
+	 * authority, and a Host naming another is refused with that reason */
+	host = rq->header(rq->header_arg, "Host", &alen);
+	if (host == NULL || !origin_host_is(app->pub, host, alen)) {
+		log_warn("api: 401 %s %s: Host %.80s is not the @authority of --public-url %s",
+		    rq->method, rq->path, host != NULL ? host : "(none)", app->pub->origin);
+		api_error(rp, 401, "signature: @authority is not this server's (--public-url)");
+		return -1;
+	}
 	memset(&req, 0, sizeof(req));
 	memset(&res, 0, sizeof(res));
+	memset(who, 0, sizeof(*who));
 	req.method = rq->method;
-	req.scheme = "https";	/* TLS ends at the proxy in front */
-	req.authority = rq->header(rq->header_arg, "Host", &alen);
+	req.scheme = app->pub->scheme;
+	req.authority = app->pub->authority;
 	req.path = rq->path;
 	req.query = rq->query;
 	req.header_fn = api_header;
@@ -79,13 +98,15 @@ api_authenticate(struct app *app, const struct app_request *rq, int with_body,
 		req.body = rq->body;
 		req.bodylen = rq->body_len;
 	}
-	if (t == NULL) {
+	if ((t = trust_acquire(time(NULL))) == NULL) {
 		api_error(rp, 503, "no valid keyring");
 		return -1;
 	}
 	rc = sig_verify(&req, NULL, api_key, &t->kr, now, SIG_MAX_SKEW, NULL, 0, &res);
-	k = rc == SIG_OK ? keys_keyring_find(&t->kr, res.keyid) : NULL;
-	who->role = k != NULL ? k->role : 0;
+	if (rc == SIG_OK && (k = keys_keyring_find(&t->kr, res.keyid)) != NULL) {
+		who->role = k->role;
+		snprintf(who->dealer, sizeof(who->dealer), "%s", k->dealer);
+	}
 	trust_release(t);
 	if (rc == SIG_OK) {
 		rc = store_nonce_use(app->store, res.nonce, res.keyid, now + API_NONCE_TTL, now,

@@ -18,6 +18,12 @@
 static const char *const store_kinds[STORE_KIND_MAX + 1] = {
 	NULL, "catalog_request", "test_drive", "cancellation"
 };
+static const char *const store_statuses[] = {
+	"booked", "pending", "confirmed", "declined"
+};
+const char *const store_reasons[] = {
+	"closed", "car_unavailable", "staff_unavailable", "other", NULL
+};
 
 /* Set once before any thread runs (store_observe), read by every call. */
 static void (*store_observer)(const char *, uint64_t);
@@ -89,6 +95,36 @@ store_kind_parse(const char *s)
 		if (strcmp(s, store_kinds[k]) == 0)
 			return (enum store_kind)k;
 	return (enum store_kind)0;
+}
+
+const char *
+store_status_name(enum store_booking_status st)
+{
+	if ((int)st < 0 || (int)st > STORE_BOOKING_DECLINED)
+		return NULL;
+	return store_statuses[st];
+}
+
+int
+store_status_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; s != NULL && i <= STORE_BOOKING_DECLINED; i++)
+		if (strcmp(s, store_statuses[i]) == 0)
+			return i;
+	return -1;
+}
+
+int
+store_reason_valid(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && store_reasons[i] != NULL; i++)
+		if (strcmp(s, store_reasons[i]) == 0)
+			return 1;
+	return 0;
 }
 
 const char *
@@ -355,6 +391,10 @@ store_book(struct store *st, const struct store_record *r,
 		return store_seterr(err, STORE_ERR,
 		    "store_book: capacity %u above %d", capacity,
 		    STORE_CAPACITY_MAX);
+	if (r->status != STORE_BOOKING_BOOKED &&
+	    r->status != STORE_BOOKING_PENDING)
+		return store_seterr(err, STORE_ERR,
+		    "store_book: a booking starts booked or pending");
 	store_ok(err);
 	t0 = store_clock();
 	return store_observed("store_book", t0, st->ops->book(st, r, capacity, idem,
@@ -387,6 +427,119 @@ store_slot_counts(struct store *st, const char *dealer, const char *model,
 }
 
 int
+store_cal_ndays(const char *from, const char *to)
+{
+	time_t a = jtime_midnight(from), b = jtime_midnight(to);
+
+	if (a == -1 || b == -1 || b < a)
+		return -1;
+	/* Japan has no daylight saving: every day is 86400 s. */
+	return (int)((b - a) / 86400) + 1;
+}
+
+void
+store_cal_day_at(const char *from, int i, char out[STORE_DATE_LEN + 1])
+{
+	jtime_date(jtime_midnight(from), i, out);
+}
+
+int
+store_calendar_set(struct store *st, const struct store_cal_change *ch,
+    struct store_booking **ap, size_t *np, struct store_err *err)
+{
+	struct store_booking *dummy = NULL;
+	size_t dn = 0;
+	uint64_t t0;
+	int n, rc;
+
+	if (ap == NULL)
+		ap = &dummy;
+	if (np == NULL)
+		np = &dn;
+	*ap = NULL;
+	*np = 0;
+	if (ch == NULL || ch->op < STORE_CAL_CLOSE || ch->op > STORE_CAL_CARS)
+		return store_seterr(err, STORE_ERR,
+		    "store_calendar_set: no or unknown change");
+	if (!store_token_valid(ch->dealer, STORE_DEALER_MAX, "-_.") ||
+	    (ch->model[0] != '\0' &&
+	    !store_token_valid(ch->model, STORE_MODEL_MAX, "-_.")))
+		return store_seterr(err, STORE_ERR,
+		    "store_calendar_set: malformed dealer or model");
+	if (ch->op == STORE_CAL_CARS && (ch->model[0] == '\0' ||
+	    ch->cars < -1 || ch->cars > STORE_CARS_MAX))
+		return store_seterr(err, STORE_ERR, "store_calendar_set: cars "
+		    "need a model and 0..%d (or -1)", STORE_CARS_MAX);
+	if (!store_date_valid(ch->from) || !store_date_valid(ch->to) ||
+	    (n = store_cal_ndays(ch->from, ch->to)) < 1)
+		return store_seterr(err, STORE_ERR,
+		    "store_calendar_set: from and to must be days, from first");
+	if (n > STORE_CAL_DAYS_MAX)
+		return store_seterr(err, STORE_ERR,
+		    "store_calendar_set: %d days, at most %d", n,
+		    STORE_CAL_DAYS_MAX);
+	store_ok(err);
+	t0 = store_clock();
+	rc = store_observed("store_calendar_set", t0, st->ops->calendar_set(st, ch, ap, np,
+	    err));
+	free(dummy);
+	return rc;
+}
+
+int
+store_calendar(struct store *st, const char *dealer, const char *from,
+    const char *to, struct store_cal_day **dp, size_t *np,
+    struct store_err *err)
+{
+	uint64_t t0;
+	int n;
+
+	if (dp == NULL || np == NULL)
+		return store_seterr(err, STORE_ERR,
+		    "store_calendar: no result pointers");
+	*dp = NULL;
+	*np = 0;
+	if (!store_token_valid(dealer, STORE_DEALER_MAX, "-_."))
+		return store_seterr(err, STORE_ERR,
+		    "store_calendar: malformed dealer");
+	if (!store_date_valid(from) || !store_date_valid(to) ||
+	    (n = store_cal_ndays(from, to)) < 1 || n > STORE_CAL_DAYS_MAX)
+		return store_seterr(err, STORE_ERR, "store_calendar: from and "
+		    "to must be days, from first, at most %d days",
+		    STORE_CAL_DAYS_MAX);
+	store_ok(err);
+	t0 = store_clock();
+	return store_observed("store_calendar", t0, st->ops->calendar(st, dealer, from, to,
+	    dp, np, err));
+}
+
+int
+store_booking_decide(struct store *st, const char *dealer, const char *id,
+    enum store_booking_status status, const char *reason,
+    struct store_booking *out, struct store_err *err)
+{
+	struct store_booking dummy;
+	uint64_t t0;
+
+	if (out == NULL)
+		out = &dummy;
+	memset(out, 0, sizeof(*out));
+	if (!store_token_valid(dealer, STORE_DEALER_MAX, "-_.") ||
+	    !recid_valid(id))
+		return store_seterr(err, STORE_ERR,
+		    "store_booking_decide: malformed dealer or booking id");
+	if (status == STORE_BOOKING_CONFIRMED ? reason != NULL :
+	    status != STORE_BOOKING_DECLINED || !store_reason_valid(reason))
+		return store_seterr(err, STORE_ERR, "store_booking_decide: "
+		    "confirmed without a reason, or declined with one of the "
+		    "reasons");
+	store_ok(err);
+	t0 = store_clock();
+	return store_observed("store_booking_decide", t0, st->ops->booking_decide(st, dealer,
+	    id, status, reason, out, err));
+}
+
+int
 store_booking_find(struct store *st, const unsigned char *hash,
     struct store_booking *b, struct store_err *err)
 {
@@ -400,6 +553,19 @@ store_booking_find(struct store *st, const unsigned char *hash,
 	t0 = store_clock();
 	return store_observed("store_booking_find", t0, st->ops->booking_find(st, hash, b,
 	    err));
+}
+
+int
+store_booking_held(struct store *st, const char *id, struct store_err *err)
+{
+	uint64_t t0;
+
+	if (id == NULL || !recid_valid(id))
+		return store_seterr(err, STORE_ERR,
+		    "store_booking_held: malformed booking id");
+	store_ok(err);
+	t0 = store_clock();
+	return store_observed("store_booking_held", t0, st->ops->booking_held(st, id, err));
 }
 
 int
@@ -539,6 +705,34 @@ store_counters(struct store *st, struct store_counters *c,
 	memset(c, 0, sizeof(*c));
 	store_ok(err);
 	return st->ops->counters(st, c, err);
+}
+
+int64_t
+store_notice_backoff(const struct store_notice_policy *p, unsigned int attempts)
+{
+	int64_t d = p->retry;
+
+	while (attempts-- > 1 && d < p->retry_max)
+		d *= 2;
+	return d < p->retry_max ? d : p->retry_max;
+}
+
+int
+store_notice_next(struct store *st, int64_t now,
+    const struct store_notice_policy *p, store_notice_fn *send, void *arg,
+    enum store_notice_outcome *outcome, struct store_err *err)
+{
+	enum store_notice_outcome dummy;
+
+	if (outcome == NULL)
+		outcome = &dummy;
+	*outcome = 0;
+	if (p == NULL || send == NULL || now <= 0 || p->interval < 0 ||
+	    p->retry < 1 || p->retry_max < p->retry || p->give_up < 1)
+		return store_seterr(err, STORE_ERR,
+		    "store_notice_next: no sender, or a bad policy or time");
+	store_ok(err);
+	return st->ops->notice_next(st, now, p, send, arg, outcome, err);
 }
 
 int

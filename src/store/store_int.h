@@ -21,8 +21,18 @@ struct store_ops {
 	int	(*slot_counts)(struct store *, const char *, const char *,
 		    const char *, struct store_slot_count **, size_t *,
 		    struct store_err *);
+	int	(*calendar_set)(struct store *, const struct store_cal_change *,
+		    struct store_booking **, size_t *, struct store_err *);
+	int	(*calendar)(struct store *, const char *, const char *,
+		    const char *, struct store_cal_day **, size_t *,
+		    struct store_err *);
+	int	(*booking_decide)(struct store *, const char *, const char *,
+		    enum store_booking_status, const char *,
+		    struct store_booking *, struct store_err *);
 	int	(*booking_find)(struct store *, const unsigned char *,
 		    struct store_booking *, struct store_err *);
+	int	(*booking_held)(struct store *, const char *,
+		    struct store_err *);
 	int	(*cancel)(struct store *, const unsigned char *,
 		    const struct store_record *, struct store_err *);
 	int	(*inbox)(struct store *, const char *const *, size_t, int64_t,
@@ -45,6 +55,9 @@ struct store_ops {
 		    struct store_count **, size_t *, struct store_err *);
 	int	(*holdings)(struct store *, const char *, struct store_holdings *,
 		    struct store_err *);
+	int	(*notice_next)(struct store *, int64_t,
+		    const struct store_notice_policy *, store_notice_fn *, void *,
+		    enum store_notice_outcome *, struct store_err *);
 };
 
 /* Every backend's handle starts with this. */
@@ -58,6 +71,11 @@ extern const struct store_ops store_pg_ops;
 /* Sets err (may be NULL) and returns code. */
 int	store_seterr(struct store_err *, int code, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
+
+/* Days from "YYYY-MM-DD" to another, both included (-1: not days, or to
+ * before from), and the day i days after from. */
+int	store_cal_ndays(const char *from, const char *to);
+void	store_cal_day_at(const char *from, int i, char out[STORE_DATE_LEN + 1]);
 
 /* Canonical names of kinds, and the reverse (0 when unknown). */
 enum store_kind store_kind_parse(const char *);

@@ -70,6 +70,9 @@
 #define PG_LOCK_NS	"1936224119"
 #define PG_LOCK_MIGRATE	"1"
 #define PG_LOCK_RECORDS	"2"
+/* A dealer's calendar: "shox", then hashtext(dealer). Bookings take it
+ * shared, calendar changes exclusively, so neither misses the other. */
+#define PG_LOCK_CAL_NS	"1936224120"
 
 /* A call that succeeded without changing anything: roll back, return OK. */
 #define PG_DONE_ROLLBACK	100
@@ -124,16 +127,45 @@ static const char *const pg_migrations[] = {
 	"CREATE TABLE counters ("
 	"  name TEXT PRIMARY KEY,"
 	"  value BIGINT NOT NULL);",
+	/* 2: the dealers' calendar: closed days and demo cars, per day. */
+	"CREATE TABLE calendar ("
+	"  dealer TEXT NOT NULL,"
+	"  model TEXT NOT NULL,"
+	"  day TEXT NOT NULL CHECK (length(day) = 10),"
+	"  closed INTEGER NOT NULL CHECK (closed IN (0, 1)),"
+	"  cars INTEGER CHECK (cars >= 0),"
+	"  PRIMARY KEY (dealer, model, day));",
+	/* 3: a booking's status and, once declined, the reason code. */
+	"ALTER TABLE bookings ADD COLUMN status TEXT NOT NULL DEFAULT 'booked'"
+	"  CHECK (status IN ('booked', 'pending', 'confirmed', 'declined'));"
+	"ALTER TABLE bookings ADD COLUMN reason TEXT;",
+	/* 4: the notice outbox, and when each recipient's next notice is due. */
+	"CREATE TABLE notices ("
+	"  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+	"  record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,"
+	"  key_id TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  created BIGINT NOT NULL);"
+	"CREATE INDEX notices_key ON notices (key_id, seq);"
+	"CREATE INDEX notices_record ON notices (record_id);"
+	"CREATE TABLE notice_state ("
+	"  key_id TEXT PRIMARY KEY,"
+	"  next_at BIGINT NOT NULL,"
+	"  attempts INTEGER NOT NULL);",
 };
 #define PG_SCHEMA	((int)(sizeof(pg_migrations) / sizeof(pg_migrations[0])))
 
 enum pg_sql {
 	PG_PUT, PG_IDEM_GET, PG_IDEM_PUT, PG_REC_PUT, PG_REC_DEL, PG_COUNT_ADD,
 	PG_SLOT_TAKE, PG_SLOT_FREE, PG_SLOT_COUNTS,
-	PG_BOOKING_PUT, PG_BOOKING_GET, PG_BOOKING_TAKE, PG_ACK,
+	PG_BOOKING_PUT, PG_BOOKING_GET, PG_BOOKING_HELD, PG_BOOKING_TAKE, PG_ACK,
 	PG_EXP_RECORDS, PG_EXP_BOOKINGS, PG_EXP_NONCES, PG_EXP_SLOTS,
 	PG_NONCE_USE, PG_HORIZON, PG_INBOX, PG_COUNTERS, PG_COLUMNS,
-	PG_EXP_COUNTS, PG_COUNTS_GET, PG_HELD, PG_AHEAD,
+	PG_EXP_COUNTS, PG_COUNTS_GET, PG_HELD, PG_AHEAD, PG_OUTBOX,
+	PG_CAL_LOCK, PG_CAL_LOCK_SHARED, PG_CAL_CLOSE, PG_CAL_OPEN, PG_CAL_CARS,
+	PG_CAL_PRUNE, PG_CAL_GET, PG_CAL_SLOT, PG_CAL_HIT_CLOSED,
+	PG_CAL_HIT_CARS, PG_EXP_CAL, PG_BOOKING_LOCK, PG_BOOKING_SET,
+	PG_NOTICE_PUT, PG_NOTICE_PICK, PG_NOTICE_TAKE, PG_NOTICE_STATE_SET,
 	PG_NSQL
 };
 
@@ -150,7 +182,12 @@ static const char *const pg_sql[PG_NSQL] = {
 	    PG_LOCK_RECORDS ") AS x WHERE NOT EXISTS (SELECT 1 FROM seen)),"
 	    " r AS (INSERT INTO records (id, kind, key_id, created, enc, ct)"
 	    "   SELECT $1::text, $2::text, $3::text, $4::bigint, $5::bytea,"
-	    "   $6::bytea FROM l RETURNING id, kind),"
+	    "   $6::bytea FROM l RETURNING id, kind, key_id, created),"
+	    " n AS (INSERT INTO notices (record_id, key_id, kind, created)"
+	    "   SELECT id, key_id, kind, created FROM r),"
+	    " ns AS (INSERT INTO notice_state (key_id, next_at, attempts)"
+	    "   SELECT key_id, 0, 0 FROM r WHERE NOT EXISTS (SELECT 1 FROM"
+	    "   notice_state AS s WHERE s.key_id = r.key_id) ON CONFLICT DO NOTHING),"
 	    " i AS (INSERT INTO idem (hash, record_id)"
 	    "   SELECT $7::bytea, id FROM r WHERE $7::bytea IS NOT NULL),"
 	    " c AS (INSERT INTO counters (name, value)"
@@ -186,13 +223,18 @@ static const char *const pg_sql[PG_NSQL] = {
 	    " WHERE dealer = $1 AND model = $2"
 	    " AND substr(slot_start, 1, 10) = $3 AND booked > 0"
 	    " ORDER BY slot_start",
-	[PG_BOOKING_PUT] = "INSERT INTO bookings"
-	    " (cancel_hash, booking_id, dealer, model, slot_start, created)"
-	    " VALUES ($1, $2, $3, $4, $5, $6)",
+	[PG_BOOKING_PUT] = "INSERT INTO bookings (cancel_hash, booking_id,"
+	    " dealer, model, slot_start, created, status)"
+	    " VALUES ($1, $2, $3, $4, $5, $6, $7)",
 	[PG_BOOKING_GET] = "SELECT booking_id, dealer, model, slot_start,"
-	    " created FROM bookings WHERE cancel_hash = $1",
+	    " created, status, reason FROM bookings WHERE cancel_hash = $1",
+	[PG_BOOKING_HELD] = "SELECT 1 FROM bookings WHERE booking_id = $1",
+	/* A declined booking's place is free already: it cannot be cancelled.
+	 * After waiting for a concurrent decline, the condition is re-checked. */
 	[PG_BOOKING_TAKE] = "DELETE FROM bookings WHERE cancel_hash = $1"
-	    " RETURNING booking_id, dealer, model, slot_start, created",
+	    " AND status <> 'declined'"
+	    " RETURNING booking_id, dealer, model, slot_start, created, status,"
+	    " reason",
 	[PG_ACK] = "DELETE FROM records WHERE id = ANY ($1::text[])"
 	    " AND key_id = ANY ($2::text[])",
 	[PG_EXP_RECORDS] = "DELETE FROM records WHERE created < $1",
@@ -224,10 +266,71 @@ static const char *const pg_sql[PG_NSQL] = {
 	    " WHERE name COLLATE \"C\" >= $1 AND name COLLATE \"C\" < $2",
 	[PG_HELD] = "SELECT kind, key_id, count(*), min(created) FROM records"
 	    " GROUP BY kind, key_id ORDER BY kind COLLATE \"C\", key_id COLLATE \"C\"",
+	/* A declined booking holds no place (its row stays for the receipt). */
 	[PG_AHEAD] = "SELECT substr(slot_start, 1, 10), dealer, count(*)"
 	    " FROM bookings WHERE substr(slot_start, 1, 10) COLLATE \"C\" >= $1"
-	    " GROUP BY 1, 2"
+	    " AND status <> 'declined' GROUP BY 1, 2"
 	    " ORDER BY substr(slot_start, 1, 10) COLLATE \"C\", dealer COLLATE \"C\"",
+	[PG_OUTBOX] = "SELECT count(*) FROM notices",
+	[PG_CAL_LOCK] = "SELECT pg_advisory_xact_lock(" PG_LOCK_CAL_NS ","
+	    " hashtext($1))::text",
+	[PG_CAL_LOCK_SHARED] = "SELECT pg_advisory_xact_lock_shared("
+	    PG_LOCK_CAL_NS ", hashtext($1))::text",
+	[PG_CAL_CLOSE] = "INSERT INTO calendar (dealer, model, day, closed, cars)"
+	    " SELECT $1, $2, to_char(d, 'YYYY-MM-DD'), 1, NULL"
+	    " FROM generate_series($3::date, $4::date, interval '1 day') AS d"
+	    " ON CONFLICT (dealer, model, day) DO UPDATE SET closed = 1",
+	[PG_CAL_OPEN] = "UPDATE calendar SET closed = 0 WHERE dealer = $1"
+	    " AND model = $2 AND day >= $3 AND day <= $4",
+	[PG_CAL_CARS] = "INSERT INTO calendar (dealer, model, day, closed, cars)"
+	    " SELECT $1, $2, to_char(d, 'YYYY-MM-DD'), 0, $5::integer"
+	    " FROM generate_series($3::date, $4::date, interval '1 day') AS d"
+	    " ON CONFLICT (dealer, model, day) DO UPDATE SET cars = excluded.cars",
+	/* A row that says nothing any more goes. */
+	[PG_CAL_PRUNE] = "DELETE FROM calendar WHERE dealer = $1 AND model = $2"
+	    " AND day >= $3 AND day <= $4 AND closed = 0 AND cars IS NULL",
+	[PG_CAL_GET] = "SELECT model, day, closed, cars FROM calendar"
+	    " WHERE dealer = $1 AND day >= $2 AND day <= $3 ORDER BY day, model",
+	/* One slot's day: closed (store or model), and the model's cars. */
+	[PG_CAL_SLOT] = "SELECT max(closed), max(CASE WHEN model = $2 THEN cars"
+	    " END) FROM calendar WHERE dealer = $1 AND model IN ('', $2)"
+	    " AND day = $3",
+	[PG_CAL_HIT_CLOSED] = "SELECT booking_id, dealer, model, slot_start,"
+	    " created, status, reason FROM bookings WHERE dealer = $1"
+	    " AND ($2 = '' OR model = $2) AND substr(slot_start, 1, 10) >= $3"
+	    " AND substr(slot_start, 1, 10) <= $4 AND status <> 'declined'"
+	    " ORDER BY slot_start, booking_id",
+	[PG_CAL_HIT_CARS] = "SELECT b.booking_id, b.dealer, b.model,"
+	    " b.slot_start, b.created, b.status, b.reason FROM bookings AS b"
+	    " JOIN slots AS s ON s.dealer = b.dealer AND s.model = b.model"
+	    " AND s.slot_start = b.slot_start WHERE b.dealer = $1"
+	    " AND b.model = $2 AND substr(b.slot_start, 1, 10) >= $3"
+	    " AND substr(b.slot_start, 1, 10) <= $4 AND s.booked > $5"
+	    " AND b.status <> 'declined' ORDER BY b.slot_start, b.booking_id",
+	[PG_EXP_CAL] = "DELETE FROM calendar WHERE day < $1",
+	/* The row lock orders a decision against a cancel of the same booking. */
+	[PG_BOOKING_LOCK] = "SELECT booking_id, dealer, model, slot_start,"
+	    " created, status, reason FROM bookings"
+	    " WHERE booking_id = $1 AND dealer = $2 FOR UPDATE",
+	[PG_BOOKING_SET] = "UPDATE bookings SET status = $2, reason = $3"
+	    " WHERE booking_id = $1",
+	/* The record's notice, and its recipient's row (a plain read first:
+	 * the common case writes nothing and waits for no sender's lock). */
+	[PG_NOTICE_PUT] = "WITH n AS (INSERT INTO notices"
+	    " (record_id, key_id, kind, created) VALUES ($1, $2, $3, $4))"
+	    " INSERT INTO notice_state (key_id, next_at, attempts)"
+	    " SELECT $2, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM notice_state"
+	    " WHERE key_id = $2) ON CONFLICT DO NOTHING",
+	/* One recipient due, locked; another sender skips it. */
+	[PG_NOTICE_PICK] = "SELECT s.key_id, s.attempts FROM notice_state AS s"
+	    " WHERE s.next_at <= $1 AND EXISTS (SELECT 1 FROM notices AS n"
+	    " WHERE n.key_id = s.key_id) ORDER BY s.next_at, s.key_id LIMIT 1"
+	    " FOR UPDATE SKIP LOCKED",
+	/* What is committed now; later rows wait for the next notice. */
+	[PG_NOTICE_TAKE] = "DELETE FROM notices WHERE key_id = $1"
+	    " RETURNING kind, created",
+	[PG_NOTICE_STATE_SET] = "UPDATE notice_state SET next_at = $2,"
+	    " attempts = $3 WHERE key_id = $1",
 };
 
 /* Transactions: none (one statement), or one that may insert a record. */
@@ -279,6 +382,12 @@ struct pg_op {
 	uint64_t	 count;
 	const struct store_count *counts;
 	size_t		 ncounts;
+	enum store_booking_status status;	/* decide */
+	const char	*reason;
+	struct store_booking *booking;
+	const struct store_cal_change *cal;
+	struct store_booking *hits;	/* calendar: bookings affected */
+	size_t		 nhits;
 };
 
 typedef int (*pg_fn)(struct pg_conn *, void *, struct store_err *);
@@ -927,7 +1036,14 @@ pg_record_put(struct pg_conn *c, const struct store_record *r,
 	if ((rc = pg_count_add(c, name, 1, op, err)) != STORE_OK)
 		return rc;
 	snprintf(name, sizeof(name), STORE_COUNT_STORED "%s", store_kind_name(r->kind));
-	return pg_count_day(c, NULL, name, r->created, 1, op, err);
+	if ((rc = pg_count_day(c, NULL, name, r->created, 1, op, err)) != STORE_OK)
+		return rc;
+	a.n = 0;
+	pg_arg_text(&a, r->id);
+	pg_arg_text(&a, r->key_id);
+	pg_arg_text(&a, store_kind_name(r->kind));
+	pg_arg_int(&a, r->created);
+	return pg_run(c, PG_NOTICE_PUT, &a, NULL, op, err);
 }
 
 static void
@@ -971,6 +1087,7 @@ pg_booking_put(struct pg_conn *c, const struct store_record *r,
 	pg_arg_text(&a, r->id);
 	pg_arg_slot(&a, &r->slot);
 	pg_arg_int(&a, r->created);
+	pg_arg_text(&a, store_status_name(r->status));
 	if ((rc = pg_run(c, PG_BOOKING_PUT, &a, NULL, op, err)) ==
 	    STORE_CONFLICT)
 		store_seterr(err, rc, "%s: record %s: cancel hash or booking "
@@ -1029,16 +1146,52 @@ pg_do_put(struct pg_conn *c, void *arg, struct store_err *err)
 	return rc;
 }
 
+/*
+ * The dealer's calendar for one slot's day, under the dealer's lock taken
+ * shared: STORE_FULL when it is closed, else the capacity, replaced by the
+ * model's cars when they are set.
+ */
+static int
+pg_cal_slot(struct pg_conn *c, const struct store_slot *sl,
+    unsigned int *capacity, const char *op, struct store_err *err)
+{
+	struct pg_args a = { 0 }, l = { 0 };
+	char day[STORE_DATE_LEN + 1];
+	PGresult *res;
+	int rc;
+
+	memcpy(day, sl->start, STORE_DATE_LEN);
+	day[STORE_DATE_LEN] = '\0';
+	pg_arg_text(&l, sl->dealer);
+	if ((rc = pg_run(c, PG_CAL_LOCK_SHARED, &l, NULL, op, err)) != STORE_OK)
+		return rc;
+	pg_arg_text(&a, sl->dealer);
+	pg_arg_text(&a, sl->model);
+	pg_arg_text(&a, day);
+	if ((rc = pg_exec(c, PG_CAL_SLOT, &a, 0, &res, op, err)) != STORE_OK)
+		return rc;
+	if (!PQgetisnull(res, 0, 0) && pg_col_int(res, 0, 0) == 1)
+		rc = store_seterr(err, STORE_FULL, "%s: slot %s is closed", op,
+		    sl->start);
+	else if (!PQgetisnull(res, 0, 1))
+		*capacity = (unsigned int)pg_col_int(res, 0, 1);
+	PQclear(res);
+	return rc;
+}
+
 static int
 pg_do_book(struct pg_conn *c, void *arg, struct store_err *err)
 {
 	struct pg_op *op = arg;
+	unsigned int capacity = op->capacity;
 	int rc;
 
 	if (op->hash != NULL && (rc = pg_idem_get(c, op->hash, op->receipt,
 	    op->name, err)) != STORE_NOT_FOUND)
 		return rc == STORE_OK ? PG_DONE_ROLLBACK : rc;
-	if ((rc = pg_slot_take(c, &op->rec->slot, op->capacity, op->name,
+	if ((rc = pg_cal_slot(c, &op->rec->slot, &capacity, op->name,
+	    err)) != STORE_OK ||
+	    (rc = pg_slot_take(c, &op->rec->slot, capacity, op->name,
 	    err)) != STORE_OK ||
 	    (rc = pg_record_put(c, op->rec, op->name, err)) != STORE_OK ||
 	    (rc = pg_booking_put(c, op->rec, op->name, err)) != STORE_OK)
@@ -1050,14 +1203,22 @@ pg_do_book(struct pg_conn *c, void *arg, struct store_err *err)
 	return STORE_OK;
 }
 
+/* A booking row: id, dealer, model, start, created, status, reason. */
 static void
-pg_booking_row(const PGresult *res, struct store_booking *b)
+pg_booking_row(const PGresult *res, int row, struct store_booking *b)
 {
-	pg_col_text(res, 0, 0, b->id, sizeof(b->id));
-	pg_col_text(res, 0, 1, b->slot.dealer, sizeof(b->slot.dealer));
-	pg_col_text(res, 0, 2, b->slot.model, sizeof(b->slot.model));
-	pg_col_text(res, 0, 3, b->slot.start, sizeof(b->slot.start));
-	b->created = pg_col_int(res, 0, 4);
+	char status[16];
+	int v;
+
+	pg_col_text(res, row, 0, b->id, sizeof(b->id));
+	pg_col_text(res, row, 1, b->slot.dealer, sizeof(b->slot.dealer));
+	pg_col_text(res, row, 2, b->slot.model, sizeof(b->slot.model));
+	pg_col_text(res, row, 3, b->slot.start, sizeof(b->slot.start));
+	b->created = pg_col_int(res, row, 4);
+	pg_col_text(res, row, 5, status, sizeof(status));
+	b->status = (v = store_status_parse(status)) < 0 ? STORE_BOOKING_BOOKED :
+	    (enum store_booking_status)v;
+	pg_col_text(res, row, 6, b->reason, sizeof(b->reason));
 }
 
 /* The booking of a cancel hash, read (take 0) or deleted (take 1). */
@@ -1074,7 +1235,7 @@ pg_booking_get(struct pg_conn *c, const unsigned char *hash, int take,
 	    &res, op, err)) != STORE_OK)
 		return rc;
 	if (PQntuples(res) == 1)
-		pg_booking_row(res, b);
+		pg_booking_row(res, 0, b);
 	else
 		rc = store_seterr(err, STORE_NOT_FOUND,
 		    "%s: no booking with this cancel token", op);
@@ -1107,6 +1268,47 @@ pg_do_cancel(struct pg_conn *c, void *arg, struct store_err *err)
 		return rc;
 	return pg_count_day(c, NULL, STORE_COUNT_CANCELLED, op->rec->created, 1, op->name,
 	    err);
+}
+
+static int
+pg_do_decide(struct pg_conn *c, void *arg, struct store_err *err)
+{
+	struct pg_op *op = arg;
+	struct store_booking *b = op->booking;
+	struct pg_args a = { 0 }, u = { 0 }, f = { 0 };
+	PGresult *res;
+	int rc;
+
+	pg_arg_text(&a, op->ids[0]);
+	pg_arg_text(&a, op->key_id);
+	if ((rc = pg_exec(c, PG_BOOKING_LOCK, &a, 0, &res, op->name, err)) !=
+	    STORE_OK)
+		return rc;
+	if (PQntuples(res) == 1)
+		pg_booking_row(res, 0, b);
+	else
+		rc = store_seterr(err, STORE_NOT_FOUND,
+		    "%s: no booking %s of this dealer", op->name, op->ids[0]);
+	PQclear(res);
+	if (rc != STORE_OK)
+		return rc;
+	if (b->status == STORE_BOOKING_DECLINED)
+		return op->status == STORE_BOOKING_DECLINED ? PG_DONE_ROLLBACK :
+		    store_seterr(err, STORE_CONFLICT,
+		    "%s: booking %s was declined", op->name, op->ids[0]);
+	pg_arg_text(&u, b->id);
+	pg_arg_text(&u, store_status_name(op->status));
+	pg_arg_text(&u, op->reason);
+	if ((rc = pg_run(c, PG_BOOKING_SET, &u, NULL, op->name, err)) !=
+	    STORE_OK)
+		return rc;
+	b->status = op->status;
+	snprintf(b->reason, sizeof(b->reason), "%s", op->reason ? op->reason : "");
+	/* Declined frees its place, once: a declined booking stops above. */
+	if (op->status != STORE_BOOKING_DECLINED)
+		return STORE_OK;
+	pg_arg_slot(&f, &b->slot);
+	return pg_run(c, PG_SLOT_FREE, &f, NULL, op->name, err);
 }
 
 static int
@@ -1156,12 +1358,16 @@ pg_expire_slots(struct pg_conn *c, int64_t cutoff, const char *op,
 	struct tm tm;
 	time_t t = (time_t)(cutoff - 86400);
 	char day[STORE_DATE_LEN + 1];
+	int rc;
 
 	if (gmtime_r(&t, &tm) == NULL ||
 	    strftime(day, sizeof(day), "%Y-%m-%d", &tm) != STORE_DATE_LEN)
 		return store_seterr(err, STORE_ERR, "%s: bad time", op);
 	pg_arg_text(&a, day);
-	return pg_run(c, PG_EXP_SLOTS, &a, NULL, op, err);
+	if ((rc = pg_run(c, PG_EXP_SLOTS, &a, NULL, op, err)) != STORE_OK)
+		return rc;
+	/* The calendar of those days too. */
+	return pg_run(c, PG_EXP_CAL, &a, NULL, op, err);
 }
 
 /* Daily counters of days more than STORE_COUNT_KEEP_DAYS before now. */
@@ -1252,6 +1458,177 @@ pg_do_counts(struct pg_conn *c, void *arg, struct store_err *err)
 	return rc;
 }
 
+static void
+pg_arg_cal(struct pg_args *a, const struct store_cal_change *ch)
+{
+	pg_arg_text(a, ch->dealer);
+	pg_arg_text(a, ch->model);
+	pg_arg_text(a, ch->from);
+	pg_arg_text(a, ch->to);
+}
+
+/* The active bookings the change leaves in a closed or overfull slot. */
+static int
+pg_cal_hits(struct pg_conn *c, struct pg_op *op, struct store_err *err)
+{
+	const struct store_cal_change *ch = op->cal;
+	struct pg_args a = { 0 };
+	PGresult *res;
+	int rc, i, n;
+
+	if (ch->op == STORE_CAL_OPEN || (ch->op == STORE_CAL_CARS &&
+	    ch->cars < 0))
+		return STORE_OK;	/* nothing closes or shrinks */
+	pg_arg_cal(&a, ch);
+	if (ch->op == STORE_CAL_CARS)
+		pg_arg_int(&a, ch->cars);
+	if ((rc = pg_exec(c, ch->op == STORE_CAL_CLOSE ? PG_CAL_HIT_CLOSED :
+	    PG_CAL_HIT_CARS, &a, 0, &res, op->name, err)) != STORE_OK)
+		return rc;
+	if ((n = PQntuples(res)) > 0 &&
+	    (op->hits = calloc((size_t)n, sizeof(*op->hits))) == NULL) {
+		PQclear(res);
+		return store_seterr(err, STORE_ERR, "%s: out of memory",
+		    op->name);
+	}
+	for (i = 0; i < n; i++) {
+		pg_booking_row(res, i, &op->hits[i]);
+		op->nhits++;
+	}
+	PQclear(res);
+	return STORE_OK;
+}
+
+static int
+pg_do_calendar(struct pg_conn *c, void *arg, struct store_err *err)
+{
+	struct pg_op *op = arg;
+	const struct store_cal_change *ch = op->cal;
+	struct pg_args a = { 0 }, l = { 0 };
+	enum pg_sql which;
+	int rc;
+
+	/* A rerun starts afresh. */
+	free(op->hits);
+	op->hits = NULL;
+	op->nhits = 0;
+	pg_arg_text(&l, ch->dealer);
+	if ((rc = pg_run(c, PG_CAL_LOCK, &l, NULL, op->name, err)) != STORE_OK)
+		return rc;
+	pg_arg_cal(&a, ch);
+	which = ch->op == STORE_CAL_CLOSE ? PG_CAL_CLOSE :
+	    ch->op == STORE_CAL_OPEN ? PG_CAL_OPEN : PG_CAL_CARS;
+	if (ch->op == STORE_CAL_CARS) {
+		if (ch->cars < 0)
+			pg_arg_text(&a, NULL);
+		else
+			pg_arg_int(&a, ch->cars);
+	}
+	if ((rc = pg_run(c, which, &a, NULL, op->name, err)) != STORE_OK)
+		return rc;
+	a.n = 4;	/* the range alone */
+	if ((rc = pg_run(c, PG_CAL_PRUNE, &a, NULL, op->name, err)) != STORE_OK)
+		return rc;
+	return pg_cal_hits(c, op, err);
+}
+
+struct pg_notice_arg {
+	int64_t		 now;
+	const struct store_notice_policy *p;
+	store_notice_fn	*send;
+	void		*arg;
+	enum store_notice_outcome outcome;
+	int		 sent;		/* send ran: never run it again */
+};
+
+/* The rows taken for KEY, by kind, and the oldest; 0 rows is fine. */
+static int
+pg_notice_take(struct pg_conn *c, struct store_notice *n, const char *op,
+    struct store_err *err)
+{
+	struct pg_args a = { 0 };
+	PGresult *res;
+	char kind[32];
+	int rc, i, k;
+
+	pg_arg_text(&a, n->key_id);
+	if ((rc = pg_exec(c, PG_NOTICE_TAKE, &a, 0, &res, op, err)) != STORE_OK)
+		return rc;
+	for (i = 0; i < PQntuples(res); i++) {
+		pg_col_text(res, i, 0, kind, sizeof(kind));
+		if ((k = (int)store_kind_parse(kind)) > 0)
+			n->count[k]++;
+		if (n->oldest == 0 || pg_col_int(res, i, 1) < n->oldest)
+			n->oldest = pg_col_int(res, i, 1);
+	}
+	PQclear(res);
+	return STORE_OK;
+}
+
+/*
+ * In one transaction: lock a due recipient (others skip it), take its rows
+ * under a savepoint, send, then keep the deletion (sent, given up,
+ * skipped) or roll it back (retry later) and record when the next notice
+ * is due. A crash before the commit leaves the rows and the lock goes with
+ * the connection.
+ */
+static int
+pg_do_notice(struct pg_conn *c, void *arg, struct store_err *err)
+{
+	static const char op[] = "store_notice_next";
+	struct pg_notice_arg *na = arg;
+	struct store_notice n;
+	struct pg_args a = { 0 }, u = { 0 };
+	PGresult *res;
+	int64_t next;
+	unsigned int attempts = 0;
+	const char *counter = NULL;
+	int rc;
+
+	if (na->sent)
+		return store_seterr(err, STORE_ERR, "%s: sent, outcome not "
+		    "recorded (it is sent again later)", op);
+	memset(&n, 0, sizeof(n));
+	pg_arg_int(&a, na->now);
+	if ((rc = pg_exec(c, PG_NOTICE_PICK, &a, 0, &res, op, err)) != STORE_OK)
+		return rc;
+	if (PQntuples(res) == 1) {
+		pg_col_text(res, 0, 0, n.key_id, sizeof(n.key_id));
+		n.attempts = (unsigned int)pg_col_int(res, 0, 1);
+	}
+	PQclear(res);
+	if (n.key_id[0] == '\0')
+		return STORE_NOT_FOUND;
+	if ((rc = pg_simple(c, "SAVEPOINT notice", NULL, op, err)) != STORE_OK ||
+	    (rc = pg_notice_take(c, &n, op, err)) != STORE_OK)
+		return rc;
+	if (n.oldest == 0)
+		return PG_DONE_ROLLBACK;	/* all went meanwhile (ack) */
+	na->sent = 1;
+	na->outcome = na->send(&n, na->arg);
+	next = na->now + na->p->interval;
+	if (na->outcome == STORE_NOTICE_SENT)
+		counter = "notices_delivered";
+	else if (na->outcome == STORE_NOTICE_FAILED &&
+	    na->now - n.oldest < na->p->give_up) {
+		if ((rc = pg_simple(c, "ROLLBACK TO SAVEPOINT notice", NULL, op,
+		    err)) != STORE_OK)
+			return rc;
+		attempts = n.attempts + 1;
+		next = na->now + store_notice_backoff(na->p, attempts);
+		counter = "notices_retried";
+	} else if (na->outcome == STORE_NOTICE_FAILED)
+		counter = "notices_failed";
+	else
+		next = na->now;		/* nobody to tell: nothing to space out */
+	pg_arg_text(&u, n.key_id);
+	pg_arg_int(&u, next);
+	pg_arg_int(&u, attempts);
+	if ((rc = pg_run(c, PG_NOTICE_STATE_SET, &u, NULL, op, err)) != STORE_OK)
+		return rc;
+	return counter != NULL ? pg_count_add(c, counter, 1, op, err) : STORE_OK;
+}
+
 /* Backend entry points: writes. */
 
 static int
@@ -1283,6 +1660,34 @@ pg_cancel(struct store *st, const unsigned char *hash,
 	struct pg_op op = { .name = "store_cancel", .rec = r, .hash = hash };
 
 	return pg_call(st, op.name, PG_TX_RECORDS, pg_do_cancel, &op, err);
+}
+
+static int
+pg_booking_decide(struct store *st, const char *dealer, const char *id,
+    enum store_booking_status status, const char *reason,
+    struct store_booking *out, struct store_err *err)
+{
+	const char *ids[1] = { id };
+	struct pg_op op = { .name = "store_booking_decide", .key_id = dealer,
+	    .ids = ids, .nids = 1, .status = status, .reason = reason,
+	    .booking = out };
+
+	return pg_call(st, op.name, PG_TX_WRITE, pg_do_decide, &op, err);
+}
+
+static int
+pg_notice_next(struct store *st, int64_t now,
+    const struct store_notice_policy *p, store_notice_fn *send, void *arg,
+    enum store_notice_outcome *outcome, struct store_err *err)
+{
+	struct pg_notice_arg na = { .now = now, .p = p, .send = send,
+	    .arg = arg };
+	int rc;
+
+	rc = pg_call(st, "store_notice_next", PG_TX_WRITE, pg_do_notice, &na,
+	    err);
+	*outcome = na.outcome;
+	return rc;
 }
 
 static int
@@ -1330,6 +1735,23 @@ pg_nonce_use(struct store *st, const char *nonce, const char *key_id,
 
 	/* One statement: its own transaction, committed before return. */
 	return pg_call(st, op.name, PG_TX_NONE, pg_do_nonce, &op, err);
+}
+
+static int
+pg_calendar_set(struct store *st, const struct store_cal_change *ch,
+    struct store_booking **hitsp, size_t *np, struct store_err *err)
+{
+	struct pg_op op = { .name = "store_calendar_set", .cal = ch };
+	int rc;
+
+	if ((rc = pg_call(st, op.name, PG_TX_WRITE, pg_do_calendar, &op,
+	    err)) != STORE_OK) {
+		free(op.hits);
+		return rc;
+	}
+	*hitsp = op.hits;
+	*np = op.nhits;
+	return STORE_OK;
 }
 
 /* Reads: one statement each, outside any transaction. */
@@ -1393,6 +1815,67 @@ pg_slot_counts(struct store *st, const char *dealer, const char *model,
 	return STORE_OK;
 }
 
+struct pg_cal_arg {
+	struct pg_op	 op;
+	const char	*dealer, *from, *to;
+	struct store_cal_day *v;
+	size_t		 n;
+};
+
+static int
+pg_do_calendar_get(struct pg_conn *c, void *arg, struct store_err *err)
+{
+	struct pg_cal_arg *ca = arg;
+	struct pg_args a = { 0 };
+	PGresult *res;
+	int rc, i, n;
+
+	free(ca->v);
+	ca->v = NULL;
+	ca->n = 0;
+	pg_arg_text(&a, ca->dealer);
+	pg_arg_text(&a, ca->from);
+	pg_arg_text(&a, ca->to);
+	if ((rc = pg_exec(c, PG_CAL_GET, &a, 0, &res, ca->op.name, err)) !=
+	    STORE_OK)
+		return rc;
+	if ((n = PQntuples(res)) > 0 &&
+	    (ca->v = calloc((size_t)n, sizeof(*ca->v))) == NULL) {
+		PQclear(res);
+		return store_seterr(err, STORE_ERR, "%s: out of memory",
+		    ca->op.name);
+	}
+	for (i = 0; i < n; i++) {
+		pg_col_text(res, i, 0, ca->v[i].model, sizeof(ca->v[i].model));
+		pg_col_text(res, i, 1, ca->v[i].date, sizeof(ca->v[i].date));
+		ca->v[i].closed = (int)pg_col_int(res, i, 2);
+		ca->v[i].cars = PQgetisnull(res, i, 3) ? -1 :
+		    (int)pg_col_int(res, i, 3);
+	}
+	ca->n = (size_t)n;
+	PQclear(res);
+	return STORE_OK;
+}
+
+static int
+pg_calendar(struct store *st, const char *dealer, const char *from,
+    const char *to, struct store_cal_day **dp, size_t *np,
+    struct store_err *err)
+{
+	struct pg_cal_arg ca = { .op.name = "store_calendar", .dealer = dealer,
+	    .from = from, .to = to };
+	int rc;
+
+	if ((rc = pg_call(st, ca.op.name, PG_TX_NONE, pg_do_calendar_get, &ca,
+	    err)) != STORE_OK) {
+		free(ca.v);
+		return rc;
+	}
+	*dp = ca.v;
+	*np = ca.n;
+	return STORE_OK;
+}
+
 struct pg_find_arg {
 	struct pg_op	 op;
 	struct store_booking *b;
@@ -1414,6 +1897,38 @@ pg_booking_find(struct store *st, const unsigned char *hash,
 	    .op.hash = hash, .b = b };
 
 	return pg_call(st, fa.op.name, PG_TX_NONE, pg_do_booking_find, &fa, err);
+}
+
+struct pg_held_arg {
+	struct pg_op	 op;
+	const char	*id;
+};
+
+static int
+pg_do_booking_held(struct pg_conn *c, void *arg, struct store_err *err)
+{
+	struct pg_held_arg *ha = arg;
+	struct pg_args a = { 0 };
+	PGresult *res;
+	int rc;
+
+	pg_arg_text(&a, ha->id);
+	if ((rc = pg_exec(c, PG_BOOKING_HELD, &a, 0, &res, ha->op.name, err)) !=
+	    STORE_OK)
+		return rc;
+	if (PQntuples(res) != 1)
+		rc = store_seterr(err, STORE_NOT_FOUND, "%s: no such booking",
+		    ha->op.name);
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_booking_held(struct store *st, const char *id, struct store_err *err)
+{
+	struct pg_held_arg ha = { .op.name = "store_booking_held", .id = id };
+
+	return pg_call(st, ha.op.name, PG_TX_NONE, pg_do_booking_held, &ha, err);
 }
 
 struct pg_inbox_arg {
@@ -1568,6 +2083,12 @@ pg_counter_add(struct store_counters *out, const char *name, uint64_t v)
 		out->expired += v;
 	else if (len == 9 && strncmp(name, "cancelled", len) == 0)
 		out->cancelled += v;
+	else if (len == 17 && strncmp(name, "notices_delivered", len) == 0)
+		out->notices_delivered += v;
+	else if (len == 15 && strncmp(name, "notices_retried", len) == 0)
+		out->notices_retried += v;
+	else if (len == 14 && strncmp(name, "notices_failed", len) == 0)
+		out->notices_failed += v;
 }
 
 struct pg_counters_arg {
@@ -1779,7 +2300,13 @@ pg_do_holdings(struct pg_conn *c, void *arg, struct store_err *err)
 		return rc;
 	rc = pg_ahead_rows(res, ha->h, ha->op.name, err);
 	PQclear(res);
-	return rc;
+	if (rc != STORE_OK)
+		return rc;
+	if ((rc = pg_exec(c, PG_OUTBOX, &none, 0, &res, ha->op.name, err)) != STORE_OK)
+		return rc;
+	ha->h->outbox_backlog = PQntuples(res) == 1 ? pg_col_int(res, 0, 0) : 0;
+	PQclear(res);
+	return STORE_OK;
 }
 
 static int
@@ -1855,7 +2382,11 @@ const struct store_ops store_pg_ops = {
 	.put = pg_put_rec,
 	.book = pg_book,
 	.slot_counts = pg_slot_counts,
+	.calendar_set = pg_calendar_set,
+	.calendar = pg_calendar,
+	.booking_decide = pg_booking_decide,
 	.booking_find = pg_booking_find,
+	.booking_held = pg_booking_held,
 	.cancel = pg_cancel,
 	.inbox = pg_inbox,
 	.ack = pg_ack,
@@ -1866,4 +2397,5 @@ const struct store_ops store_pg_ops = {
 	.counts_add = pg_counts_add,
 	.counts_get = pg_counts_get,
 	.holdings = pg_holdings,
+	.notice_next = pg_notice_next,
 };

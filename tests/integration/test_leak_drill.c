@@ -141,7 +141,8 @@ idem(char out[33])
 }
 
 /* A catalog request whose personal values are new; they are remembered. HONEYPOT: with
- * the spam field filled (nothing is stored). Returns the status. */
+ * the spam field filled (nothing is stored); INVALID: with a name the form refuses, so
+ * that the form comes back (422) holding the other values. Returns the status. */
 static int
 post_catalog(int port, int honeypot, int invalid)
 {
@@ -259,9 +260,8 @@ post_booking(int port, char *token, size_t toklen)
 
 /*
  * The mix: catalog requests and bookings stored, a honeypot (answered as stored, nothing
- * kept), a cancellation. A form refused with its input shown again (422) is left to
- * test_memory, which drills each kind of reply and the wiping that it needs (h-memwipe);
- * INVALID adds one here (post_catalog's third argument) once that is in.
+ * kept), a form refused with its input shown again (422: the page echoes what was typed,
+ * and the reply buffer is wiped once sent), a cancellation.
  */
 static void
 submit_mix(int port)
@@ -273,6 +273,7 @@ submit_mix(int port)
 	for (i = 0; i < NCAT; i++)
 		assert_int_equal(post_catalog(port, 0, 0), 303);
 	assert_int_equal(post_catalog(port, 1, 0), 303);
+	assert_int_equal(post_catalog(port, 0, 1), 422);
 	for (i = 0; i < NTD; i++)
 		assert_int_equal(post_booking(port, token, sizeof(token)), 303);
 	/* the visitor cancels the last booking with its link */
@@ -530,7 +531,7 @@ test_drill_sqlite(void **state)
 		assert_int_equal(testsrv_start(&srv, args), 0);
 	}
 	submit_mix(srv.port);
-	assert_true(ntyped >= (NCAT + 1) * 4 + NTD * 5);
+	assert_true(ntyped >= (NCAT + 2) * 4 + NTD * 5);	/* and a honeypot, a 422 */
 	/* what the attacker takes, the server still running */
 	snprintf(copy, sizeof(copy), "%s/data-copy", dir);
 	snprintf(cmd, sizeof(cmd), "cp -a %s %s", data, copy);

@@ -213,7 +213,8 @@ setup(void **state)
 		    "--burst", "100000", "--metrics-listen", "0", "--counts-flush", "1", NULL };
 		char *log, *p;
 
-		if (testsrv_start(&srv, args) == -1) {
+		/* the counts API is signed: pinned to the server's own URL */
+		if (testsrv_start_public(&srv, args) == -1) {
 			fprintf(stderr, "setup: showroomd did not start\n");
 			return -1;
 		}
@@ -230,7 +231,7 @@ setup(void **state)
 			return -1;
 		}
 	}
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d", srv.port);
+	snprintf(url, sizeof(url), "%s", srv.url);
 	for (i = 0; i < N_CAT; i++)
 		if (post_catalog() != 303) {
 			fprintf(stderr, "setup: a catalog request was refused\n");
@@ -385,7 +386,8 @@ test_counts_match_submissions(void **state)
 	assert_int_equal(jint(doc, "last_30_days.stored.test_drive"), 3);
 	assert_int_equal(jint(doc, "last_30_days.acked"), 0);
 	assert_int_equal(json_array_size(json_object_get(doc, "days")), 30);
-	assert_true(json_is_null(json_object_get(doc, "outbox_backlog")));
+	/* no --notify: every record's notice waits in the outbox until the record goes */
+	assert_int_equal(jint(doc, "outbox_backlog"), N_CAT + 3);
 	assert_true(json_integer_value(json_object_get(doc, "oldest")) <= time(NULL));
 	assert_true(json_integer_value(json_object_get(doc, "oldest")) > time(NULL) - 600);
 	jtime_date(time(NULL), 0, today);
@@ -396,6 +398,7 @@ test_counts_match_submissions(void **state)
 	assert_int_equal(h.records, (uint64_t)jint(doc, "records_held"));
 	assert_int_equal(h.oldest, jint(doc, "oldest"));
 	assert_int_equal(h.nheld, json_array_size(json_object_get(doc, "held")));
+	assert_int_equal(h.outbox_backlog, jint(doc, "outbox_backlog"));
 	for (i = 0; i < h.nheld; i++)
 		assert_int_equal(h.held[i].records, json_integer_value(json_object_get(
 		    json_array_get(json_object_get(doc, "held"), i), "records")));
@@ -408,6 +411,7 @@ test_counts_match_submissions(void **state)
 	assert_int_equal(signed_get(hq, "/api/v1/counts", "days=7", &doc), 200);
 	assert_int_equal(held(doc, "catalog_request", "hq", NULL), N_CAT - 2);
 	assert_int_equal(jint(doc, "last_30_days.acked"), 2);
+	assert_int_equal(jint(doc, "outbox_backlog"), N_CAT + 1);	/* went with them */
 	assert_int_equal(json_array_size(json_object_get(doc, "days")), 7);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(
 	    json_object_get(doc, "days"), 6), "day")), today);
@@ -438,15 +442,47 @@ test_counts_carry_no_identifier(void **state)
 	free(text);
 }
 
+/* A signed POST of the JSON BODY to PATH as identity PREFIX; the status. */
+static long
+signed_post(const char *prefix, const char *path, const char *body)
+{
+	struct keys_identity id;
+	struct keys_error ke;
+	struct client *c;
+	struct client_reply rep;
+	char err[512];
+	long status;
+	int rc;
+
+	assert_int_equal(keys_secret_open(prefix, PASS, &id, &ke), KEYS_OK);
+	assert_int_equal(client_new(url, &id, &c, err, sizeof(err)), CLIENT_OK);
+	rc = client_post_json(c, path, body, strlen(body), &rep, err, sizeof(err));
+	status = rc == CLIENT_OK ? 200 : rc == CLIENT_E_AUTH ? 401 : -1;
+	if (rc == CLIENT_E_HTTP && strstr(err, " answered ") != NULL)
+		status = strtol(strstr(err, " answered ") + 10, NULL, 10);
+	client_reply_free(&rep);
+	client_free(c);
+	keys_identity_free(&id);
+	return status;
+}
+
 /* Who may ask: privacy and hq keys; a dealer is refused, and so is an unsigned call. A
- * privacy key reads no inbox and acknowledges nothing. */
+ * privacy key reads no inbox and acknowledges nothing, and reads or changes no dealer's
+ * calendar or bookings. */
 static void
 test_counts_who_may_ask(void **state)
 {
 	struct http_reply r;
+	char body[160];
 
 	assert_int_equal(signed_get(dl1, "/api/v1/counts", NULL, NULL), 403);
 	assert_int_equal(signed_get(pv, "/api/v1/inbox", "after=0&limit=10", NULL), 403);
+	assert_int_equal(signed_get(pv, "/api/v1/calendar", "dealer=" DEALER1, NULL), 403);
+	snprintf(body, sizeof(body), "{\"dealer\":\"%s\",\"from\":\"2030-01-01\","
+	    "\"to\":\"2030-01-01\"}", DEALER1);
+	assert_int_equal(signed_post(pv, "/api/v1/calendar/close", body), 403);
+	snprintf(body, sizeof(body), "{\"dealer\":\"%s\",\"ids\":[]}", DEALER1);
+	assert_int_equal(signed_post(pv, "/api/v1/bookings/confirm", body), 403);
 	assert_int_equal(signed_get(pv, "/api/v1/counts", "days=0", NULL), 400);
 	assert_int_equal(signed_get(pv, "/api/v1/counts", "days=401", NULL), 400);
 	assert_int_equal(signed_get(pv, "/api/v1/counts", "day=3", NULL), 400);
@@ -699,7 +735,10 @@ test_metrics_scrape(void **state)
 	char path[128], body[1024], id[33];
 	json_t *a, *b;
 	json_int_t pages, pdfs, invalid;
-	char sm[160], spdf[160], sv[160];
+	char sm[160], spdf[160], sv[160], today[11];
+	struct store_holdings h;
+	struct store_err se;
+	struct store *st;
 
 	snprintf(sm, sizeof(sm), "page.model.ja");
 	snprintf(spdf, sizeof(spdf), "pdf.%s.ja", model1);
@@ -765,6 +804,14 @@ test_metrics_scrape(void **state)
 	    N_CAT);
 	/* what is held, as the counts API says */
 	assert_true(series(b, "showroom_records_oldest_timestamp_seconds") > 0);
+	/* the outbox, as the store counts it (nothing sends: no --notify) */
+	assert_int_equal(store_open(&st, data, &se), STORE_OK);
+	jtime_date(time(NULL), 0, today);
+	assert_int_equal(store_holdings(st, today, &h, &se), STORE_OK);
+	assert_true(h.outbox_backlog > 0);
+	assert_true(series(b, "showroom_outbox_backlog") == (double)h.outbox_backlog);
+	store_holdings_free(&h);
+	store_close(st);
 	assert_true(series(b, "showroom_http_open_connections") >= 0);
 	json_decref(a);
 	json_decref(b);
@@ -929,11 +976,15 @@ test_no_identifier_in_counts(void **state)
 	free(names);
 	json_decref(doc);
 
-	/* the server's log, but for the lines naming its own listening addresses */
+	/* the server's log, but for the lines naming its own addresses: where it listens
+	 * and its --public-url */
+	snprintf(extra, sizeof(extra), ": listening on 127.0.0.1:%d (port ", srv.port);
+	snprintf(body, sizeof(body), ": public URL %s: signed requests must name @authority ",
+	    srv.url);
 	log = testsrv_log(&srv);
 	for (text = strtok_r(log, "\n", &names); text != NULL;
 	    text = strtok_r(NULL, "\n", &names)) {
-		if (strstr(text, ": listening on 127.0.0.1:0 (port ") != NULL ||
+		if (strstr(text, extra) != NULL || strstr(text, body) != NULL ||
 		    strstr(text, ": metrics on 127.0.0.1:0 (metrics port ") != NULL)
 			continue;
 		assert_clean("the server's log", text);

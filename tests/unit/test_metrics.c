@@ -234,7 +234,7 @@ test_render(void **state)
 	    "dealer=\"tokyo-setagaya\"} 2\n"));
 	assert_non_null(strstr(b.data, "showroom_http_request_duration_seconds_bucket{"
 	    "class=\"model\",le=\"+Inf\"}"));
-	assert_null(strstr(b.data, "showroom_outbox_backlog"));	/* no outbox yet */
+	assert_null(strstr(b.data, "showroom_outbox_backlog"));	/* -1: no outbox */
 	for (line = strtok_r(b.data, "\n", &save); line != NULL;
 	    line = strtok_r(NULL, "\n", &save)) {
 		if (strncmp(line, "# HELP ", 7) == 0 || strncmp(line, "# TYPE ", 7) == 0)
@@ -250,7 +250,7 @@ test_render(void **state)
 		samples++;
 	}
 	assert_true(samples > 40);
-	/* the outbox gauge appears once a store keeps one */
+	/* the outbox gauge, from the store's count */
 	h.outbox_backlog = 7;
 	buf_free(&b);
 	assert_int_equal(metrics_render(&b, t, &g), 0);

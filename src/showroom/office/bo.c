@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <utf8proc.h>
 
+#include "lib/text.h"
 #include "lib/fsutil.h"
 #include "lib/log.h"
 #include "seal/record.h"
@@ -402,13 +403,6 @@ bo_progress(const char *what, size_t done, size_t total)
 	fflush(stderr);
 }
 
-static int
-bo_cp_unsafe(utf8proc_int32_t cp)
-{
-	return cp < 0x20 || (cp >= 0x7f && cp < 0xa0) || (cp >= 0x202a && cp <= 0x202e) ||
-	    (cp >= 0x2066 && cp <= 0x2069);
-}
-
 void
 bo_cell(FILE *f, const char *s, int width)
 {
@@ -422,7 +416,7 @@ bo_cell(FILE *f, const char *s, int width)
 		if (n <= 0) {
 			cp = 0xfffd;
 			n = 1;
-		} else if (bo_cp_unsafe(cp))
+		} else if (text_unsafe((uint32_t)cp))
 			cp = 0xfffd;
 		w = utf8proc_charwidth(cp);
 		if (w < 0)

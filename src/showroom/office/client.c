@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "seal/sig.h"
+#include "lib/text.h"
 
 struct client {
 	CURL				*curl;
@@ -155,13 +156,23 @@ client_reply_free(struct client_reply *r)
 	r->status = 0;
 }
 
+/* Where a reply goes: a body past CLIENT_MAX_REPLY stops the transfer and says so. */
+struct client_sink {
+	struct buf	*body;
+	int		 too_big;
+};
+
 static size_t
 client_write(char *data, size_t size, size_t nmemb, void *arg)
 {
-	struct buf *b = arg;
+	struct client_sink *k = arg;
 	size_t n = size * nmemb;
 
-	if (b->len + n > CLIENT_MAX_REPLY || buf_append(b, data, n) == -1)
+	if (k->body->len + n > CLIENT_MAX_REPLY) {
+		k->too_big = 1;
+		return 0;
+	}
+	if (buf_append(k->body, data, n) == -1)
 		return 0;
 	return n;
 }
@@ -239,24 +250,22 @@ out:
 	return rc;
 }
 
-/* The server's {"error": reason}, or the start of the body when it is not that. */
+/* The server's {"error": reason}, or the start of the body when it is not that, made
+ * printable: a hostile server must not reach the clerk's terminal with escapes. */
 static void
 client_reason(const struct client_reply *r, char *out, size_t outlen)
 {
 	json_error_t je;
 	json_t *doc = NULL, *e;
-	size_t i;
 
 	if (r->body.len > 0)
-		doc = json_loadb(r->body.data, r->body.len, 0, &je);
+		doc = json_loadb(r->body.data, r->body.len, JSON_ALLOW_NUL, &je);
 	if ((e = json_object_get(doc, "error")) != NULL && json_is_string(e))
-		snprintf(out, outlen, "%s", json_string_value(e));
-	else {
-		snprintf(out, outlen, "%.80s", r->body.len > 0 ? r->body.data : "no reason given");
-		for (i = 0; out[i] != '\0'; i++)	/* one printable line */
-			if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
-				out[i] = ' ';
-	}
+		text_printable(json_string_value(e), json_string_length(e), out, outlen);
+	else if (r->body.len > 0)
+		text_printable(r->body.data, r->body.len, out, outlen);
+	else
+		snprintf(out, outlen, "no reason given");
 	json_decref(doc);
 }
 
@@ -266,11 +275,15 @@ client_do(struct client *c, const char *method, const char *path, const char *qu
 {
 	struct curl_slist *hdrs = NULL, *l;
 	struct buf url = BUF_INIT, full = BUF_INIT, host = BUF_INIT;
-	char cerr[CURL_ERROR_SIZE], reason[200];
+	struct client_sink sink;
+	char cerr[CURL_ERROR_SIZE], why[CURL_ERROR_SIZE], reason[CLIENT_REASON_MAX];
+	const char *ce;
 	CURLcode cc;
 	int rc = CLIENT_E_NOMEM;
 
 	memset(r, 0, sizeof(*r));
+	sink.body = &r->body;
+	sink.too_big = 0;
 	cerr[0] = '\0';
 	if (buf_printf(&full, "%s%s", c->prefix, path) == -1 ||
 	    buf_printf(&url, "%s%s%s%s", c->origin, full.data, query ? "?" : "",
@@ -295,7 +308,9 @@ client_do(struct client *c, const char *method, const char *path, const char *qu
 	curl_easy_setopt(c->curl, CURLOPT_URL, url.data);
 	curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, hdrs);
 	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, client_write);
-	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &r->body);
+	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &sink);
+	/* refused from its Content-Length, before any of it is read */
+	curl_easy_setopt(c->curl, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)CLIENT_MAX_REPLY);
 	curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, cerr);
 	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT, (long)CLIENT_TIMEOUT);
 	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT, (long)CLIENT_CONNECT_TIMEOUT);
@@ -309,9 +324,18 @@ client_do(struct client *c, const char *method, const char *path, const char *qu
 		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE, (long)bodylen);
 	}
 	cc = curl_easy_perform(c->curl);
+	if (cc == CURLE_FILESIZE_EXCEEDED || (cc == CURLE_WRITE_ERROR && sink.too_big)) {
+		/* the server was reached: it is its reply that is refused */
+		snprintf(err, errlen, "server %s: the reply to %s %s is larger than %u MiB; "
+		    "refused", c->origin, method, full.data, CLIENT_MAX_REPLY / (1024 * 1024));
+		rc = CLIENT_E_PROTO;
+		goto out;
+	}
 	if (cc != CURLE_OK) {
-		snprintf(err, errlen, "cannot reach server %s: %s", c->origin,
-		    cerr[0] != '\0' ? cerr : curl_easy_strerror(cc));
+		/* curl's message may quote what the server sent */
+		ce = cerr[0] != '\0' ? cerr : curl_easy_strerror(cc);
+		text_printable(ce, strlen(ce), why, sizeof(why));
+		snprintf(err, errlen, "cannot reach server %s: %s", c->origin, why);
 		rc = cc == CURLE_OUT_OF_MEMORY ? CLIENT_E_NOMEM : CLIENT_E_CONNECT;
 		goto out;
 	}

@@ -18,15 +18,19 @@
 
 #define CLIENT_TIMEOUT		60	/* seconds for a whole request */
 #define CLIENT_CONNECT_TIMEOUT	10
-#define CLIENT_MAX_REPLY	(64u * 1024 * 1024)
+#define CLIENT_MAX_REPLY	(64u * 1024 * 1024)	/* a larger reply is CLIENT_E_PROTO */
+#define CLIENT_REASON_MAX	200	/* bytes of a server's reason shown, escaped */
+/* The largest request body showroomd reads (APP_MAX_BODY in src/showroomd/app.h; the
+ * back-office test checks that they agree): a longer one is answered 413 unread. */
+#define CLIENT_MAX_BODY		(16u * 1024)
 
 enum client_status {
 	CLIENT_OK = 0,
 	CLIENT_E_USAGE,		/* a malformed URL, or http:// to a host that is not loopback */
 	CLIENT_E_CONNECT,	/* the server cannot be reached: "cannot reach server URL: ..." */
-	CLIENT_E_AUTH,		/* 401: the server's reason is in the message */
+	CLIENT_E_AUTH,		/* 401: the server's reason is in the message (escaped) */
 	CLIENT_E_HTTP,		/* any other status than 200 */
-	CLIENT_E_PROTO,		/* a reply that is not what the API promises */
+	CLIENT_E_PROTO,		/* a reply that is not what the API promises: too large */
 	CLIENT_E_NOMEM
 };
 

@@ -16,10 +16,16 @@
 #include "seal/record.h"
 #include "showroom/office/bo.h"
 #include "showroom/office/client.h"
+#include "lib/text.h"
 #include "showroom/commands.h"
 #include "showroom/office/inbox.h"
 
 #define PULL_PAGE	500
+/* Pages per run (100,000 records), so that a server that keeps paging cannot keep pull
+ * busy; what is left comes with the next run. */
+#define PULL_MAX_PAGES	200
+#define PULL_PAGES_CAP	1000000
+#define PULL_KEY_SHOWN	160	/* bytes of a key id from the server shown, escaped */
 
 struct pull_stats {
 	size_t	received, added, duplicate, mismatch, refused;
@@ -31,7 +37,7 @@ pull_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: showroom pull --identity PREFIX --server URL --keyring FILE --root-pub FILE\n"
-	    "                     [--store DIR] [--config FILE]\n"
+	    "                     [--max-pages N] [--store DIR] [--config FILE]\n"
 	    "\n"
 	    "Downloads new records sealed to the identity's key into the local back-office\n"
 	    "store (DIR/backoffice.db). Records stay sealed at rest. Every record's recipient\n"
@@ -39,21 +45,30 @@ pull_usage(FILE *f)
 	    "mismatch is reported as MISMATCH and the record is not stored; a record that\n"
 	    "does not open is reported as REFUSED and not stored. A progress bar is shown\n"
 	    "when stderr is a terminal. Appends a \"pull\" entry to the audit log.\n"
-	    "\n" BO_COMMON_HELP "\n" BO_EXIT_HELP);
+	    "Pull stops after --max-pages pages of 500, and at a page that adds nothing\n"
+	    "new; the cursor is saved, so the next pull goes on from there.\n"
+	    "\n"
+	    "  --max-pages N    pages per run (default %d, at most %d)\n"
+	    "\n" BO_COMMON_HELP "\n" BO_EXIT_HELP, PULL_MAX_PAGES, PULL_PAGES_CAP);
 }
 
-/* The recipient must be our key, and our key in the verified keyring. */
+/* The recipient must be our key, and our key in the verified keyring. The key id is
+ * the server's text: shown escaped. */
 static int
 pull_recipient_ok(const struct bo *b, const struct bostore_rec *r)
 {
+	char key[PULL_KEY_SHOWN];
+
 	if (strcmp(r->key_id, b->id.pub.key_id) != 0) {
 		log_error("MISMATCH: record %s: recipient key id %s is not ours (%s); "
-		    "not stored", r->id, r->key_id, b->id.pub.key_id);
+		    "not stored", r->id, text_printable(r->key_id, strlen(r->key_id), key,
+		    sizeof(key)), b->id.pub.key_id);
 		return 0;
 	}
 	if (keys_keyring_find(&b->kr, r->key_id) == NULL) {
 		log_error("MISMATCH: record %s: recipient key id %s is not in the keyring; "
-		    "not stored", r->id, r->key_id);
+		    "not stored", r->id, text_printable(r->key_id, strlen(r->key_id), key,
+		    sizeof(key)));
 		return 0;
 	}
 	return 1;
@@ -140,12 +155,13 @@ fail:
 }
 
 static int
-pull_run(struct bo *b, struct client *c, struct pull_stats *ps)
+pull_run(struct bo *b, struct client *c, struct pull_stats *ps, size_t max_pages)
 {
 	struct client_reply rep;
+	struct pull_stats was;
 	json_error_t je;
 	json_t *doc, *recs, *next, *key;
-	char err[512], query[96];
+	char err[512], query[96], shown[PULL_KEY_SHOWN];
 	int64_t after;
 	size_t page = 0;
 	int rc, more = 1;
@@ -174,17 +190,37 @@ pull_run(struct bo *b, struct client *c, struct pull_stats *ps)
 		}
 		if (strcmp(json_string_value(key), b->id.pub.key_id) != 0) {
 			log_error("MISMATCH: the server answered for key %s, we are %s",
-			    json_string_value(key), b->id.pub.key_id);
+			    text_printable(json_string_value(key), json_string_length(key), shown,
+			    sizeof(shown)), b->id.pub.key_id);
 			json_decref(doc);
 			return BO_EXIT_REFUSED;
 		}
 		more = json_array_size(recs) == PULL_PAGE && json_integer_value(next) > after;
+		was = *ps;
 		rc = json_array_size(recs) > 0 ? pull_page(b, recs, json_integer_value(next), ps,
 		    ++page) : 0;
 		after = json_integer_value(next);
 		json_decref(doc);
 		if (rc == -1)
 			return BO_EXIT_FAIL;
+		if (more && ps->added == was.added) {
+			/* the same records again and again, with a cursor that moves on */
+			if (ps->duplicate - was.duplicate == ps->received - was.received) {
+				log_error("page %zu of the server's inbox held only records "
+				    "already pulled (%zu); stopped. The cursor is saved: pull "
+				    "again to go on", page, ps->received - was.received);
+				return BO_EXIT_FAIL;
+			}
+			/* all refused: reported, and the exit code says so */
+			log_warn("page %zu of the server's inbox added nothing new; stopped. "
+			    "The cursor is saved: pull again to go on", page);
+			return 0;
+		}
+		if (more && page == max_pages) {
+			log_warn("stopped after %zu pages (--max-pages); the cursor is saved: pull "
+			    "again for the rest", page);
+			return 0;
+		}
 	}
 	return 0;
 }
@@ -194,6 +230,7 @@ cmd_pull(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		BO_LONGOPTS,
+		{ "max-pages", required_argument, NULL, 'm' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -201,13 +238,23 @@ cmd_pull(int argc, char **argv)
 	struct bo_opts o;
 	struct client *c = NULL;
 	struct bo b;
-	char err[512];
+	char err[512], *end;
+	size_t max_pages = PULL_MAX_PAGES;
+	long long v;
 	int ch, rc;
 
 	memset(&o, 0, sizeof(o));
 	memset(&ps, 0, sizeof(ps));
 	optind = 0;
-	if ((ch = bo_getopt(&o, argc, argv, "h", longopts)) != -1)
+	while ((ch = bo_getopt(&o, argc, argv, "h", longopts)) == 'm') {
+		v = strtoll(optarg, &end, 10);
+		if (*optarg == '\0' || *end != '\0' || v < 1 || v > PULL_PAGES_CAP) {
+			log_error("--max-pages takes a number of pages, 1 to %d", PULL_PAGES_CAP);
+			return EXIT_USAGE;
+		}
+		max_pages = (size_t)v;
+	}
+	if (ch != -1)
 		return bo_usage(pull_usage, ch);
 	if (optind != argc)
 		return bo_usage(pull_usage, 0);
@@ -218,7 +265,7 @@ cmd_pull(int argc, char **argv)
 		rc = rc == CLIENT_E_USAGE ? EXIT_USAGE : BO_EXIT_FAIL;
 		goto out;
 	}
-	rc = pull_run(&b, c, &ps);
+	rc = pull_run(&b, c, &ps, max_pages);
 	if (ps.received > 0 || rc == 0) {
 		const struct audit_count cnt[] = {
 			{ "received", (int64_t)ps.received }, { "stored", (int64_t)ps.added },
