@@ -190,6 +190,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(TEST_LIBS)
 
 bench: all $(BUILD)/demo-site/.built $(BENCH_BINS)
 	bench/run-site-bench $(BUILD)
+	bench/run-count-cost $(BUILD)
 	bench/run-submit-bench $(BUILD)
 	bench/run-backoffice-bench $(BUILD)
 	bench/run-office-bench $(BUILD)

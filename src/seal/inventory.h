@@ -265,7 +265,7 @@ int		 inventory_record_json(enum form_kind, const struct inventory_values *,
  * The privacy page's view of the table in one language:
  *   { "lang", "forms": [ { "kind", "title", "recipient", "retention", "max_age_days",
  *       "fields": [ { "name", "label", "required", "required_text", "max_chars",
- *         "normalization", "validation", "purpose", "recipient", "retention",
+ *         "max_count", "normalization", "validation", "purpose", "recipient", "retention",
  *         "max_age_days", "in_clear", "in_clear_text" } ] } ],
  *     "technical": [ { "name", "purpose" } ] }
  * Returns a new reference, or NULL when memory runs out.

@@ -109,13 +109,14 @@ inv_privacy_field(const struct inventory_field *f, enum lang l)
 		"without your name or contact details",
 	};
 
-	return json_pack("{s:s, s:s, s:b, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, "
-	    "s:b, s:s?}",
+	return json_pack("{s:s, s:s, s:b, s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:s, "
+	    "s:I, s:b, s:s?}",
 	    "name", f->name,
 	    "label", f->label[l],
 	    "required", f->need == INV_REQUIRED,
 	    "required_text", need_text[f->need][l],
 	    "max_chars", (json_int_t)f->max_chars,
+	    "max_count", (json_int_t)f->max_count,
 	    "normalization", inv_norm_text[f->norm][l],
 	    "validation", f->on_label ? inv_check_label_text[f->check][l] :
 	    inv_check_text[f->check][l],

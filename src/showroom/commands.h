@@ -24,5 +24,9 @@ int	cmd_slots(int argc, char **argv);
 #include <stdio.h>
 int	cmd_bookings_decide(int argc, char **argv, void (*usage)(FILE *));
 void	decide_usage(FILE *);
+/* The privacy officer's desk, beside the back office. */
+int	cmd_inventory(int argc, char **argv);
+int	cmd_stats(int argc, char **argv);
+int	cmd_breach_report(int argc, char **argv);
 
 #endif

@@ -19,9 +19,9 @@
 #include "lib/log.h"
 #include "seal/sig.h"
 #include "store/store.h"
+#include "showroomd/api.h"
 #include "showroomd/handlers.h"
 #include "showroomd/origin.h"
-#include "showroomd/api.h"
 #include "showroomd/trust.h"
 
 #define API_NONCE_TTL	(2 * SIG_MAX_SKEW)	/* a nonce is remembered while created is valid */
@@ -185,6 +185,10 @@ api_inbox(struct app *app, int arg, const struct app_request *rq, struct app_rep
 	}
 	if (api_authenticate(app, rq, 0, &who, rp) == -1)
 		return;
+	if (who.role == KEYS_ROLE_PRIVACY) {
+		api_error(rp, 403, "a privacy key reads counts only");
+		return;
+	}
 	if (form_decode(rq->query, strlen(rq->query), &q, NULL) == -1 ||
 	    api_uint(form_get(&q, "after"), INT64_MAX / 2, &after) == -1 ||
 	    api_uint(form_get(&q, "limit"), STORE_INBOX_MAX, &limit) == -1 || limit == 0) {
@@ -225,6 +229,10 @@ api_ack(struct app *app, int arg, const struct app_request *rq, struct app_reply
 	}
 	if (api_authenticate(app, rq, 1, &who, rp) == -1)
 		return;
+	if (who.role == KEYS_ROLE_PRIVACY) {
+		api_error(rp, 403, "a privacy key reads counts only");
+		return;
+	}
 	doc = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je);
 	arr = json_object_get(doc, "ids");
 	if (!json_is_array(arr) || json_array_size(arr) == 0 ||

@@ -21,6 +21,7 @@ struct app {
 	struct store		*store;		/* NULL: forms closed */
 	struct ratelimit	*rl;
 	unsigned		 max_age_days;
+	int			 flushing;	/* counts go to the store (metrics_flush.h) */
 	struct origin		*pub;		/* --public-url; NULL: the signed API is off */
 	struct notify		*notify;	/* the notice sender, or NULL */
 };
@@ -31,6 +32,7 @@ struct app_config {
 	unsigned	 max_age_days;	/* records older than this are deleted */
 	double		 rate_per_min;	/* form posts per client */
 	double		 burst;
+	unsigned	 counts_flush_s;	/* 0: counts stay in memory */
 	const struct notify_config *notify;	/* --notify, or NULL; outlives the app */
 };
 

@@ -20,6 +20,7 @@
 #include "seal/record.h"
 #include "store/store.h"
 #include "showroomd/handlers.h"
+#include "showroomd/metrics.h"
 #include "showroomd/origin.h"
 #include "showroomd/pages.h"
 #include "showroomd/ratelimit.h"
@@ -628,6 +629,7 @@ forms_post(struct app *app, int arg, const struct app_request *rq, struct app_re
 		forms_render(app, kind, rq, rp, 422, &f, &errs, &pick);
 		break;
 	case INVENTORY_HONEYPOT:
+		metrics_honeypot();
 		forms_honeypot(kind, rq, rp);
 		break;
 	case INVENTORY_REJECT:

@@ -23,5 +23,6 @@ handler_fn	api_ack;		/* api.c: POST /api/v1/ack, signed */
 handler_fn	api_calendar_get;	/* api_calendar.c: GET /api/v1/calendar, signed */
 handler_fn	api_calendar_set;	/* api_calendar.c: POST /api/v1/calendar/OP, signed */
 handler_fn	api_bookings_decide;	/* api_bookings.c: POST /api/v1/bookings/OP, signed */
+handler_fn	api_counts;		/* api_counts.c: GET /api/v1/counts, signed (privacy, hq) */
 
 #endif

@@ -15,6 +15,7 @@
 #include "showroomd/access_log.h"
 #include "showroomd/app.h"
 #include "showroomd/headers.h"
+#include "showroomd/metrics.h"
 #include "showroomd/reply.h"
 #include "showroomd/router.h"
 #include "showroomd/http_parse.h"
@@ -116,6 +117,8 @@ http_free_canned(void)
 	}
 }
 
+static void http_count(struct MHD_Connection *, const char *, const char *, unsigned);
+
 static enum MHD_Result
 http_queue(struct MHD_Connection *c, const char *method, const char *path,
     unsigned status, struct MHD_Response *r, size_t bytes)
@@ -123,6 +126,8 @@ http_queue(struct MHD_Connection *c, const char *method, const char *path,
 	if (http_log_on)
 		access_log_line(method, path, status,
 		    strcmp(method, MHD_HTTP_METHOD_HEAD) == 0 ? 0 : bytes);
+	if (metrics_enabled())
+		http_count(c, method, path, status);
 	return MHD_queue_response(c, status, r);
 }
 
@@ -508,6 +513,7 @@ http_not_found(struct MHD_Connection *c, const struct http_hdrs *hs, const char 
  */
 struct http_conn {
 	struct site	*site;		/* kept between requests: site_refresh */
+	uint64_t	 count_t0;	/* when its headers were in (metrics_start), or 0 */
 	unsigned	 site_gen;
 	int		 started;	/* this request's first call has run */
 	const struct route *route;
@@ -567,6 +573,15 @@ http_conn_of(struct MHD_Connection *c)
 
 	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
 	return ci != NULL ? ci->socket_context : NULL;
+}
+
+/* Counts the reply (metrics.h): what was asked for and how long it took, never by whom. */
+static void
+http_count(struct MHD_Connection *c, const char *method, const char *path, unsigned status)
+{
+	const struct http_conn *hc = http_conn_of(c);
+
+	metrics_response(method, path, status, hc != NULL ? hc->count_t0 : 0);
 }
 
 static uint64_t
@@ -876,6 +891,7 @@ http_first_call(struct MHD_Connection *c, struct http_conn *hc, const char *url,
 	int body_ok = 0;
 
 	hc->started = 1;
+	hc->count_t0 = metrics_start();
 	if ((hc->site = site_refresh(hc->site, &hc->site_gen)) == NULL)
 		return MHD_NO;
 	if ((refuse = http_headers_scan(c, &hc->h, hc->target_len, method, url, version)) != 0) {
@@ -1072,6 +1088,15 @@ http_start(const struct http_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	return srv;
+}
+
+long
+http_open_connections(struct http_server *srv)
+{
+	const union MHD_DaemonInfo *info;
+
+	info = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_CURRENT_CONNECTIONS);
+	return info != NULL ? (long)info->num_connections : -1;
 }
 
 void

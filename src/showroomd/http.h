@@ -33,6 +33,8 @@ struct http_config {
 struct http_server;
 
 struct http_server	*http_start(const struct http_config *, char *err, size_t errlen);
+/* Connections open now, or -1 when libmicrohttpd cannot tell. */
+long			 http_open_connections(struct http_server *);
 /* Stops accepting, lets requests under way finish for up to grace_s, then stops. */
 void			 http_stop(struct http_server *, unsigned grace_s);
 

@@ -17,11 +17,14 @@
 #include "lib/log.h"
 #include "lib/errbuf.h"
 #include "lib/wipe.h"
+#include "store/store.h"
 #include "showroomd/app.h"
 #include "showroomd/http.h"
 #include "showroomd/listen.h"
-#include "showroomd/origin.h"
+#include "showroomd/metrics.h"
+#include "showroomd/metrics_http.h"
 #include "showroomd/notify.h"
+#include "showroomd/origin.h"
 #include "showroomd/sandbox.h"
 #include "showroomd/site.h"
 #include "showroomd/trust.h"
@@ -47,6 +50,9 @@ struct options {
 	unsigned	 timeout_s;
 	unsigned	 request_timeout_s;
 	int		 access_log;
+	char		 metrics_listen[300];	/* "" when none */
+	int		 counters;
+	unsigned	 counts_flush_s;
 };
 
 static void
@@ -63,6 +69,10 @@ usage(FILE *f)
 	    "  --timeout S         idle connection timeout in seconds (default 30)\n"
 	    "  --request-timeout S  time to receive a whole request, in seconds (default 30)\n"
 	    "  --no-access-log     do not log requests on stderr\n"
+	    "  --metrics-listen [HOST:]PORT  serve GET /metrics (Prometheus text) on a\n"
+	    "                      listener of its own; a bare PORT listens on 127.0.0.1\n"
+	    "  --no-counters       count nothing: no daily counts, no request metrics\n"
+	    "  --counts-flush S    add the counts to the store every S seconds (default 10)\n"
 	    "  --keyring FILE      the signed keyring: the keys records are sealed to\n"
 	    "  --root-pub FILE     the brand root's public key, which must have signed it\n"
 	    "  --data DIR          where sealed submissions are stored (SQLite, DIR/showroom.db)\n"
@@ -118,6 +128,9 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "request-timeout", required_argument, NULL, 'W' },
 		{ "no-access-log", no_argument, NULL, 'q' },
+		{ "metrics-listen", required_argument, NULL, 'm' },
+		{ "no-counters", no_argument, NULL, 'C' },
+		{ "counts-flush", required_argument, NULL, 'F' },
 		{ "keyring", required_argument, NULL, 'k' },
 		{ "root-pub", required_argument, NULL, 'R' },
 		{ "data", required_argument, NULL, 'd' },
@@ -144,6 +157,8 @@ parse_options(int argc, char **argv, struct options *o)
 	o->timeout_s = 30;
 	o->request_timeout_s = 30;
 	o->access_log = 1;
+	o->counters = 1;
+	o->counts_flush_s = 10;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's': o->site = optarg; break;
@@ -154,6 +169,14 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'T': if (parse_uint("--timeout", optarg, 1, 3600, &o->timeout_s)) return -1; break;
 		case 'W': if (parse_uint("--request-timeout", optarg, 1, 3600, &o->request_timeout_s)) return -1; break;
 		case 'q': o->access_log = 0; break;
+		case 'm':
+			/* a bare port: loopback, so the counts stay on the machine by default */
+			snprintf(o->metrics_listen, sizeof(o->metrics_listen),
+			    strspn(optarg, "0123456789") == strlen(optarg) ? "127.0.0.1:%s" : "%s",
+			    optarg);
+			break;
+		case 'C': o->counters = 0; break;
+		case 'F': if (parse_uint("--counts-flush", optarg, 1, 3600, &o->counts_flush_s)) return -1; break;
 		case 'k': o->keyring = optarg; break;
 		case 'd': o->data = optarg; break;
 		case 'u': o->user = optarg; break;
@@ -248,6 +271,40 @@ load_keyring(const char *path, const struct keys_public *root, int reload)
 	return 0;
 }
 
+/* The metrics listener's socket, bound before privileges are dropped, as the site's is. */
+static int
+metrics_listen(const char *spec, int *port, char *err, size_t errlen)
+{
+	char why[400];
+	int fd;
+
+	if ((fd = listen_open(spec, port, why, sizeof(why))) == -1)
+		snprintf(err, errlen, "--metrics-listen: %s", why);
+	else if (strncmp(spec, "127.", 4) != 0 && strncmp(spec, "[::1]:", 6) != 0 &&
+	    strncmp(spec, "localhost:", 10) != 0)
+		log_warn("--metrics-listen %s is not loopback: whoever reaches it sees the "
+		    "counts (no personal data, but keep it inside)", spec);
+	return fd;
+}
+
+static struct metrics_server *
+metrics_start_listener(int fd, struct app *app, struct http_server *web, const char *spec,
+    int port)
+{
+	struct metrics_source src = { app->store, web };
+	struct metrics_server *m;
+	char err[512];
+
+	if ((m = metrics_server_start(fd, &src, err, sizeof(err))) == NULL) {
+		log_error("%s", err);
+		close(fd);
+		return NULL;
+	}
+	/* "(metrics port N)": never "(port N)", which names the site's listener */
+	log_info("metrics on %s (metrics port %d): GET /metrics", spec, port);
+	return m;
+}
+
 /* Drop root, then Landlock and seccomp, before any thread exists, so every thread the
  * store and the HTTP server start inherits the confinement. */
 static int
@@ -300,10 +357,11 @@ serve(const struct options *op, const struct notify_config *ncfg)
 	struct app *app = NULL;
 	struct keys_public root;
 	struct http_server *srv;
+	struct metrics_server *msrv = NULL;
 	struct site *s;
 	sigset_t set;
 	char err[512];
-	int fd, port, sig;
+	int fd, mfd = -1, port, mport = 0, sig;
 
 	if (o.keyring != NULL) {
 		if (trust_pin(o.root_pub, &root, err, sizeof(err)) == -1) {
@@ -321,12 +379,20 @@ serve(const struct options *op, const struct notify_config *ncfg)
 	}
 	site_install(s);
 	log_info("site loaded: %zu files, %zu bytes", s->nfiles, s->bytes);
-	if ((fd = listen_open(o.listen, &port, err, sizeof(err))) == -1) {
+	if ((fd = listen_open(o.listen, &port, err, sizeof(err))) == -1 ||
+	    (o.metrics_listen[0] != '\0' && (mfd = metrics_listen(o.metrics_listen, &mport,
+	    err, sizeof(err))) == -1)) {
 		log_error("%s", err);
+		if (fd != -1)
+			close(fd);
 		site_install(NULL);
 		trust_install(NULL);
 		return 1;
 	}
+	/* before any thread: the hot path reads these without a lock */
+	metrics_enable(o.counters);
+	if (o.counters)
+		store_observe(metrics_store);
 	/* Every thread inherits this mask; only the main thread takes signals, in sigwait. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
@@ -350,6 +416,8 @@ serve(const struct options *op, const struct notify_config *ncfg)
 		log_error("no CP932 converter in glibc (its gconv modules): catalog requests "
 		    "cannot be checked");
 		close(fd);
+		if (mfd != -1)
+			close(mfd);
 		site_install(NULL);
 		trust_install(NULL);
 		return 1;
@@ -357,6 +425,8 @@ serve(const struct options *op, const struct notify_config *ncfg)
 	if (confine(&o, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		close(fd);
+		if (mfd != -1)
+			close(mfd);
 		site_install(NULL);
 		trust_install(NULL);
 		return 1;
@@ -367,10 +437,13 @@ serve(const struct options *op, const struct notify_config *ncfg)
 	acfg.max_age_days = o.max_age_days;
 	acfg.rate_per_min = o.rate_per_min;
 	acfg.burst = o.burst;
+	acfg.counts_flush_s = o.counters ? o.counts_flush_s : 0;
 	acfg.notify = ncfg;
 	if ((app = app_new(&acfg, err, sizeof(err))) == NULL) {
 		log_error("%s", err);
 		close(fd);
+		if (mfd != -1)
+			close(mfd);
 		site_install(NULL);
 		trust_install(NULL);
 		return 1;
@@ -390,12 +463,24 @@ serve(const struct options *op, const struct notify_config *ncfg)
 		log_error("%s", err);
 		app_free(app);
 		close(fd);
+		if (mfd != -1)
+			close(mfd);
 		site_install(NULL);
 		trust_install(NULL);
 		return 1;
 	}
 	log_info("listening on %s (port %d), %u thread%s", o.listen, port, o.threads,
 	    o.threads == 1 ? "" : "s");
+	if (mfd != -1 && (msrv = metrics_start_listener(mfd, app, srv, o.metrics_listen,
+	    mport)) == NULL) {
+		http_stop(srv, 0);
+		app_free(app);
+		site_install(NULL);
+		trust_install(NULL);
+		return 1;
+	}
+	if (!o.counters)
+		log_info("counting nothing (--no-counters)");
 	if (o.selftest)
 		sandbox_selftest();
 	for (;;) {
@@ -410,6 +495,7 @@ serve(const struct options *op, const struct notify_config *ncfg)
 		break;
 	}
 	log_info("stopping: finishing requests under way");
+	metrics_server_stop(msrv);
 	http_stop(srv, 5);
 	app_free(app);
 	site_install(NULL);

@@ -35,6 +35,7 @@ static const struct route router_table[] = {
 	    0, 1 },
 	{ "POST", "/api/v1/bookings/decline", 0, api_bookings_decide, STORE_BOOKING_DECLINED,
 	    0, 1 },
+	{ "GET",  "/api/v1/counts", 0, api_counts,    0,               0, 0 },
 };
 
 const struct route *

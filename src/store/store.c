@@ -6,6 +6,7 @@
 #include "store/store_int.h"
 
 #include <sodium.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,35 @@ static const char *const store_statuses[] = {
 const char *const store_reasons[] = {
 	"closed", "car_unavailable", "staff_unavailable", "other", NULL
 };
+
+/* Set once before any thread runs (store_observe), read by every call. */
+static void (*store_observer)(const char *, uint64_t);
+
+void
+store_observe(void (*fn)(const char *, uint64_t))
+{
+	store_observer = fn;
+}
+
+static uint64_t
+store_clock(void)
+{
+	struct timespec ts;
+
+	if (store_observer == NULL)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Tells the observer how long OP took since T0 (store_clock), and returns RC. */
+static int
+store_observed(const char *op, uint64_t t0, int rc)
+{
+	if (store_observer != NULL)
+		store_observer(op, store_clock() - t0);
+	return rc;
+}
 
 int
 store_seterr(struct store_err *err, int code, const char *fmt, ...)
@@ -333,13 +363,16 @@ store_put(struct store *st, const struct store_record *r,
     struct store_err *err)
 {
 	char dummy[STORE_ID_LEN + 1];
+	uint64_t t0;
 	int rc;
 
 	if ((rc = store_record_check("store_put", r,
 	    STORE_KIND_CATALOG_REQUEST, err)) != STORE_OK)
 		return rc;
 	store_ok(err);
-	return st->ops->put(st, r, idem, receipt ? receipt : dummy, err);
+	t0 = store_clock();
+	return store_observed("store_put", t0, st->ops->put(st, r, idem,
+	    receipt ? receipt : dummy, err));
 }
 
 int
@@ -348,6 +381,7 @@ store_book(struct store *st, const struct store_record *r,
     char receipt[STORE_ID_LEN + 1], struct store_err *err)
 {
 	char dummy[STORE_ID_LEN + 1];
+	uint64_t t0;
 	int rc;
 
 	if ((rc = store_record_check("store_book", r, STORE_KIND_TEST_DRIVE,
@@ -362,8 +396,9 @@ store_book(struct store *st, const struct store_record *r,
 		return store_seterr(err, STORE_ERR,
 		    "store_book: a booking starts booked or pending");
 	store_ok(err);
-	return st->ops->book(st, r, capacity, idem, receipt ? receipt : dummy,
-	    err);
+	t0 = store_clock();
+	return store_observed("store_book", t0, st->ops->book(st, r, capacity, idem,
+	    receipt ? receipt : dummy, err));
 }
 
 int
@@ -371,6 +406,8 @@ store_slot_counts(struct store *st, const char *dealer, const char *model,
     const char *date, struct store_slot_count **cp, size_t *np,
     struct store_err *err)
 {
+	uint64_t t0;
+
 	if (cp == NULL || np == NULL)
 		return store_seterr(err, STORE_ERR,
 		    "store_slot_counts: no result pointers");
@@ -384,7 +421,9 @@ store_slot_counts(struct store *st, const char *dealer, const char *model,
 		return store_seterr(err, STORE_ERR,
 		    "store_slot_counts: date must be YYYY-MM-DD");
 	store_ok(err);
-	return st->ops->slot_counts(st, dealer, model, date, cp, np, err);
+	t0 = store_clock();
+	return store_observed("store_slot_counts", t0, st->ops->slot_counts(st, dealer,
+	    model, date, cp, np, err));
 }
 
 int
@@ -410,6 +449,7 @@ store_calendar_set(struct store *st, const struct store_cal_change *ch,
 {
 	struct store_booking *dummy = NULL;
 	size_t dn = 0;
+	uint64_t t0;
 	int n, rc;
 
 	if (ap == NULL)
@@ -439,7 +479,9 @@ store_calendar_set(struct store *st, const struct store_cal_change *ch,
 		    "store_calendar_set: %d days, at most %d", n,
 		    STORE_CAL_DAYS_MAX);
 	store_ok(err);
-	rc = st->ops->calendar_set(st, ch, ap, np, err);
+	t0 = store_clock();
+	rc = store_observed("store_calendar_set", t0, st->ops->calendar_set(st, ch, ap, np,
+	    err));
 	free(dummy);
 	return rc;
 }
@@ -449,6 +491,7 @@ store_calendar(struct store *st, const char *dealer, const char *from,
     const char *to, struct store_cal_day **dp, size_t *np,
     struct store_err *err)
 {
+	uint64_t t0;
 	int n;
 
 	if (dp == NULL || np == NULL)
@@ -465,7 +508,9 @@ store_calendar(struct store *st, const char *dealer, const char *from,
 		    "to must be days, from first, at most %d days",
 		    STORE_CAL_DAYS_MAX);
 	store_ok(err);
-	return st->ops->calendar(st, dealer, from, to, dp, np, err);
+	t0 = store_clock();
+	return store_observed("store_calendar", t0, st->ops->calendar(st, dealer, from, to,
+	    dp, np, err));
 }
 
 int
@@ -474,6 +519,7 @@ store_booking_decide(struct store *st, const char *dealer, const char *id,
     struct store_booking *out, struct store_err *err)
 {
 	struct store_booking dummy;
+	uint64_t t0;
 
 	if (out == NULL)
 		out = &dummy;
@@ -488,36 +534,45 @@ store_booking_decide(struct store *st, const char *dealer, const char *id,
 		    "confirmed without a reason, or declined with one of the "
 		    "reasons");
 	store_ok(err);
-	return st->ops->booking_decide(st, dealer, id, status, reason, out,
-	    err);
+	t0 = store_clock();
+	return store_observed("store_booking_decide", t0, st->ops->booking_decide(st, dealer,
+	    id, status, reason, out, err));
 }
 
 int
 store_booking_find(struct store *st, const unsigned char *hash,
     struct store_booking *b, struct store_err *err)
 {
+	uint64_t t0;
+
 	if (hash == NULL || b == NULL)
 		return store_seterr(err, STORE_ERR,
 		    "store_booking_find: no hash or result");
 	memset(b, 0, sizeof(*b));
 	store_ok(err);
-	return st->ops->booking_find(st, hash, b, err);
+	t0 = store_clock();
+	return store_observed("store_booking_find", t0, st->ops->booking_find(st, hash, b,
+	    err));
 }
 
 int
 store_booking_held(struct store *st, const char *id, struct store_err *err)
 {
+	uint64_t t0;
+
 	if (id == NULL || !recid_valid(id))
 		return store_seterr(err, STORE_ERR,
 		    "store_booking_held: malformed booking id");
 	store_ok(err);
-	return st->ops->booking_held(st, id, err);
+	t0 = store_clock();
+	return store_observed("store_booking_held", t0, st->ops->booking_held(st, id, err));
 }
 
 int
 store_cancel(struct store *st, const unsigned char *hash,
     const struct store_record *r, struct store_err *err)
 {
+	uint64_t t0;
 	int rc;
 
 	if (hash == NULL)
@@ -526,7 +581,8 @@ store_cancel(struct store *st, const unsigned char *hash,
 	    STORE_KIND_CANCELLATION, err)) != STORE_OK)
 		return rc;
 	store_ok(err);
-	return st->ops->cancel(st, hash, r, err);
+	t0 = store_clock();
+	return store_observed("store_cancel", t0, st->ops->cancel(st, hash, r, err));
 }
 
 int
@@ -534,6 +590,7 @@ store_inbox(struct store *st, const char *const *keys, size_t nkeys,
     int64_t after, size_t limit, struct store_record **rp, size_t *np,
     int64_t *nextp, struct store_err *err)
 {
+	uint64_t t0;
 	int rc;
 
 	if (rp == NULL || np == NULL || nextp == NULL)
@@ -552,8 +609,9 @@ store_inbox(struct store *st, const char *const *keys, size_t nkeys,
 		return store_seterr(err, STORE_ERR,
 		    "store_inbox: limit must be 1..%d", STORE_INBOX_MAX);
 	store_ok(err);
-	return st->ops->inbox(st, keys, nkeys, after, limit, rp, np, nextp,
-	    err);
+	t0 = store_clock();
+	return store_observed("store_inbox", t0, st->ops->inbox(st, keys, nkeys, after,
+	    limit, rp, np, nextp, err));
 }
 
 void
@@ -575,7 +633,7 @@ store_ack(struct store *st, const char *const *keys, size_t nkeys,
     const char *const *ids, size_t nids, uint64_t *deletedp,
     struct store_err *err)
 {
-	uint64_t dummy;
+	uint64_t dummy, t0;
 	size_t i;
 	int rc;
 
@@ -593,14 +651,16 @@ store_ack(struct store *st, const char *const *keys, size_t nkeys,
 			return store_seterr(err, STORE_ERR,
 			    "store_ack: malformed id at index %zu", i);
 	store_ok(err);
-	return st->ops->ack(st, keys, nkeys, ids, nids, deletedp, err);
+	t0 = store_clock();
+	return store_observed("store_ack", t0, st->ops->ack(st, keys, nkeys, ids, nids,
+	    deletedp, err));
 }
 
 int
 store_expire(struct store *st, int64_t max_age, int64_t now,
     uint64_t *expiredp, struct store_err *err)
 {
-	uint64_t dummy;
+	uint64_t dummy, t0;
 
 	if (expiredp == NULL)
 		expiredp = &dummy;
@@ -610,13 +670,17 @@ store_expire(struct store *st, int64_t max_age, int64_t now,
 		    "store_expire: bad age %lld or time %lld",
 		    (long long)max_age, (long long)now);
 	store_ok(err);
-	return st->ops->expire(st, max_age, now, expiredp, err);
+	t0 = store_clock();
+	return store_observed("store_expire", t0, st->ops->expire(st, max_age, now,
+	    expiredp, err));
 }
 
 int
 store_nonce_use(struct store *st, const char *nonce, const char *key_id,
     int64_t expires_at, int64_t now, struct store_err *err)
 {
+	uint64_t t0;
+
 	if (!store_nonce_valid(nonce))
 		return store_seterr(err, STORE_ERR,
 		    "store_nonce_use: malformed nonce");
@@ -627,7 +691,9 @@ store_nonce_use(struct store *st, const char *nonce, const char *key_id,
 		return store_seterr(err, STORE_ERR,
 		    "store_nonce_use: nonce must expire after now");
 	store_ok(err);
-	return st->ops->nonce_use(st, nonce, key_id, expires_at, now, err);
+	t0 = store_clock();
+	return store_observed("store_nonce_use", t0, st->ops->nonce_use(st, nonce, key_id,
+	    expires_at, now, err));
 }
 
 int
@@ -692,4 +758,152 @@ store_columns_free(char **cols, size_t n)
 	for (i = 0; i < n; i++)
 		free(cols[i]);
 	free(cols);
+}
+
+/* Daily counts. */
+
+void
+store_day_name(char *out, size_t outsz, const char *day, int64_t t, const char *name)
+{
+	char d[STORE_DATE_LEN + 1];
+
+	if (day == NULL) {
+		jtime_date((time_t)t, 0, d);
+		day = d;
+	}
+	snprintf(out, outsz, "d/%s/%s", day, name);
+}
+
+static int
+store_count_name_valid(const char *s)
+{
+	return store_token_valid(s, STORE_COUNT_NAME_MAX, "_.-") &&
+	    strpbrk(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == NULL;
+}
+
+int
+store_day_parse(const char *row, struct store_count *c)
+{
+	size_t n;
+
+	if (strncmp(row, "d/", 2) != 0 || strlen(row) <= STORE_DAY_PREFIX_LEN ||
+	    row[STORE_DAY_PREFIX_LEN - 1] != '/')
+		return -1;
+	memcpy(c->day, row + 2, STORE_DATE_LEN);
+	c->day[STORE_DATE_LEN] = '\0';
+	n = strcspn(row + STORE_DAY_PREFIX_LEN, "@");
+	if (!store_date_valid(c->day) || n == 0 || n > STORE_COUNT_NAME_MAX)
+		return -1;
+	memcpy(c->name, row + STORE_DAY_PREFIX_LEN, n);
+	c->name[n] = '\0';
+	return 0;
+}
+
+int
+store_counts_add(struct store *st, const struct store_count *v, size_t n,
+    struct store_err *err)
+{
+	uint64_t t0;
+	size_t i;
+
+	if (n == 0)
+		return store_ok(err);
+	if (v == NULL || n > STORE_COUNTS_MAX)
+		return store_seterr(err, STORE_ERR,
+		    "store_counts_add: 1..%d counts per call", STORE_COUNTS_MAX);
+	for (i = 0; i < n; i++)
+		if (!store_date_valid(v[i].day) || !store_count_name_valid(v[i].name) ||
+		    v[i].value > INT64_MAX)
+			return store_seterr(err, STORE_ERR,
+			    "store_counts_add: count %zu: bad day, name or value", i);
+	store_ok(err);
+	t0 = store_clock();
+	return store_observed("store_counts_add", t0, st->ops->counts_add(st, v, n, err));
+}
+
+static int
+store_count_cmp(const void *a, const void *b)
+{
+	const struct store_count *x = a, *y = b;
+	int c = strcmp(x->day, y->day);
+
+	return c != 0 ? c : strcmp(x->name, y->name);
+}
+
+/* Sorts by day and name and sums the rows of one day and name (shards). */
+static size_t
+store_counts_fold(struct store_count *v, size_t n)
+{
+	size_t i, out = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), store_count_cmp);
+	for (i = 1; i < n; i++) {
+		if (store_count_cmp(&v[out], &v[i]) == 0)
+			v[out].value += v[i].value;
+		else
+			v[++out] = v[i];
+	}
+	return out + 1;
+}
+
+int
+store_counts_get(struct store *st, const char *from, const char *to,
+    struct store_count **vp, size_t *np, struct store_err *err)
+{
+	int rc;
+
+	if (vp == NULL || np == NULL)
+		return store_seterr(err, STORE_ERR, "store_counts_get: no result pointers");
+	*vp = NULL;
+	*np = 0;
+	if (!store_date_valid(from) || !store_date_valid(to) || strcmp(from, to) > 0)
+		return store_seterr(err, STORE_ERR,
+		    "store_counts_get: days must be YYYY-MM-DD, from <= to");
+	store_ok(err);
+	if ((rc = st->ops->counts_get(st, from, to, vp, np, err)) == STORE_OK)
+		*np = store_counts_fold(*vp, *np);
+	return rc;
+}
+
+int
+store_holdings(struct store *st, const char *from, struct store_holdings *h,
+    struct store_err *err)
+{
+	uint64_t t0;
+	size_t i;
+	int rc;
+
+	if (h == NULL)
+		return store_seterr(err, STORE_ERR, "store_holdings: no result");
+	memset(h, 0, sizeof(*h));
+	h->outbox_backlog = -1;
+	if (!store_date_valid(from))
+		return store_seterr(err, STORE_ERR, "store_holdings: day must be YYYY-MM-DD");
+	store_ok(err);
+	t0 = store_clock();
+	if ((rc = store_observed("store_holdings", t0, st->ops->holdings(st, from, h,
+	    err))) != STORE_OK) {
+		store_holdings_free(h);
+		return rc;
+	}
+	for (i = 0; i < h->nheld; i++) {
+		h->records += h->held[i].records;
+		if (h->oldest == 0 || h->held[i].oldest < h->oldest)
+			h->oldest = h->held[i].oldest;
+	}
+	return STORE_OK;
+}
+
+void
+store_holdings_free(struct store_holdings *h)
+{
+	if (h == NULL)
+		return;
+	free(h->held);
+	free(h->ahead);
+	h->held = NULL;
+	h->ahead = NULL;
+	h->nheld = h->nahead = 0;
 }

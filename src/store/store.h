@@ -18,6 +18,8 @@
  *  - A failed call changes nothing.
  *  - Error messages carry context (operation, backend reason), never record
  *    contents, tokens or nonces.
+ *  - Counts are aggregates per day and name (struct store_count), kept in the
+ *    counters table as "d/YYYY-MM-DD/NAME": nothing in them names a person.
  *
  * Open a store by URL: "sqlite:/var/lib/showroom" or a plain directory
  * (SQLite, file DIR/showroom.db), or a libpq URL "postgres://..." or
@@ -156,6 +158,51 @@ struct store_counters {
 	uint64_t	 notices_delivered;
 	uint64_t	 notices_retried;	/* attempts that failed and wait */
 	uint64_t	 notices_failed;	/* given up */
+};
+
+/*
+ * An aggregate count of one day (Japan time), named by what was counted and never by
+ * whom: "page.model.ja", "form.catalog.accepted". Names are [a-z0-9_.-]{1,80}. The store
+ * keeps some itself, in the transaction of the write they count (STORE_COUNT_*); the web
+ * tier adds its traffic counts with store_counts_add, so several nodes add up.
+ */
+#define STORE_COUNT_NAME_MAX	80
+#define STORE_COUNTS_MAX	4096		/* per store_counts_add call */
+#define STORE_COUNT_KEEP_DAYS	400		/* store_expire drops older days */
+#define STORE_COUNT_STORED	"stored."	/* + store_kind_name: records stored */
+#define STORE_COUNT_ACKED	"acked"		/* records deleted on acknowledgement */
+#define STORE_COUNT_EXPIRED	"expired"	/* records deleted for their age */
+#define STORE_COUNT_CANCELLED	"cancelled"	/* bookings cancelled by the visitor */
+
+struct store_count {
+	char		 day[STORE_DATE_LEN + 1];	/* "YYYY-MM-DD", Japan time */
+	char		 name[STORE_COUNT_NAME_MAX + 1];
+	uint64_t	 value;
+};
+
+/* What the store holds now, counted: no id, no ciphertext, no slot time. */
+struct store_held {
+	enum store_kind	 kind;
+	char		 key_id[STORE_KEYID_MAX + 1];	/* the recipient */
+	uint64_t	 records;
+	int64_t		 oldest;			/* created, unix seconds */
+};
+
+struct store_day_bookings {
+	char		 day[STORE_DATE_LEN + 1];	/* of the slot */
+	char		 dealer[STORE_DEALER_MAX + 1];
+	uint64_t	 bookings;
+};
+
+struct store_holdings {
+	struct store_held	*held;		/* by kind, then key id */
+	size_t			 nheld;
+	uint64_t		 records;	/* all of held */
+	int64_t			 oldest;	/* 0 when nothing is held */
+	struct store_day_bookings *ahead;	/* by day, then dealer */
+	size_t			 nahead;
+	/* Notices waiting in the outbox (store_notice_next); -1 from a backend without one. */
+	int64_t			 outbox_backlog;
 };
 
 /*
@@ -316,6 +363,32 @@ int	 store_nonce_use(struct store *, const char *nonce, const char *key_id,
 	    int64_t expires_at, int64_t now, struct store_err *);
 int	 store_counters(struct store *, struct store_counters *,
 	    struct store_err *);
+/*
+ * Adds each of the n counts to its day's counter (made at 0 when new), in one
+ * transaction. The same day and name may come more than once.
+ */
+int	 store_counts_add(struct store *, const struct store_count *, size_t n,
+	    struct store_err *);
+/*
+ * The counters of the days from..to ("YYYY-MM-DD", both included), by day, then name.
+ * Free the array with free().
+ */
+int	 store_counts_get(struct store *, const char *from, const char *to,
+	    struct store_count **, size_t *np, struct store_err *);
+/*
+ * Records held now by kind and recipient with the oldest's time, and active bookings
+ * by slot day and dealer from the day "from" on. Free with store_holdings_free().
+ */
+int	 store_holdings(struct store *, const char *from, struct store_holdings *,
+	    struct store_err *);
+void	 store_holdings_free(struct store_holdings *);
+/*
+ * Calls fn after every store call that serves a request or keeps the store ("store_put",
+ * "store_calendar", "store_expire", ...) with the operation's name and how long it took,
+ * in nanoseconds; NULL stops it. Not store_notice_next, whose time is mostly the
+ * delivery's. Set it before any thread uses a store.
+ */
+void	 store_observe(void (*fn)(const char *op, uint64_t ns));
 /*
  * Picks one recipient whose notices wait and whose next notice is due at
  * now, calls send with them, and records the outcome: SENT deletes the

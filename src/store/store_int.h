@@ -49,6 +49,12 @@ struct store_ops {
 		    struct store_err *);
 	int	(*columns)(struct store *, char ***, size_t *,
 		    struct store_err *);
+	int	(*counts_add)(struct store *, const struct store_count *, size_t,
+		    struct store_err *);
+	int	(*counts_get)(struct store *, const char *, const char *,
+		    struct store_count **, size_t *, struct store_err *);
+	int	(*holdings)(struct store *, const char *, struct store_holdings *,
+		    struct store_err *);
 	int	(*notice_next)(struct store *, int64_t,
 		    const struct store_notice_policy *, store_notice_fn *, void *,
 		    enum store_notice_outcome *, struct store_err *);
@@ -73,5 +79,20 @@ void	store_cal_day_at(const char *from, int i, char out[STORE_DATE_LEN + 1]);
 
 /* Canonical names of kinds, and the reverse (0 when unknown). */
 enum store_kind store_kind_parse(const char *);
+
+/*
+ * Daily counters in the counters table: "d/" DAY "/" NAME (and a backend's shard
+ * suffix after '@'). STORE_DAY_PREFIX_LEN is the length of "d/YYYY-MM-DD/".
+ */
+#define STORE_DAY_PREFIX_LEN	(2 + STORE_DATE_LEN + 1)
+/* "d/DAY/NAME" into out, for the Japan day of time t (DAY NULL) or DAY. */
+void	store_day_name(char *out, size_t outsz, const char *day, int64_t t,
+	    const char *name);
+/*
+ * Splits "d/DAY/NAME[@shard]" into c (value not set); -1 when it is not one. A backend's
+ * counts_get may return a day and name more than once (shards): store_counts_get sorts
+ * and sums them.
+ */
+int	store_day_parse(const char *row, struct store_count *c);
 
 #endif

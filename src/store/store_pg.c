@@ -62,7 +62,7 @@
 #endif
 #define PG_SHARDS	16	/* counter rows per name */
 #define PG_TRIES	5	/* runs of a transaction that deadlocked */
-#define PG_ARGS_MAX	8
+#define PG_ARGS_MAX	10
 #define PG_CONNECT_TIMEOUT "10"	/* seconds, unless the URL says otherwise */
 #define PG_SERVER_MIN	100000	/* identity columns: PostgreSQL 10 */
 
@@ -161,6 +161,7 @@ enum pg_sql {
 	PG_BOOKING_PUT, PG_BOOKING_GET, PG_BOOKING_HELD, PG_BOOKING_TAKE, PG_ACK,
 	PG_EXP_RECORDS, PG_EXP_BOOKINGS, PG_EXP_NONCES, PG_EXP_SLOTS,
 	PG_NONCE_USE, PG_HORIZON, PG_INBOX, PG_COUNTERS, PG_COLUMNS,
+	PG_EXP_COUNTS, PG_COUNTS_GET, PG_HELD, PG_AHEAD, PG_OUTBOX,
 	PG_CAL_LOCK, PG_CAL_LOCK_SHARED, PG_CAL_CLOSE, PG_CAL_OPEN, PG_CAL_CARS,
 	PG_CAL_PRUNE, PG_CAL_GET, PG_CAL_SLOT, PG_CAL_HIT_CLOSED,
 	PG_CAL_HIT_CARS, PG_EXP_CAL, PG_BOOKING_LOCK, PG_BOOKING_SET,
@@ -191,6 +192,10 @@ static const char *const pg_sql[PG_NSQL] = {
 	    "   SELECT $7::bytea, id FROM r WHERE $7::bytea IS NOT NULL),"
 	    " c AS (INSERT INTO counters (name, value)"
 	    "   SELECT 'stored_' || kind || $8::text, 1 FROM r"
+	    "   ON CONFLICT (name) DO UPDATE"
+	    "   SET value = counters.value + excluded.value),"
+	    " d AS (INSERT INTO counters (name, value)"
+	    "   SELECT $9::text || kind || $8::text, 1 FROM r"
 	    "   ON CONFLICT (name) DO UPDATE"
 	    "   SET value = counters.value + excluded.value)"
 	    " SELECT (SELECT record_id FROM seen), (SELECT count(*) FROM r)",
@@ -253,6 +258,20 @@ static const char *const pg_sql[PG_NSQL] = {
 	[PG_COLUMNS] = "SELECT table_name, column_name"
 	    " FROM information_schema.columns"
 	    " WHERE table_schema = current_schema() ORDER BY 1, 2",
+	/* Daily counters sort by day ("d/YYYY-MM-DD/...") in byte order, whatever the
+	 * database's collation. */
+	[PG_EXP_COUNTS] = "DELETE FROM counters WHERE name COLLATE \"C\" >= 'd/'"
+	    " AND name COLLATE \"C\" < $1",
+	[PG_COUNTS_GET] = "SELECT name, value FROM counters"
+	    " WHERE name COLLATE \"C\" >= $1 AND name COLLATE \"C\" < $2",
+	[PG_HELD] = "SELECT kind, key_id, count(*), min(created) FROM records"
+	    " GROUP BY kind, key_id ORDER BY kind COLLATE \"C\", key_id COLLATE \"C\"",
+	/* A declined booking holds no place (its row stays for the receipt). */
+	[PG_AHEAD] = "SELECT substr(slot_start, 1, 10), dealer, count(*)"
+	    " FROM bookings WHERE substr(slot_start, 1, 10) COLLATE \"C\" >= $1"
+	    " AND status <> 'declined' GROUP BY 1, 2"
+	    " ORDER BY substr(slot_start, 1, 10) COLLATE \"C\", dealer COLLATE \"C\"",
+	[PG_OUTBOX] = "SELECT count(*) FROM notices",
 	[PG_CAL_LOCK] = "SELECT pg_advisory_xact_lock(" PG_LOCK_CAL_NS ","
 	    " hashtext($1))::text",
 	[PG_CAL_LOCK_SHARED] = "SELECT pg_advisory_xact_lock_shared("
@@ -361,6 +380,8 @@ struct pg_op {
 	const char	*key_id;
 	int64_t		 t1, t2;	/* expire: max_age, now; nonce: exp, now */
 	uint64_t	 count;
+	const struct store_count *counts;
+	size_t		 ncounts;
 	enum store_booking_status status;	/* decide */
 	const char	*reason;
 	struct store_booking *booking;
@@ -920,7 +941,7 @@ pg_count_add(struct pg_conn *c, const char *name, uint64_t n,
     const char *op, struct store_err *err)
 {
 	struct pg_args a = { 0 };
-	char shard[64];
+	char shard[STORE_DAY_PREFIX_LEN + STORE_COUNT_NAME_MAX + 8];
 
 	if (n == 0)
 		return STORE_OK;
@@ -928,6 +949,17 @@ pg_count_add(struct pg_conn *c, const char *name, uint64_t n,
 	pg_arg_text(&a, shard);
 	pg_arg_int(&a, (int64_t)n);
 	return pg_run(c, PG_COUNT_ADD, &a, NULL, op, err);
+}
+
+/* Adds n to the counter NAME of the Japan day of time t (or of DAY). */
+static int
+pg_count_day(struct pg_conn *c, const char *day, const char *name, int64_t t,
+    uint64_t n, const char *op, struct store_err *err)
+{
+	char row[STORE_DAY_PREFIX_LEN + STORE_COUNT_NAME_MAX + 1];
+
+	store_day_name(row, sizeof(row), day, t, name);
+	return pg_count_add(c, row, n, op, err);
 }
 
 /* STORE_OK with receipt set when the key was used; NOT_FOUND when not. */
@@ -1003,6 +1035,9 @@ pg_record_put(struct pg_conn *c, const struct store_record *r,
 	snprintf(name, sizeof(name), "stored_%s", store_kind_name(r->kind));
 	if ((rc = pg_count_add(c, name, 1, op, err)) != STORE_OK)
 		return rc;
+	snprintf(name, sizeof(name), STORE_COUNT_STORED "%s", store_kind_name(r->kind));
+	if ((rc = pg_count_day(c, NULL, name, r->created, 1, op, err)) != STORE_OK)
+		return rc;
 	a.n = 0;
 	pg_arg_text(&a, r->id);
 	pg_arg_text(&a, r->key_id);
@@ -1067,7 +1102,7 @@ pg_do_put(struct pg_conn *c, void *arg, struct store_err *err)
 	const struct store_record *r = op->rec;
 	struct pg_args a = { 0 };
 	PGresult *res;
-	char shard[8];
+	char shard[8], day[STORE_DAY_PREFIX_LEN + sizeof(STORE_COUNT_STORED)];
 	int rc;
 
 	pg_arg_text(&a, r->id);
@@ -1082,6 +1117,8 @@ pg_do_put(struct pg_conn *c, void *arg, struct store_err *err)
 		pg_arg_text(&a, NULL);
 	snprintf(shard, sizeof(shard), "@%02u", c->shard);
 	pg_arg_text(&a, shard);
+	store_day_name(day, sizeof(day), NULL, r->created, STORE_COUNT_STORED);
+	pg_arg_text(&a, day);
 	rc = pg_exec(c, PG_PUT, &a, 0, &res, op->name, err);
 	if (rc == STORE_CONFLICT && strcmp(c->constraint, "idem_pkey") == 0) {
 		/* The same key, claimed by a call that committed meanwhile. */
@@ -1226,9 +1263,11 @@ pg_do_cancel(struct pg_conn *c, void *arg, struct store_err *err)
 	pg_arg_text(&d, b.id);
 	if ((rc = pg_run(c, PG_REC_DEL, &d, NULL, op->name, err)) !=
 	    STORE_OK ||
-	    (rc = pg_record_put(c, op->rec, op->name, err)) != STORE_OK)
+	    (rc = pg_record_put(c, op->rec, op->name, err)) != STORE_OK ||
+	    (rc = pg_count_add(c, "cancelled", 1, op->name, err)) != STORE_OK)
 		return rc;
-	return pg_count_add(c, "cancelled", 1, op->name, err);
+	return pg_count_day(c, NULL, STORE_COUNT_CANCELLED, op->rec->created, 1, op->name,
+	    err);
 }
 
 static int
@@ -1290,8 +1329,10 @@ pg_do_ack(struct pg_conn *c, void *arg, struct store_err *err)
 	pg_arg_text(&a, ids);
 	pg_arg_text(&a, keys);
 	if ((rc = pg_run(c, PG_ACK, &a, &op->count, op->name, err)) ==
+	    STORE_OK && (rc = pg_count_add(c, "acked", op->count, op->name, err)) ==
 	    STORE_OK)
-		rc = pg_count_add(c, "acked", op->count, op->name, err);
+		rc = pg_count_day(c, NULL, STORE_COUNT_ACKED, (int64_t)time(NULL),
+		    op->count, op->name, err);
 out:
 	free(ids);
 	free(keys);
@@ -1329,6 +1370,19 @@ pg_expire_slots(struct pg_conn *c, int64_t cutoff, const char *op,
 	return pg_run(c, PG_EXP_CAL, &a, NULL, op, err);
 }
 
+/* Daily counters of days more than STORE_COUNT_KEEP_DAYS before now. */
+static int
+pg_expire_counts(struct pg_conn *c, int64_t now, const char *op,
+    struct store_err *err)
+{
+	struct pg_args a = { 0 };
+	char row[STORE_DAY_PREFIX_LEN + 1];
+
+	store_day_name(row, sizeof(row), NULL, now - STORE_COUNT_KEEP_DAYS * 86400LL, "");
+	pg_arg_text(&a, row);
+	return pg_run(c, PG_EXP_COUNTS, &a, NULL, op, err);
+}
+
 static int
 pg_do_expire(struct pg_conn *c, void *arg, struct store_err *err)
 {
@@ -1342,9 +1396,12 @@ pg_do_expire(struct pg_conn *c, void *arg, struct store_err *err)
 	    err)) != STORE_OK ||
 	    (rc = pg_run_int(c, PG_EXP_NONCES, op->t2, NULL, op->name,
 	    err)) != STORE_OK ||
-	    (rc = pg_expire_slots(c, cutoff, op->name, err)) != STORE_OK)
+	    (rc = pg_expire_slots(c, cutoff, op->name, err)) != STORE_OK ||
+	    (rc = pg_expire_counts(c, op->t2, op->name, err)) != STORE_OK ||
+	    (rc = pg_count_add(c, "expired", op->count, op->name, err)) != STORE_OK)
 		return rc;
-	return pg_count_add(c, "expired", op->count, op->name, err);
+	return pg_count_day(c, NULL, STORE_COUNT_EXPIRED, op->t2, op->count, op->name,
+	    err);
 }
 
 static int
@@ -1366,6 +1423,39 @@ pg_do_nonce(struct pg_conn *c, void *arg, struct store_err *err)
 		return store_seterr(err, STORE_REPLAY,
 		    "%s: nonce already used", op->name);
 	return STORE_OK;
+}
+
+static int
+pg_count_cmp(const void *a, const void *b)
+{
+	const struct store_count *x = *(const struct store_count *const *)a;
+	const struct store_count *y = *(const struct store_count *const *)b;
+	int d = strcmp(x->day, y->day);
+
+	return d != 0 ? d : strcmp(x->name, y->name);
+}
+
+/*
+ * Every node flushes much the same names: taking the rows in one order (sorted) keeps
+ * two flushes from waiting on each other in a cycle.
+ */
+static int
+pg_do_counts(struct pg_conn *c, void *arg, struct store_err *err)
+{
+	struct pg_op *op = arg;
+	const struct store_count **v;
+	size_t i;
+	int rc = STORE_OK;
+
+	if ((v = calloc(op->ncounts, sizeof(*v))) == NULL)
+		return store_seterr(err, STORE_ERR, "%s: out of memory", op->name);
+	for (i = 0; i < op->ncounts; i++)
+		v[i] = &op->counts[i];
+	qsort(v, op->ncounts, sizeof(*v), pg_count_cmp);
+	for (i = 0; i < op->ncounts && rc == STORE_OK; i++)
+		rc = pg_count_day(c, v[i]->day, v[i]->name, 0, v[i]->value, op->name, err);
+	free(v);
+	return rc;
 }
 
 static void
@@ -1625,6 +1715,15 @@ pg_expire(struct store *st, int64_t max_age, int64_t now,
 	    STORE_OK)
 		*expiredp = op.count;
 	return rc;
+}
+
+static int
+pg_counts_add(struct store *st, const struct store_count *v, size_t n,
+    struct store_err *err)
+{
+	struct pg_op op = { .name = "store_counts_add", .counts = v, .ncounts = n };
+
+	return pg_call(st, op.name, PG_TX_WRITE, pg_do_counts, &op, err);
 }
 
 static int
@@ -2080,6 +2179,145 @@ pg_columns(struct store *st, char ***colsp, size_t *np,
 	return STORE_OK;
 }
 
+struct pg_counts_get_arg {
+	struct pg_op	 op;
+	const char	*from, *to;
+	struct store_count *v;
+	size_t		 n;
+};
+
+static int
+pg_do_counts_get(struct pg_conn *c, void *arg, struct store_err *err)
+{
+	struct pg_counts_get_arg *ga = arg;
+	struct pg_args a = { 0 };
+	char lo[STORE_DAY_PREFIX_LEN + 1], hi[STORE_DAY_PREFIX_LEN + 1];
+	PGresult *res;
+	int rc, i, n;
+
+	free(ga->v);
+	ga->v = NULL;
+	ga->n = 0;
+	/* [d/FROM/, d/TO0): '0' follows '/', so the whole of day TO is in. */
+	store_day_name(lo, sizeof(lo), ga->from, 0, "");
+	store_day_name(hi, sizeof(hi), ga->to, 0, "");
+	hi[STORE_DAY_PREFIX_LEN - 1] = '0';
+	pg_arg_text(&a, lo);
+	pg_arg_text(&a, hi);
+	if ((rc = pg_exec(c, PG_COUNTS_GET, &a, 0, &res, ga->op.name, err)) != STORE_OK)
+		return rc;
+	if ((n = PQntuples(res)) > 0 && (ga->v = calloc((size_t)n, sizeof(*ga->v))) ==
+	    NULL) {
+		PQclear(res);
+		return store_seterr(err, STORE_ERR, "%s: out of memory", ga->op.name);
+	}
+	for (i = 0; i < n; i++)
+		if (store_day_parse(PQgetvalue(res, i, 0), &ga->v[ga->n]) == 0)
+			ga->v[ga->n++].value = (uint64_t)pg_col_int(res, i, 1);
+	PQclear(res);
+	return STORE_OK;
+}
+
+static int
+pg_counts_get(struct store *st, const char *from, const char *to,
+    struct store_count **vp, size_t *np, struct store_err *err)
+{
+	struct pg_counts_get_arg ga = { .op.name = "store_counts_get", .from = from,
+	    .to = to };
+	int rc;
+
+	if ((rc = pg_call(st, ga.op.name, PG_TX_NONE, pg_do_counts_get, &ga, err)) !=
+	    STORE_OK) {
+		free(ga.v);
+		return rc;
+	}
+	*vp = ga.v;
+	*np = ga.n;
+	return STORE_OK;
+}
+
+struct pg_holdings_arg {
+	struct pg_op	 op;
+	const char	*from;
+	struct store_holdings *h;
+};
+
+static int
+pg_held_rows(const PGresult *res, struct store_holdings *h, const char *op,
+    struct store_err *err)
+{
+	char kind[32];
+	int i, n = PQntuples(res);
+
+	if (n > 0 && (h->held = calloc((size_t)n, sizeof(*h->held))) == NULL)
+		return store_seterr(err, STORE_ERR, "%s: out of memory", op);
+	for (i = 0; i < n; i++) {
+		pg_col_text(res, i, 0, kind, sizeof(kind));
+		h->held[i].kind = store_kind_parse(kind);
+		pg_col_text(res, i, 1, h->held[i].key_id, sizeof(h->held[i].key_id));
+		h->held[i].records = (uint64_t)pg_col_int(res, i, 2);
+		h->held[i].oldest = pg_col_int(res, i, 3);
+	}
+	h->nheld = (size_t)n;
+	return STORE_OK;
+}
+
+static int
+pg_ahead_rows(const PGresult *res, struct store_holdings *h, const char *op,
+    struct store_err *err)
+{
+	int i, n = PQntuples(res);
+
+	if (n > 0 && (h->ahead = calloc((size_t)n, sizeof(*h->ahead))) == NULL)
+		return store_seterr(err, STORE_ERR, "%s: out of memory", op);
+	for (i = 0; i < n; i++) {
+		pg_col_text(res, i, 0, h->ahead[i].day, sizeof(h->ahead[i].day));
+		pg_col_text(res, i, 1, h->ahead[i].dealer, sizeof(h->ahead[i].dealer));
+		h->ahead[i].bookings = (uint64_t)pg_col_int(res, i, 2);
+	}
+	h->nahead = (size_t)n;
+	return STORE_OK;
+}
+
+static int
+pg_do_holdings(struct pg_conn *c, void *arg, struct store_err *err)
+{
+	struct pg_holdings_arg *ha = arg;
+	struct pg_args none = { 0 }, a = { 0 };
+	PGresult *res;
+	int rc;
+
+	/* A rerun starts afresh. */
+	store_holdings_free(ha->h);
+	if ((rc = pg_exec(c, PG_HELD, &none, 0, &res, ha->op.name, err)) != STORE_OK)
+		return rc;
+	rc = pg_held_rows(res, ha->h, ha->op.name, err);
+	PQclear(res);
+	if (rc != STORE_OK)
+		return rc;
+	pg_arg_text(&a, ha->from);
+	if ((rc = pg_exec(c, PG_AHEAD, &a, 0, &res, ha->op.name, err)) != STORE_OK)
+		return rc;
+	rc = pg_ahead_rows(res, ha->h, ha->op.name, err);
+	PQclear(res);
+	if (rc != STORE_OK)
+		return rc;
+	if ((rc = pg_exec(c, PG_OUTBOX, &none, 0, &res, ha->op.name, err)) != STORE_OK)
+		return rc;
+	ha->h->outbox_backlog = PQntuples(res) == 1 ? pg_col_int(res, 0, 0) : 0;
+	PQclear(res);
+	return STORE_OK;
+}
+
+static int
+pg_holdings(struct store *st, const char *from, struct store_holdings *h,
+    struct store_err *err)
+{
+	struct pg_holdings_arg ha = { .op.name = "store_holdings", .from = from, .h = h };
+
+	return pg_call(st, ha.op.name, PG_TX_NONE, pg_do_holdings, &ha, err);
+}
+
 /* Opening and closing. */
 
 static void
@@ -2156,5 +2394,8 @@ const struct store_ops store_pg_ops = {
 	.nonce_use = pg_nonce_use,
 	.counters = pg_counters,
 	.columns = pg_columns,
+	.counts_add = pg_counts_add,
+	.counts_get = pg_counts_get,
+	.holdings = pg_holdings,
 	.notice_next = pg_notice_next,
 };

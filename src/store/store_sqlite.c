@@ -133,6 +133,7 @@ enum sq_sql {
 	SQ_BOOKING_PUT, SQ_BOOKING_GET, SQ_BOOKING_HELD, SQ_BOOKING_DEL,
 	SQ_EXP_RECORDS, SQ_EXP_BOOKINGS, SQ_EXP_NONCES, SQ_EXP_SLOTS,
 	SQ_NONCE_USE, SQ_COUNTERS, SQ_COLUMNS,
+	SQ_EXP_COUNTS, SQ_COUNTS_GET, SQ_HELD, SQ_AHEAD, SQ_OUTBOX,
 	SQ_CAL_CLOSE, SQ_CAL_OPEN, SQ_CAL_CARS, SQ_CAL_PRUNE, SQ_CAL_GET,
 	SQ_CAL_SLOT, SQ_CAL_HIT_CLOSED, SQ_CAL_HIT_CARS, SQ_EXP_CAL,
 	SQ_BOOKING_BY_ID, SQ_BOOKING_SET,
@@ -153,8 +154,8 @@ static const char *const sq_sql[SQ_NSQL] = {
 	[SQ_REC_PUT] = "INSERT INTO records (id, kind, key_id, created, enc, ct)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[SQ_REC_DEL] = "DELETE FROM records WHERE id = ?1",
-	[SQ_COUNT_ADD] = "UPDATE counters SET value = value + ?2"
-	    " WHERE name = ?1",
+	[SQ_COUNT_ADD] = "INSERT INTO counters (name, value) VALUES (?1, ?2)"
+	    " ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
 	[SQ_SLOT_ENSURE] = "INSERT INTO slots"
 	    " (dealer, model, slot_start, booked, capacity)"
 	    " VALUES (?1, ?2, ?3, 0, ?4) ON CONFLICT DO NOTHING",
@@ -188,6 +189,17 @@ static const char *const sq_sql[SQ_NSQL] = {
 	[SQ_COLUMNS] = "SELECT m.name, p.name FROM sqlite_schema AS m,"
 	    " pragma_table_info(m.name) AS p WHERE m.type = 'table'"
 	    " AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY 1, 2",
+	/* Daily counters sort by day: "d/YYYY-MM-DD/..." (BINARY collation). */
+	[SQ_EXP_COUNTS] = "DELETE FROM counters WHERE name >= 'd/' AND name < ?1",
+	[SQ_COUNTS_GET] = "SELECT name, value FROM counters"
+	    " WHERE name >= ?1 AND name < ?2",
+	[SQ_HELD] = "SELECT kind, key_id, count(*), min(created) FROM records"
+	    " GROUP BY kind, key_id ORDER BY kind, key_id",
+	/* A declined booking holds no place (its row stays for the receipt). */
+	[SQ_AHEAD] = "SELECT substr(slot_start, 1, 10), dealer, count(*)"
+	    " FROM bookings WHERE slot_start >= ?1 AND status <> 'declined'"
+	    " GROUP BY 1, 2 ORDER BY 1, 2",
+	[SQ_OUTBOX] = "SELECT count(*) FROM notices",
 	[SQ_CAL_CLOSE] = "INSERT INTO calendar (dealer, model, day, closed, cars)"
 	    " VALUES (?1, ?2, ?3, 1, NULL) ON CONFLICT (dealer, model, day)"
 	    " DO UPDATE SET closed = 1",
@@ -250,7 +262,7 @@ struct sq_conn {
 
 enum sq_optype {
 	SQ_OP_PUT, SQ_OP_BOOK, SQ_OP_CANCEL, SQ_OP_ACK, SQ_OP_EXPIRE,
-	SQ_OP_NONCE, SQ_OP_CALENDAR, SQ_OP_DECIDE, SQ_OP_NOTICE
+	SQ_OP_NONCE, SQ_OP_COUNTS, SQ_OP_CALENDAR, SQ_OP_DECIDE, SQ_OP_NOTICE
 };
 
 /* A write, queued for the writer thread; lives on the caller's stack. */
@@ -267,6 +279,8 @@ struct sq_op {
 	const char	*nonce;
 	const char	*key_id;
 	int64_t		 t1, t2;	/* expire: max_age, now; nonce: exp, now */
+	const struct store_count *counts;
+	size_t		 ncounts;
 	const struct store_cal_change *cal;
 	enum store_booking_status status;	/* decide */
 	const char	*reason;
@@ -602,14 +616,29 @@ sq_count_add(struct sq_conn *c, const char *name, uint64_t n,
 	return sq_run(c, st, op, err);
 }
 
+/* Adds n to the counter NAME of the Japan day of time t. */
 static int
-sq_count_stored(struct sq_conn *c, enum store_kind k, const char *op,
+sq_count_day(struct sq_conn *c, const char *name, int64_t t, uint64_t n,
+    const char *op, struct store_err *err)
+{
+	char row[STORE_DAY_PREFIX_LEN + STORE_COUNT_NAME_MAX + 1];
+
+	store_day_name(row, sizeof(row), NULL, t, name);
+	return sq_count_add(c, row, n, op, err);
+}
+
+static int
+sq_count_stored(struct sq_conn *c, const struct store_record *r, const char *op,
     struct store_err *err)
 {
 	char name[64];
+	int rc;
 
-	snprintf(name, sizeof(name), "stored_%s", store_kind_name(k));
-	return sq_count_add(c, name, 1, op, err);
+	snprintf(name, sizeof(name), "stored_%s", store_kind_name(r->kind));
+	if ((rc = sq_count_add(c, name, 1, op, err)) != STORE_OK)
+		return rc;
+	snprintf(name, sizeof(name), STORE_COUNT_STORED "%s", store_kind_name(r->kind));
+	return sq_count_day(c, name, r->created, 1, op, err);
 }
 
 /* STORE_OK with receipt set when the key was used; NOT_FOUND when not. */
@@ -693,7 +722,7 @@ sq_record_put(struct sq_conn *c, const struct store_record *r,
 		store_seterr(err, rc, "%s: record id %s exists already", op,
 		    r->id);
 	if (rc == STORE_OK)
-		rc = sq_count_stored(c, r->kind, op, err);
+		rc = sq_count_stored(c, r, op, err);
 	if (rc == STORE_OK)
 		rc = sq_notice_put(c, r, op, err);
 	return rc;
@@ -920,9 +949,11 @@ sq_op_cancel(struct sq_conn *c, struct sq_op *op)
 	if ((rc = sq_run_key(c, SQ_REC_DEL, b.id, 0, op->name, &op->err)) !=
 	    STORE_OK)
 		return rc;
-	if ((rc = sq_record_put(c, op->rec, op->name, &op->err)) != STORE_OK)
+	if ((rc = sq_record_put(c, op->rec, op->name, &op->err)) != STORE_OK ||
+	    (rc = sq_count_add(c, "cancelled", 1, op->name, &op->err)) != STORE_OK)
 		return rc;
-	return sq_count_add(c, "cancelled", 1, op->name, &op->err);
+	return sq_count_day(c, STORE_COUNT_CANCELLED, op->rec->created, 1, op->name,
+	    &op->err);
 }
 
 /* "prefix?3,?4,...suffix": an IN list for n key ids from parameter 3 (or 2). */
@@ -975,7 +1006,10 @@ sq_op_ack(struct sq_conn *c, struct sq_op *op)
 			return rc;
 		op->count += (uint64_t)sqlite3_changes64(c->db);
 	}
-	return sq_count_add(c, "acked", op->count, op->name, &op->err);
+	if ((rc = sq_count_add(c, "acked", op->count, op->name, &op->err)) != STORE_OK)
+		return rc;
+	return sq_count_day(c, STORE_COUNT_ACKED, (int64_t)time(NULL), op->count,
+	    op->name, &op->err);
 }
 
 static int
@@ -1022,6 +1056,22 @@ sq_expire_slots(struct sq_conn *c, int64_t cutoff, const char *op,
 	return sq_run(c, st, op, err);
 }
 
+/* Daily counters of days more than STORE_COUNT_KEEP_DAYS before now. */
+static int
+sq_expire_counts(struct sq_conn *c, int64_t now, const char *op,
+    struct store_err *err)
+{
+	char row[STORE_DAY_PREFIX_LEN + 1];
+	sqlite3_stmt *st;
+
+	store_day_name(row, sizeof(row), NULL, now - STORE_COUNT_KEEP_DAYS * 86400LL, "");
+	if ((st = sq_stmt(c, SQ_EXP_COUNTS, op, err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, row))
+		return sq_binderr(c, st, op, err);
+	return sq_run(c, st, op, err);
+}
+
 static int
 sq_op_expire(struct sq_conn *c, struct sq_op *op)
 {
@@ -1034,9 +1084,13 @@ sq_op_expire(struct sq_conn *c, struct sq_op *op)
 	    &op->err)) != STORE_OK ||
 	    (rc = sq_run_int(c, SQ_EXP_NONCES, op->t2, NULL, op->name,
 	    &op->err)) != STORE_OK ||
-	    (rc = sq_expire_slots(c, cutoff, op->name, &op->err)) != STORE_OK)
+	    (rc = sq_expire_slots(c, cutoff, op->name, &op->err)) != STORE_OK ||
+	    (rc = sq_expire_counts(c, op->t2, op->name, &op->err)) != STORE_OK ||
+	    (rc = sq_count_add(c, "expired", op->count, op->name, &op->err)) !=
+	    STORE_OK)
 		return rc;
-	return sq_count_add(c, "expired", op->count, op->name, &op->err);
+	return sq_count_day(c, STORE_COUNT_EXPIRED, op->t2, op->count, op->name,
+	    &op->err);
 }
 
 static int
@@ -1234,6 +1288,22 @@ sq_op_notice(struct sq_conn *c, struct sq_op *op)
 }
 
 static int
+sq_op_counts(struct sq_conn *c, struct sq_op *op)
+{
+	char row[STORE_DAY_PREFIX_LEN + STORE_COUNT_NAME_MAX + 1];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < op->ncounts; i++) {
+		store_day_name(row, sizeof(row), op->counts[i].day, 0, op->counts[i].name);
+		if ((rc = sq_count_add(c, row, op->counts[i].value, op->name, &op->err)) !=
+		    STORE_OK)
+			return rc;
+	}
+	return STORE_OK;
+}
+
+static int
 sq_op_run(struct sq_conn *c, struct sq_op *op)
 {
 	switch (op->type) {
@@ -1249,6 +1319,8 @@ sq_op_run(struct sq_conn *c, struct sq_op *op)
 		return sq_op_expire(c, op);
 	case SQ_OP_NONCE:
 		return sq_op_nonce(c, op);
+	case SQ_OP_COUNTS:
+		return sq_op_counts(c, op);
 	case SQ_OP_CALENDAR:
 		return sq_op_calendar(c, op);
 	case SQ_OP_DECIDE:
@@ -1512,6 +1584,16 @@ sq_nonce_use(struct store *st, const char *nonce, const char *key_id,
 {
 	struct sq_op op = { .type = SQ_OP_NONCE, .name = "store_nonce_use",
 	    .nonce = nonce, .key_id = key_id, .t1 = expires_at, .t2 = now };
+
+	return sq_submit((struct sq_store *)st, &op, err);
+}
+
+static int
+sq_counts_add(struct store *st, const struct store_count *v, size_t n,
+    struct store_err *err)
+{
+	struct sq_op op = { .type = SQ_OP_COUNTS, .name = "store_counts_add",
+	    .counts = v, .ncounts = n };
 
 	return sq_submit((struct sq_store *)st, &op, err);
 }
@@ -2035,6 +2117,151 @@ sq_columns(struct store *st, char ***colsp, size_t *np,
 	return rc;
 }
 
+static int
+sq_counts_get_on(struct sq_conn *c, const char *from, const char *to,
+    struct store_count **vp, size_t *np, struct store_err *err)
+{
+	static const char op[] = "store_counts_get";
+	struct store_count *v = NULL;
+	sqlite3_stmt *st;
+	char lo[STORE_DAY_PREFIX_LEN + 1], hi[STORE_DAY_PREFIX_LEN + 1];
+	size_t n = 0, cap = 0;
+	int rc;
+
+	/* [d/FROM/, d/TO0): '0' follows '/', so the whole of day TO is in. */
+	store_day_name(lo, sizeof(lo), from, 0, "");
+	store_day_name(hi, sizeof(hi), to, 0, "");
+	hi[STORE_DAY_PREFIX_LEN - 1] = '0';
+	if ((st = sq_stmt(c, SQ_COUNTS_GET, op, err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, lo) || sq_bind_text(st, 2, hi))
+		return sq_binderr(c, st, op, err);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sq_grow((void **)&v, &cap, n, sizeof(*v)) == -1) {
+			rc = store_seterr(err, STORE_ERR, "%s: out of memory", op);
+			goto out;
+		}
+		if (sqlite3_column_text(st, 0) == NULL ||
+		    store_day_parse((const char *)sqlite3_column_text(st, 0), &v[n]) == -1)
+			continue;
+		v[n++].value = (uint64_t)sqlite3_column_int64(st, 1);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = sq_dberr(c->db, op, err);
+		goto out;
+	}
+	*vp = v;
+	*np = n;
+	v = NULL;
+	rc = STORE_OK;
+out:
+	sq_done(st);
+	free(v);
+	return rc;
+}
+
+static int
+sq_counts_get(struct store *st, const char *from, const char *to,
+    struct store_count **vp, size_t *np, struct store_err *err)
+{
+	struct sq_store *s = (struct sq_store *)st;
+	struct sq_conn *c = sq_reader_get(s);
+	int rc;
+
+	rc = sq_counts_get_on(c, from, to, vp, np, err);
+	sq_reader_put(s, c);
+	return rc;
+}
+
+static int
+sq_held_on(struct sq_conn *c, struct store_holdings *h, struct store_err *err)
+{
+	static const char op[] = "store_holdings";
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	char kind[32];
+	int rc;
+
+	if ((st = sq_stmt(c, SQ_HELD, op, err)) == NULL)
+		return STORE_ERR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sq_grow((void **)&h->held, &cap, h->nheld, sizeof(*h->held)) == -1) {
+			sq_done(st);
+			return store_seterr(err, STORE_ERR, "%s: out of memory", op);
+		}
+		sq_col_text(st, 0, kind, sizeof(kind));
+		h->held[h->nheld].kind = store_kind_parse(kind);
+		sq_col_text(st, 1, h->held[h->nheld].key_id, sizeof(h->held[0].key_id));
+		h->held[h->nheld].records = (uint64_t)sqlite3_column_int64(st, 2);
+		h->held[h->nheld++].oldest = sqlite3_column_int64(st, 3);
+	}
+	rc = rc == SQLITE_DONE ? STORE_OK : sq_dberr(c->db, op, err);
+	sq_done(st);
+	return rc;
+}
+
+static int
+sq_ahead_on(struct sq_conn *c, const char *from, struct store_holdings *h,
+    struct store_err *err)
+{
+	static const char op[] = "store_holdings";
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	if ((st = sq_stmt(c, SQ_AHEAD, op, err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, from))
+		return sq_binderr(c, st, op, err);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sq_grow((void **)&h->ahead, &cap, h->nahead, sizeof(*h->ahead)) == -1) {
+			sq_done(st);
+			return store_seterr(err, STORE_ERR, "%s: out of memory", op);
+		}
+		sq_col_text(st, 0, h->ahead[h->nahead].day, sizeof(h->ahead[0].day));
+		sq_col_text(st, 1, h->ahead[h->nahead].dealer, sizeof(h->ahead[0].dealer));
+		h->ahead[h->nahead++].bookings = (uint64_t)sqlite3_column_int64(st, 2);
+	}
+	rc = rc == SQLITE_DONE ? STORE_OK : sq_dberr(c->db, op, err);
+	sq_done(st);
+	return rc;
+}
+
+/* The notices waiting in the outbox. */
+static int
+sq_outbox_on(struct sq_conn *c, struct store_holdings *h, struct store_err *err)
+{
+	static const char op[] = "store_holdings";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = sq_stmt(c, SQ_OUTBOX, op, err)) == NULL)
+		return STORE_ERR;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		h->outbox_backlog = sqlite3_column_int64(st, 0);
+		rc = STORE_OK;
+	} else
+		rc = sq_dberr(c->db, op, err);
+	sq_done(st);
+	return rc;
+}
+
+static int
+sq_holdings(struct store *st, const char *from, struct store_holdings *h,
+    struct store_err *err)
+{
+	struct sq_store *s = (struct sq_store *)st;
+	struct sq_conn *c = sq_reader_get(s);
+	int rc;
+
+	/* One statement each: in WAL mode each sees its own snapshot, which counts allow. */
+	if ((rc = sq_held_on(c, h, err)) == STORE_OK &&
+	    (rc = sq_ahead_on(c, from, h, err)) == STORE_OK)
+		rc = sq_outbox_on(c, h, err);
+	sq_reader_put(s, c);
+	return rc;
+}
+
 /* Opening and closing. */
 
 static void
@@ -2144,5 +2371,8 @@ const struct store_ops store_sqlite_ops = {
 	.nonce_use = sq_nonce_use,
 	.counters = sq_counters,
 	.columns = sq_columns,
+	.counts_add = sq_counts_add,
+	.counts_get = sq_counts_get,
+	.holdings = sq_holdings,
 	.notice_next = sq_notice_next,
 };

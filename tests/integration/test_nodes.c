@@ -3,7 +3,8 @@
  * capacity holds across nodes under concurrent bookings; a record submitted through node 1
  * is pulled through node 2 and acknowledged through node 1; a signed request replayed on
  * the other node is refused, and so is its nonce in a request signed for that node (the
- * nonce is in the database); a keyring reload (SIGHUP) reaches both nodes.
+ * nonce is in the database); a keyring reload (SIGHUP) reaches both nodes; the daily counts
+ * of both nodes add up in the database.
  *
  * Behind a balancer every node has the same --public-url; here the test talks to each node
  * directly, as its own server, so each pins its own loopback URL (testsrv_start_public).
@@ -157,7 +158,7 @@ start_node(struct testsrv *s)
 {
 	const char *args[] = { "--site", site, "--keyring", keyring, "--root-pub", rootpub,
 	    "--db", dburl, "--rate", "100000", "--burst", "100000", "--threads", "4",
-	    "--sandbox-selftest", NULL };
+	    "--sandbox-selftest", "--counts-flush", "1", NULL };
 
 	return testsrv_start_public(s, args);
 }
@@ -721,6 +722,55 @@ test_keyring_reload_reaches_both(void **state)
 	}
 }
 
+/* The day's count NAME in the database: every node's rows, every shard. */
+static long long
+db_count(const char *name)
+{
+	char sql[512], day[11];
+	struct tm tm;
+	time_t t = time(NULL) + 9 * 3600;	/* Japan time */
+	PGresult *res;
+	PGconn *pc;
+	long long v = -1;
+
+	gmtime_r(&t, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	snprintf(sql, sizeof(sql), "SELECT coalesce(sum(value), 0) FROM %s.counters"
+	    " WHERE name LIKE 'd/%s/%s@%%'", schema, day, name);
+	if ((pc = pg_open()) == NULL)
+		return -1;
+	res = PQexec(pc, sql);
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		v = atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	PQfinish(pc);
+	return v;
+}
+
+/* Page views on both nodes: each flushes its own, and the day's count is their sum. */
+static void
+test_counts_add_up_across_nodes(void **state)
+{
+	struct timespec ts = { 0, 100000000L };
+	struct http_reply r;
+	char path[128];
+	long long before;
+	int n, i;
+
+	need_pg();
+	before = db_count("page.model.ja");
+	snprintf(path, sizeof(path), "/models/%s/", model1);
+	for (n = 0; n < 2; n++)
+		for (i = 0; i < 3 + 4 * n; i++) {
+			assert_int_equal(http_get(node[n].port, path, NULL, &r), 0);
+			assert_int_equal(r.status, 200);
+			http_reply_free(&r);
+		}
+	for (i = 0; i < 50 && db_count("page.model.ja") < before + 10; i++)	/* 5 s */
+		nanosleep(&ts, NULL);
+	assert_int_equal(db_count("page.model.ja") - before, 3 + 7);
+}
+
 int
 main(void)
 {
@@ -730,6 +780,7 @@ main(void)
 		cmocka_unit_test(test_pull_and_ack_across_nodes),
 		cmocka_unit_test(test_replay_on_other_node),
 		cmocka_unit_test(test_keyring_reload_reaches_both),
+		cmocka_unit_test(test_counts_add_up_across_nodes),
 	};
 
 	if (sodium_init() < 0)

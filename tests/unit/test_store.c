@@ -27,6 +27,7 @@
 #include <sqlite3.h>
 
 #include "lib/fsutil.h"
+#include "lib/jtime.h"
 #include "store/store.h"
 #include "testsrv.h"
 
@@ -2163,6 +2164,297 @@ test_counters_fresh(void **state)
 	assert_int_equal(c.acked + c.expired + c.cancelled, 0);
 }
 
+/* The value of day DAY's counter NAME in v[0..n), or 0. */
+static uint64_t
+count_of(const struct store_count *v, size_t n, const char *day, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].day, day) == 0 && strcmp(v[i].name, name) == 0)
+			return v[i].value;
+	return 0;
+}
+
+static void
+count_set(struct store_count *c, const char *day, const char *name, uint64_t v)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->day, sizeof(c->day), "%s", day);
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	c->value = v;
+}
+
+/* Daily counts the store keeps itself, in the transaction of what they count. */
+static void
+test_counts_store_daily(void **state)
+{
+	struct fx *f = *state;
+	struct store_count *v;
+	struct store_err e;
+	struct trec a, b, d, x, old;
+	const char *hq[] = { KEY_HQ };
+	const char *ids[1];
+	char day[11], today[11], oldday[11];
+	uint64_t n64;
+	size_t n;
+
+	jtime_date((time_t)NOW, 0, day);
+	jtime_date(time(NULL), 0, today);
+	trec_init(&a, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW);
+	trec_init(&b, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW);
+	trec_drive(&d, KEY_D1, "d1", "m1", "2030-04-01T10:00", NOW);
+	trec_init(&x, STORE_KIND_CANCELLATION, KEY_D1, NOW);
+	EXPECT(store_put(f->st, &a.r, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_put(f->st, &b.r, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_book(f->st, &d.r, 2, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_cancel(f->st, d.r.cancel_hash, &x.r, &e), STORE_OK, &e);
+	ids[0] = a.r.id;
+	EXPECT(store_ack(f->st, hq, 1, ids, 1, &n64, &e), STORE_OK, &e);
+	EXPECT(store_counts_get(f->st, day, day, &v, &n, &e), STORE_OK, &e);
+	assert_int_equal(count_of(v, n, day, "stored.catalog_request"), 2);
+	assert_int_equal(count_of(v, n, day, "stored.test_drive"), 1);
+	assert_int_equal(count_of(v, n, day, "stored.cancellation"), 1);
+	assert_int_equal(count_of(v, n, day, "cancelled"), 1);
+	free(v);
+	/* acknowledged today, whatever the record's age */
+	EXPECT(store_counts_get(f->st, today, today, &v, &n, &e), STORE_OK, &e);
+	assert_int_equal(count_of(v, n, today, "acked"), 1);
+	free(v);
+	/* expired on the day of the expiry run */
+	trec_init(&old, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW - 90 * 86400);
+	jtime_date((time_t)(NOW - 90 * 86400), 0, oldday);
+	EXPECT(store_put(f->st, &old.r, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_expire(f->st, 30 * 86400, NOW, &n64, &e), STORE_OK, &e);
+	assert_int_equal(n64, 1);
+	EXPECT(store_counts_get(f->st, oldday, day, &v, &n, &e), STORE_OK, &e);
+	assert_int_equal(count_of(v, n, day, "expired"), 1);
+	assert_int_equal(count_of(v, n, oldday, "stored.catalog_request"), 1);
+	free(v);
+}
+
+/* Counts added from outside (the web tier's traffic), summed per day and name. */
+static void
+test_counts_add_get(void **state)
+{
+	struct fx *f = *state;
+	struct store_count c[5], *v;
+	struct store_err e;
+	uint64_t n64;
+	size_t n, i;
+
+	count_set(&c[0], "2030-03-16", "page.model.ja", 3);
+	count_set(&c[1], "2030-03-17", "page.model.ja", 2);
+	count_set(&c[2], "2030-03-17", "page.model.ja", 5);
+	count_set(&c[3], "2030-03-17", "pdf.kurumi.en", 1);
+	count_set(&c[4], "2030-03-18", "status.5xx", 7);
+	EXPECT(store_counts_add(f->st, c, 5, &e), STORE_OK, &e);
+	EXPECT(store_counts_add(f->st, c, 2, &e), STORE_OK, &e);
+	EXPECT(store_counts_add(f->st, c, 0, &e), STORE_OK, &e);
+	/* one day: that day's rows only, sorted, summed */
+	EXPECT(store_counts_get(f->st, "2030-03-17", "2030-03-17", &v, &n, &e), STORE_OK,
+	    &e);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].name, "page.model.ja");
+	assert_int_equal(v[0].value, 9);
+	assert_string_equal(v[1].name, "pdf.kurumi.en");
+	assert_int_equal(v[1].value, 1);
+	free(v);
+	/* a range includes both ends */
+	EXPECT(store_counts_get(f->st, "2030-03-16", "2030-03-18", &v, &n, &e), STORE_OK,
+	    &e);
+	assert_int_equal(n, 4);
+	assert_string_equal(v[0].day, "2030-03-16");
+	assert_int_equal(v[0].value, 6);
+	assert_string_equal(v[3].day, "2030-03-18");
+	assert_int_equal(count_of(v, n, "2030-03-18", "status.5xx"), 7);
+	for (i = 1; i < n; i++)
+		assert_true(strcmp(v[i - 1].day, v[i].day) <= 0);
+	free(v);
+	EXPECT(store_counts_get(f->st, "2030-03-19", "2030-04-30", &v, &n, &e), STORE_OK,
+	    &e);
+	assert_int_equal(n, 0);
+	free(v);
+	/* names and days are checked: nothing that could carry an identifier */
+	count_set(&c[0], "2030-03-17", "page.Model", 1);
+	EXPECT(store_counts_add(f->st, c, 1, &e), STORE_ERR, &e);
+	count_set(&c[0], "2030-03-17", "ip/127.0.0.1", 1);
+	EXPECT(store_counts_add(f->st, c, 1, &e), STORE_ERR, &e);
+	count_set(&c[0], "2030-03-17", "a@b", 1);
+	EXPECT(store_counts_add(f->st, c, 1, &e), STORE_ERR, &e);
+	count_set(&c[0], "2030-03-17", "", 1);
+	EXPECT(store_counts_add(f->st, c, 1, &e), STORE_ERR, &e);
+	count_set(&c[0], "2030-13-17", "x", 1);
+	EXPECT(store_counts_add(f->st, c, 1, &e), STORE_ERR, &e);
+	memset(c[0].name, 'a', STORE_COUNT_NAME_MAX);
+	c[0].name[STORE_COUNT_NAME_MAX] = '\0';
+	snprintf(c[0].day, sizeof(c[0].day), "2030-03-17");
+	EXPECT(store_counts_add(f->st, c, 1, &e), STORE_OK, &e);
+	EXPECT(store_counts_get(f->st, "2030-03-18", "2030-03-17", &v, &n, &e), STORE_ERR,
+	    &e);
+	/* days older than STORE_COUNT_KEEP_DAYS go with the expiry run */
+	count_set(&c[0], "2029-01-01", "page.home.ja", 4);
+	EXPECT(store_counts_add(f->st, c, 1, &e), STORE_OK, &e);
+	EXPECT(store_expire(f->st, 86400, NOW, &n64, &e), STORE_OK, &e);
+	EXPECT(store_counts_get(f->st, "2029-01-01", "2030-03-18", &v, &n, &e), STORE_OK,
+	    &e);
+	assert_int_equal(count_of(v, n, "2029-01-01", "page.home.ja"), 0);
+	assert_int_equal(count_of(v, n, "2030-03-16", "page.model.ja"), 6);
+	free(v);
+}
+
+#define FL_THREADS	4
+#define FL_CALLS	25
+
+struct fl_arg {
+	const char	*url;
+	int		 failed;
+};
+
+static void *
+fl_flusher(void *arg)
+{
+	struct fl_arg *a = arg;
+	struct store_count c[12];
+	struct store_err e;
+	struct store *st;
+	char name[32];
+	int i, k;
+
+	if (store_open(&st, a->url, &e) != STORE_OK) {
+		a->failed = 1;
+		return NULL;
+	}
+	for (i = 0; i < FL_CALLS; i++) {
+		for (k = 0; k < 12; k++) {
+			snprintf(name, sizeof(name), "page.c%d.ja", (k * 7 + i) % 12);
+			count_set(&c[k], "2030-03-17", name, 1);
+		}
+		if (store_counts_add(st, c, 12, &e) != STORE_OK) {
+			fprintf(stderr, "    counts_add: %s\n", e.msg);
+			a->failed = 1;
+		}
+	}
+	store_close(st);
+	return NULL;
+}
+
+/* Nodes flushing the same names at once neither fail nor lose a count. */
+static void
+test_counts_concurrent(void **state)
+{
+	struct fx *f = *state;
+	struct fl_arg a[FL_THREADS];
+	pthread_t th[FL_THREADS];
+	struct store_count *v;
+	struct store_err e;
+	size_t n, i;
+	int t;
+
+	for (t = 0; t < FL_THREADS; t++) {
+		a[t].url = f->url;
+		a[t].failed = 0;
+		assert_int_equal(pthread_create(&th[t], NULL, fl_flusher, &a[t]), 0);
+	}
+	for (t = 0; t < FL_THREADS; t++) {
+		pthread_join(th[t], NULL);
+		assert_int_equal(a[t].failed, 0);
+	}
+	EXPECT(store_counts_get(f->st, "2030-03-17", "2030-03-17", &v, &n, &e), STORE_OK,
+	    &e);
+	assert_int_equal(n, 12);
+	for (i = 0; i < n; i++)
+		assert_int_equal(v[i].value, FL_THREADS * FL_CALLS);
+	free(v);
+}
+
+/* What is held now, counted: by kind and recipient, the oldest, bookings ahead, the
+ * notices waiting in the outbox. */
+static void
+test_holdings(void **state)
+{
+	struct fx *f = *state;
+	struct store_holdings h;
+	struct store_err e;
+	struct trec c1, c2, d1, d2, d3, past;
+	const char *hq[] = { KEY_HQ };
+	const char *ids[1];
+	struct nsend s;
+	uint64_t n64;
+	int i;
+
+	EXPECT(store_holdings(f->st, "2030-03-17", &h, &e), STORE_OK, &e);
+	assert_int_equal(h.nheld + h.nahead + h.records, 0);
+	assert_int_equal(h.oldest, 0);
+	assert_int_equal(h.outbox_backlog, 0);	/* every backend keeps an outbox */
+	store_holdings_free(&h);
+
+	trec_init(&c1, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW - 100);
+	trec_init(&c2, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW);
+	trec_drive(&d1, KEY_D1, "d1", "m1", "2030-03-20T10:00", NOW - 50);
+	trec_drive(&d2, KEY_D1, "d1", "m1", "2030-03-20T11:00", NOW);
+	trec_drive(&d3, KEY_D2, "d2", "m1", "2030-03-21T10:00", NOW);
+	trec_drive(&past, KEY_D2, "d2", "m1", "2030-03-10T10:00", NOW - 30);
+	EXPECT(store_put(f->st, &c1.r, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_put(f->st, &c2.r, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_book(f->st, &d1.r, 2, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_book(f->st, &d2.r, 2, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_book(f->st, &d3.r, 2, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_book(f->st, &past.r, 2, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_holdings(f->st, "2030-03-17", &h, &e), STORE_OK, &e);
+	assert_int_equal(h.nheld, 3);
+	assert_int_equal(h.held[0].kind, STORE_KIND_CATALOG_REQUEST);
+	assert_string_equal(h.held[0].key_id, KEY_HQ);
+	assert_int_equal(h.held[0].records, 2);
+	assert_int_equal(h.held[0].oldest, NOW - 100);
+	assert_int_equal(h.held[1].kind, STORE_KIND_TEST_DRIVE);
+	assert_string_equal(h.held[1].key_id, KEY_D1);
+	assert_int_equal(h.held[1].records, 2);
+	assert_string_equal(h.held[2].key_id, KEY_D2);
+	assert_int_equal(h.held[2].records, 2);
+	assert_int_equal(h.records, 6);
+	assert_int_equal(h.oldest, NOW - 100);
+	/* bookings from the day on: the past one is not ahead */
+	assert_int_equal(h.nahead, 2);
+	assert_string_equal(h.ahead[0].day, "2030-03-20");
+	assert_string_equal(h.ahead[0].dealer, "d1");
+	assert_int_equal(h.ahead[0].bookings, 2);
+	assert_string_equal(h.ahead[1].day, "2030-03-21");
+	assert_string_equal(h.ahead[1].dealer, "d2");
+	assert_int_equal(h.ahead[1].bookings, 1);
+	assert_int_equal(h.outbox_backlog, 6);	/* one notice row per record stored */
+	store_holdings_free(&h);
+	/* acknowledged: no longer held, nor its notice; the booking stays ahead (the
+	 * visitor comes) */
+	ids[0] = c1.r.id;
+	EXPECT(store_ack(f->st, hq, 1, ids, 1, &n64, &e), STORE_OK, &e);
+	EXPECT(store_holdings(f->st, "2030-03-17", &h, &e), STORE_OK, &e);
+	assert_int_equal(h.held[0].records, 1);
+	assert_int_equal(h.held[0].oldest, NOW);
+	assert_int_equal(h.records, 5);
+	assert_int_equal(h.oldest, NOW - 50);
+	assert_int_equal(h.outbox_backlog, 5);
+	store_holdings_free(&h);
+	/* declined: its place is free, so it is no longer a booking ahead */
+	EXPECT(store_booking_decide(f->st, "d1", d2.r.id, STORE_BOOKING_DECLINED, "closed",
+	    NULL, &e), STORE_OK, &e);
+	EXPECT(store_holdings(f->st, "2030-03-17", &h, &e), STORE_OK, &e);
+	assert_int_equal(h.nahead, 2);
+	assert_string_equal(h.ahead[0].dealer, "d1");
+	assert_int_equal(h.ahead[0].bookings, 1);
+	store_holdings_free(&h);
+	/* notices sent: the outbox is empty, the records are still held */
+	memset(&s, 0, sizeof(s));
+	for (i = 0; i < 10 && nnext(f->st, NOW, &s, STORE_NOTICE_SENT) == STORE_OK; i++)
+		;
+	assert_int_equal(s.n, 3);	/* one per recipient */
+	EXPECT(store_holdings(f->st, "2030-03-17", &h, &e), STORE_OK, &e);
+	assert_int_equal(h.outbox_backlog, 0);
+	assert_int_equal(h.records, 5);
+	store_holdings_free(&h);
+	EXPECT(store_holdings(f->st, "17-03-2030", &h, &e), STORE_ERR, &e);
+}
+
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
 int
@@ -2197,6 +2489,10 @@ main(void)
 		T(test_durability),
 		cmocka_unit_test(test_open_concurrent),
 		T(test_columns),
+		T(test_counts_store_daily),
+		T(test_counts_add_get),
+		T(test_counts_concurrent),
+		T(test_holdings),
 	};
 	const struct backend *run[sizeof(backends) / sizeof(backends[0])];
 	struct store_err e;

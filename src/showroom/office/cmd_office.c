@@ -307,6 +307,14 @@ cmd_office(int argc, char **argv)
 	}
 	if ((rc = bo_init(&o.b, &a.o, BO_NEED_KEYRING | BO_NEED_SECRET | BO_NEED_STORE)) != 0)
 		goto out;
+	/* a privacy key is sealed nothing: it has the counts (stats, breach-report) */
+	if (o.b.id.pub.role != KEYS_ROLE_HQ && o.b.id.pub.role != KEYS_ROLE_DEALER) {
+		log_error("the office is for hq and dealer keys; %s is a %s key (see showroom "
+		    "stats and breach-report)", o.b.id.pub.key_id,
+		    keys_role_name(o.b.id.pub.role));
+		rc = EXIT_USAGE;
+		goto out;
+	}
 	if ((o.view = office_view_load(a.templates, err, sizeof(err))) == NULL) {
 		log_error("%s", err);
 		rc = BO_EXIT_FAIL;
