@@ -514,7 +514,9 @@ test_batched_per_interval(void **state)
 	assert_non_null(strstr(hook_body(&a), "\"waiting\":{\"catalog_request\":1}"));
 	assert_non_null(strstr(hook_body(&b), "\"waiting\":{\"catalog_request\":2}"));
 	assert_non_null(strstr(hook_body(&b), "showroom: 2 new records waiting"));
-	assert_true(b.at - a.at >= 2.5);
+	/* 3 s apart when sent; arrival times carry the receiver's scheduling on a busy
+	 * machine (a run saw under 2.5 s), so the margin is a second */
+	assert_true(b.at - a.at >= 2.0);
 	testrecv_msg_free(&a);
 	testrecv_msg_free(&b);
 	sleep_ms(1500);
