@@ -67,6 +67,8 @@ int	inv_prefecture_code(const char *s, size_t n);
 
 /* An idempotency key: [A-Za-z0-9_-], INVENTORY_IDEM_MIN..INVENTORY_IDEM_MAX. */
 int	inv_idem_ok(const char *s, size_t n);
+/* 1 when NAME is a technical field (idem, the honeypot) of every form. */
+int	inv_is_tech(const char *name);
 /* Every message, with every label and the longest field name, fits its buffer. */
 int	inv_messages_fit(void);
 

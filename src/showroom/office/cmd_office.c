@@ -79,40 +79,6 @@ office_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
-int64_t
-office_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec;
-}
-
-int
-office_pull(struct office *o)
-{
-	struct bo_pull_stats ps;
-	struct buf msgs = BUF_INIT;
-	int rc;
-
-	if (!o->b.have_secret)
-		return BO_EXIT_PASSPHRASE;
-	o->b.msgs = &msgs;
-	rc = bo_pull(&o->b, BO_PULL_MAX_PAGES, &ps);
-	o->b.msgs = NULL;
-	o->pulled_at = time(NULL);
-	o->pull_failed = rc != 0;
-	if (rc == 0)	/* and why it stopped early, if it did: the next pull goes on */
-		snprintf(o->pull_msg, sizeof(o->pull_msg), "%zu%s%s", ps.added,
-		    msgs.len > 0 ? "\n" : "", msgs.len > 0 ? msgs.data : "");
-	else
-		snprintf(o->pull_msg, sizeof(o->pull_msg), "%s", msgs.data ? msgs.data : "");
-	buf_free(&msgs);
-	if (rc == 0 && o->catalog == NULL)
-		o->catalog = bo_catalog_fetch(&o->b);
-	return rc;
-}
-
 /* Cancellations pulled by an older version kept no slot: give them their booking's, once,
  * so that the day and week pages find them. */
 static void
