@@ -113,6 +113,24 @@ pages_context(const struct pages *p, const char *name, enum lang l)
 	return c != NULL ? json_deep_copy(c) : json_object();
 }
 
+void
+pages_set_page(json_t *ctx, enum lang l, const char *page, const char *query)
+{
+	enum lang o = l == LANG_JA ? LANG_EN : LANG_JA;
+	char path[512], other[1024], ja[512], en[512];
+
+	snprintf(path, sizeof(path), "%s%s", lang_prefix(l), page);
+	snprintf(other, sizeof(other), "%s%s%s%s", lang_prefix(o), page,
+	    query != NULL && *query != '\0' ? "?" : "", query != NULL ? query : "");
+	snprintf(ja, sizeof(ja), "%s%s", lang_prefix(LANG_JA), page);
+	snprintf(en, sizeof(en), "%s%s", lang_prefix(LANG_EN), page);
+	json_object_set_new(ctx, "path", json_string(path));
+	json_object_set_new(ctx, "other_href", json_string(other));
+	json_object_set_new(ctx, "alternates", json_pack("[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}]",
+	    "hreflang", "ja", "href", ja, "hreflang", "en", "href", en,
+	    "hreflang", "x-default", "href", ja));
+}
+
 static const char *
 pages_partial(void *arg, const char *name, size_t *lenp)
 {

@@ -19,6 +19,12 @@ void		 pages_free(struct pages *);
 
 /* A fresh copy of page NAME's shared context ("request", "receipt", ...) in L. */
 json_t		*pages_context(const struct pages *, const char *name, enum lang);
+/*
+ * Points CTX's canonical link and hreflang alternates at PAGE (the path below the language
+ * prefix, e.g. "receipt/catalog/ID"), and its language switch at PAGE's twin with QUERY
+ * (NULL: none) kept, so that a visitor who switches keeps what the page shows.
+ */
+void		 pages_set_page(json_t *ctx, enum lang, const char *page, const char *query);
 /* Renders template NAME (e.g. "request") with CTX, appending to out. */
 int		 pages_render(const struct pages *, const char *name, const json_t *ctx,
 		    struct buf *out);

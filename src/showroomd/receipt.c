@@ -148,6 +148,20 @@ receipt_ics(const struct pages *p, enum lang l, const struct store_booking *b,
 	icalcomponent_free(cal);
 }
 
+/* The receipt's own address for its links; the switch keeps the token, nothing else does. */
+static void
+receipt_set_page(json_t *ctx, const struct app_request *rq, const char *token)
+{
+	const char *page = rq->path + (rq->lang == LANG_EN ? 4 : 1);
+	char query[80];
+
+	if (token != NULL && (strlen(token) != 64 || strspn(token, "0123456789abcdef") != 64))
+		token = NULL;	/* only a token as forms.c makes them is echoed */
+	snprintf(query, sizeof(query), "k=%s", token ? token : "");
+	pages_set_page(ctx, rq->lang, page, token ? query : NULL);
+	json_object_set_new(ctx, "noindex", json_true());
+}
+
 void
 receipt_get(struct app *app, int arg, const struct app_request *rq, struct app_reply *rp)
 {
@@ -178,6 +192,7 @@ receipt_get(struct app *app, int arg, const struct app_request *rq, struct app_r
 		return;
 	}
 	ctx = pages_context(p, "receipt", rq->lang);
+	receipt_set_page(ctx, rq, r.kind == FORM_TEST_DRIVE ? token : NULL);
 	view = receipt_view(r.kind, rq->lang, r.id);
 	if (booked == 0) {
 		json_object_set_new(view, "booking", receipt_booking_view(p, rq->lang, &b,

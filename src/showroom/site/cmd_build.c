@@ -398,8 +398,8 @@ build_app_bundle(struct build *b)
 	    "receipt.mustache", "message.mustache", "privacy.mustache",
 	    "partials/head.mustache", "partials/foot.mustache", "partials/field.mustache" };
 	static const struct { const char *name, *page, *title; } pages[] = {
-		{ "request", "request/", "request_title" },
-		{ "test_drive", "test-drive/", "test_drive_title" },
+		{ "request", "request", "request_title" },
+		{ "test_drive", "test-drive", "test_drive_title" },
 		{ "receipt", "receipt/", "receipt_title" },
 		{ "message", "", "message_title" },
 		{ "privacy", "privacy/", "privacy_title" },
