@@ -176,11 +176,13 @@ const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
 const struct inventory_tech inventory_tech_fields[INVENTORY_NTECH] = {
 	{ INVENTORY_IDEM, {
 	    "二重送信を防ぐための一回限りの番号（個人情報ではありません）",
-	    "A one-time key that stops a form being sent twice (not personal data)" } },
+	    "A one-time key that stops a form being sent twice (not personal data)" },
+	    { "二重送信防止の番号", "Duplicate-submission key" } },
 	{ INVENTORY_HONEYPOT_NAME, {
 	    "自動投稿を見分けるための空欄（入力された送信は破棄します。個人情報ではありません）",
 	    "A field people leave empty and spam robots fill in; a filled-in form is "
-	    "discarded (not personal data)" } },
+	    "discarded (not personal data)" },
+	    { "自動投稿よけの空欄", "Spam trap field" } },
 };
 
 /*
@@ -327,7 +329,8 @@ inventory_self_check(char *why, size_t whysz)
 	for (i = 0; i < INVENTORY_NTECH; i++)
 		if (!inv_name_ok(inventory_tech_fields[i].name) ||
 		    inv_forbidden(inventory_tech_fields[i].name) ||
-		    !inv_texts_ok(inventory_tech_fields[i].purpose)) {
+		    !inv_texts_ok(inventory_tech_fields[i].purpose) ||
+		    !inv_texts_ok(inventory_tech_fields[i].label)) {
 			snprintf(why, whysz, "technical field %zu is malformed", i);
 			return -1;
 		}

@@ -125,6 +125,7 @@ struct inventory_field {
 struct inventory_tech {
 	const char	*name;
 	const char	*purpose[LANG_COUNT];
+	const char	*label[LANG_COUNT];	/* for people: the privacy page */
 };
 
 #define INVENTORY_NTECH		2
@@ -257,7 +258,7 @@ int		 inventory_record_json(enum form_kind, const struct inventory_values *,
  *       "fields": [ { "name", "label", "required", "required_text", "max_chars",
  *         "normalization", "validation", "purpose", "recipient", "retention",
  *         "max_age_days", "in_clear", "in_clear_text" } ] } ],
- *     "technical": [ { "name", "purpose" } ] }
+ *     "technical": [ { "name", "label", "purpose" } ] }
  * Returns a new reference, or NULL when memory runs out.
  */
 json_t		*inventory_privacy_view(enum lang);

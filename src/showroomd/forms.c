@@ -88,8 +88,8 @@ forms_dealer_options(const struct pages *p, enum lang l, const char *model,
 		code = json_string_value(json_object_get(d, "code"));
 		if (model != NULL && *model != '\0' && pages_demo_cars(p, code, model) <= 0)
 			continue;
-		snprintf(label, sizeof(label), "%s（%s）", forms_text(d, "name", l),
-		    forms_text(d, "prefecture_name", l));
+		snprintf(label, sizeof(label), l == LANG_JA ? "%s（%s）" : "%s (%s)",
+		    forms_text(d, "name", l), forms_text(d, "prefecture_name", l));
 		json_array_append_new(opts, json_pack("{s:s, s:s, s:b}", "value", code,
 		    "label", label, "selected", forms_in(values, code)));
 	}

@@ -237,6 +237,19 @@ pages_demo_cars(const struct pages *p, const char *dealer, const char *model)
 	    model));
 }
 
+void
+pages_dealer_where(const json_t *d, enum lang l, char *out, size_t outsz)
+{
+	const char *pc = json_string_value(json_object_get(d, "postal_code"));
+	const char *a = json_string_value(json_object_get(json_object_get(d, "address"),
+	    lang_code(l)));
+
+	if (l == LANG_JA)
+		snprintf(out, outsz, "〒%s %s", pc ? pc : "", a ? a : "");
+	else
+		snprintf(out, outsz, "%s %s", a ? a : "", pc ? pc : "");
+}
+
 /* ---- the catalog checks the inventory's validation needs ---- */
 
 static int

@@ -42,6 +42,10 @@ const json_t	*pages_dealers(const struct pages *);
 /* Whether the dealer keeps demo cars of the model, and how many (0: none). */
 int		 pages_demo_cars(const struct pages *, const char *dealer, const char *model);
 
+/* A dealer's postal code and address as one line, in L's order: "〒154-0000 東京都…" or
+ * "…, Tokyo 154-0000". */
+void		 pages_dealer_where(const json_t *dealer, enum lang, char *out, size_t outsz);
+
 struct inventory_refs;
 /* The catalog checks inventory_validate needs: models, dealers, demo cars. */
 void		 pages_refs(const struct pages *, struct inventory_refs *);

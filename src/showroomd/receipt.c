@@ -74,17 +74,16 @@ receipt_booking_view(const struct pages *p, enum lang l, const struct store_book
     const char *token, const char *id)
 {
 	const json_t *d = pages_dealer(p, b->slot.dealer), *m = pages_model(p, b->slot.model);
-	char label[96], ics[256];
+	char label[96], ics[256], where[512];
 
 	jtime_label(b->slot.start, l, label, sizeof(label));
+	pages_dealer_where(d, l, where, sizeof(where));
 	snprintf(ics, sizeof(ics), "%sreceipt/test-drive/%s.ics?k=%s", lang_prefix(l), id,
 	    token);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "slot_label", label,
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "slot_label", label,
 	    "dealer_name", json_string_value(json_object_get(json_object_get(d, "name"),
 	    lang_code(l))) ?: b->slot.dealer,
-	    "dealer_postal", json_string_value(json_object_get(d, "postal_code")) ?: "",
-	    "dealer_address", json_string_value(json_object_get(json_object_get(d, "address"),
-	    lang_code(l))) ?: "",
+	    "dealer_where", where,
 	    "dealer_phone", json_string_value(json_object_get(d, "phone")) ?: "",
 	    "model_name", json_string_value(json_object_get(json_object_get(m, "name"),
 	    lang_code(l))) ?: b->slot.model, "ics_href", ics);
@@ -115,7 +114,7 @@ receipt_ics(const struct pages *p, enum lang l, const struct store_booking *b,
 	struct icaltimetype st, en;
 	time_t t = jtime_epoch(b->slot.start);
 	int len = (int)json_integer_value(json_object_get(d, "slot_minutes"));
-	char summary[256], uid[64], where[512], *text;
+	char summary[256], uid[64], where[800], addr[512], *text;
 
 	st = icaltime_from_timet_with_zone(t, 0, icaltimezone_get_utc_timezone());
 	en = icaltime_from_timet_with_zone(t + (len > 0 ? len : 60) * 60, 0,
@@ -123,11 +122,10 @@ receipt_ics(const struct pages *p, enum lang l, const struct store_booking *b,
 	snprintf(summary, sizeof(summary), "%s %s",
 	    l == LANG_JA ? "試乗:" : "Test drive:",
 	    json_string_value(json_object_get(json_object_get(m, "name"), lang_code(l))) ?: "");
-	snprintf(where, sizeof(where), "%s, 〒%s %s, %s",
+	pages_dealer_where(d, l, addr, sizeof(addr));
+	snprintf(where, sizeof(where), "%s, %s, %s",
 	    json_string_value(json_object_get(json_object_get(d, "name"), lang_code(l))) ?: "",
-	    json_string_value(json_object_get(d, "postal_code")) ?: "",
-	    json_string_value(json_object_get(json_object_get(d, "address"), lang_code(l))) ?: "",
-	    json_string_value(json_object_get(d, "phone")) ?: "");
+	    addr, json_string_value(json_object_get(d, "phone")) ?: "");
 	snprintf(uid, sizeof(uid), "%s@showroom", b->id);
 	cal = icalcomponent_vanew(ICAL_VCALENDAR_COMPONENT,
 	    icalproperty_new_version("2.0"), icalproperty_new_prodid("-//showroom//receipt//EN"),

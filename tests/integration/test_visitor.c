@@ -254,12 +254,44 @@ test_language_switch_on_receipt(void **state)
 	http_reply_free(&r);
 }
 
+/* ---- defect 9: each page in one language ---- */
+
+static void
+lacks(const char *path, const char *const *words)
+{
+	struct http_reply r;
+
+	get_ok(path, &r);
+	for (; *words != NULL; words++)
+		if (strstr(r.body, *words) != NULL)
+			fail_msg("%s shows \"%s\"", path, *words);
+	http_reply_free(&r);
+}
+
+static void
+test_one_language_per_page(void **state)
+{
+	static const char *const en_marks[] = { "（", "）", "〒", NULL };
+	static const char *const ja_privacy[] = { "Example HQ", "Example Dealer", ">idem<",
+	    ">website<", "Unicode", "NFC", "NFKC", "JIS X", NULL };
+	char loc[512], en[520];
+
+	lacks("/en/test-drive", en_marks);
+	lacks("/en/test-drive?model=" MODEL, en_marks);
+	lacks("/en/dealers/", en_marks);
+	book(loc, sizeof(loc));
+	snprintf(en, sizeof(en), "/en%s", loc);
+	lacks(en, en_marks);
+	lacks("/privacy/", ja_privacy);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_language_switch_on_forms),
 		cmocka_unit_test(test_language_switch_on_receipt),
+		cmocka_unit_test(test_one_language_per_page),
 	};
 
 	if (sodium_init() < 0)
