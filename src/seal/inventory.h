@@ -267,7 +267,8 @@ json_t		*inventory_policy_view(enum form_kind, enum lang);
 
 /*
  * The view to render form KIND, derived from the table: { "kind", "fields": [ { "name",
- * "label", "input", "required", "max_chars", "input_chars", "autocomplete", "value",
+ * "label", "input", "required", "one_of" (one of a group is required), "max_chars",
+ * "input_chars", "autocomplete", "value",
  * "values", "error" } ], "errors": [ form-level messages ], "idem" }. With a submitted form the
  * visitor's input is kept (as sent) and errs' messages are attached; both may be NULL.
  * The options of model, dealer, slot and prefecture lists are the caller's to add.

@@ -199,11 +199,12 @@ inv_form_field(int row, enum lang l, const struct form *form,
 			return NULL;
 		}
 	}
-	o = json_pack("{s:s, s:s, s:s, s:b, s:I, s:I, s:s?, s:s, s:o, s:s?}",
+	o = json_pack("{s:s, s:s, s:s, s:b, s:b, s:I, s:I, s:s?, s:s, s:o, s:s?}",
 	    "name", f->name,
 	    "label", f->label[l],
 	    "input", inv_input_type[f->check],
 	    "required", f->need == INV_REQUIRED,
+	    "one_of", f->need == INV_ONE_OF,
 	    "max_chars", (json_int_t)f->max_chars,
 	    /* what may be typed: hyphens, spaces and 〒 go before the stored limit applies */
 	    "input_chars", (json_int_t)(f->input_chars > f->max_chars ? f->input_chars :

@@ -1,9 +1,11 @@
 /*
  * The two forms that take personal data: a printed catalog by post, and a test drive.
- * GET renders the form (with the free slots of the chosen day, no JavaScript needed);
- * POST validates against the data inventory, seals the record to its one recipient's
- * public key, stores it, and only once the transaction has committed answers 303 to the
- * receipt. Nothing that fails validation is stored, and the plaintext is wiped at once.
+ * GET renders the form (for a test drive, the booking flow's step: booking.c); a POST
+ * with ?step=review shows the values for review (確認画面), ?step=back the form again as
+ * typed, and any other POST validates against the data inventory, seals the record to its
+ * one recipient's public key, stores it, and only once the transaction has committed
+ * answers 303 to the receipt. Nothing that fails validation is stored, and the plaintext
+ * is wiped at once. What a page shows is built in form_view.c.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -14,11 +16,10 @@
 #include "seal/form.h"
 #include "seal/inventory.h"
 #include "seal/keys.h"
-#include "lib/jtime.h"
 #include "lib/log.h"
-#include "lib/prefecture.h"
 #include "seal/record.h"
 #include "store/store.h"
+#include "showroomd/form_view.h"
 #include "showroomd/handlers.h"
 #include "showroomd/pages.h"
 #include "showroomd/ratelimit.h"
@@ -26,236 +27,18 @@
 #include "showroomd/slots.h"
 #include "showroomd/trust.h"
 
-#define FORMS_DATES	14	/* days offered in the test-drive date list */
-
-/* What the visitor picked for the test drive, from the query (GET) or the form (POST). */
+/* What the visitor picked for the test drive, from the query (GET) or the form (POST), and
+ * what the page shows besides the form: a notice, the review of valid values, a filling. */
 struct forms_pick {
-	const char	*model;
-	const char	*dealer;
-	const char	*date;
-	const char	*slot;
+	const char			*model;
+	const char			*dealer;
+	const char			*date;
+	const char			*slot;
+	const char			*notice;	/* a UI string key, or NULL */
+	const struct inventory_values	*review;	/* show these for review */
+	const json_t			*fill;		/* { field: value } to fill in */
+	const char			*fill_note;
 };
-
-static const char *
-forms_text(const json_t *o, const char *key, enum lang l)
-{
-	const char *s = json_string_value(json_object_get(json_object_get(o, key),
-	    lang_code(l)));
-
-	return s ? s : "";
-}
-
-static int
-forms_in(const json_t *values, const char *v)
-{
-	const json_t *x;
-	size_t i;
-
-	json_array_foreach(values, i, x)
-		if (strcmp(json_string_value(x), v) == 0)
-			return 1;
-	return 0;
-}
-
-static json_t *
-forms_model_options(const struct pages *p, enum lang l, const json_t *values)
-{
-	json_t *opts = json_array();
-	const json_t *m;
-	const char *code;
-	size_t i;
-
-	json_array_foreach(pages_models(p), i, m) {
-		code = json_string_value(json_object_get(m, "code"));
-		json_array_append_new(opts, json_pack("{s:s, s:s, s:b}", "value", code,
-		    "label", forms_text(m, "name", l), "selected", forms_in(values, code)));
-	}
-	return opts;
-}
-
-/* Dealers that keep demo cars of MODEL (all dealers when no model is chosen yet). */
-static json_t *
-forms_dealer_options(const struct pages *p, enum lang l, const char *model,
-    const json_t *values)
-{
-	json_t *opts = json_array();
-	const json_t *d;
-	const char *code;
-	char label[256];
-	size_t i;
-
-	json_array_foreach(pages_dealers(p), i, d) {
-		code = json_string_value(json_object_get(d, "code"));
-		if (model != NULL && *model != '\0' && pages_demo_cars(p, code, model) <= 0)
-			continue;
-		snprintf(label, sizeof(label), l == LANG_JA ? "%s（%s）" : "%s (%s)",
-		    forms_text(d, "name", l), forms_text(d, "prefecture_name", l));
-		json_array_append_new(opts, json_pack("{s:s, s:s, s:b}", "value", code,
-		    "label", label, "selected", forms_in(values, code)));
-	}
-	return opts;
-}
-
-static json_t *
-forms_prefecture_options(enum lang l, const json_t *values)
-{
-	json_t *opts = json_array();
-	const char *v = json_string_value(json_array_get(values, 0));
-	char code[4];
-	int i;
-
-	for (i = 1; i <= PREFECTURE_COUNT; i++) {
-		snprintf(code, sizeof(code), "%d", i);
-		json_array_append_new(opts, json_pack("{s:s, s:s, s:b}", "value", code,
-		    "label", prefecture_name(i, l), "selected", v != NULL && atoi(v) == i));
-	}
-	return opts;
-}
-
-static json_t *
-forms_slot_options(struct app *app, const struct pages *p, enum lang l,
-    const struct forms_pick *pick, const char *chosen, const char **hint)
-{
-	struct slot s[SLOTS_MAX_PER_DAY];
-	const json_t *d = pages_dealer(p, pick->dealer);
-	json_t *opts = json_array();
-	char label[96], note[64];
-	size_t i;
-	int ns;
-
-	*hint = pages_string(p, l, "td_choose_first");
-	if (d == NULL || pick->model == NULL || pick->date == NULL)
-		return opts;
-	if ((ns = slots_free(app->store, d, pick->dealer, pick->model, pick->date, time(NULL),
-	    s, SLOTS_MAX_PER_DAY)) == SLOTS_NO_STORE)
-		return opts;
-	*hint = pages_string(p, l, "td_no_slots");
-	for (i = 0; ns > 0 && i < (size_t)ns; i++) {
-		snprintf(label, sizeof(label), "%s", s[i].start + 11);
-		if (s[i].free > 0)
-			snprintf(note, sizeof(note), "%s %u", pages_string(p, l, "td_free"),
-			    s[i].free);
-		else
-			snprintf(note, sizeof(note), "%s", pages_string(p, l, "td_full"));
-		json_array_append_new(opts, json_pack("{s:s, s:s, s:s, s:b, s:b}",
-		    "value", s[i].start, "label", label, "note", note,
-		    "disabled", s[i].free == 0,
-		    "selected", chosen != NULL && strcmp(chosen, s[i].start) == 0));
-	}
-	return opts;
-}
-
-/* Adds to each field of the inventory's form view what its widget needs. */
-static void
-forms_decorate(struct app *app, const struct pages *p, enum lang l, json_t *view,
-    const struct forms_pick *pick)
-{
-	json_t *f, *values;
-	const char *input, *name, *hint = NULL;
-	size_t i;
-
-	json_array_foreach(json_object_get(view, "fields"), i, f) {
-		input = json_string_value(json_object_get(f, "input"));
-		name = json_string_value(json_object_get(f, "name"));
-		values = json_object_get(f, "values");
-		if (strcmp(name, "model") == 0 && pick->model != NULL && json_array_size(values) == 0)
-			json_array_append_new(values, json_string(pick->model));
-		if (strcmp(name, "dealer") == 0 && pick->dealer != NULL &&
-		    json_array_size(values) == 0)
-			json_array_append_new(values, json_string(pick->dealer));
-		if (strcmp(input, "text") == 0 || strcmp(input, "tel") == 0 ||
-		    strcmp(input, "email") == 0)
-			json_object_set_new(f, "is_text", json_true());
-		else if (strcmp(input, "textarea") == 0)
-			json_object_set_new(f, "is_textarea", json_true());
-		else if (strcmp(input, "checkbox") == 0)
-			json_object_set_new(f, "is_checkbox", json_true());
-		else if (strcmp(input, "checkboxes") == 0) {
-			json_object_set_new(f, "is_checkboxes", json_true());
-			json_object_set_new(f, "options", forms_model_options(p, l, values));
-		} else if (strcmp(input, "slot") == 0) {
-			json_object_set_new(f, "is_slot", json_true());
-			json_object_set_new(f, "options", forms_slot_options(app, p, l, pick,
-			    json_string_value(json_array_get(values, 0)), &hint));
-			json_object_set_new(f, "slot_hint", json_string(hint ? hint : ""));
-		} else if (strcmp(input, "select") == 0) {
-			json_object_set_new(f, "is_select", json_true());
-			if (strcmp(name, "model") == 0)
-				json_object_set_new(f, "options", forms_model_options(p, l, values));
-			else if (strcmp(name, "dealer") == 0)
-				json_object_set_new(f, "options", forms_dealer_options(p, l,
-				    pick->model, values));
-			else
-				json_object_set_new(f, "options", forms_prefecture_options(l,
-				    values));
-		}
-	}
-}
-
-/* The test drive's first step: model, dealer and day, by GET, so it works without JS. */
-static void
-forms_step1(const struct pages *p, enum lang l, json_t *ctx, const struct forms_pick *pick)
-{
-	json_t *sel, *dates = json_array();
-	char d[11], label[64];
-	int i;
-
-	sel = json_array();
-	if (pick->model != NULL)
-		json_array_append_new(sel, json_string(pick->model));
-	json_object_set_new(ctx, "model_field", json_pack("{s:s, s:o}", "label",
-	    l == LANG_JA ? "車種" : "Model", "options", forms_model_options(p, l, sel)));
-	json_array_clear(sel);
-	if (pick->dealer != NULL)
-		json_array_append_new(sel, json_string(pick->dealer));
-	json_object_set_new(ctx, "dealer_field", json_pack("{s:s, s:o}", "label",
-	    l == LANG_JA ? "販売店" : "Dealer", "options", forms_dealer_options(p, l,
-	    pick->model, sel)));
-	json_decref(sel);
-	for (i = 0; i < FORMS_DATES; i++) {
-		jtime_date(time(NULL), i, d);
-		jtime_day_label(d, l, label, sizeof(label));
-		json_array_append_new(dates, json_pack("{s:s, s:s, s:b}", "value", d, "label",
-		    label, "selected", pick->date != NULL && strcmp(pick->date, d) == 0));
-	}
-	json_object_set_new(ctx, "dates", dates);
-}
-
-static void
-forms_policy(json_t *ctx, enum form_kind kind, enum lang l)
-{
-	json_t *pol = inventory_policy_view(kind, l), *f, *purposes = json_array(), *p;
-	const char *s;
-	size_t i, j;
-	int seen;
-
-	if (pol == NULL) {
-		json_decref(purposes);
-		return;
-	}
-	json_array_foreach(json_object_get(pol, "fields"), i, f) {
-		if ((s = json_string_value(json_object_get(f, "purpose"))) == NULL)
-			continue;
-		seen = 0;
-		json_array_foreach(purposes, j, p)
-			seen |= strcmp(json_string_value(p), s) == 0;
-		if (!seen)
-			json_array_append_new(purposes, json_string(s));
-	}
-	json_object_set_new(ctx, "purpose", json_pack("{s:o, s:O, s:O}", "purposes", purposes,
-	    "recipient", json_object_get(pol, "recipient"),
-	    "retention", json_object_get(pol, "retention")));
-	json_decref(pol);
-}
-
-static void
-forms_new_idem(char out[33])
-{
-	unsigned char r[16];
-
-	randombytes_buf(r, sizeof(r));
-	sodium_bin2hex(out, 33, r, sizeof(r));
-}
 
 /* Renders form KIND; with a submitted form, its values and the errors are kept. */
 static void
@@ -263,30 +46,21 @@ forms_render(struct app *app, enum form_kind kind, const struct app_request *rq,
     struct app_reply *rp, unsigned status, const struct form *posted,
     const struct inventory_errors *errs, const struct forms_pick *pick)
 {
-	const struct pages *p = rq->site->pages;
-	const char *tmpl = kind == FORM_CATALOG ? "request" : "test_drive";
-	json_t *ctx = pages_context(p, tmpl, rq->lang), *view;
-	char idem[33];
+	struct formview_state st;
 
-	view = inventory_form_view(kind, rq->lang, posted, errs);
-	if (view == NULL) {
-		json_decref(ctx);
-		reply_page(rp, 500, p, tmpl, NULL);
-		return;
-	}
-	if (json_object_get(view, "idem") == NULL || json_is_null(json_object_get(view, "idem"))) {
-		forms_new_idem(idem);
-		json_object_set_new(view, "idem", json_string(idem));
-	}
-	forms_decorate(app, p, rq->lang, view, pick);
-	json_object_set_new(ctx, "form", view);
-	json_object_set_new(ctx, "has_errors", json_boolean(errs != NULL && errs->n > 0));
-	json_object_set_new(ctx, kind == FORM_CATALOG ? "nav_request" : "nav_test_drive",
-	    json_true());
-	forms_policy(ctx, kind, rq->lang);
-	if (kind == FORM_TEST_DRIVE)
-		forms_step1(p, rq->lang, ctx, pick);
-	reply_page(rp, status, p, tmpl, ctx);
+	memset(&st, 0, sizeof(st));
+	st.kind = kind;
+	st.posted = posted;
+	st.errs = errs;
+	st.review = pick->review;
+	st.pick.model = pick->model;
+	st.pick.dealer = pick->dealer;
+	st.pick.date = pick->date;
+	st.notice = pick->notice;
+	st.fill = pick->fill;
+	st.fill_note = pick->fill_note;
+	reply_page(rp, status, rq->site->pages, formview_template(kind),
+	    formview_context(app, rq, &st));
 }
 
 static int
@@ -307,7 +81,7 @@ void
 forms_get(struct app *app, int arg, const struct app_request *rq, struct app_reply *rp)
 {
 	enum form_kind kind = (enum form_kind)arg;
-	struct forms_pick pick = { NULL, NULL, NULL, NULL };
+	struct forms_pick pick = { .model = NULL };
 	struct form q;
 
 	if (!forms_open(app, rq, rp))
@@ -452,9 +226,38 @@ forms_limited(struct app *app, const struct app_request *rq, struct app_reply *r
 	if (ratelimit_take(app->rl, rq->client, (double)time(NULL), &retry))
 		return 0;
 	snprintf(v, sizeof(v), "%u", retry);
-	reply_message(rp, 429, rq->site->pages, rq->lang, "message_title", "too_many");
 	reply_header(rp, "Retry-After", v);
 	return 1;
+}
+
+/*
+ * What a post asks for, from its query: "review" (the 確認画面), "back" (the form again,
+ * as typed) or, by default, to send. Only sending stores anything, so only sending is
+ * rate limited.
+ */
+enum forms_step { FORMS_SEND = 0, FORMS_REVIEW, FORMS_BACK };
+
+static enum forms_step
+forms_step(const struct form *q)
+{
+	const char *s = form_get(q, "step");
+
+	if (s != NULL && strcmp(s, "review") == 0)
+		return FORMS_REVIEW;
+	if (s != NULL && strcmp(s, "back") == 0)
+		return FORMS_BACK;
+	return FORMS_SEND;
+}
+
+/* The day whose times the form shows: the query's, else the chosen slot's. */
+static char *
+forms_date(const struct form *q, const char *slot)
+{
+	const char *d = form_get(q, "date");
+
+	if (d != NULL)
+		return strndup(d, 10);
+	return slot != NULL && strlen(slot) >= 10 ? strndup(slot, 10) : NULL;
 }
 
 static int
@@ -548,12 +351,13 @@ forms_post(struct app *app, int arg, const struct app_request *rq, struct app_re
 	struct inventory_values v;
 	struct inventory_errors errs;
 	struct inventory_refs refs;
-	struct forms_pick pick = { NULL, NULL, NULL, NULL };
+	struct forms_pick pick = { .model = NULL };
 	struct form_error fe;
-	struct form f;
+	struct form f, q;
+	enum forms_step step;
 	char fake[STORE_ID_LEN + 1], where[128];
 
-	if (!forms_open(app, rq, rp) || forms_limited(app, rq, rp))
+	if (!forms_open(app, rq, rp))
 		return;
 	if (!forms_content_type_ok(rq)) {
 		reply_message(rp, 415, rq->site->pages, rq->lang, "message_title", "bad_request");
@@ -563,16 +367,35 @@ forms_post(struct app *app, int arg, const struct app_request *rq, struct app_re
 		forms_reject(rq, rp, NULL, &fe);
 		return;
 	}
+	if (form_decode(rq->query, strlen(rq->query), &q, NULL) == -1) {
+		form_free(&f);
+		reply_message(rp, 400, rq->site->pages, rq->lang, "message_title", "bad_request");
+		return;
+	}
+	step = forms_step(&q);
 	memset(&errs, 0, sizeof(errs));
 	pages_refs(rq->site->pages, &refs);
 	pick.model = form_get(&f, "model");
 	pick.dealer = form_get(&f, "dealer");
 	pick.slot = form_get(&f, "slot");
-	if (pick.slot != NULL && strlen(pick.slot) >= 10)
-		pick.date = strndup(pick.slot, 10);
+	pick.date = forms_date(&q, pick.slot);
+	if (step == FORMS_SEND && forms_limited(app, rq, rp)) {
+		/* what was typed stays: the visitor sends it again in a moment */
+		pick.notice = "too_many";
+		forms_render(app, kind, rq, rp, 429, &f, NULL, &pick);
+		goto out;
+	}
+	if (step == FORMS_BACK) {
+		forms_render(app, kind, rq, rp, 200, &f, NULL, &pick);
+		goto out;
+	}
 	switch (inventory_validate(kind, &f, &refs, &v, &errs)) {
 	case INVENTORY_OK:
-		forms_accept(app, kind, rq, rp, &f, &v, &pick);
+		if (step == FORMS_REVIEW) {
+			pick.review = &v;
+			forms_render(app, kind, rq, rp, 200, &f, NULL, &pick);
+		} else
+			forms_accept(app, kind, rq, rp, &f, &v, &pick);
 		inventory_values_free(&v);
 		break;
 	case INVENTORY_INVALID:
@@ -592,6 +415,8 @@ forms_post(struct app *app, int arg, const struct app_request *rq, struct app_re
 		reply_message(rp, 500, rq->site->pages, rq->lang, "message_title", "bad_request");
 		break;
 	}
+out:
 	free((char *)(uintptr_t)pick.date);
+	form_free(&q);
 	form_free(&f);
 }

@@ -28,7 +28,8 @@ struct pages {
 
 static const char *const pages_files[] = {
 	"request", "test_drive", "receipt", "message", "privacy",
-	"partials/head", "partials/foot", "partials/field",
+	"partials/head", "partials/foot", "partials/field", "partials/errors",
+	"partials/review", "partials/purpose",
 };
 
 static int

@@ -191,6 +191,10 @@ async function defectsOfStyle() {
     page.allowed.add(422);
     await Promise.all([page.waitForNavigation(), page.click('form.form button[type=submit]')]);
     page.allowed.delete(422);
+    // 8: the reload takes the focus to the list of errors, and the title says so
+    check(await page.evaluate(() => document.activeElement.id) === 'errors',
+      'the error list does not have the focus');
+    check(/^入力内容に誤りがあります/.test(await page.title()), 'the title does not change');
     const border = await page.$eval('#f-name', (e) => getComputedStyle(e).borderTopColor);
     check(border === 'rgb(179, 38, 30)', `an input with an error has a ${border} border`);
     await audit(page, 'request form with errors');

@@ -285,6 +285,285 @@ test_one_language_per_page(void **state)
 	lacks("/privacy/", ja_privacy);
 }
 
+/* ---- defects 1, 3 and 4: a booking flow whose form cannot disagree with its page ---- */
+
+static int
+count(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	while ((hay = strstr(hay, needle)) != NULL) {
+		n++;
+		hay++;
+	}
+	return n;
+}
+
+/* The first day the calendar of DEALER for MODEL offers that is a closed day (wday 3). */
+static void
+wednesday(char out[11])
+{
+	int i;
+
+	for (i = 1; i < 8; i++) {
+		time_t t = time(NULL) + 9 * 3600 + i * 86400;
+		struct tm tm;
+
+		gmtime_r(&t, &tm);
+		if (tm.tm_wday == 3) {
+			strftime(out, 11, "%Y-%m-%d", &tm);
+			return;
+		}
+	}
+}
+
+/* The times shown are the day's and the dealer's of the page; the form sends only those. */
+static void
+test_booking_form_agrees_with_page(void **state)
+{
+	struct http_reply r;
+	char date[11], start[17], path[256], want[256], *form;
+
+	assert_int_equal(find_slot(date, start), 0);
+	snprintf(path, sizeof(path), "/test-drive?model=%s&dealer=%s&date=%s", MODEL, DEALER,
+	    date);
+	get_ok(path, &r);
+	/* one model, one dealer, and no other day to change in a form */
+	assert_int_equal(count(r.body, "name=\"model\""), 1);
+	assert_int_equal(count(r.body, "name=\"dealer\""), 1);
+	assert_non_null(strstr(r.body, "<input type=\"hidden\" name=\"model\" value=\"" MODEL
+	    "\">"));
+	assert_non_null(strstr(r.body, "<input type=\"hidden\" name=\"dealer\" value=\""
+	    DEALER "\">"));
+	assert_null(strstr(r.body, "<select id=\"q-"));
+	assert_null(strstr(r.body, "name=\"date\""));
+	/* every time is of that day; the legend names the day and the dealer */
+	assert_non_null(form = strstr(r.body, "method=\"post\""));
+	snprintf(want, sizeof(want), "name=\"slot\" value=\"%s", date);
+	assert_int_equal(count(form, "name=\"slot\""), count(form, want));
+	assert_true(count(form, want) > 0);
+	snprintf(want, sizeof(want), "%d月%d日", atoi(date + 5), atoi(date + 8));
+	assert_non_null(strstr(strstr(form, "<legend>"), want));
+	assert_non_null(strstr(strstr(form, "<legend>"), "世田谷"));
+	/* a time says when it ends and how many cars are free */
+	assert_non_null(strstr(form, "〜"));
+	assert_non_null(strstr(form, "残り"));
+	/* the form posts to the day it shows */
+	snprintf(want, sizeof(want), "action=\"/test-drive?model=%s&amp;dealer=%s&amp;date=%s"
+	    "&amp;step=review\"", MODEL, DEALER, date);
+	assert_non_null(strstr(r.body, want));
+	http_reply_free(&r);
+}
+
+static void
+test_booking_steps_say_why(void **state)
+{
+	struct http_reply r;
+	char path[256], wed[11], want[256], date[11], start[17];
+	const char *p, *q;
+
+	/* no model yet: the models first, no dealer list */
+	get_ok("/test-drive", &r);
+	assert_non_null(strstr(r.body, "name=\"model\" value=\"" MODEL "\""));
+	assert_null(strstr(r.body, "name=\"dealer\""));
+	http_reply_free(&r);
+	/* a model: only the dealers with its demo car, by prefecture */
+	get_ok("/test-drive?model=takane", &r);
+	assert_null(strstr(r.body, "value=\"fukuoka-hakata\""));	/* no Takane there */
+	assert_non_null(strstr(r.body, "value=\"hiroshima-asaminami\""));
+	assert_non_null(strstr(r.body, "<legend>広島県</legend>"));
+	http_reply_free(&r);
+	/* a dealer without the model: said so, and the dealers that have it offered */
+	get_ok("/test-drive?model=takane&dealer=fukuoka-hakata", &r);
+	assert_non_null(strstr(r.body, "試乗車がありません"));
+	assert_null(strstr(r.body, "空きがありません"));
+	assert_non_null(strstr(r.body, "value=\"hiroshima-asaminami\""));
+	http_reply_free(&r);
+	/* the calendar: closed days are marked and not offered */
+	wednesday(wed);
+	snprintf(path, sizeof(path), "/test-drive?model=%s&dealer=%s", MODEL, DEALER);
+	get_ok(path, &r);
+	assert_non_null(strstr(r.body, "定休日"));
+	snprintf(want, sizeof(want), "date=%s\"", wed);
+	assert_null(strstr(r.body, want));
+	/* every day offered has a free time: today is offered only when it has one */
+	for (p = r.body; (p = strstr(p, "data-date=\"")) != NULL; p = q) {
+		q = p + 11;
+		snprintf(date, sizeof(date), "%.10s", q);
+		snprintf(want, sizeof(want), "/api/v1/slots?dealer=%s&model=%s&date=%s", DEALER,
+		    MODEL, date);
+		struct http_reply a;
+		get_ok(want, &a);
+		if (strstr(a.body, "\"free\":0}") != NULL && count(a.body, "\"free\":") ==
+		    count(a.body, "\"free\":0}"))
+			fail_msg("%s is offered with no free time", date);
+		if (strstr(a.body, "\"slots\":[]") != NULL)
+			fail_msg("%s is offered with no time at all", date);
+		http_reply_free(&a);
+	}
+	http_reply_free(&r);
+	/* a closed day asked for directly says that it is closed */
+	snprintf(path, sizeof(path), "/test-drive?model=%s&dealer=%s&date=%s", MODEL, DEALER,
+	    wed);
+	get_ok(path, &r);
+	assert_non_null(strstr(r.body, "定休日です"));
+	assert_null(strstr(r.body, "name=\"slot\" value="));
+	http_reply_free(&r);
+	(void)start;
+}
+
+/* A mistake keeps the day and its times; phone and e-mail say one of them is needed. */
+static void
+test_booking_error_keeps_day(void **state)
+{
+	struct http_reply r;
+	char date[11], start[17], path[256], body[512], id[33], want[128];
+
+	assert_int_equal(find_slot(date, start), 0);
+	idem(id);
+	snprintf(path, sizeof(path), "/test-drive?model=%s&dealer=%s&date=%s&step=review",
+	    MODEL, DEALER, date);
+	snprintf(body, sizeof(body), "idem=%s&website=&model=%s&dealer=%s&name=x&phone=&email="
+	    "&note=&licence=yes", id, MODEL, DEALER);
+	assert_int_equal(http_post(srv.port, path, body, &r), 0);
+	assert_int_equal(r.status, 422);
+	snprintf(want, sizeof(want), "name=\"slot\" value=\"%s", date);
+	assert_non_null(strstr(r.body, want));
+	snprintf(want, sizeof(want), "<td class=\"free\" aria-current=\"date\">");
+	if (strstr(r.body, want) == NULL)
+		snprintf(want, sizeof(want), "<td class=\"few\" aria-current=\"date\">");
+	assert_non_null(strstr(r.body, want));
+	assert_non_null(strstr(r.body, "いずれか必須"));
+	assert_int_equal(count(r.body, "<span class=\"opt\">"), 1);	/* the note only */
+	http_reply_free(&r);
+}
+
+/* ---- defect 8: errors listed and linked, focus and title on what changed ---- */
+
+static void
+test_errors_listed_and_focused(void **state)
+{
+	struct http_reply r;
+	char body[256], id[33];
+	const char *sum;
+
+	idem(id);
+	snprintf(body, sizeof(body), "idem=%s&website=&name=&postal_code=12&prefecture=&"
+	    "address1=", id);
+	assert_int_equal(http_post(srv.port, "/request?step=review", body, &r), 0);
+	assert_int_equal(r.status, 422);
+	assert_non_null(sum = strstr(r.body, "id=\"errors\""));
+	assert_non_null(strstr(r.body, "<title>入力内容に誤りがあります（5件）"));
+	assert_non_null(strstr(sum, "autofocus"));
+	assert_non_null(strstr(sum, "href=\"#f-models\""));
+	assert_non_null(strstr(sum, "href=\"#f-name\""));
+	assert_non_null(strstr(sum, "href=\"#f-postal_code\""));
+	assert_non_null(strstr(sum, "href=\"#f-prefecture\""));
+	assert_non_null(strstr(sum, "href=\"#f-address1\""));
+	assert_non_null(strstr(r.body, "id=\"f-models\""));
+	assert_int_equal(count(r.body, "autofocus"), 1);
+	http_reply_free(&r);
+}
+
+static void
+test_steps_focus_and_title(void **state)
+{
+	struct http_reply r;
+	char date[11], start[17], path[256];
+
+	get_ok("/test-drive?model=" MODEL, &r);
+	assert_non_null(strstr(r.body, "<title>販売店を選ぶ - "));
+	assert_non_null(strstr(r.body, "<h2 id=\"step\" tabindex=\"-1\" autofocus>"));
+	http_reply_free(&r);
+	assert_int_equal(find_slot(date, start), 0);
+	snprintf(path, sizeof(path), "/test-drive?model=%s&dealer=%s&date=%s", MODEL, DEALER,
+	    date);
+	get_ok(path, &r);
+	assert_non_null(strstr(r.body, "<fieldset id=\"f-slot\" class=\"times\" tabindex=\"-1\" "
+	    "autofocus"));
+	assert_int_equal(count(r.body, "autofocus"), 1);
+	http_reply_free(&r);
+	get_ok("/test-drive", &r);
+	assert_null(strstr(r.body, "autofocus"));	/* a first visit starts at the top */
+	http_reply_free(&r);
+}
+
+/* ---- the review (確認画面) ---- */
+
+static void
+test_review_then_back_then_send(void **state)
+{
+	struct http_reply r;
+	char date[11], start[17], path[256], body[1024], id[33], loc[512];
+
+	assert_int_equal(find_slot(date, start), 0);
+	idem(id);
+	booking_body(body, sizeof(body), start, id);
+	snprintf(path, sizeof(path), "/test-drive?model=%s&dealer=%s&date=%s&step=review",
+	    MODEL, DEALER, date);
+	assert_int_equal(http_post(srv.port, path, body, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "入力内容の確認"));
+	assert_non_null(strstr(r.body, "見本 花子"));
+	assert_non_null(strstr(r.body, "風花モーターズ 世田谷"));
+	assert_non_null(strstr(r.body, "<input type=\"hidden\" name=\"idem\" value=\""));
+	assert_non_null(strstr(r.body, "formaction=\"/test-drive?model=" MODEL));
+	assert_non_null(strstr(r.body, "step=back\""));
+	assert_non_null(strstr(r.body, "step=send\""));
+	http_reply_free(&r);
+	/* back: the form, as typed */
+	snprintf(path, sizeof(path), "/test-drive?model=%s&dealer=%s&date=%s&step=back",
+	    MODEL, DEALER, date);
+	assert_int_equal(http_post(srv.port, path, body, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "value=\"見本 花子\""));
+	snprintf(path, sizeof(path), "value=\"%s\" checked", start);
+	assert_non_null(strstr(r.body, path));
+	http_reply_free(&r);
+	/* send: booked */
+	snprintf(path, sizeof(path), "/test-drive?model=%s&dealer=%s&date=%s&step=send",
+	    MODEL, DEALER, date);
+	assert_int_equal(http_post(srv.port, path, body, &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_non_null(http_header_get(&r, "Location", loc, sizeof(loc)));
+	assert_memory_equal(loc, "/receipt/test-drive/", 20);
+	http_reply_free(&r);
+}
+
+/* ---- defect 10: a limited post keeps what was typed ---- */
+
+static void
+test_rate_limit_keeps_input(void **state)
+{
+	struct testsrv s2;
+	struct http_reply r;
+	char body[1024], id[33];
+	int i;
+
+	assert_int_equal(testsrv_stop(&srv, SIGTERM), 0);
+	assert_int_equal(start_server(&s2, "1"), 0);
+	for (i = 0; i < 3; i++) {
+		idem(id);
+		snprintf(body, sizeof(body), "idem=%s&website=&models=%s&name=%%E8%%A6%%8B%%E6"
+		    "%%9C%%AC+%%E5%%A4%%AA%%E9%%83%%8E&postal_code=100-0001&prefecture=13&"
+		    "address1=x1&address2=", id, MODEL);
+		assert_int_equal(http_post(s2.port, "/request?step=send", body, &r), 0);
+		if (i > 0) {
+			assert_int_equal(r.status, 429);
+			assert_non_null(strstr(r.body, "value=\"見本 太郎\""));
+			assert_non_null(strstr(r.body, "value=\"100-0001\""));
+			assert_non_null(strstr(r.body, "しばらくしてから"));
+		}
+		http_reply_free(&r);
+	}
+	/* a review is not a submission: not limited */
+	assert_int_equal(http_post(s2.port, "/request?step=review", body, &r), 0);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	testsrv_stop(&s2, SIGTERM);
+	assert_int_equal(start_server(&srv, "100000"), 0);
+}
+
 int
 main(void)
 {
@@ -292,6 +571,13 @@ main(void)
 		cmocka_unit_test(test_language_switch_on_forms),
 		cmocka_unit_test(test_language_switch_on_receipt),
 		cmocka_unit_test(test_one_language_per_page),
+		cmocka_unit_test(test_booking_form_agrees_with_page),
+		cmocka_unit_test(test_booking_steps_say_why),
+		cmocka_unit_test(test_booking_error_keeps_day),
+		cmocka_unit_test(test_errors_listed_and_focused),
+		cmocka_unit_test(test_steps_focus_and_title),
+		cmocka_unit_test(test_review_then_back_then_send),
+		cmocka_unit_test(test_rate_limit_keeps_input),
 	};
 
 	if (sodium_init() < 0)

@@ -396,7 +396,9 @@ build_app_bundle(struct build *b)
 {
 	static const char *const files[] = { "request.mustache", "test_drive.mustache",
 	    "receipt.mustache", "message.mustache", "privacy.mustache",
-	    "partials/head.mustache", "partials/foot.mustache", "partials/field.mustache" };
+	    "partials/head.mustache", "partials/foot.mustache", "partials/field.mustache",
+	    "partials/errors.mustache", "partials/review.mustache",
+	    "partials/purpose.mustache" };
 	static const struct { const char *name, *page, *title; } pages[] = {
 		{ "request", "request", "request_title" },
 		{ "test_drive", "test-drive", "test_drive_title" },
