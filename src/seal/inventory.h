@@ -232,6 +232,8 @@ enum inventory_result	 inventory_validate(enum form_kind, const struct form *,
 			    struct inventory_errors *errs);
 /* Wipes (sodium_memzero) and frees every value. */
 void			 inventory_values_free(struct inventory_values *);
+/* The rows that hold a value, as bits (1 << row): what a receipt may say was given. */
+unsigned		 inventory_given(const struct inventory_values *);
 /* The first value of a row, or NULL. */
 const char		*inventory_get(const struct inventory_values *,
 			    enum inventory_field_id);

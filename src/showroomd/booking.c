@@ -78,8 +78,8 @@ bk_href(enum lang l, const char *model, const char *dealer, const char *date, ch
 	}
 }
 
-static json_t *
-bk_steps(const struct pages *p, enum lang l, enum booking_step cur)
+json_t *
+booking_progress(const struct pages *p, enum lang l, int cur)
 {
 	static const char *const keys[BK_STEPS] = { "td_progress_model",
 	    "td_progress_dealer", "td_progress_when", "td_progress_review",
@@ -89,9 +89,8 @@ bk_steps(const struct pages *p, enum lang l, enum booking_step cur)
 
 	for (i = 0; i < BK_STEPS; i++)
 		json_array_append_new(a, json_pack("{s:i, s:s, s:s, s:b, s:b}", "n", i + 1,
-		    "label", pages_string(p, l, keys[i]), "state", i < (int)cur ? "done" :
-		    i == (int)cur ? "current" : "todo", "current", i == (int)cur,
-		    "done", i < (int)cur));
+		    "label", pages_string(p, l, keys[i]), "state", i < cur ? "done" :
+		    i == cur ? "current" : "todo", "current", i == cur, "done", i < cur));
 	return a;
 }
 
@@ -326,7 +325,7 @@ booking_view(struct app *app, const struct pages *p, enum lang l,
 			json_object_set_new(v, "keep_dealer", json_string(pk.dealer));
 		json_object_set_new(v, "models", bk_models(p, l, pk.dealer));
 	}
-	json_object_set_new(v, "steps", bk_steps(p, l, step));
+	json_object_set_new(v, "steps", booking_progress(p, l, (int)step));
 	if (json_array_size(chosen) > 0)
 		json_object_set_new(v, "chosen", json_pack("{s:o}", "items", chosen));
 	else

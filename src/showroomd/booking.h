@@ -43,6 +43,8 @@ json_t	*booking_view(struct app *, const struct pages *, enum lang,
  */
 void	 booking_times(struct app *, const struct pages *, enum lang,
 	    const struct booking_pick *, const char *chosen, time_t now, json_t *f);
+/* The progress list with step N (0: model .. 3: review, 4: done) as the current one. */
+json_t	*booking_progress(const struct pages *, enum lang, int n);
 /* A slot at DEALER as people read it: "2026年12月10日（木） 10:00〜11:30". */
 void	 booking_slot_label(const struct pages *, enum lang, const char *dealer,
 	    const char *slot, char *out, size_t outsz);

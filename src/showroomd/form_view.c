@@ -360,6 +360,8 @@ formview_context(struct app *app, const struct app_request *rq,
 	fv_new_idem(view);
 	if (st->kind == FORM_TEST_DRIVE) {
 		booking = booking_view(app, p, l, &st->pick, time(NULL));
+		if (st->review != NULL)
+			json_object_set_new(booking, "steps", booking_progress(p, l, 3));
 		json_object_set_new(ctx, "booking", booking);
 	}
 	json_array_foreach(json_object_get(view, "fields"), i, f)

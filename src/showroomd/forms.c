@@ -188,13 +188,17 @@ out:
 
 static void
 forms_receipt_path(enum lang l, const struct forms_sealed *s, const char *receipt,
-    int booking, char *out, size_t outsz)
+    int booking, const struct inventory_values *v, char *out, size_t outsz)
 {
+	char given[16];
+
+	/* which fields were given, so that the receipt lists those only (row bits, hex) */
+	snprintf(given, sizeof(given), "f=%x", inventory_given(v));
 	if (booking)
-		snprintf(out, outsz, "%sreceipt/test-drive/%s?k=%s", lang_prefix(l), receipt,
-		    s->token);
+		snprintf(out, outsz, "%sreceipt/test-drive/%s?k=%s&%s", lang_prefix(l), receipt,
+		    s->token, given);
 	else
-		snprintf(out, outsz, "%sreceipt/catalog/%s", lang_prefix(l), receipt);
+		snprintf(out, outsz, "%sreceipt/catalog/%s?%s", lang_prefix(l), receipt, given);
 }
 
 /* Stores the sealed record; 0 with the receipt id, or a status to answer with. */
@@ -335,7 +339,7 @@ forms_accept(struct app *app, enum form_kind kind, const struct app_request *rq,
 		reply_message(rp, status, rq->site->pages, rq->lang, "message_title",
 		    "forms_closed");
 	} else {
-		forms_receipt_path(rq->lang, &s, receipt, kind == FORM_TEST_DRIVE, where,
+		forms_receipt_path(rq->lang, &s, receipt, kind == FORM_TEST_DRIVE, v, where,
 		    sizeof(where));
 		reply_redirect(rp, where);
 	}

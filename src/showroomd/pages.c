@@ -162,6 +162,15 @@ pages_render(const struct pages *p, const char *name, const json_t *ctx, struct 
 }
 
 const char *
+pages_brand_url(const struct pages *p)
+{
+	const char *s = json_string_value(json_object_get(json_object_get(json_object_get(
+	    json_object_get(p->ctx, lang_code(LANG_JA)), "message"), "brand"), "url"));
+
+	return s != NULL ? s : "";
+}
+
+const char *
 pages_string(const struct pages *p, enum lang l, const char *key)
 {
 	const json_t *t = json_object_get(json_object_get(json_object_get(p->ctx,

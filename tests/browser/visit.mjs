@@ -122,6 +122,8 @@ try {
   check(ics.status() === 200 && (await ics.text()).includes('BEGIN:VEVENT'), 'no calendar file');
 
   step = 'cancel';
+  await Promise.all([page.waitForNavigation(),
+    page.click('form:has(input[name="cancel"]) button')]);
   await Promise.all([page.waitForNavigation(), page.click('form[action$="cancel"] button')]);
   check(await page.locator('body').innerText().then((t) => /cancel/i.test(t)),
     'no word of the cancellation');

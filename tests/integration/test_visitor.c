@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <ctype.h>
 #include <jansson.h>
 #include <signal.h>
 #include <sodium.h>
@@ -564,6 +565,71 @@ test_rate_limit_keeps_input(void **state)
 	assert_int_equal(start_server(&srv, "100000"), 0);
 }
 
+/* ---- defect 6: the receipt ---- */
+
+static void
+test_receipt_says_what_was_booked(void **state)
+{
+	struct http_reply r;
+	char loc[512], path[600], ref[32], shortref[16], *k;
+	size_t i;
+
+	book(loc, sizeof(loc));
+	get_ok(loc, &r);
+	/* the fields left empty (e-mail, note) are not said to be stored */
+	assert_non_null(strstr(r.body, "<li>電話番号</li>"));
+	assert_null(strstr(r.body, "<li>メールアドレス</li>"));
+	assert_null(strstr(r.body, "<li>ご要望</li>"));
+	/* a reference short enough to read out, the full one beside it */
+	snprintf(ref, sizeof(ref), "%.26s", loc + 20);
+	for (i = 0; i < 8; i++)
+		shortref[i + (i >= 4)] = (char)toupper((unsigned char)ref[18 + i]);
+	shortref[4] = '-';
+	shortref[9] = '\0';
+	assert_non_null(strstr(r.body, shortref));
+	assert_non_null(strstr(r.body, ref));
+	/* the address is the only key to cancel: the page says to keep it */
+	assert_non_null(strstr(r.body, "ブックマーク"));
+	/* cancelling takes two steps: the receipt only leads to the question */
+	assert_null(strstr(r.body, "action=\"/cancel\""));
+	assert_non_null(strstr(r.body, "name=\"cancel\" value=\"confirm\""));
+	http_reply_free(&r);
+	snprintf(path, sizeof(path), "%s&cancel=confirm", loc);
+	get_ok(path, &r);
+	assert_non_null(strstr(r.body, "<h1>予約を取り消しますか"));
+	assert_non_null(strstr(r.body, "action=\"/cancel\""));
+	http_reply_free(&r);
+	/* the calendar entry says where to go, and how to reach the dealer */
+	k = strstr(loc, "?k=");
+	snprintf(path, sizeof(path), "%.*s.ics%s", (int)(k - loc), loc, k);
+	get_ok(path, &r);
+	assert_non_null(strstr(r.body, "DESCRIPTION:"));
+	assert_non_null(strstr(r.body, "URL:" BRAND "/dealers/"));
+	http_reply_free(&r);
+}
+
+static void
+test_receipt_after_cancelling(void **state)
+{
+	struct http_reply r;
+	char loc[512], body[256], ref[32], *k;
+
+	book(loc, sizeof(loc));
+	k = strstr(loc, "?k=");
+	snprintf(ref, sizeof(ref), "%.26s", loc + 20);
+	snprintf(body, sizeof(body), "ref=%s&k=%s", ref, k + 3);
+	assert_int_equal(http_post(srv.port, "/cancel", body, &r), 0);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	get_ok(loc, &r);
+	assert_null(strstr(r.body, "受付が完了しました"));
+	assert_null(strstr(r.body, "受け付けました"));
+	assert_non_null(strstr(r.body, "<h1>この予約は取り消されました"));
+	assert_non_null(strstr(r.body, "<title>この予約は取り消されました"));
+	assert_null(strstr(r.body, "name=\"cancel\""));
+	http_reply_free(&r);
+}
+
 int
 main(void)
 {
@@ -578,6 +644,8 @@ main(void)
 		cmocka_unit_test(test_steps_focus_and_title),
 		cmocka_unit_test(test_review_then_back_then_send),
 		cmocka_unit_test(test_rate_limit_keeps_input),
+		cmocka_unit_test(test_receipt_says_what_was_booked),
+		cmocka_unit_test(test_receipt_after_cancelling),
 	};
 
 	if (sodium_init() < 0)
