@@ -630,6 +630,37 @@ test_receipt_after_cancelling(void **state)
 	http_reply_free(&r);
 }
 
+/* ---- shortcuts into the flows ---- */
+
+static void
+test_shortcuts(void **state)
+{
+	struct http_reply r;
+
+	get_ok("/", &r);
+	assert_non_null(strstr(r.body, "class=\"cta\""));
+	assert_non_null(strstr(strstr(r.body, "class=\"cta\""), "href=\"/test-drive\""));
+	assert_non_null(strstr(strstr(r.body, "class=\"cta\""), "href=\"/request\""));
+	http_reply_free(&r);
+	get_ok("/models/" MODEL "/", &r);
+	assert_non_null(strstr(r.body, "href=\"/request?model=" MODEL "\""));
+	assert_non_null(strstr(r.body, "href=\"/test-drive?model=" MODEL "&amp;dealer=" DEALER
+	    "\""));
+	http_reply_free(&r);
+	get_ok("/request?model=" MODEL, &r);
+	assert_non_null(strstr(r.body, "value=\"" MODEL "\" checked"));
+	http_reply_free(&r);
+	get_ok("/dealers/", &r);
+	assert_non_null(strstr(r.body, "href=\"/test-drive?dealer=" DEALER "\""));
+	http_reply_free(&r);
+	/* a dealer first: its own models, the dealer kept */
+	get_ok("/test-drive?dealer=" DEALER, &r);
+	assert_non_null(strstr(r.body, "name=\"model\" value=\"nagisa\""));
+	assert_null(strstr(r.body, "value=\"pokke\""));
+	assert_non_null(strstr(r.body, "<input type=\"hidden\" name=\"dealer\" value=\"" DEALER));
+	http_reply_free(&r);
+}
+
 int
 main(void)
 {
@@ -646,6 +677,7 @@ main(void)
 		cmocka_unit_test(test_rate_limit_keeps_input),
 		cmocka_unit_test(test_receipt_says_what_was_booked),
 		cmocka_unit_test(test_receipt_after_cancelling),
+		cmocka_unit_test(test_shortcuts),
 	};
 
 	if (sodium_init() < 0)

@@ -201,14 +201,19 @@ sv_holders(const struct site_view *v, enum lang l, const struct model *m)
 {
 	json_t *a = json_array();
 	const struct dealer *d;
+	char href[256];
 	size_t i;
 
 	for (i = 0; i < v->c->ndealers; i++) {
 		d = &v->c->dealers[i];
-		if (sv_dealer_holds(d, m->code))
-			json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s}",
-			    "code", d->code, "name", d->name.s[l],
-			    "prefecture", prefecture_name(d->prefecture, l), "phone", d->phone));
+		if (!sv_dealer_holds(d, m->code))
+			continue;
+		snprintf(href, sizeof(href), "%stest-drive?model=%s&dealer=%s", lang_prefix(l),
+		    m->code, d->code);
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s}",
+		    "code", d->code, "name", d->name.s[l],
+		    "prefecture", prefecture_name(d->prefecture, l), "phone", d->phone,
+		    "book_href", href));
 	}
 	return a;
 }
