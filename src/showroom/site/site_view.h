@@ -12,6 +12,7 @@ struct site_view {
 	json_t			*strings[LANG_COUNT];	/* templates/i18n/LANG.json */
 	char			 css_url[256];
 	char			 logo_url[256];
+	char			 postal_base[128];	/* "" without postal data */
 	char			(*image_url)[256];	/* per model, same order */
 	char			(*pdf_url[LANG_COUNT])[256];
 	size_t			*pdf_size[LANG_COUNT];
