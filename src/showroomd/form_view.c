@@ -90,11 +90,14 @@ fv_field(struct app *app, const struct pages *p, enum lang l, json_t *f,
 {
 	const char *input = json_string_value(json_object_get(f, "input"));
 	const char *name = json_string_value(json_object_get(f, "name"));
-	json_t *values = json_object_get(f, "values");
 	const char *fill = json_string_value(json_object_get(st->fill, name));
+	json_t *values;
 
 	if (fill != NULL)
 		fv_set_value(f, fill);
+	values = json_object_get(f, "values");
+	if (st->focus != NULL && strcmp(st->focus, name) == 0)
+		json_object_set_new(f, "autofocus", json_true());
 	if (st->kind == FORM_TEST_DRIVE && strcmp(name, "name") == 0)
 		json_object_set_new(f, "heading", json_string(pages_string(p, l,
 		    "td_step_contact")));
@@ -127,6 +130,27 @@ fv_field(struct app *app, const struct pages *p, enum lang l, json_t *f,
 		json_object_set_new(f, "is_select", json_true());
 		json_object_set_new(f, "options", fv_prefecture_options(l, values));
 	}
+}
+
+/* The postal code's 住所検索: a button that posts the form back filled in, and where a
+ * script finds the shards to fill it in as the visitor types. */
+static void
+fv_postal(json_t *view, const struct pages *p, enum lang l, enum form_kind kind,
+    const struct formview_state *st)
+{
+	const char *base = pages_postal_base(p);
+	char action[64];
+	json_t *f;
+	size_t i;
+
+	if (*base == '\0')
+		return;
+	snprintf(action, sizeof(action), "%s%s?step=postal", lang_prefix(l),
+	    kind == FORM_CATALOG ? "request" : "test-drive");
+	json_array_foreach(json_object_get(view, "fields"), i, f)
+		if (strcmp(json_string_value(json_object_get(f, "name")), "postal_code") == 0)
+			json_object_set_new(f, "lookup", json_pack("{s:s, s:s, s:s?}", "action",
+			    action, "base", base, "note", st->fill_note));
 }
 
 /* Fields of which one is required share one hint, shown above the first of them. */
@@ -367,6 +391,7 @@ formview_context(struct app *app, const struct app_request *rq,
 	json_array_foreach(json_object_get(view, "fields"), i, f)
 		fv_field(app, p, l, f, st, booking);
 	fv_groups(view);
+	fv_postal(view, p, l, st->kind, st);
 	errors = fv_error_list(view);
 	fv_title(ctx, p, l, json_array_size(errors), st, booking);
 	json_object_set_new(ctx, "has_errors", json_boolean(json_array_size(errors) > 0));
@@ -378,8 +403,6 @@ formview_context(struct app *app, const struct app_request *rq,
 		json_object_set_new(ctx, "review", fv_review(p, l, st));
 	if (st->notice != NULL)
 		json_object_set_new(ctx, "notice", json_string(pages_string(p, l, st->notice)));
-	if (st->fill_note != NULL)
-		json_object_set_new(ctx, "fill_note", json_string(st->fill_note));
 	fv_policy(ctx, st->kind, l);
 	fv_actions(ctx, p, l, st->kind, booking);
 	pages_set_page(ctx, l, st->kind == FORM_CATALOG ? "request" : "test-drive",

@@ -24,6 +24,7 @@ struct formview_state {
 	const char			*notice;	/* a UI string to say first, or NULL */
 	const json_t			*fill;		/* fields to fill: { name: value } */
 	const char			*fill_note;	/* what the filling says, or NULL */
+	const char			*focus;		/* the field to focus, or NULL */
 };
 
 /* The page's context, ready for the template of its kind; NULL when memory runs out. */

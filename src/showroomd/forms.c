@@ -19,6 +19,8 @@
 #include "lib/log.h"
 #include "seal/record.h"
 #include "store/store.h"
+#include "lib/prefecture.h"
+#include "showroomd/address.h"
 #include "showroomd/form_view.h"
 #include "showroomd/handlers.h"
 #include "showroomd/pages.h"
@@ -38,6 +40,7 @@ struct forms_pick {
 	const struct inventory_values	*review;	/* show these for review */
 	const json_t			*fill;		/* { field: value } to fill in */
 	const char			*fill_note;
+	const char			*focus;		/* the field to focus, or NULL */
 };
 
 /* Renders form KIND; with a submitted form, its values and the errors are kept. */
@@ -59,6 +62,7 @@ forms_render(struct app *app, enum form_kind kind, const struct app_request *rq,
 	st.notice = pick->notice;
 	st.fill = pick->fill;
 	st.fill_note = pick->fill_note;
+	st.focus = pick->focus;
 	reply_page(rp, status, rq->site->pages, formview_template(kind),
 	    formview_context(app, rq, &st));
 }
@@ -239,7 +243,7 @@ forms_limited(struct app *app, const struct app_request *rq, struct app_reply *r
  * as typed) or, by default, to send. Only sending stores anything, so only sending is
  * rate limited.
  */
-enum forms_step { FORMS_SEND = 0, FORMS_REVIEW, FORMS_BACK };
+enum forms_step { FORMS_SEND = 0, FORMS_REVIEW, FORMS_BACK, FORMS_POSTAL };
 
 static enum forms_step
 forms_step(const struct form *q)
@@ -250,7 +254,51 @@ forms_step(const struct form *q)
 		return FORMS_REVIEW;
 	if (s != NULL && strcmp(s, "back") == 0)
 		return FORMS_BACK;
+	if (s != NULL && strcmp(s, "postal") == 0)
+		return FORMS_POSTAL;
 	return FORMS_SEND;
+}
+
+/*
+ * 住所検索 without JavaScript: the address of the postal code typed, from the site's
+ * postal data, filled into the prefecture and, unless a street number was typed there
+ * already, the first address line. The note says what happened; the focus goes on.
+ */
+static json_t *
+forms_postal(const struct app_request *rq, const struct form *f, struct forms_pick *pick,
+    char *note, size_t notesz)
+{
+	const char *line = form_get(f, "address1"), *pref;
+	struct address a;
+	char code[4];
+	json_t *fill;
+	int ja = rq->lang == LANG_JA;
+
+	pick->focus = "postal_code";
+	switch (address_lookup(rq->site, form_get(f, "postal_code"), &a)) {
+	case ADDRESS_FOUND:
+		break;
+	case ADDRESS_UNKNOWN:
+		snprintf(note, notesz, ja ? "〒%s の住所は見つかりませんでした。都道府県と住所を"
+		    "直接ご入力ください。" : "No address was found for %s. Please enter the "
+		    "prefecture and the address yourself.", a.code);
+		return NULL;
+	default:
+		snprintf(note, notesz, "%s", ja ? "郵便番号を7桁の数字でご入力ください（例: "
+		    "100-0001）。" : "Enter the postal code as 7 digits, e.g. 100-0001.");
+		return NULL;
+	}
+	snprintf(code, sizeof(code), "%d", a.pref);
+	fill = json_pack("{s:s}", "prefecture", code);
+	if (line == NULL || strpbrk(line, "0123456789０１２３４５６７８９") == NULL) {
+		json_object_set_new(fill, "address1", json_string(a.line));
+		pick->focus = "address1";
+	}
+	pref = prefecture_name(a.pref, rq->lang);
+	snprintf(note, notesz, ja ? "〒%s の住所（%s%s）を入力しました。続けて番地などをご入力"
+	    "ください。" : "Filled in the address of %s (%s, %s). Please add the rest of it.",
+	    a.code, ja ? pref : a.line, ja ? a.line : pref);
+	return fill;
 }
 
 /* The day whose times the form shows: the query's, else the chosen slot's. */
@@ -359,7 +407,8 @@ forms_post(struct app *app, int arg, const struct app_request *rq, struct app_re
 	struct form_error fe;
 	struct form f, q;
 	enum forms_step step;
-	char fake[STORE_ID_LEN + 1], where[128];
+	json_t *fill;
+	char fake[STORE_ID_LEN + 1], where[128], note[512];
 
 	if (!forms_open(app, rq, rp))
 		return;
@@ -391,6 +440,14 @@ forms_post(struct app *app, int arg, const struct app_request *rq, struct app_re
 	}
 	if (step == FORMS_BACK) {
 		forms_render(app, kind, rq, rp, 200, &f, NULL, &pick);
+		goto out;
+	}
+	if (step == FORMS_POSTAL) {
+		fill = forms_postal(rq, &f, &pick, note, sizeof(note));
+		pick.fill = fill;
+		pick.fill_note = note;
+		forms_render(app, kind, rq, rp, 200, &f, NULL, &pick);
+		json_decref(fill);
 		goto out;
 	}
 	switch (inventory_validate(kind, &f, &refs, &v, &errs)) {

@@ -162,6 +162,15 @@ pages_render(const struct pages *p, const char *name, const json_t *ctx, struct 
 }
 
 const char *
+pages_postal_base(const struct pages *p)
+{
+	const char *s = json_string_value(json_object_get(json_object_get(json_object_get(
+	    p->ctx, lang_code(LANG_JA)), "request"), "postal_base"));
+
+	return s != NULL ? s : "";
+}
+
+const char *
 pages_brand_url(const struct pages *p)
 {
 	const char *s = json_string_value(json_object_get(json_object_get(json_object_get(

@@ -31,6 +31,8 @@ int		 pages_render(const struct pages *, const char *name, const json_t *ctx,
 /* Renders the generic message page: heading and paragraphs, in L. */
 int		 pages_message(const struct pages *, enum lang, const char *heading_key,
 		    const char *const *para_keys, size_t npara, struct buf *out);
+/* Where the site's postal code shards are ("/assets/postal/HASH/"), or "" without any. */
+const char	*pages_postal_base(const struct pages *);
 /* The site's canonical base URL, "https://host[/path]" (brand.json's url). */
 const char	*pages_brand_url(const struct pages *);
 /* A UI string of templates/i18n/L.json. */

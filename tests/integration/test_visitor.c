@@ -661,6 +661,50 @@ test_shortcuts(void **state)
 	http_reply_free(&r);
 }
 
+/* ---- 住所検索 without JavaScript, from the site's postal data ---- */
+
+static void
+test_postal_lookup_without_script(void **state)
+{
+	struct http_reply r;
+	char body[512], id[33];
+
+	get_ok("/request", &r);
+	assert_non_null(strstr(r.body, "formaction=\"/request?step=postal\""));
+	assert_non_null(strstr(r.body, "data-postal-base=\"/assets/postal/"));
+	http_reply_free(&r);
+	idem(id);
+	/* full-width, as typed on a phone; the name typed stays */
+	snprintf(body, sizeof(body), "idem=%s&website=&models=%s&name=%%E8%%A6%%8B%%E6%%9C%%AC"
+	    "&postal_code=%%EF%%BC%%91%%EF%%BC%%90%%EF%%BC%%90%%E3%%83%%BC%%EF%%BC%%90%%EF%%BC"
+	    "%%90%%EF%%BC%%90%%EF%%BC%%91&prefecture=&address1=&address2=", id, MODEL);
+	assert_int_equal(http_post(srv.port, "/request?step=postal", body, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "<option value=\"13\" selected>"));
+	assert_non_null(strstr(r.body, "value=\"千代田区千代田\""));
+	assert_non_null(strstr(r.body, "value=\"見本\""));
+	assert_non_null(strstr(r.body, "id=\"f-address1\" name=\"address1\""));
+	assert_non_null(strstr(strstr(r.body, "id=\"f-address1\""), "autofocus"));
+	assert_non_null(strstr(r.body, "〒100-0001 の住所（東京都千代田区千代田）を入力しました"));
+	assert_null(strstr(r.body, "id=\"errors\""));	/* a lookup is not a submission */
+	http_reply_free(&r);
+	/* a code with no address says so */
+	snprintf(body, sizeof(body), "idem=%s&website=&name=&postal_code=999-9999&prefecture=&"
+	    "address1=", id);
+	assert_int_equal(http_post(srv.port, "/en/request?step=postal", body, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "No address was found for 999-9999"));
+	assert_non_null(strstr(strstr(r.body, "id=\"f-postal_code\""), "autofocus"));
+	http_reply_free(&r);
+	/* a street number already typed is kept */
+	snprintf(body, sizeof(body), "idem=%s&website=&name=&postal_code=1000001&prefecture=&"
+	    "address1=%%E5%%8D%%83%%E4%%BB%%A3%%E7%%94%%B01-1", id);
+	assert_int_equal(http_post(srv.port, "/request?step=postal", body, &r), 0);
+	assert_non_null(strstr(r.body, "value=\"千代田1-1\""));
+	assert_non_null(strstr(r.body, "<option value=\"13\" selected>"));
+	http_reply_free(&r);
+}
+
 int
 main(void)
 {
@@ -678,6 +722,7 @@ main(void)
 		cmocka_unit_test(test_receipt_says_what_was_booked),
 		cmocka_unit_test(test_receipt_after_cancelling),
 		cmocka_unit_test(test_shortcuts),
+		cmocka_unit_test(test_postal_lookup_without_script),
 	};
 
 	if (sodium_init() < 0)
