@@ -258,8 +258,8 @@ bk_calendar(struct app *app, const struct pages *p, enum lang l,
 	jtime_day_label(date, l, first, sizeof(first));
 	jtime_date(now, BOOKING_DAYS - 1, date);
 	jtime_day_label(date, l, last, sizeof(last));
-	snprintf(caption, sizeof(caption), l == LANG_JA ? "%s〜%sの空き状況" :
-	    "Free times from %s to %s", first, last);
+	pages_fill(caption, sizeof(caption), pages_string(p, l, "cal_caption"), "first", first,
+	    "last", last, NULL);
 	return json_pack("{s:s, s:o, s:o, s:o}", "caption", caption, "heads", heads,
 	    "weeks", weeks, "legend", bk_legend(p, l));
 }
@@ -344,7 +344,7 @@ bk_time_label(const char *start, int minutes, enum lang l, char *out, size_t out
 	int m = jtime_num(start + 11, 2) * 60 + jtime_num(start + 14, 2) + minutes;
 
 	snprintf(out, outsz, "%.5s%s%02d:%02d", start + 11, l == LANG_JA ? "〜" : "–",
-	    (m / 60) % 24, m % 60);
+	    (m / 60) % 24, m % 60);	/* times_dash, which the script reads */
 }
 
 /* Why a day has no time to choose: the UI string that says so. */
@@ -367,6 +367,23 @@ bk_no_times(struct app *app, const json_t *dealer, const struct booking_pick *pk
 	}
 }
 
+/* What the page's script needs to show another day's times in place: the choices, and
+ * the texts it fills in (times_legend, slot_free, ...), in the page's language. */
+static void
+bk_script(const struct pages *p, enum lang l, const struct booking_pick *pk,
+    const json_t *d, json_t *f)
+{
+	if (d == NULL || pk->model == NULL)
+		return;
+	json_object_set_new(f, "script", json_pack("{s:s, s:s, s:s, s:I, s:s, s:s, s:s, s:s, "
+	    "s:s, s:s}", "model", pk->model, "dealer", pk->dealer, "dealer_name",
+	    bk_text(d, "name", l), "minutes", json_integer_value(json_object_get(d,
+	    "slot_minutes")), "legend", pages_string(p, l, "times_legend"), "free",
+	    pages_string(p, l, "slot_free"), "full", pages_string(p, l, "td_full"),
+	    "shown", pages_string(p, l, "times_shown"), "none_full",
+	    pages_string(p, l, "times_full"), "dash", pages_string(p, l, "times_dash")));
+}
+
 void
 booking_times(struct app *app, const struct pages *p, enum lang l,
     const struct booking_pick *pk, const char *chosen, time_t now, json_t *f)
@@ -374,10 +391,11 @@ booking_times(struct app *app, const struct pages *p, enum lang l,
 	struct slot s[SLOTS_MAX_PER_DAY];
 	const json_t *d = pages_dealer(p, pk->dealer);
 	json_t *opts = json_array();
-	char label[64], note[64], legend[256], day[64];
+	char label[64], note[64], legend[256], day[64], num[16];
 	int i, n, len, open = 0;
 
 	json_object_set_new(f, "options", opts);
+	bk_script(p, l, pk, d, f);
 	if (d == NULL || pk->model == NULL || pages_demo_cars(p, pk->dealer, pk->model) <= 0 ||
 	    pk->date == NULL || jtime_midnight(pk->date) == -1) {
 		json_object_set_new(f, "slot_hint", json_string(pages_string(p, l,
@@ -385,8 +403,8 @@ booking_times(struct app *app, const struct pages *p, enum lang l,
 		return;
 	}
 	jtime_day_label(pk->date, l, day, sizeof(day));
-	snprintf(legend, sizeof(legend), l == LANG_JA ? "%s・%sの空き時間" :
-	    "Free times on %s at %s", day, bk_text(d, "name", l));
+	pages_fill(legend, sizeof(legend), pages_string(p, l, "times_legend"), "day", day,
+	    "dealer", bk_text(d, "name", l), NULL);
 	json_object_set_new(f, "legend", json_string(legend));
 	json_object_set_new(f, "day_chosen", json_true());
 	n = slots_free(app->store, d, pk->dealer, pk->model, pk->date, now, s,
@@ -394,9 +412,10 @@ booking_times(struct app *app, const struct pages *p, enum lang l,
 	len = (int)json_integer_value(json_object_get(d, "slot_minutes"));
 	for (i = 0; i < n; i++) {
 		bk_time_label(s[i].start, len, l, label, sizeof(label));
+		snprintf(num, sizeof(num), "%u", s[i].free);
 		if (s[i].free > 0)
-			snprintf(note, sizeof(note), l == LANG_JA ? "残り%u台" : "%u free",
-			    s[i].free);
+			pages_fill(note, sizeof(note), pages_string(p, l, "slot_free"), "n", num,
+			    NULL);
 		else
 			snprintf(note, sizeof(note), "%s", pages_string(p, l, "td_full"));
 		json_array_append_new(opts, json_pack("{s:s, s:s, s:s, s:b, s:b}",

@@ -268,24 +268,22 @@ static json_t *
 forms_postal(const struct app_request *rq, const struct form *f, struct forms_pick *pick,
     char *note, size_t notesz)
 {
-	const char *line = form_get(f, "address1"), *pref;
+	const struct pages *p = rq->site->pages;
+	const char *line = form_get(f, "address1");
 	struct address a;
 	char code[4];
 	json_t *fill;
-	int ja = rq->lang == LANG_JA;
 
 	pick->focus = "postal_code";
 	switch (address_lookup(rq->site, form_get(f, "postal_code"), &a)) {
 	case ADDRESS_FOUND:
 		break;
 	case ADDRESS_UNKNOWN:
-		snprintf(note, notesz, ja ? "〒%s の住所は見つかりませんでした。都道府県と住所を"
-		    "直接ご入力ください。" : "No address was found for %s. Please enter the "
-		    "prefecture and the address yourself.", a.code);
+		pages_fill(note, notesz, pages_string(p, rq->lang, "postal_unknown"), "code",
+		    a.code, NULL);
 		return NULL;
 	default:
-		snprintf(note, notesz, "%s", ja ? "郵便番号を7桁の数字でご入力ください（例: "
-		    "100-0001）。" : "Enter the postal code as 7 digits, e.g. 100-0001.");
+		snprintf(note, notesz, "%s", pages_string(p, rq->lang, "postal_malformed"));
 		return NULL;
 	}
 	snprintf(code, sizeof(code), "%d", a.pref);
@@ -294,10 +292,8 @@ forms_postal(const struct app_request *rq, const struct form *f, struct forms_pi
 		json_object_set_new(fill, "address1", json_string(a.line));
 		pick->focus = "address1";
 	}
-	pref = prefecture_name(a.pref, rq->lang);
-	snprintf(note, notesz, ja ? "〒%s の住所（%s%s）を入力しました。続けて番地などをご入力"
-	    "ください。" : "Filled in the address of %s (%s, %s). Please add the rest of it.",
-	    a.code, ja ? pref : a.line, ja ? a.line : pref);
+	pages_fill(note, notesz, pages_string(p, rq->lang, "postal_found"), "code", a.code,
+	    "pref", prefecture_name(a.pref, rq->lang), "town", a.line, NULL);
 	return fill;
 }
 

@@ -1,6 +1,7 @@
 #include "showroomd/pages.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -159,6 +160,47 @@ pages_render(const struct pages *p, const char *name, const json_t *ctx, struct 
 			return tmpl_render(p->tmpl[i].t, ctx, pages_partial, (void *)(uintptr_t)p,
 			    out, &te);
 	return -1;
+}
+
+static const char *
+pages_fill_value(const char *name, size_t n, va_list ap)
+{
+	const char *k, *v;
+
+	while ((k = va_arg(ap, const char *)) != NULL) {
+		v = va_arg(ap, const char *);
+		if (strlen(k) == n && strncmp(k, name, n) == 0)
+			return v ? v : "";
+	}
+	return NULL;
+}
+
+void
+pages_fill(char *out, size_t outsz, const char *tmpl, ...)
+{
+	const char *end, *v;
+	size_t o = 0, k;
+	va_list ap;
+
+	if (outsz == 0)
+		return;
+	while (*tmpl != '\0' && o + 1 < outsz) {
+		v = NULL;
+		if (*tmpl == '{' && (end = strchr(tmpl, '}')) != NULL) {
+			va_start(ap, tmpl);
+			v = pages_fill_value(tmpl + 1, (size_t)(end - tmpl - 1), ap);
+			va_end(ap);
+		}
+		if (v == NULL) {
+			out[o++] = *tmpl++;
+			continue;
+		}
+		k = strlen(v) < outsz - 1 - o ? strlen(v) : outsz - 1 - o;
+		memcpy(out + o, v, k);
+		o += k;
+		tmpl = end + 1;
+	}
+	out[o] = '\0';
 }
 
 const char *

@@ -35,6 +35,9 @@ int		 pages_message(const struct pages *, enum lang, const char *heading_key,
 const char	*pages_postal_base(const struct pages *);
 /* The site's canonical base URL, "https://host[/path]" (brand.json's url). */
 const char	*pages_brand_url(const struct pages *);
+/* TMPL with each "{NAME}" replaced by its value from the NULL-terminated list of NAME,
+ * value pairs that follows; other braces stay. The page's script fills the same texts. */
+void		 pages_fill(char *out, size_t outsz, const char *tmpl, ...);
 /* A UI string of templates/i18n/L.json. */
 const char	*pages_string(const struct pages *, enum lang, const char *key);
 

@@ -10,6 +10,7 @@ import { chromium } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { inflateSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
 
 const base = process.argv[2];
 const shots = process.argv[3] || null;
@@ -239,7 +240,82 @@ async function defectsOfStyle() {
   }
 }
 
+// ---- what the script adds, and how it is served ----
+
+async function scripts() {
+  const { context, page } = await open('desktop', true);
+  where = 'script';
+  const posts = [], fetched = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST')
+      posts.push(r.url());
+    if (/\/assets\/postal\/|\/api\/v1\/slots/.test(r.url()))
+      fetched.push(r.url());
+  });
+
+  // served by the site, content-hashed, with an integrity value that matches
+  await go(page, '/request');
+  const tag = await page.$eval('script', (e) => ({ src: e.getAttribute('src'),
+    integrity: e.getAttribute('integrity'), inline: e.textContent }));
+  check(/^\/assets\/site\.[0-9a-f]{12}\.js$/.test(tag.src), `script at ${tag.src}`);
+  const body = await (await page.request.get(`${base}${tag.src}`)).body();
+  const sri = 'sha512-' + createHash('sha512').update(body).digest('base64');
+  check(tag.integrity === sri, 'the integrity value does not match the script');
+  check(tag.inline === '', 'an inline script');
+  check(await page.locator('script').count() === 1, 'more than one script');
+  check(body.length < 16000, `the script is ${body.length} bytes`);
+  check(!/\beval\(|new Function/.test(body.toString()), 'the script evaluates text');
+
+  // the postal code fills the address as it is typed, from the shard of its first three
+  // digits: the server never sees the full code
+  await page.click('#f-postal_code');
+  await page.keyboard.type('１００ー０００１');
+  await page.waitForFunction(() => document.querySelector('#f-address1').value !== '');
+  check(await page.inputValue('#f-address1') === '千代田区千代田', 'the town is not filled');
+  check(await page.inputValue('#f-prefecture') === '13', 'the prefecture is not chosen');
+  check(/〒100-0001/.test(await page.textContent('#postal-status')), 'nothing is said');
+  check(posts.length === 0, `posted: ${posts.join(' ')}`);
+  check(fetched.length === 1 && /\/assets\/postal\/[0-9a-f]+\/100\.json$/.test(fetched[0]),
+    `fetched ${fetched.join(' ')}`);
+  // 住所検索 works in place too, and takes the focus to the address
+  await page.fill('#f-address1', '');
+  await page.selectOption('#f-prefecture', '');
+  await page.click('button[formaction$="step=postal"]');
+  await page.waitForFunction(() => document.querySelector('#f-address1').value !== '');
+  check(await page.evaluate(() => document.activeElement.id) === 'f-address1',
+    'the focus stays on the button');
+  check(posts.length === 0, 'the lookup posted the form');
+  // a code with no address says so
+  await page.fill('#f-postal_code', '100-9999');
+  await page.waitForFunction(() => /100-9999/.test(document.querySelector('#postal-status')
+    .textContent));
+  await audit(page, 'request form, address filled by script');
+
+  // the calendar shows a day's times in place, from /api/v1/slots
+  await go(page, '/test-drive?model=sorane&dealer=tokyo-setagaya');
+  await page.evaluate(() => { window.stillHere = true; });
+  const day = page.locator('table.calendar a[data-date]').nth(1);
+  const date = await day.getAttribute('data-date');
+  fetched.length = 0;
+  await day.click();
+  await page.waitForSelector(`input[name=slot][value^="${date}"]`);
+  check(await page.evaluate(() => window.stillHere === true), 'the page was loaded again');
+  check(fetched.length === 1 && fetched[0].includes(`date=${date}`), 'no slots fetched');
+  check(new URL(page.url()).searchParams.get('date') === date, 'the address lost the day');
+  check(await page.evaluate(() => document.activeElement.id) === 'f-slot',
+    'the times do not take the focus');
+  check((await page.getAttribute('form[method=post]', 'action')).includes(`date=${date}`),
+    'the form does not post for the day shown');
+  const label = await page.textContent('#f-slot legend');
+  check(label.includes('世田谷'), `legend "${label}"`);
+  check(await page.$eval('td[aria-current="date"] a', (a) => a.dataset.date) === date,
+    'the calendar does not mark the day shown');
+  await audit(page, 'booking times shown by script');
+  await context.close();
+}
+
 try {
+  await scripts();
   await defectsOfStyle();
 } finally {
   if (axeContext !== null)

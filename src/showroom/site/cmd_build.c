@@ -1,6 +1,7 @@
 /* showroom build: renders the public site and its PDF catalogs into a directory. */
 #include <errno.h>
 #include <getopt.h>
+#include <sodium.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,6 +170,34 @@ build_css(struct build *b)
 		rc = 0;
 	json_decref(ctx);
 	buf_free(&out);
+	free(src);
+	return rc;
+}
+
+/* The page script, under a content-hashed name, with its Subresource Integrity value: a
+ * changed or swapped file is refused by the browser. */
+static int
+build_js(struct build *b)
+{
+	unsigned char h[crypto_hash_sha512_BYTES];
+	char path[PATH_MAX], b64[sodium_base64_ENCODED_LEN(crypto_hash_sha512_BYTES,
+	    sodium_base64_VARIANT_ORIGINAL)], *src = NULL;
+	size_t len;
+	int rc = -1;
+
+	snprintf(path, sizeof(path), "%s/assets/site.js", b->tmpl_dir);
+	if (fs_read_file(path, &src, &len) == -1) {
+		log_error("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	crypto_hash_sha512(h, (const unsigned char *)src, len);
+	sodium_bin2base64(b64, sizeof(b64), h, sizeof(h), sodium_base64_VARIANT_ORIGINAL);
+	snprintf(b->v.js_sri, sizeof(b->v.js_sri), "sha512-%s", b64);
+	if (site_out_asset(&b->so, "assets", "site", ".js", src, len, b->v.js_url,
+	    sizeof(b->v.js_url)) == -1)
+		log_error("%s", b->so.err);
+	else
+		rc = 0;
 	free(src);
 	return rc;
 }
@@ -406,14 +435,14 @@ build_app_bundle(struct build *b)
 	    "partials/head.mustache", "partials/foot.mustache", "partials/field.mustache",
 	    "partials/errors.mustache", "partials/review.mustache",
 	    "partials/purpose.mustache" };
-	static const struct { const char *name, *page, *title; } pages[] = {
-		{ "request", "request", "request_title" },
-		{ "test_drive", "test-drive", "test_drive_title" },
-		{ "receipt", "receipt/", "receipt_title" },
-		{ "message", "", "message_title" },
-		{ "privacy", "privacy/", "privacy_title" },
+	static const struct { const char *name, *page, *title; int script; } pages[] = {
+		{ "request", "request", "request_title", 1 },
+		{ "test_drive", "test-drive", "test_drive_title", 1 },
+		{ "receipt", "receipt/", "receipt_title", 0 },
+		{ "message", "", "message_title", 0 },
+		{ "privacy", "privacy/", "privacy_title", 0 },
 	};
-	json_t *all = json_object(), *per;
+	json_t *all = json_object(), *per, *ctx;
 	char *text = NULL;
 	size_t i;
 	int l, rc = -1;
@@ -424,9 +453,12 @@ build_app_bundle(struct build *b)
 	for (l = 0; l < LANG_COUNT; l++) {
 		per = json_object();
 		json_object_set_new(all, lang_code(l), per);
-		for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
-			json_object_set_new(per, pages[i].name, site_view_simple(&b->v, l,
-			    pages[i].page, pages[i].title, NULL));
+		for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+			ctx = site_view_simple(&b->v, l, pages[i].page, pages[i].title, NULL);
+			if (pages[i].script)
+				site_view_script(&b->v, ctx);
+			json_object_set_new(per, pages[i].name, ctx);
+		}
 	}
 	if ((text = json_dumps(all, JSON_COMPACT)) == NULL)
 		goto out;
@@ -574,7 +606,7 @@ build_all(struct build *b)
 
 	build_partials_cache.dir = b->tmpl_dir;
 	if (build_strings(b) == -1 || build_alloc_view(b) == -1 || build_css(b) == -1 ||
-	    build_images(b) == -1 || build_postal(b) == -1)
+	    build_js(b) == -1 || build_images(b) == -1 || build_postal(b) == -1)
 		return -1;
 	for (i = 0; i < b->c.nmodels; i++)
 		for (l = 0; l < LANG_COUNT; l++)

@@ -316,6 +316,14 @@ site_view_dealers(const struct site_view *v, enum lang l)
 	return ctx;
 }
 
+void
+site_view_script(const struct site_view *v, json_t *ctx)
+{
+	if (v->js_url[0] != '\0')
+		json_object_set_new(ctx, "js", json_pack("{s:s, s:s}", "src", v->js_url,
+		    "integrity", v->js_sri));
+}
+
 json_t *
 site_view_simple(const struct site_view *v, enum lang l, const char *page,
     const char *title_key, const char *nav_flag)
