@@ -45,8 +45,9 @@ async function open(size, js) {
   const page = await context.newPage();
   page.allowed = new Set();
   page.on('console', (m) => {
+    const status = /status of (\d+)/.exec(m.text());
     if (m.type() === 'error' || m.type() === 'warning')
-      check(/status of 4\d\d/.test(m.text()) && page.allowed.size > 0,
+      check(status !== null && page.allowed.has(+status[1]),
         `console ${m.type()}: ${m.text()}`);
   });
   page.on('requestfailed', (r) => check(false, `request failed: ${r.url()}`));
@@ -122,12 +123,26 @@ async function audit(page, label) {
   await targets(page, name);
 }
 
+// The answers a step expects besides 200 (a 422 for a form with mistakes, a 404).
+function expect(page, status) {
+  page.allowed = new Set(status === 200 ? [] : [status]);
+}
+
 async function go(page, path, status = 200) {
-  if (status !== 200)
-    page.allowed.add(status);
+  expect(page, status);
   const res = await page.goto(`${base}${path}`);
   check(res.status() === status, `GET ${path}: ${res.status()}`);
-  page.allowed.delete(status);
+  return res;
+}
+
+// Presses the button SELECTOR (by mouse, or by Enter when KEYS) and waits for the page
+// that answers, which should have STATUS.
+async function submit(page, selector, status = 200, keys = false) {
+  expect(page, status);
+  const [res] = await Promise.all([page.waitForNavigation(),
+    keys ? page.keyboard.press('Enter') : page.click(selector)]);
+  check(res !== null && res.status() === status,
+    `${selector}: ${res === null ? 'no page' : res.status()}`);
   return res;
 }
 
@@ -189,9 +204,7 @@ async function defectsOfStyle() {
 
     // 5: a text input with an error has the red border a select gets
     await go(page, '/request');
-    page.allowed.add(422);
-    await Promise.all([page.waitForNavigation(), page.click('form.form button[type=submit]')]);
-    page.allowed.delete(422);
+    await submit(page, 'form.form button[type=submit]', 422);
     // 8: the reload takes the focus to the list of errors, and the title says so
     check(await page.evaluate(() => document.activeElement.id) === 'errors',
       'the error list does not have the focus');
@@ -314,9 +327,249 @@ async function scripts() {
   await context.close();
 }
 
+// ---- every page state, in both languages, at both sizes, JavaScript on and off ----
+
+const words = {
+  ja: { name: '見本 花子', street: '1-2-3', booked: '予約を受け付けました',
+    cancelled: 'この予約は取り消されました' },
+  en: { name: 'Hanako Mihon', street: '1-2-3', booked: 'Your test drive is booked',
+    cancelled: 'This booking was cancelled' },
+};
+
+// Keeps a phone screenshot of the booking flow for the README (the Japanese, no-script run).
+async function shot(page, name) {
+  if (shots !== null)
+    await page.screenshot({ path: `${shots}/${name}.png`, scale: 'css' });
+}
+
+// The first day offered: its times (in place with a script, on a new page without).
+async function chooseDay(page) {
+  const day = page.locator('table.calendar a[data-date]').first();
+  const date = await day.getAttribute('data-date');
+  if (page.js) {
+    await day.click();
+    await page.waitForSelector(`input[name=slot][value^="${date}"]`);
+  } else
+    await submit(page, 'table.calendar a[data-date] >> nth=0');
+  return date;
+}
+
+async function tour(lang, size, js) {
+  const { context, page } = await open(size, js);
+  const p = lang === 'en' ? '/en' : '', w = words[lang];
+  const pics = lang === 'ja' && size === 'phone' && !js;
+  where = `tour (${lang}, ${size}, JS ${js ? 'on' : 'off'})`;
+
+  for (const path of ['/', '/models/', '/models/sorane/', '/dealers/', '/privacy/']) {
+    await go(page, p + path);
+    await audit(page, p + path);
+  }
+  await go(page, p + '/no-such-page', 404);
+  await audit(page, '404');
+
+  // the catalog request: empty, with errors, filled by the postal code, reviewed, sent
+  await go(page, p + '/request');
+  await audit(page, 'request form');
+  await submit(page, 'form.form button[type=submit]', 422);
+  await audit(page, 'request with errors');
+  await page.check('input[name=models][value=sorane]');
+  await page.fill('#f-name', w.name);
+  await page.fill('#f-postal_code', '100-0001');
+  if (js)
+    await page.waitForFunction(() => document.querySelector('#f-address1').value !== '');
+  else
+    await submit(page, 'button[formaction$="step=postal"]');
+  check(await page.inputValue('#f-address1') === '千代田区千代田', 'no address filled');
+  await audit(page, 'request with the address filled');
+  await page.fill('#f-address1', '千代田区千代田' + w.street);
+  await submit(page, 'form.form button[type=submit]');
+  await audit(page, 'request review');
+  await submit(page, '.review button[formaction]');
+  check(await page.inputValue('#f-name') === w.name, 'back lost the name');
+  await submit(page, 'form.form button[type=submit]');
+  await submit(page, '.review button:not([formaction])');
+  check(/\/receipt\/catalog\//.test(page.url()), `no catalog receipt at ${page.url()}`);
+  await audit(page, 'catalog receipt');
+
+  // the booking: model, dealer, calendar, times, errors, review, receipt, cancel
+  await go(page, p + '/test-drive');
+  await audit(page, 'booking: models');
+  if (pics)
+    await shot(page, 'booking-1-model');
+  await page.check('input[name=model][value=sorane]');
+  await submit(page, 'form.step button[type=submit]');
+  await audit(page, 'booking: dealers');
+  if (pics)
+    await shot(page, 'booking-2-dealer');
+  await page.check('input[name=dealer][value=tokyo-setagaya]');
+  await submit(page, 'form.step button[type=submit]');
+  await audit(page, 'booking: calendar');
+  const date = await chooseDay(page);
+  await audit(page, 'booking: times of a day');
+  if (pics) {
+    await page.locator('table.calendar').scrollIntoViewIfNeeded();
+    await shot(page, 'booking-3-calendar');
+  }
+  await submit(page, 'form[method=post] button[type=submit]', 422);
+  await audit(page, 'booking with errors');
+  check(await page.locator(`input[name=slot][value^="${date}"]`).count() > 0,
+    'the error lost the day');
+  await page.check('input[name=slot]:not([disabled]) >> nth=0');
+  const slot = await page.locator('input[name=slot]:checked').getAttribute('value');
+  await page.fill('#f-name', w.name);
+  await page.fill('#f-phone', '03-0000-0000');
+  await page.check('#f-licence');
+  await submit(page, 'form[method=post] button[type=submit]');
+  await audit(page, 'booking review');
+  if (pics)
+    await shot(page, 'booking-4-review');
+  await submit(page, '.review button:not([formaction])');
+  check(/\/receipt\/test-drive\//.test(page.url()), `no booking receipt at ${page.url()}`);
+  const text = await page.textContent('main');
+  check(text.includes(w.booked), 'the receipt does not say booked');
+  check(text.includes(lang === 'ja' ? '世田谷' : 'Setagaya'), 'the receipt lacks the dealer');
+  check(text.includes(slot.slice(11, 16)), 'the receipt lacks the time');
+  await audit(page, 'booking receipt');
+  if (pics)
+    await shot(page, 'booking-5-receipt');
+  const receipt = new URL(page.url());
+  await submit(page, 'form:has(input[name=cancel]) button');
+  await audit(page, 'the question before cancelling');
+  await submit(page, 'form[action$="cancel"] button[type=submit]');
+  await audit(page, 'cancelled');
+  await go(page, receipt.pathname + receipt.search);
+  check((await page.textContent('h1')).includes(w.cancelled), 'a cancelled receipt');
+  await audit(page, 'cancelled receipt');
+  await context.close();
+}
+
+async function matrix() {
+  for (const lang of ['ja', 'en'])
+    for (const size of ['desktop', 'phone'])
+      for (const js of [false, true])
+        await tour(lang, size, js);
+}
+
+// ---- both flows by keyboard alone ----
+
+// Presses Tab until the focus is on SELECTOR (at most 120 times).
+async function tabTo(page, selector) {
+  for (let i = 0; i < 120; i++) {
+    if (await page.evaluate((sel) => document.activeElement !== null &&
+        document.activeElement.matches(sel), selector))
+      return true;
+    await page.keyboard.press('Tab');
+  }
+  check(false, `Tab never reached ${selector}`);
+  return false;
+}
+
+// Arrow keys through a radio group until VALUE is checked.
+async function arrowTo(page, name, value) {
+  for (let i = 0; i < 40; i++) {
+    if (await page.evaluate(([n, v]) => {
+      const r = document.querySelector(`input[name="${n}"]:checked`);
+      return r !== null && r.value === v;
+    }, [name, value]))
+      return;
+    await page.keyboard.press('ArrowDown');
+  }
+  check(false, `no ${value} among the ${name} choices`);
+}
+
+async function keyboardCatalog(js) {
+  const { context, page } = await open('desktop', js);
+  where = `keyboard catalog (JS ${js ? 'on' : 'off'})`;
+  await go(page, '/request');
+  await tabTo(page, 'input[name=models][value=kurumi]');
+  await page.keyboard.press('Space');
+  await tabTo(page, '#f-name');
+  await page.keyboard.type('見本 一郎');
+  await tabTo(page, '#f-postal_code');
+  await page.keyboard.type('１００ー０００１');
+  if (js)
+    await page.waitForFunction(() => document.querySelector('#f-address1').value !== '');
+  else {
+    await tabTo(page, 'button[formaction$="step=postal"]');
+    await submit(page, 'button[formaction$="step=postal"]', 200, true);
+    check(await page.evaluate(() => document.activeElement.id) === 'f-address1',
+      'after 住所検索 the focus is not on the address');
+  }
+  await tabTo(page, '#f-address1');
+  await page.keyboard.press('End');
+  await page.keyboard.type('1-2-3');
+  await tabTo(page, 'form.form button[type=submit]');
+  await submit(page, 'form.form button[type=submit]', 200, true);
+  check(await page.evaluate(() => document.activeElement.id) === 'review-h',
+    'the review does not take the focus');
+  await tabTo(page, '.review button:not([formaction])');
+  await submit(page, '.review button:not([formaction])', 200, true);
+  const text = await page.textContent('main');
+  check(/\/receipt\/catalog\//.test(page.url()) && text.includes('郵便番号') &&
+    !text.includes('建物名'), 'the receipt does not say what was stored');
+  await context.close();
+}
+
+async function keyboardBooking(js) {
+  const { context, page } = await open('phone', js);
+  where = `keyboard booking (JS ${js ? 'on' : 'off'})`;
+  await go(page, '/test-drive');
+  await tabTo(page, 'input[name=model]');
+  await arrowTo(page, 'model', 'sorane');
+  await tabTo(page, 'form.step button[type=submit]');
+  await submit(page, 'form.step button[type=submit]', 200, true);
+  check(await page.evaluate(() => document.activeElement.id) === 'step',
+    'the dealer step does not take the focus');
+  await tabTo(page, 'input[name=dealer]');
+  await arrowTo(page, 'dealer', 'tokyo-setagaya');
+  await tabTo(page, 'form.step button[type=submit]');
+  await submit(page, 'form.step button[type=submit]', 200, true);
+  // changed mind: another dealer, by the 変更 link
+  await tabTo(page, '.chosen a[href$="model=sorane"]');
+  await submit(page, '.chosen a', 200, true);
+  await tabTo(page, 'input[name=dealer]');
+  await arrowTo(page, 'dealer', 'tokyo-tachikawa');
+  await tabTo(page, 'form.step button[type=submit]');
+  await submit(page, 'form.step button[type=submit]', 200, true);
+  check(page.url().includes('dealer=tokyo-tachikawa'), 'the dealer did not change');
+  await tabTo(page, 'table.calendar a[data-date]');
+  const date = await page.evaluate(() => document.activeElement.dataset.date);
+  if (js) {
+    await page.keyboard.press('Enter');
+    await page.waitForSelector(`input[name=slot][value^="${date}"]`);
+  } else
+    await submit(page, 'table.calendar a', 200, true);
+  check(await page.evaluate(() => document.activeElement.id) === 'f-slot',
+    'the times do not take the focus');
+  await tabTo(page, 'input[name=slot]:not([disabled])');
+  await page.keyboard.press('Space');
+  const slot = await page.evaluate(() => document.querySelector('input[name=slot]:checked')
+    .value);
+  await tabTo(page, '#f-name');
+  await page.keyboard.type('見本 次郎');
+  await tabTo(page, '#f-email');
+  await page.keyboard.type('jiro@example.com');
+  await tabTo(page, '#f-licence');
+  await page.keyboard.press('Space');
+  await tabTo(page, 'form[method=post] button[type=submit]');
+  await submit(page, 'form[method=post] button[type=submit]', 200, true);
+  await tabTo(page, '.review button:not([formaction])');
+  await submit(page, '.review button:not([formaction])', 200, true);
+  const text = await page.textContent('main');
+  check(text.includes('予約を受け付けました') && text.includes('立川') &&
+    text.includes(slot.slice(11, 16)) && text.includes('ソラネ'),
+  `the receipt does not say what was booked (${slot} at Tachikawa)`);
+  await context.close();
+}
+
 try {
   await scripts();
   await defectsOfStyle();
+  await matrix();
+  for (const js of [false, true]) {
+    await keyboardCatalog(js);
+    await keyboardBooking(js);
+  }
 } finally {
   if (axeContext !== null)
     await axeContext.close();
