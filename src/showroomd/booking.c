@@ -1,6 +1,7 @@
 #include "showroomd/booking.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/jtime.h"
@@ -125,18 +126,87 @@ bk_models(const struct pages *p, enum lang l, const char *dealer)
 	return a;
 }
 
-/* The dealers with a demo car of MODEL, grouped by prefecture (the catalog's order). */
 static json_t *
-bk_dealers(const struct pages *p, enum lang l, const char *model)
+bk_dealer_choice(const json_t *d, enum lang l)
+{
+	char where[512];
+
+	pages_dealer_where(d, l, where, sizeof(where));
+	return json_pack("{s:s, s:s, s:s}", "value", bk_code(d), "label", bk_text(d, "name", l),
+	    "where", where);
+}
+
+/*
+ * How far dealer D is from a postal code: first by prefecture (JIS codes run from north to
+ * south, so neighbours are near), then by postal code, which Japan Post gives out by area.
+ * No map, but no data beyond the dealer's own file either.
+ */
+static long
+bk_distance(const json_t *d, const struct booking_pick *pk)
+{
+	const char *pc = json_string_value(json_object_get(d, "postal_code"));
+	long code = 0, dp = labs(json_integer_value(json_object_get(d, "prefecture")) -
+	    pk->near_pref);
+
+	for (; pc != NULL && *pc != '\0'; pc++)
+		if (*pc >= '0' && *pc <= '9')
+			code = code * 10 + (*pc - '0');
+	return dp * 10000000L + labs(code - pk->near_code);
+}
+
+/* The BOOKING_NEAREST dealers nearest the postal code, nearest first, marked in TAKEN. */
+static json_t *
+bk_nearest(const struct pages *p, enum lang l, const struct booking_pick *pk,
+    unsigned char *taken)
+{
+	const json_t *d, *best;
+	json_t *list = json_array();
+	long dist, bestd;
+	size_t i, k, besti;
+
+	for (k = 0; k < BOOKING_NEAREST; k++) {
+		best = NULL;
+		besti = 0;
+		bestd = 0;
+		json_array_foreach(pages_dealers(p), i, d) {
+			if (taken[i] || pages_demo_cars(p, bk_code(d), pk->model) <= 0)
+				continue;
+			dist = bk_distance(d, pk);
+			if (best == NULL || dist < bestd) {
+				best = d;
+				besti = i;
+				bestd = dist;
+			}
+		}
+		if (best == NULL)
+			break;
+		taken[besti] = 1;
+		json_array_append_new(list, bk_dealer_choice(best, l));
+	}
+	return list;
+}
+
+/* The dealers with a demo car of MODEL, grouped by prefecture (the catalog's order); with
+ * a postal code, the nearest of them first, in a group of their own. */
+static json_t *
+bk_dealers(const struct pages *p, enum lang l, const struct booking_pick *pk)
 {
 	json_t *prefs = json_array(), *cur = NULL;
 	const json_t *d;
-	char where[512];
+	unsigned char *taken = calloc(json_array_size(pages_dealers(p)) + 1, 1);
+	char near[128];
 	int pref, last = 0;
 	size_t i;
 
+	if (taken != NULL && pk->near_pref > 0) {
+		pages_fill(near, sizeof(near), pages_string(p, l, "td_near_group"), "code",
+		    pk->near, NULL);
+		json_array_append_new(prefs, json_pack("{s:i, s:s, s:o, s:b}", "code", 0,
+		    "name", near, "dealers", bk_nearest(p, l, pk, taken), "near", 1));
+	}
 	json_array_foreach(pages_dealers(p), i, d) {
-		if (pages_demo_cars(p, bk_code(d), model) <= 0)
+		if (pages_demo_cars(p, bk_code(d), pk->model) <= 0 ||
+		    (taken != NULL && taken[i]))
 			continue;
 		pref = (int)json_integer_value(json_object_get(d, "prefecture"));
 		if (cur == NULL || pref != last) {
@@ -146,10 +216,9 @@ bk_dealers(const struct pages *p, enum lang l, const char *model)
 			    "dealers", cur));
 			last = pref;
 		}
-		pages_dealer_where(d, l, where, sizeof(where));
-		json_array_append_new(cur, json_pack("{s:s, s:s, s:s}", "value", bk_code(d),
-		    "label", bk_text(d, "name", l), "where", where));
+		json_array_append_new(cur, bk_dealer_choice(d, l));
 	}
+	free(taken);
 	return prefs;
 }
 
@@ -281,11 +350,23 @@ bk_when(struct app *app, const struct pages *p, enum lang l, const struct bookin
 	json_object_set_new(v, "query", json_string(q));
 }
 
+/* The dealer step's postal code, and what became of it. */
+static void
+bk_near_form(const struct pages *p, enum lang l, const struct booking_pick *in, json_t *v)
+{
+	if (in->near == NULL)
+		return;
+	json_object_set_new(v, "near_value", json_string(in->near));
+	if (in->near_pref == 0)
+		json_object_set_new(v, "near_note", json_string(pages_string(p, l,
+		    "td_near_unknown")));
+}
+
 json_t *
 booking_view(struct app *app, const struct pages *p, enum lang l,
     const struct booking_pick *in, time_t now)
 {
-	struct booking_pick pk = { NULL, NULL, NULL };
+	struct booking_pick pk = { .model = NULL };
 	const json_t *m, *d;
 	json_t *v = json_object(), *chosen = json_array();
 	enum booking_step step;
@@ -317,7 +398,11 @@ booking_view(struct app *app, const struct pages *p, enum lang l,
 		bk_when(app, p, l, &pk, d, now, v);
 	} else if (step == BK_DEALER) {
 		json_object_set_new(v, "step_dealer", json_true());
-		json_object_set_new(v, "prefectures", bk_dealers(p, l, pk.model));
+		pk.near = in->near;
+		pk.near_pref = in->near_pref;
+		pk.near_code = in->near_code;
+		json_object_set_new(v, "prefectures", bk_dealers(p, l, &pk));
+		bk_near_form(p, l, in, v);
 	} else {
 		json_object_set_new(v, "step_model", json_true());
 		/* a dealer chosen first (from its page) narrows the models to its own */

@@ -26,7 +26,14 @@ struct booking_pick {
 	const char	*model;
 	const char	*dealer;
 	const char	*date;
+	/* A postal code to list the nearest dealers first by: as typed, and resolved by the
+	 * caller from the site's postal data (near_pref 0: not found). */
+	const char	*near;
+	int		 near_pref;
+	long		 near_code;
 };
+
+#define BOOKING_NEAREST	3	/* dealers listed first as the nearest */
 
 /*
  * The flow's view: the step ("step_model", "step_dealer" or "step_when": true), the

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "lib/prefecture.h"
+#include "showroomd/address.h"
 #include "showroomd/app.h"
 #include "showroomd/pages.h"
 #include "showroomd/reply.h"
@@ -356,6 +357,23 @@ fv_actions(json_t *ctx, const struct pages *p, enum lang l, enum form_kind kind,
 	    kind == FORM_CATALOG ? "submit_request" : "submit_test_drive")));
 }
 
+/* The dealer step's postal code, looked up in the site's postal data. */
+static void
+fv_near(const struct app_request *rq, const struct booking_pick *in,
+    struct booking_pick *out, struct address *a)
+{
+	*out = *in;
+	if (in->near == NULL || *in->near == '\0') {
+		out->near = NULL;
+		return;
+	}
+	if (address_lookup(rq->site, in->near, a) != ADDRESS_FOUND)
+		return;
+	out->near = a->code;	/* as the page repeats it: "100-0001" */
+	out->near_pref = a->pref;
+	out->near_code = strtol(a->code, NULL, 10) * 10000 + strtol(a->code + 4, NULL, 10);
+}
+
 static void
 fv_new_idem(json_t *view)
 {
@@ -375,6 +393,8 @@ formview_context(struct app *app, const struct app_request *rq,
 {
 	const struct pages *p = rq->site->pages;
 	enum lang l = rq->lang;
+	struct booking_pick pick;
+	struct address near;
 	json_t *ctx, *view, *booking = NULL, *errors, *f;
 	size_t i;
 
@@ -383,7 +403,8 @@ formview_context(struct app *app, const struct app_request *rq,
 	ctx = pages_context(p, formview_template(st->kind), l);
 	fv_new_idem(view);
 	if (st->kind == FORM_TEST_DRIVE) {
-		booking = booking_view(app, p, l, &st->pick, time(NULL));
+		fv_near(rq, &st->pick, &pick, &near);
+		booking = booking_view(app, p, l, &pick, time(NULL));
 		if (st->review != NULL)
 			json_object_set_new(booking, "steps", booking_progress(p, l, 3));
 		json_object_set_new(ctx, "booking", booking);

@@ -36,6 +36,7 @@ struct forms_pick {
 	const char			*dealer;
 	const char			*date;
 	const char			*slot;
+	const char			*near;		/* nearest dealers to this postal code */
 	const char			*notice;	/* a UI string key, or NULL */
 	const struct inventory_values	*review;	/* show these for review */
 	const json_t			*fill;		/* { field: value } to fill in */
@@ -59,6 +60,7 @@ forms_render(struct app *app, enum form_kind kind, const struct app_request *rq,
 	st.pick.model = pick->model;
 	st.pick.dealer = pick->dealer;
 	st.pick.date = pick->date;
+	st.pick.near = pick->near;
 	st.notice = pick->notice;
 	st.fill = pick->fill;
 	st.fill_note = pick->fill_note;
@@ -97,6 +99,7 @@ forms_get(struct app *app, int arg, const struct app_request *rq, struct app_rep
 	pick.model = form_get(&q, "model");
 	pick.dealer = form_get(&q, "dealer");
 	pick.date = form_get(&q, "date");
+	pick.near = form_get(&q, "near");
 	forms_render(app, kind, rq, rp, 200, NULL, NULL, &pick);
 	form_free(&q);
 }

@@ -401,6 +401,11 @@ async function tour(lang, size, js) {
   await audit(page, 'booking: dealers');
   if (pics)
     await shot(page, 'booking-2-dealer');
+  await page.fill('#near', '１００ー０００１');
+  await submit(page, 'form.near button');
+  await audit(page, 'booking: dealers nearest a postal code');
+  check(await page.getAttribute('input[name=dealer] >> nth=0', 'value') === 'tokyo-setagaya',
+    'the nearest dealer is not first');
   await page.check('input[name=dealer][value=tokyo-setagaya]');
   await submit(page, 'form.step button[type=submit]');
   await audit(page, 'booking: calendar');

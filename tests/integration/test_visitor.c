@@ -705,6 +705,31 @@ test_postal_lookup_without_script(void **state)
 	http_reply_free(&r);
 }
 
+/* ---- the dealers nearest a postal code ---- */
+
+static void
+test_nearest_dealers(void **state)
+{
+	struct http_reply r;
+	const char *first;
+
+	get_ok("/test-drive?model=" MODEL "&near=%EF%BC%91%EF%BC%90%EF%BC%90-0001", &r);
+	assert_non_null(strstr(r.body, "〒100-0001 の近くの販売店"));
+	assert_non_null(first = strstr(r.body, "name=\"dealer\" value=\""));
+	assert_memory_equal(first + 21, "tokyo-", 6);	/* Setagaya or Tachikawa first */
+	assert_int_equal(count(r.body, "value=\"" DEALER "\""), 1);	/* listed once */
+	assert_non_null(strstr(r.body, "id=\"near\" name=\"near\""));
+	http_reply_free(&r);
+	get_ok("/en/test-drive?model=" MODEL "&near=812-0011", &r);
+	assert_non_null(first = strstr(r.body, "name=\"dealer\" value=\""));
+	assert_memory_equal(first + 21, "fukuoka-hakata", 14);
+	http_reply_free(&r);
+	get_ok("/test-drive?model=" MODEL "&near=999-9999", &r);
+	assert_non_null(strstr(r.body, "この郵便番号は見つかりませんでした"));
+	assert_null(strstr(r.body, "の近くの販売店"));
+	http_reply_free(&r);
+}
+
 int
 main(void)
 {
@@ -723,6 +748,7 @@ main(void)
 		cmocka_unit_test(test_receipt_after_cancelling),
 		cmocka_unit_test(test_shortcuts),
 		cmocka_unit_test(test_postal_lookup_without_script),
+		cmocka_unit_test(test_nearest_dealers),
 	};
 
 	if (sodium_init() < 0)
