@@ -16,10 +16,12 @@
 #include "seal/form.h"
 #include "seal/inventory.h"
 #include "seal/keys.h"
+#include "lib/jtime.h"
 #include "lib/log.h"
+#include "lib/prefecture.h"
+#include "lib/text.h"
 #include "seal/record.h"
 #include "store/store.h"
-#include "lib/prefecture.h"
 #include "showroomd/address.h"
 #include "showroomd/form_view.h"
 #include "showroomd/handlers.h"
@@ -243,8 +245,8 @@ forms_limited(struct app *app, const struct app_request *rq, struct app_reply *r
 
 /*
  * What a post asks for, from its query: "review" (the 確認画面), "back" (the form again,
- * as typed) or, by default, to send. Only sending stores anything, so only sending is
- * rate limited.
+ * as typed), "postal" (the address of its postal code filled in) or, by default, to send.
+ * Only sending stores anything, so only sending is rate limited.
  */
 enum forms_step { FORMS_SEND = 0, FORMS_REVIEW, FORMS_BACK, FORMS_POSTAL };
 
@@ -260,6 +262,21 @@ forms_step(const struct form *q)
 	if (s != NULL && strcmp(s, "postal") == 0)
 		return FORMS_POSTAL;
 	return FORMS_SEND;
+}
+
+/* A digit, ASCII or full-width: a street number typed already. */
+static int
+forms_has_digit(const char *s)
+{
+	size_t n = strlen(s), i = 0, k;
+	uint32_t cp;
+
+	while (i < n && (k = text_utf8_decode((const unsigned char *)s + i, n - i, &cp)) > 0) {
+		if ((cp >= '0' && cp <= '9') || (cp >= 0xff10 && cp <= 0xff19))
+			return 1;
+		i += k;
+	}
+	return 0;
 }
 
 /*
@@ -291,7 +308,7 @@ forms_postal(const struct app_request *rq, const struct form *f, struct forms_pi
 	}
 	snprintf(code, sizeof(code), "%d", a.pref);
 	fill = json_pack("{s:s}", "prefecture", code);
-	if (line == NULL || strpbrk(line, "0123456789０１２３４５６７８９") == NULL) {
+	if (line == NULL || !forms_has_digit(line)) {
 		json_object_set_new(fill, "address1", json_string(a.line));
 		pick->focus = "address1";
 	}
