@@ -4,10 +4,10 @@ CC      ?= cc
 PREFIX  ?= /usr/local
 DESTDIR ?=
 
-# Each binary links the libraries of its own side only (see HACKING.md): showroomd has no PDF,
-# no HTTP client and no opening code; showroom has no store backend and no libpq.
+# Each binary links the libraries of its own side only (see HACKING.md): showroomd has no PDF
+# and no opening code (libcurl only to send notices); showroom has no store backend and no libpq.
 PKGS_LIB  := libsodium jansson libutf8proc
-PKGS_WEB  := $(PKGS_LIB) libmicrohttpd sqlite3 libpq libseccomp libical
+PKGS_WEB  := $(PKGS_LIB) libmicrohttpd sqlite3 libpq libseccomp libical libcurl
 PKGS_CLI  := $(PKGS_LIB) sqlite3 cairo pangocairo librsvg-2.0 libical libcurl zlib libbrotlienc
 PKGS_TEST := $(sort $(PKGS_WEB) $(PKGS_CLI) libbrotlidec cmocka)
 PKGS      := $(PKGS_TEST)
@@ -78,7 +78,7 @@ all: $(BUILD)/showroom $(BUILD)/showroomd
 $(DEPS_STAMP):
 	@mkdir -p $(BUILD)
 	@pkg-config --exists $(PKGS) && \
-	  (for c in clang chromium node mandoc; do command -v $$c >/dev/null || exit 1; done) && \
+	  (for c in clang chromium node mandoc gcore; do command -v $$c >/dev/null || exit 1; done) && \
 	  [ -d tests/browser/node_modules/playwright-core ] && \
 	  [ -d tests/browser/node_modules/axe-core ] || scripts/install-deps
 	@touch $@
@@ -182,7 +182,8 @@ demo: all $(BUILD)/demo-site-full/.built
 	@echo "  forms: http://127.0.0.1:8080/request  http://127.0.0.1:8080/test-drive"
 	@echo
 	$(BUILD)/showroomd --site $(BUILD)/demo-site-full --listen 127.0.0.1:8080 --threads 4 \
-	  --keyring demo/keys/keyring.json --root-pub demo/keys/root.public --data demo/data
+	  --keyring demo/keys/keyring.json --root-pub demo/keys/root.public --data demo/data \
+	  --public-url http://127.0.0.1:8080
 
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(TEST_LIBS)
@@ -192,6 +193,7 @@ $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(TEST_LIBS)
 
 bench: all $(BUILD)/demo-site/.built $(BENCH_BINS)
 	bench/run-site-bench $(BUILD)
+	bench/run-count-cost $(BUILD)
 	bench/run-submit-bench $(BUILD)
 	bench/run-backoffice-bench $(BUILD)
 	SHOWROOM_BENCH_PG=1 bench/run-nodes-bench $(BUILD)

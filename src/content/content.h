@@ -30,6 +30,14 @@ enum powertrain {
 	PT_EV
 };
 
+/* Days closed every year, "MM-DD" to "MM-DD" both included, as month * 100 + day;
+ * from > to runs over the new year (12-29 to 01-03). */
+struct closed_range {
+	int	from_md;
+	int	to_md;
+};
+#define CONTENT_MAX_CLOSED	50	/* ranges per brand or dealer */
+
 struct brand {
 	struct text	 name;
 	struct text	 tagline;
@@ -42,6 +50,9 @@ struct brand {
 	char		*colour_text;
 	char		*colour_background;
 	int		 langs;		/* bit (1 << LANG_*) per language offered */
+	struct closed_range *closed;	/* every dealer's fixed closed days */
+	size_t		 nclosed;
+	int		 booking_confirmation;	/* a dealer confirms each booking */
 };
 
 struct model_specs {
@@ -100,6 +111,8 @@ struct dealer {
 	int		 slot_minutes;	/* length of one test drive, 15..240 */
 	struct demo_car	*cars;
 	size_t		 ncars;
+	struct closed_range *closed;	/* this dealer's own fixed closed days */
+	size_t		 nclosed;
 };
 
 struct content {

@@ -246,6 +246,23 @@ content_format_catalog(const char *s)
 }
 
 const char *
+content_format_monthday(const char *s, int *md)
+{
+	static const int mdays[12] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int m, d;
+
+	if (!fmt_digit(s[0]) || !fmt_digit(s[1]) || s[2] != '-' ||
+	    !fmt_digit(s[3]) || !fmt_digit(s[4]) || s[5] != '\0')
+		return "must be a day of the year \"MM-DD\", e.g. \"12-29\"";
+	m = (s[0] - '0') * 10 + (s[1] - '0');
+	d = (s[3] - '0') * 10 + (s[4] - '0');
+	if (m < 1 || m > 12 || d < 1 || d > mdays[m - 1])
+		return "must be a real day of the year \"MM-DD\"";
+	*md = m * 100 + d;
+	return NULL;
+}
+
+const char *
 content_format_time(const char *s, int *minutes)
 {
 	int h, m;

@@ -92,6 +92,11 @@ const char	*content_format_url(const char *);
 const char	*content_format_email(const char *);
 const char	*content_format_image(const char *);
 const char	*content_format_catalog(const char *);
+/* "MM-DD" (a day of some year: 02-29 is one) to month * 100 + day. */
+const char	*content_format_monthday(const char *, int *md);
+/* The optional "closed" member of O: an array of {"from":"MM-DD","to":"MM-DD"}. */
+void		 cparse_closed(struct cparse *, json_t *o, struct closed_range **,
+		    size_t *);
 /* "HH:MM" to minutes after midnight. */
 const char	*content_format_time(const char *, int *minutes);
 

@@ -14,10 +14,79 @@
 #define TEXT_SPEC	80
 #define TEXT_DESCRIPTION 4000
 
+/* Fixed closed days, in brand.json (every dealer) and dealers/CODE.json. */
+
+static const char *const closed_keys[] = { "from", "to", NULL };
+
+/* One {"from":"MM-DD","to":"MM-DD"}; 0 when valid. */
+static int
+closed_one(struct cparse *cp, json_t *e, struct closed_range *r)
+{
+	const char *const ends[2] = { "from", "to" };
+	int *md[2] = { &r->from_md, &r->to_md };
+	const char *why;
+	json_t *v;
+	int i, bad = 0;
+
+	if (!cparse_is_object(cp, e))
+		return -1;
+	for (i = 0; i < 2; i++) {
+		if ((v = cparse_member(cp, e, ends[i], 1)) == NULL) {
+			bad = 1;
+		} else if (!json_is_string(v)) {
+			cparse_error_at(cp, ends[i], "must be a string \"MM-DD\", not %s",
+			    cparse_type_name(v));
+			bad = 1;
+		} else if ((why = content_format_monthday(json_string_value(v),
+		    md[i])) != NULL) {
+			cparse_error_at(cp, ends[i], "%s", why);
+			bad = 1;
+		}
+	}
+	cparse_unknown_keys(cp, e, closed_keys);
+	return bad ? -1 : 0;
+}
+
+void
+cparse_closed(struct cparse *cp, json_t *o, struct closed_range **out, size_t *np)
+{
+	size_t i, n, mark;
+	json_t *v, *e;
+
+	if ((v = cparse_member(cp, o, "closed", 0)) == NULL)
+		return;
+	if (!json_is_array(v)) {
+		cparse_error_at(cp, "closed", "must be an array of {\"from\": \"MM-DD\", "
+		    "\"to\": \"MM-DD\"}, not %s", cparse_type_name(v));
+		return;
+	}
+	if ((n = json_array_size(v)) > CONTENT_MAX_CLOSED) {
+		cparse_error_at(cp, "closed", "too many ranges: %zu (at most %d)", n,
+		    CONTENT_MAX_CLOSED);
+		return;
+	}
+	if (n == 0)
+		return;
+	if ((*out = calloc(n, sizeof(**out))) == NULL) {
+		cparse_oom(cp);
+		return;
+	}
+	mark = cparse_push_key(cp, "closed");
+	json_array_foreach(v, i, e) {
+		size_t m = cparse_push_index(cp, i);
+
+		if (closed_one(cp, e, &(*out)[*np]) == 0)
+			(*np)++;
+		cparse_pop(cp, m);
+	}
+	cparse_pop(cp, mark);
+}
+
 /* brand.json */
 
 static const char *const brand_keys[] = {
-	"name", "tagline", "url", "contact", "colours", "languages", NULL
+	"name", "tagline", "url", "contact", "colours", "languages", "closed",
+	"booking_confirmation", NULL
 };
 static const char *const brand_contact_keys[] = { "email", "phone", "address", NULL };
 static const char *const brand_colour_keys[] = {
@@ -76,6 +145,22 @@ brand_languages(struct cparse *cp, json_t *o, struct brand *b)
 	b->langs = (1 << LANG_JA) | (1 << LANG_EN);
 }
 
+/* Bookings final on arrival (false, the default) or confirmed by the dealer (true). */
+static void
+brand_confirmation(struct cparse *cp, json_t *o, struct brand *b)
+{
+	json_t *v;
+
+	if ((v = cparse_member(cp, o, "booking_confirmation", 0)) == NULL)
+		return;
+	if (!json_is_boolean(v)) {
+		cparse_error_at(cp, "booking_confirmation", "must be true or false, not %s",
+		    cparse_type_name(v));
+		return;
+	}
+	b->booking_confirmation = json_is_true(v);
+}
+
 static void
 brand_fields(struct cparse *cp, json_t *o, struct brand *b)
 {
@@ -85,6 +170,8 @@ brand_fields(struct cparse *cp, json_t *o, struct brand *b)
 	cparse_object(cp, o, "contact", 1, brand_contact, b);
 	cparse_object(cp, o, "colours", 1, brand_colours, b);
 	brand_languages(cp, o, b);
+	cparse_closed(cp, o, &b->closed, &b->nclosed);
+	brand_confirmation(cp, o, b);
 	cparse_unknown_keys(cp, o, brand_keys);
 }
 
@@ -117,6 +204,7 @@ content_brand_free(struct brand *b)
 	free(b->colour_accent);
 	free(b->colour_text);
 	free(b->colour_background);
+	free(b->closed);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -369,7 +457,7 @@ content_model_free(struct model *m)
 
 static const char *const dealer_keys[] = {
 	"code", "name", "prefecture", "postal_code", "address", "phone", "hours",
-	"slot_minutes", "demo_cars", NULL
+	"slot_minutes", "demo_cars", "closed", NULL
 };
 /* In the order of enum weekday. */
 static const char *const dealer_days[] = {
@@ -531,6 +619,7 @@ dealer_fields(struct cparse *cp, json_t *o, struct dealer *dl)
 	if (dp.hours_ok && slot_ok)
 		dealer_slots_fit(cp, dl);
 	cparse_object(cp, o, "demo_cars", 1, dealer_demo_cars, dl);
+	cparse_closed(cp, o, &dl->closed, &dl->nclosed);
 	cparse_unknown_keys(cp, o, dealer_keys);
 }
 
@@ -566,5 +655,6 @@ content_dealer_free(struct dealer *dl)
 	for (i = 0; i < dl->ncars; i++)
 		free(dl->cars[i].model);
 	free(dl->cars);
+	free(dl->closed);
 	memset(dl, 0, sizeof(*dl));
 }

@@ -19,8 +19,18 @@ buf_reserve(struct buf *b, size_t extra)
 	ncap = b->cap ? b->cap : 64;
 	while (ncap < need)
 		ncap = ncap > SIZE_MAX / 2 ? need : ncap * 2;
-	if ((p = realloc(b->data, ncap)) == NULL)
+	/*
+	 * Not realloc: a block it moves is freed as it was, and buffers hold form input,
+	 * rendered pages and plaintext. Growth is geometric, so the copy and the wipe stay
+	 * linear in what is appended.
+	 */
+	if ((p = malloc(ncap)) == NULL)
 		return -1;
+	if (b->data != NULL) {
+		memcpy(p, b->data, b->len + 1 <= b->cap ? b->len + 1 : b->len);
+		sodium_memzero(b->data, b->cap);
+		free(b->data);
+	}
 	b->data = p;
 	b->cap = ncap;
 	return 0;

@@ -1,4 +1,7 @@
-/* Growable byte buffer. Functions return 0 on success, -1 when memory runs out. */
+/*
+ * Growable byte buffer. Functions return 0 on success, -1 when memory runs out. Growing
+ * never leaves a copy behind: the old block is wiped before it is freed.
+ */
 #ifndef SHOWROOM_BUF_H
 #define SHOWROOM_BUF_H
 

@@ -42,7 +42,7 @@ const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
 		.purpose = { "カタログの宛名とするため",
 		    "To address the catalog to you" },
 		.recipient = INV_TO_HQ, .retention = CATALOG_RETENTION,
-		.max_age_days = CATALOG_MAX_AGE,
+		.max_age_days = CATALOG_MAX_AGE, .on_label = 1,
 	},
 	[INV_CATALOG_POSTAL_CODE] = {
 		.form = FORM_CATALOG, .name = RECORD_F_POSTAL_CODE,
@@ -72,7 +72,7 @@ const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
 		.autocomplete = "address-line1",
 		.purpose = { "カタログを郵送するため", "To post the catalog to you" },
 		.recipient = INV_TO_HQ, .retention = CATALOG_RETENTION,
-		.max_age_days = CATALOG_MAX_AGE,
+		.max_age_days = CATALOG_MAX_AGE, .on_label = 1,
 	},
 	[INV_CATALOG_ADDRESS2] = {
 		.form = FORM_CATALOG, .name = RECORD_F_ADDRESS2,
@@ -82,7 +82,7 @@ const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
 		.autocomplete = "address-line2",
 		.purpose = { "カタログを郵送するため", "To post the catalog to you" },
 		.recipient = INV_TO_HQ, .retention = CATALOG_RETENTION,
-		.max_age_days = CATALOG_MAX_AGE,
+		.max_age_days = CATALOG_MAX_AGE, .on_label = 1,
 	},
 	[INV_TD_MODEL] = {
 		.form = FORM_TEST_DRIVE, .name = RECORD_F_MODEL,
@@ -310,6 +310,8 @@ inv_row_problem(int i)
 		return "one-of fields, and only they, name a group";
 	if ((unsigned)f->check >= INV_CHECKS)
 		return "bad check";
+	if (f->on_label && f->check != INV_CHECK_NAME && f->check != INV_CHECK_ADDRESS)
+		return "only a name or an address goes on a label";
 	return NULL;
 }
 

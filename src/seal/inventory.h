@@ -23,6 +23,11 @@
  *     verbatim as text (it is never interpreted) while HTML and script are refused.
  * In every text field invisible format characters (Unicode Cf, such as bidi overrides
  * U+202E or zero-width spaces, except ZWJ/ZWNJ used by scripts and emoji) are refused.
+ * A catalog request's name, address1 and address2 go on a carrier's label, in CP932:
+ * there, after NFC, every character must be one cp932_printable (lib/cp932.h) accepts,
+ * the rule the exports apply, so one submission can no longer hold up a carrier's
+ * export. Emoji, 𠮷, é, U+FFFF, private-use characters and combining marks that NFC
+ * does not compose are refused with a message naming the character.
  */
 #ifndef SHOWROOM_INVENTORY_H
 #define SHOWROOM_INVENTORY_H
@@ -119,6 +124,9 @@ struct inventory_field {
 	unsigned		 max_age_days;	/* the store deletes by this age at the latest */
 	/* Also kept unsealed, without any name, as the booking slot (to count capacity). */
 	int			 in_clear;
+	/* Printed on a carrier's label: only what cp932_printable accepts. Name and
+	 * address checks only. */
+	int			 on_label;
 };
 
 /* Non-personal technical fields, accepted by every form. */
@@ -180,6 +188,8 @@ enum inventory_msg {
 	INV_MSG_REQUIRED = 0,
 	INV_MSG_TOO_LONG,
 	INV_MSG_BAD_CHAR,
+	INV_MSG_LABEL_CHAR,	/* not on a carrier's label; shown, and by its code point */
+	INV_MSG_LABEL_CODE,	/* the same for one shown by its code point only */
 	INV_MSG_POSTAL,
 	INV_MSG_PREFECTURE,
 	INV_MSG_PHONE,
@@ -258,7 +268,7 @@ int		 inventory_record_json(enum form_kind, const struct inventory_values *,
  * The privacy page's view of the table in one language:
  *   { "lang", "forms": [ { "kind", "title", "recipient", "retention", "max_age_days",
  *       "fields": [ { "name", "label", "required", "required_text", "max_chars",
- *         "normalization", "validation", "purpose", "recipient", "retention",
+ *         "max_count", "normalization", "validation", "purpose", "recipient", "retention",
  *         "max_age_days", "in_clear", "in_clear_text" } ] } ],
  *     "technical": [ { "name", "label", "purpose" } ] }
  * Returns a new reference, or NULL when memory runs out.

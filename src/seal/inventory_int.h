@@ -32,6 +32,12 @@ size_t	inv_count_chars(const char *s, size_t len);
 int	inv_is_blank(const struct buf *b);
 /* How an offending character is shown: itself when printable ASCII, else U+XXXX. */
 void	inv_char_display(utf8proc_int32_t cp, char *dst, size_t sz);
+/* The character itself when it stands alone (letter, digit, punctuation, symbol): 1,
+ * else 0 and "". */
+int	inv_char_glyph(utf8proc_int32_t cp, char *dst, size_t sz);
+/* Whether a carrier's label can carry all of b (normalized): 0, 1 with *bad set to the
+ * first character it cannot, -1 when the CP932 table is missing. */
+int	inv_label_text(const struct buf *b, utf8proc_int32_t *bad);
 
 /* ---- inventory_norm.c: field normalizers, in place; 0 when good ---- */
 

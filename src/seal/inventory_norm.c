@@ -15,6 +15,7 @@
 #include <string.h>
 #include <utf8proc.h>
 
+#include "lib/cp932.h"
 #include "lib/prefecture.h"
 #include "seal/inventory_int.h"
 
@@ -150,6 +151,55 @@ inv_char_display(utf8proc_int32_t cp, char *dst, size_t sz)
 		snprintf(dst, sz, "\"%c\"", (char)cp);
 	else
 		snprintf(dst, sz, "U+%04X", (unsigned)cp);
+}
+
+/*
+ * The character itself, for a message, when it stands on its own: a letter, digit,
+ * punctuation or symbol (an emoji, 𠮷). Not a mark, which would fall onto the quote
+ * before it, nor a private-use, unassigned or noncharacter code point, which shows as a
+ * box if at all. Returns 1 with dst set, else 0 with dst "".
+ */
+int
+inv_char_glyph(utf8proc_int32_t cp, char *dst, size_t sz)
+{
+	utf8proc_category_t c = utf8proc_category(cp);
+	utf8proc_uint8_t u[4];
+	utf8proc_ssize_t n;
+
+	dst[0] = '\0';
+	/* utf8proc numbers the categories L*, M*, N*, P*, S*, Z*, C* in that order */
+	if (!((c >= UTF8PROC_CATEGORY_LU && c <= UTF8PROC_CATEGORY_LO) ||
+	    (c >= UTF8PROC_CATEGORY_ND && c <= UTF8PROC_CATEGORY_SO)))
+		return 0;
+	if ((n = utf8proc_encode_char(cp, u)) <= 0 || (size_t)n >= sz)
+		return 0;
+	memcpy(dst, u, (size_t)n);
+	dst[n] = '\0';
+	return 1;
+}
+
+/*
+ * Whether a carrier's label can carry every character of b, which is normalized: NFC
+ * has made か and a combining dakuten the one が that CP932 has. Returns 0, or 1 with
+ * *bad set to the first character it cannot, or -1 when the CP932 table is missing.
+ */
+int
+inv_label_text(const struct buf *b, utf8proc_int32_t *bad)
+{
+	utf8proc_int32_t cp;
+	size_t i = 0;
+	int r;
+
+	while (i < b->len) {
+		cp = inv_next(b->data, b->len, &i);
+		if ((r = cp932_printable((uint32_t)cp)) == 1)
+			continue;
+		if (r == -1)
+			return -1;
+		*bad = cp;
+		return 1;
+	}
+	return 0;
 }
 
 /* ---- Field normalizers ----------------------------------------------------- */

@@ -18,7 +18,8 @@
 
 /*
  * Messages. Placeholders: {L} the field's label, {F} the field name as sent, {C} the
- * offending character, {M} the limit, {N} the count. Never a value.
+ * offending character ("<" or U+XXXX), {G} that character itself, {M} the limit, {N}
+ * the count. Never a value.
  */
 static const char *const inv_messages[INV_MSGS][LANG_COUNT] = {
 	[INV_MSG_REQUIRED] = { "「{L}」は必須です。", "{L} is required." },
@@ -28,6 +29,16 @@ static const char *const inv_messages[INV_MSGS][LANG_COUNT] = {
 	[INV_MSG_BAD_CHAR] = {
 	    "「{L}」に使えない文字（{C}）が含まれています。",
 	    "{L} contains a character that cannot be used here: {C}." },
+	[INV_MSG_LABEL_CHAR] = {
+	    "「{L}」の「{G}」({C})は配送ラベルに印刷できないため使えません。"
+	    "別の文字で入力してください。",
+	    "{L}: {G} ({C}) cannot be printed on a shipping label. "
+	    "Please write it another way." },
+	[INV_MSG_LABEL_CODE] = {
+	    "「{L}」に配送ラベルに印刷できない文字（{C}）が含まれています。"
+	    "取り除いてください。",
+	    "{L} contains a character that cannot be printed on a shipping label: {C}. "
+	    "Please remove it." },
 	[INV_MSG_POSTAL] = {
 	    "郵便番号は7桁の数字で入力してください（例: 100-0001）",
 	    "Enter the postal code as 7 digits, e.g. 100-0001" },
@@ -89,7 +100,7 @@ inv_utf8_cut(const char *s, size_t o)
 /* Writes TMPL with placeholders expanded into dst, always NUL-terminated. */
 static void
 inv_expand(char *dst, size_t sz, const char *tmpl, const char *label,
-    const char *field, const char *ch, size_t max, size_t count)
+    const char *field, const char *ch, const char *glyph, size_t max, size_t count)
 {
 	char num[24];
 	const char *sub;
@@ -107,6 +118,9 @@ inv_expand(char *dst, size_t sz, const char *tmpl, const char *label,
 				break;
 			case 'C':
 				sub = ch;
+				break;
+			case 'G':
+				sub = glyph;
 				break;
 			case 'M':
 				snprintf(num, sizeof(num), "%zu", max);
@@ -138,7 +152,7 @@ inv_expand(char *dst, size_t sz, const char *tmpl, const char *label,
 
 static struct inventory_error *
 inv_add_error(struct inventory_errors *errs, int row, const char *name,
-    enum inventory_msg msg, const char *ch, size_t max, size_t count)
+    enum inventory_msg msg, const char *ch, const char *glyph, size_t max, size_t count)
 {
 	struct inventory_error *e;
 	int l;
@@ -153,14 +167,14 @@ inv_add_error(struct inventory_errors *errs, int row, const char *name,
 	for (l = 0; l < LANG_COUNT; l++)
 		inv_expand(e->text[l], sizeof(e->text[l]), inv_messages[msg][l],
 		    row >= 0 ? inventory_fields[row].label[l] : "", name,
-		    ch ? ch : "", max, count);
+		    ch ? ch : "", glyph ? glyph : "", max, count);
 	return e;
 }
 
 static void
 inv_field_error(struct inventory_errors *errs, int row, enum inventory_msg msg)
 {
-	inv_add_error(errs, row, inventory_fields[row].name, msg, NULL,
+	inv_add_error(errs, row, inventory_fields[row].name, msg, NULL, NULL,
 	    inventory_fields[row].max_chars, 0);
 }
 
@@ -192,7 +206,8 @@ inv_messages_fit(void)
 			for (l = 0; l < LANG_COUNT; l++) {
 				inv_expand(e.text[l], sizeof(e.text[l]),
 				    inv_messages[m][l], inventory_fields[r].label[l],
-				    longest, "U+10FFFF", FORM_MAX_VALUE, FORM_MAX_VALUE);
+				    longest, "U+10FFFF", "\U0010FFFF", FORM_MAX_VALUE,
+				    FORM_MAX_VALUE);
 				if (strlen(e.text[l]) + 1 >= sizeof(e.text[l]))
 					return 0;
 			}
@@ -330,7 +345,7 @@ inv_normalized(struct inv_ctx *c, int row, const struct form_pair *p,
 {
 	const struct inventory_field *f = &inventory_fields[row];
 	struct buf b = BUF_INIT;
-	int rc, blank, compat = f->norm == INV_NORM_NFKC_POSTAL ||
+	int rc, label, blank, compat = f->norm == INV_NORM_NFKC_POSTAL ||
 	    f->norm == INV_NORM_NFKC_PHONE;
 	size_t chars;
 
@@ -343,6 +358,11 @@ inv_normalized(struct inv_ctx *c, int row, const struct form_pair *p,
 	case INV_CHECK_ADDRESS:
 	case INV_CHECK_NOTE:
 		rc = inv_clean_text(&b, f->check, bad) ? INV_MSG_BAD_CHAR : INV_GOOD;
+		/* After NFC: what composes into a CP932 character is fine. -1: the
+		 * CP932 table could not be built, and nothing can be checked. */
+		if (rc == INV_GOOD && f->on_label)
+			rc = (label = inv_label_text(&b, bad)) == 0 ? INV_GOOD :
+			    label == 1 ? INV_MSG_LABEL_CHAR : -1;
 		break;
 	case INV_CHECK_POSTAL:
 		rc = inv_clean_number(&b, 0) || (b.len == 0 && !blank) ||
@@ -365,7 +385,7 @@ inv_normalized(struct inv_ctx *c, int row, const struct form_pair *p,
 	}
 	if (rc == INV_GOOD && (chars = inv_count_chars(b.data, b.len)) >
 	    f->max_chars) {
-		inv_add_error(c->errs, row, f->name, INV_MSG_TOO_LONG, NULL,
+		inv_add_error(c->errs, row, f->name, INV_MSG_TOO_LONG, NULL, NULL,
 		    f->max_chars, chars);
 		rc = INV_DONE;
 	} else if (rc == INV_GOOD && b.len > 0 &&
@@ -381,7 +401,7 @@ inv_single(struct inv_ctx *c, int row)
 	const struct inventory_field *f = &inventory_fields[row];
 	const struct form_pair *p;
 	utf8proc_int32_t bad = 0;
-	char ch[16];
+	char ch[16], glyph[8];
 	int rc;
 
 	if (inv_collect(c->form, row, &p, 1) == 0)
@@ -394,7 +414,13 @@ inv_single(struct inv_ctx *c, int row)
 		return -1;
 	if (rc == INV_MSG_BAD_CHAR) {
 		inv_char_display(bad, ch, sizeof(ch));
-		inv_add_error(c->errs, row, f->name, INV_MSG_BAD_CHAR, ch, 0, 0);
+		inv_add_error(c->errs, row, f->name, INV_MSG_BAD_CHAR, ch, NULL, 0, 0);
+	} else if (rc == INV_MSG_LABEL_CHAR) {
+		/* U+XXXX always, and the character too when it can be seen alone */
+		snprintf(ch, sizeof(ch), "U+%04X", (unsigned)bad);
+		inv_add_error(c->errs, row, f->name, inv_char_glyph(bad, glyph,
+		    sizeof(glyph)) ? INV_MSG_LABEL_CHAR : INV_MSG_LABEL_CODE, ch, glyph,
+		    0, 0);
 	} else if (rc >= 0 && rc < INV_MSGS)
 		inv_field_error(c->errs, row, (enum inventory_msg)rc);
 	else if (rc == INV_GOOD && c->out->f[row].n == 0 && f->need == INV_REQUIRED)
@@ -467,7 +493,7 @@ inv_structure(const struct form *f, enum form_kind kind, struct inventory_errors
 	for (i = 0; i < f->n; i++) {
 		if (!inventory_accepts(kind, f->v[i].name)) {
 			inv_add_error(errs, -1, f->v[i].name, INV_MSG_UNKNOWN_FIELD,
-			    NULL, 0, 0);
+			    NULL, NULL, 0, 0);
 			bad = 1;
 			continue;
 		}
@@ -479,7 +505,7 @@ inv_structure(const struct form *f, enum form_kind kind, struct inventory_errors
 				seen++;
 		if (seen == 1) {	/* report each name once */
 			inv_add_error(errs, -1, f->v[i].name,
-			    INV_MSG_DUPLICATE_FIELD, NULL, 0, 0);
+			    INV_MSG_DUPLICATE_FIELD, NULL, NULL, 0, 0);
 			bad = 1;
 		} else if (seen > 1)
 			bad = 1;
@@ -521,7 +547,7 @@ inventory_validate(enum form_kind kind, const struct form *form,
 		return INVENTORY_HONEYPOT;
 	idem = form_get(form, INVENTORY_IDEM);
 	if (!inv_idem_ok(idem, idem ? strlen(idem) : 0)) {
-		inv_add_error(errs, -1, INVENTORY_IDEM, INV_MSG_IDEM, NULL, 0, 0);
+		inv_add_error(errs, -1, INVENTORY_IDEM, INV_MSG_IDEM, NULL, NULL, 0, 0);
 		return INVENTORY_REJECT;
 	}
 	for (row = 0; row < INVENTORY_NFIELDS; row++) {

@@ -70,6 +70,20 @@ static const char *const inv_check_text[INV_CHECKS][LANG_COUNT] = {
 	    "\"yes\": you declare that you hold a valid driving licence" },
 };
 
+/* The same for a field printed on a carrier's label (on_label). */
+static const char *const inv_check_label_text[INV_CHECKS][LANG_COUNT] = {
+	[INV_CHECK_NAME] = {
+	    "文字・数字・空白と ' - . , / # & ( ) のみ。配送ラベルに印刷できる文字"
+	    "（CP932 の文字。絵文字や𠮷などは使えません）に限ります",
+	    "Letters, digits, spaces and ' - . , / # & ( ) only, and only characters a "
+	    "shipping label can print (those of CP932, Japanese Shift_JIS: no emoji)" },
+	[INV_CHECK_ADDRESS] = {
+	    "文字・数字・空白と ' - . , / # & ( ) のみ。配送ラベルに印刷できる文字"
+	    "（CP932 の文字。絵文字や𠮷などは使えません）に限ります",
+	    "Letters, digits, spaces and ' - . , / # & ( ) only, and only characters a "
+	    "shipping label can print (those of CP932, Japanese Shift_JIS: no emoji)" },
+};
+
 static const char *const inv_input_type[INV_CHECKS] = {
 	[INV_CHECK_MODELS] = "checkboxes", [INV_CHECK_MODEL] = "select",
 	[INV_CHECK_DEALER] = "select", [INV_CHECK_SLOT] = "slot",
@@ -96,15 +110,17 @@ inv_privacy_field(const struct inventory_field *f, enum lang l)
 		"without your name or contact details",
 	};
 
-	return json_pack("{s:s, s:s, s:b, s:s, s:I, s:s, s:s, s:s, s:s, s:s, s:I, "
-	    "s:b, s:s?}",
+	return json_pack("{s:s, s:s, s:b, s:s, s:I, s:I, s:s, s:s, s:s, s:s, s:s, "
+	    "s:I, s:b, s:s?}",
 	    "name", f->name,
 	    "label", f->label[l],
 	    "required", f->need == INV_REQUIRED,
 	    "required_text", need_text[f->need][l],
 	    "max_chars", (json_int_t)f->max_chars,
+	    "max_count", (json_int_t)f->max_count,
 	    "normalization", inv_norm_text[f->norm][l],
-	    "validation", inv_check_text[f->check][l],
+	    "validation", f->on_label ? inv_check_label_text[f->check][l] :
+	    inv_check_text[f->check][l],
 	    "purpose", f->purpose[l],
 	    "recipient", inv_recipient_text[f->recipient][l],
 	    "retention", f->retention[l],

@@ -126,6 +126,8 @@ keys_role_name(enum keys_role role)
 		return "hq";
 	case KEYS_ROLE_DEALER:
 		return "dealer";
+	case KEYS_ROLE_PRIVACY:
+		return "privacy";
 	}
 	return "?";
 }
@@ -139,6 +141,8 @@ keys_role_parse(const char *s)
 		return KEYS_ROLE_HQ;
 	if (strcmp(s, "dealer") == 0)
 		return KEYS_ROLE_DEALER;
+	if (strcmp(s, "privacy") == 0)
+		return KEYS_ROLE_PRIVACY;
 	return 0;
 }
 
@@ -528,7 +532,7 @@ keys_pub_from_json(json_t *o, enum pub_mode mode, struct keys_public *pub, const
 		return rc;
 	if ((pub->role = keys_role_parse(role)) == 0)
 		return KEYS_FAIL(err, KEYS_E_MALFORMED, "%sunknown role \"%s\" (expected root, "
-		    "hq or dealer)", ctx, keys_i_safe(role, safe));
+		    "hq, dealer or privacy)", ctx, keys_i_safe(role, safe));
 	if ((rc = keys_i_check_holder(pub->role, dealer, name, ctx, err)) != KEYS_OK)
 		return rc;
 	if (dealer != NULL)
@@ -680,13 +684,17 @@ keys_i_keyring_dups(const struct keys_public *k, size_t n, const char *ctx,
 	return KEYS_OK;
 }
 
-/* A keyring lists the keys that may receive data: hq and dealer keys, never the root. */
+/*
+ * A keyring lists the keys that may receive data (hq and dealer) and those that may ask
+ * for counts (privacy), never the root.
+ */
 int
 keys_i_keyring_role(const struct keys_public *k, const char *ctx, struct keys_error *err)
 {
-	if (k->role != KEYS_ROLE_HQ && k->role != KEYS_ROLE_DEALER)
-		return KEYS_FAIL(err, KEYS_E_ROLE, "%s%s is a %s key; a keyring lists hq and "
-		    "dealer keys only", ctx, k->key_id, keys_role_name(k->role));
+	if (k->role != KEYS_ROLE_HQ && k->role != KEYS_ROLE_DEALER &&
+	    k->role != KEYS_ROLE_PRIVACY)
+		return KEYS_FAIL(err, KEYS_E_ROLE, "%s%s is a %s key; a keyring lists hq, "
+		    "dealer and privacy keys only", ctx, k->key_id, keys_role_name(k->role));
 	return KEYS_OK;
 }
 

@@ -3,7 +3,10 @@
  *
  * An identity (role hq or dealer) has an X25519 key pair, to open records sealed to it with
  * HPKE, and an Ed25519 key pair, to sign its API requests. The brand root (role root) has only
- * an Ed25519 key pair; it signs keyrings and nothing else, and it stays offline.
+ * an Ed25519 key pair; it signs keyrings and nothing else, and it stays offline. A privacy
+ * officer's key (role privacy) has the same two pairs as hq, but nothing is ever sealed to
+ * it: the web tier seals to hq and dealer keys only, and answers a privacy key's signed
+ * requests with counts (GET /api/v1/counts) and nothing else.
  *
  * Fingerprint and key id
  *   fingerprint = BLAKE2b-256(x25519_pk || ed25519_pk)   for hq and dealer keys
@@ -15,7 +18,7 @@
  *   (64 hex digits in groups of four) for checking a key by voice or on paper.
  *
  * PREFIX.public (JSON, mode 0644)
- *   {"format":"showroom-public-key","version":1,"role":"hq"|"dealer"|"root",
+ *   {"format":"showroom-public-key","version":1,"role":"hq"|"dealer"|"privacy"|"root",
  *    "dealer":CODE (dealer keys only),"name":NAME,"key_id":ID,
  *    "x25519":B64 (not for root),"ed25519":B64,"created":"YYYY-MM-DDTHH:MM:SSZ"}
  *   B64 is standard base64 with padding. Unknown fields are refused.
@@ -45,8 +48,8 @@
  *   formatting of the file itself does not matter. Accepted keyrings hold no string that needs
  *   an escape (names refuse control characters), which keeps the form easy to reproduce
  *   elsewhere, e.g. in a browser. The keyring is valid until the end of the
- *   "expires" day, UTC. Keys are hq (one or more) and dealer (with a dealer code; several per
- *   code allowed, for rotation); no key id and no public key may appear twice.
+ *   "expires" day, UTC. Keys are hq (one or more), dealer (with a dealer code; several per
+ *   code allowed, for rotation) and privacy; no key id and no public key may appear twice.
  */
 #ifndef SHOWROOM_KEYS_H
 #define SHOWROOM_KEYS_H
@@ -72,7 +75,8 @@
 enum keys_role {
 	KEYS_ROLE_ROOT = 1,
 	KEYS_ROLE_HQ,
-	KEYS_ROLE_DEALER
+	KEYS_ROLE_DEALER,
+	KEYS_ROLE_PRIVACY	/* counts only: signs API calls, is never sealed to */
 };
 
 /* Return codes: 0 on success, else one of these (also left in keys_error.code). */
@@ -133,7 +137,7 @@ struct keys_keyring {
 
 const char	*keys_strerror(int code);
 const char	*keys_role_name(enum keys_role);
-/* "root", "hq", "dealer" -> role; 0 when unknown. */
+/* "root", "hq", "dealer", "privacy" -> role; 0 when unknown. */
 enum keys_role	 keys_role_parse(const char *);
 int		 keys_dealer_code_valid(const char *);
 /* "YYYY-MM-DD" -> the first second of the next day, UTC (when a keyring dated so expires). */

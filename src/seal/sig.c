@@ -470,6 +470,23 @@ sig_authority(const struct sig_request *req, struct buf *out)
 	return SIG_OK;
 }
 
+int
+sig_authority_value(const char *scheme, const char *authority, struct buf *out)
+{
+	struct sig_request req;
+	size_t mark = out->len;
+	int st;
+
+	memset(&req, 0, sizeof(req));
+	req.scheme = scheme;
+	req.authority = authority;
+	if ((st = sig_authority(&req, out)) != SIG_OK && out->data != NULL) {
+		out->len = mark;
+		out->data[mark] = '\0';
+	}
+	return st;
+}
+
 /* @path: the encoded path, "/" when empty (RFC 9421 2.2.6). */
 static int
 sig_path(const struct sig_request *req, struct buf *out)

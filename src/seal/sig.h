@@ -198,6 +198,13 @@ int	sig_sign(const struct sig_request *req, const struct sig_sign_params *,
 	    const unsigned char sk[SIG_SECRETKEYBYTES], struct buf *sig_input,
 	    struct buf *signature);
 
+/*
+ * Appends the value @authority has for AUTHORITY (a Host header: host[:port]) under SCHEME
+ * (RFC 9421 2.2.3): the host in lowercase, the port left out when it is the scheme's
+ * default. A server that pins its own authority compares these. out is unchanged on error.
+ */
+int	sig_authority_value(const char *scheme, const char *authority, struct buf *out);
+
 /* Appends "sha-256=:BASE64:" for body to out. */
 int	content_digest_compute(const void *body, size_t len, struct buf *out);
 /*

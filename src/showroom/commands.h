@@ -18,5 +18,14 @@ int	cmd_bookings(int argc, char **argv);
 int	cmd_purge(int argc, char **argv);
 int	cmd_audit(int argc, char **argv);
 int	cmd_trace(int argc, char **argv);
+int	cmd_slots(int argc, char **argv);
+/* bookings confirm|decline (argv[0]); USAGE is the bookings usage. */
+#include <stdio.h>
+int	cmd_bookings_decide(int argc, char **argv, void (*usage)(FILE *));
+void	decide_usage(FILE *);
+/* The privacy officer's desk, beside the back office. */
+int	cmd_inventory(int argc, char **argv);
+int	cmd_stats(int argc, char **argv);
+int	cmd_breach_report(int argc, char **argv);
 
 #endif

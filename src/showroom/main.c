@@ -20,9 +20,13 @@ static const struct command {
 	{ "export",	cmd_export,	"write catalog requests for a carrier or a label sheet" },
 	{ "ack",	cmd_ack,	"acknowledge handled records; the server deletes them" },
 	{ "bookings",	cmd_bookings,	"a dealer's test drives: day list, CSV or calendar file" },
+	{ "slots",	cmd_slots,	"a dealer's calendar: close or open days, set demo cars" },
 	{ "purge",	cmd_purge,	"delete acknowledged records and exports after N days" },
 	{ "audit",	cmd_audit,	"verify the hash-chained audit log (audit verify)" },
 	{ "trace",	cmd_trace,	"tell which export carried a seed address" },
+	{ "inventory",	cmd_inventory,	"print the data inventory (Markdown or JSON)" },
+	{ "stats",	cmd_stats,	"the server's counts per day as a table and a chart" },
+	{ "breach-report", cmd_breach_report, "prefill an APPI breach report for one part" },
 };
 
 static void
@@ -34,7 +38,8 @@ usage(FILE *f)
 	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\nexit codes: 0 success, 1 failure, 2 usage error; the back-office commands\n"
-	    "also 3 wrong passphrase, 4 server unreachable, 5 a record refused, 6 keyring\n");
+	    "also 3 wrong passphrase, 4 server unreachable, 5 a record refused, 6 keyring,\n"
+	    "7 records set aside by export\n");
 }
 
 int

@@ -2,7 +2,9 @@
  * The key holders' API: every call signed with HTTP Message Signatures (RFC 9421,
  * ed25519) by a key of the signed keyring. A caller sees and deletes only the records
  * sealed to its own key. Failures answer 401 with a reason and no data, and are logged
- * with the key id and the reason only.
+ * with the key id and the reason only. The signed @authority must be the server's own
+ * (--public-url): a request signed for another server, as a fake one would capture it,
+ * is refused; without --public-url the API is off.
  */
 #include <jansson.h>
 #include <stdint.h>
@@ -17,16 +19,14 @@
 #include "lib/log.h"
 #include "seal/sig.h"
 #include "store/store.h"
+#include "showroomd/api.h"
 #include "showroomd/handlers.h"
+#include "showroomd/origin.h"
 #include "showroomd/trust.h"
 
 #define API_NONCE_TTL	(2 * SIG_MAX_SKEW)	/* a nonce is remembered while created is valid */
 
-struct api_caller {
-	char	key_id[KEYS_ID_MAX];
-};
-
-static void
+void
 api_error(struct app_reply *rp, unsigned status, const char *reason)
 {
 	reply_json(rp, status, json_pack("{s:s}", "error", reason));
@@ -57,23 +57,39 @@ api_header(void *arg, const char *name, size_t n, const char **value, size_t *le
 }
 
 /* Checks the signature, the key and the nonce: 0 with the caller, or a 401 sent. */
-static int
+int
 api_authenticate(struct app *app, const struct app_request *rq, int with_body,
     struct api_caller *who, struct app_reply *rp)
 {
 	struct sig_request req;
 	struct sig_result res;
 	struct store_err se;
-	struct trust *t = trust_acquire(time(NULL));
+	struct trust *t;
+	const struct keys_public *k;
+	const char *host;
 	size_t alen;
 	int64_t now = (int64_t)time(NULL);
 	int rc;
 
+	if (app->pub == NULL) {
+		api_error(rp, 503, "the API is off: showroomd runs without --public-url");
+		return -1;
+	}
+	/* the Host is the client's to choose: what is verified is the server's own
+	 * authority, and a Host naming another is refused with that reason */
+	host = rq->header(rq->header_arg, "Host", &alen);
+	if (host == NULL || !origin_host_is(app->pub, host, alen)) {
+		log_warn("api: 401 %s %s: Host %.80s is not the @authority of --public-url %s",
+		    rq->method, rq->path, host != NULL ? host : "(none)", app->pub->origin);
+		api_error(rp, 401, "signature: @authority is not this server's (--public-url)");
+		return -1;
+	}
 	memset(&req, 0, sizeof(req));
 	memset(&res, 0, sizeof(res));
+	memset(who, 0, sizeof(*who));
 	req.method = rq->method;
-	req.scheme = "https";	/* TLS ends at the proxy in front */
-	req.authority = rq->header(rq->header_arg, "Host", &alen);
+	req.scheme = app->pub->scheme;
+	req.authority = app->pub->authority;
 	req.path = rq->path;
 	req.query = rq->query;
 	req.header_fn = api_header;
@@ -82,11 +98,15 @@ api_authenticate(struct app *app, const struct app_request *rq, int with_body,
 		req.body = rq->body;
 		req.bodylen = rq->body_len;
 	}
-	if (t == NULL) {
+	if ((t = trust_acquire(time(NULL))) == NULL) {
 		api_error(rp, 503, "no valid keyring");
 		return -1;
 	}
 	rc = sig_verify(&req, NULL, api_key, &t->kr, now, SIG_MAX_SKEW, NULL, 0, &res);
+	if (rc == SIG_OK && (k = keys_keyring_find(&t->kr, res.keyid)) != NULL) {
+		who->role = k->role;
+		snprintf(who->dealer, sizeof(who->dealer), "%s", k->dealer);
+	}
 	trust_release(t);
 	if (rc == SIG_OK) {
 		rc = store_nonce_use(app->store, res.nonce, res.keyid, now + API_NONCE_TTL, now,
@@ -165,6 +185,10 @@ api_inbox(struct app *app, int arg, const struct app_request *rq, struct app_rep
 	}
 	if (api_authenticate(app, rq, 0, &who, rp) == -1)
 		return;
+	if (who.role == KEYS_ROLE_PRIVACY) {
+		api_error(rp, 403, "a privacy key reads counts only");
+		return;
+	}
 	if (form_decode(rq->query, strlen(rq->query), &q, NULL) == -1 ||
 	    api_uint(form_get(&q, "after"), INT64_MAX / 2, &after) == -1 ||
 	    api_uint(form_get(&q, "limit"), STORE_INBOX_MAX, &limit) == -1 || limit == 0) {
@@ -205,6 +229,10 @@ api_ack(struct app *app, int arg, const struct app_request *rq, struct app_reply
 	}
 	if (api_authenticate(app, rq, 1, &who, rp) == -1)
 		return;
+	if (who.role == KEYS_ROLE_PRIVACY) {
+		api_error(rp, 403, "a privacy key reads counts only");
+		return;
+	}
 	doc = json_loadb(rq->body, rq->body_len, JSON_REJECT_DUPLICATES, &je);
 	arr = json_object_get(doc, "ids");
 	if (!json_is_array(arr) || json_array_size(arr) == 0 ||

@@ -12,6 +12,9 @@
 
 #include "lib/log.h"
 #include "store/store.h"
+#include "showroomd/metrics_flush.h"
+#include "showroomd/notify.h"
+#include "showroomd/origin.h"
 #include "showroomd/ratelimit.h"
 
 static pthread_t app_expiry_thread;
@@ -57,8 +60,17 @@ app_new(const struct app_config *cfg, char *err, size_t errlen)
 		return NULL;
 	}
 	app->max_age_days = cfg->max_age_days;
+	if (cfg->pub != NULL) {
+		if ((app->pub = malloc(sizeof(*app->pub))) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			free(app);
+			return NULL;
+		}
+		*app->pub = *cfg->pub;
+	}
 	if ((app->rl = ratelimit_new(cfg->rate_per_min, cfg->burst, 65536)) == NULL) {
 		snprintf(err, errlen, "out of memory");
+		free(app->pub);
 		free(app);
 		return NULL;
 	}
@@ -77,6 +89,19 @@ app_new(const struct app_config *cfg, char *err, size_t errlen)
 			return NULL;
 		}
 	}
+	if (app->store != NULL && cfg->counts_flush_s > 0) {
+		if (metrics_flusher_start(app->store, cfg->counts_flush_s) == -1) {
+			snprintf(err, errlen, "cannot start the counts thread");
+			app_free(app);
+			return NULL;
+		}
+		app->flushing = 1;
+	}
+	if (app->store != NULL && cfg->notify != NULL &&
+	    (app->notify = notify_start(app->store, cfg->notify, err, errlen)) == NULL) {
+		app_free(app);
+		return NULL;
+	}
 	return app;
 }
 
@@ -92,7 +117,12 @@ app_free(struct app *app)
 		pthread_mutex_unlock(&app_expiry_lock);
 		pthread_join(app_expiry_thread, NULL);
 	}
+	notify_stop(app->notify);	/* before the store it uses */
+	/* the last counts go to the store before it closes */
+	if (app->flushing)
+		metrics_flusher_stop();
 	store_close(app->store);
 	ratelimit_free(app->rl);
+	free(app->pub);
 	free(app);
 }

@@ -13,18 +13,27 @@
 
 struct store;
 struct ratelimit;
+struct origin;
+struct notify;
+struct notify_config;
 
 struct app {
 	struct store		*store;		/* NULL: forms closed */
 	struct ratelimit	*rl;
 	unsigned		 max_age_days;
+	int			 flushing;	/* counts go to the store (metrics_flush.h) */
+	struct origin		*pub;		/* --public-url; NULL: the signed API is off */
+	struct notify		*notify;	/* the notice sender, or NULL */
 };
 
 struct app_config {
 	const char	*store_url;	/* --data or --db; NULL: forms closed */
+	const struct origin *pub;	/* --public-url, parsed; NULL when not given */
 	unsigned	 max_age_days;	/* records older than this are deleted */
 	double		 rate_per_min;	/* form posts per client */
 	double		 burst;
+	unsigned	 counts_flush_s;	/* 0: counts stay in memory */
+	const struct notify_config *notify;	/* --notify, or NULL; outlives the app */
 };
 
 struct app	*app_new(const struct app_config *, char *err, size_t errlen);

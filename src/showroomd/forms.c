@@ -25,6 +25,8 @@
 #include "showroomd/address.h"
 #include "showroomd/form_view.h"
 #include "showroomd/handlers.h"
+#include "showroomd/metrics.h"
+#include "showroomd/origin.h"
 #include "showroomd/pages.h"
 #include "showroomd/ratelimit.h"
 #include "showroomd/site.h"
@@ -164,6 +166,26 @@ struct forms_sealed {
 	unsigned		 capacity;
 };
 
+/*
+ * The idempotency key's hash, scoped by form: a key replays only a submission of its own
+ * form, never answers a booking with a catalog request's receipt (or the other way round).
+ * Hashes stored before the scope (plain SHA-256 of the key) simply never match again and
+ * go with their records; the schema is unchanged.
+ */
+static void
+forms_idem_hash(enum store_kind kind, const char *idem, unsigned char out[32])
+{
+	static const char domain[] = "showroom-idem-v2";
+	const char *name = store_kind_name(kind);
+	crypto_hash_sha256_state st;
+
+	crypto_hash_sha256_init(&st);
+	crypto_hash_sha256_update(&st, (const unsigned char *)domain, sizeof(domain));
+	crypto_hash_sha256_update(&st, (const unsigned char *)name, strlen(name) + 1);
+	crypto_hash_sha256_update(&st, (const unsigned char *)idem, strlen(idem));
+	crypto_hash_sha256_final(&st, out);
+}
+
 static int
 forms_seal(enum form_kind kind, const struct inventory_values *v, const struct keys_public *to,
     struct forms_sealed *s)
@@ -188,26 +210,24 @@ forms_seal(enum form_kind kind, const struct inventory_values *v, const struct k
 	s->rec.enc_len = 32;
 	s->rec.ct = ct;
 	s->rec.ct_len = ctlen;
-	crypto_hash_sha256(s->idem_hash, (const unsigned char *)v->idem, strlen(v->idem));
+	forms_idem_hash(s->rec.kind, v->idem, s->idem_hash);
 	rc = 0;
 out:
 	buf_wipe(&pt);	/* the plaintext lives no longer than the sealing */
 	return rc;
 }
 
+/* The receipt's address; a booking's carries its cancel TOKEN (NULL for a request). */
 static void
-forms_receipt_path(enum lang l, const struct forms_sealed *s, const char *receipt,
-    int booking, const struct inventory_values *v, char *out, size_t outsz)
+forms_receipt_path(enum lang l, const char *receipt, const char *token, unsigned given,
+    char *out, size_t outsz)
 {
-	char given[16];
-
 	/* which fields were given, so that the receipt lists those only (row bits, hex) */
-	snprintf(given, sizeof(given), "f=%x", inventory_given(v));
-	if (booking)
-		snprintf(out, outsz, "%sreceipt/test-drive/%s?k=%s&%s", lang_prefix(l), receipt,
-		    s->token, given);
+	if (token != NULL)
+		snprintf(out, outsz, "%sreceipt/test-drive/%s?k=%s&f=%x", lang_prefix(l),
+		    receipt, token, given);
 	else
-		snprintf(out, outsz, "%sreceipt/catalog/%s?%s", lang_prefix(l), receipt, given);
+		snprintf(out, outsz, "%sreceipt/catalog/%s?f=%x", lang_prefix(l), receipt, given);
 }
 
 /* Stores the sealed record; 0 with the receipt id, or a status to answer with. */
@@ -383,13 +403,15 @@ forms_accept(struct app *app, enum form_kind kind, const struct app_request *rq,
 	}
 	trust_release(t);
 	if (kind == FORM_TEST_DRIVE) {
-		if (slots_check(pages_dealer(rq->site->pages, pick->dealer), pick->model,
-		    pick->slot, time(NULL), &s.capacity) == -1) {
+		if (slots_check(app->store, pages_dealer(rq->site->pages, pick->dealer),
+		    pick->dealer, pick->model, pick->slot, time(NULL), &s.capacity) == -1) {
 			forms_error(&errs, INV_TD_SLOT, rq->site->pages, rq->lang, "slot_full");
 			forms_render(app, kind, rq, rp, 422, f, &errs, pick);
 			return;
 		}
 		forms_cancel_token(v->idem, s.token, s.rec.cancel_hash);
+		s.rec.status = pages_booking_confirmation(rq->site->pages) ?
+		    STORE_BOOKING_PENDING : STORE_BOOKING_BOOKED;
 		snprintf(s.rec.slot.dealer, sizeof(s.rec.slot.dealer), "%s", pick->dealer);
 		snprintf(s.rec.slot.model, sizeof(s.rec.slot.model), "%s", pick->model);
 		snprintf(s.rec.slot.start, sizeof(s.rec.slot.start), "%s", pick->slot);
@@ -403,13 +425,39 @@ forms_accept(struct app *app, enum form_kind kind, const struct app_request *rq,
 		reply_message(rp, status, rq->site->pages, rq->lang, "message_title",
 		    "forms_closed");
 	} else {
-		forms_receipt_path(rq->lang, &s, receipt, kind == FORM_TEST_DRIVE, v, where,
-		    sizeof(where));
+		forms_receipt_path(rq->lang, receipt, kind == FORM_TEST_DRIVE ? s.token : NULL,
+		    inventory_given(v), where, sizeof(where));
 		reply_redirect(rp, where);
 	}
 	free(s.rec.enc);
 	free(s.rec.ct);
 	sodium_memzero(s.token, sizeof(s.token));
+}
+
+/*
+ * Looks like a success to the robot, and nothing is stored: the redirect has the shape
+ * of a real one (a fresh record id; for a booking a token of the same length and digits),
+ * and the receipt behind it answers as for any link that no booking holds.
+ */
+static void
+forms_honeypot(enum form_kind kind, const struct app_request *rq, struct app_reply *rp,
+    const struct form *f)
+{
+	unsigned char r[32];
+	char receipt[STORE_ID_LEN + 1], token[65], where[256];
+	unsigned given = 0;
+	size_t i;
+	int row;
+
+	recid_new(receipt);
+	randombytes_buf(r, sizeof(r));	/* as forms_cancel_token's: 32 bytes in hex */
+	sodium_bin2hex(token, sizeof(token), r, sizeof(r));
+	for (i = 0; i < f->n; i++)	/* the fields it filled, as a real receipt lists them */
+		if (f->v[i].len > 0 && (row = inventory_find(kind, f->v[i].name)) >= 0)
+			given |= 1u << row;
+	forms_receipt_path(rq->lang, receipt, kind == FORM_TEST_DRIVE ? token : NULL, given,
+	    where, sizeof(where));
+	reply_redirect(rp, where);
 }
 
 void
@@ -424,10 +472,15 @@ forms_post(struct app *app, int arg, const struct app_request *rq, struct app_re
 	struct form f, q;
 	enum forms_step step;
 	json_t *fill;
-	char fake[STORE_ID_LEN + 1], where[128], note[512];
+	char note[512];
 
 	if (!forms_open(app, rq, rp))
 		return;
+	/* before anything else: another site must not spend a visitor's budget */
+	if (!origin_form_ok(app->pub, rq)) {
+		reply_message(rp, 403, rq->site->pages, rq->lang, "message_title", "cross_site");
+		return;
+	}
 	if (!forms_content_type_ok(rq)) {
 		reply_message(rp, 415, rq->site->pages, rq->lang, "message_title", "bad_request");
 		return;
@@ -479,11 +532,8 @@ forms_post(struct app *app, int arg, const struct app_request *rq, struct app_re
 		forms_render(app, kind, rq, rp, 422, &f, &errs, &pick);
 		break;
 	case INVENTORY_HONEYPOT:
-		/* looks like a success to the robot; nothing is stored */
-		recid_new(fake);
-		snprintf(where, sizeof(where), "%sreceipt/%s/%s", lang_prefix(rq->lang),
-		    kind == FORM_CATALOG ? "catalog" : "test-drive", fake);
-		reply_redirect(rp, where);
+		metrics_honeypot();
+		forms_honeypot(kind, rq, rp, &f);
 		break;
 	case INVENTORY_REJECT:
 		forms_reject(rq, rp, &errs, NULL);

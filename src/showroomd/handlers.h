@@ -20,5 +20,9 @@ handler_fn	privacy_get;		/* privacy.c: GET /privacy/ */
 handler_fn	api_slots;		/* api_slots.c: GET /api/v1/slots */
 handler_fn	api_inbox;		/* api.c: GET /api/v1/inbox, signed */
 handler_fn	api_ack;		/* api.c: POST /api/v1/ack, signed */
+handler_fn	api_calendar_get;	/* api_calendar.c: GET /api/v1/calendar, signed */
+handler_fn	api_calendar_set;	/* api_calendar.c: POST /api/v1/calendar/OP, signed */
+handler_fn	api_bookings_decide;	/* api_bookings.c: POST /api/v1/bookings/OP, signed */
+handler_fn	api_counts;		/* api_counts.c: GET /api/v1/counts, signed (privacy, hq) */
 
 #endif

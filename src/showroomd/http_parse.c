@@ -156,6 +156,25 @@ http_etag_match(const char *hdr, size_t len, const char *etag)
 	return 0;
 }
 
+int
+http_etag_match_strong(const char *hdr, size_t len, const char *etag)
+{
+	const char *p = hdr, *end, *s, *e;
+	size_t elen = strlen(etag);
+
+	if (hdr == NULL)
+		return 0;
+	end = hdr + len;
+	while (hp_next_element(&p, end, &s, &e)) {
+		if (e - s == 1 && *s == '*')
+			return 1;
+		/* a weak tag ("W/...") never equals a strong one */
+		if ((size_t)(e - s) == elen && memcmp(s, etag, elen) == 0)
+			return 1;
+	}
+	return 0;
+}
+
 /* Parses decimal digits in [*p, end) without overflow; -1 when there are none. */
 static int
 hp_uint(const char **p, const char *end, uint64_t *v)
@@ -328,4 +347,188 @@ http_date_parse(const char *s, size_t len, time_t *out)
 	tm.tm_mon = mon;
 	*out = timegm(&tm);
 	return 0;
+}
+
+enum http_cond_result
+http_conditions(const struct http_conds *c, const char *etag, time_t mtime)
+{
+	time_t t;
+
+	/* 13.2.2 steps 1 and 2: the client's copy must still be the current one */
+	if (c->if_match != NULL) {
+		if (!http_etag_match_strong(c->if_match, c->if_match_len, etag))
+			return HTTP_COND_FAILED;
+	} else if (c->if_unmodified_since != NULL && http_date_parse(c->if_unmodified_since,
+	    c->if_unmodified_since_len, &t) == 0 && mtime > t)
+		return HTTP_COND_FAILED;
+	/* steps 3 and 4, for GET and HEAD: the client's copy is still good */
+	if (c->if_none_match != NULL)
+		return http_etag_match(c->if_none_match, c->if_none_match_len, etag) ?
+		    HTTP_COND_NOT_MODIFIED : HTTP_COND_PASS;
+	if (c->if_modified_since != NULL && http_date_parse(c->if_modified_since,
+	    c->if_modified_since_len, &t) == 0 && mtime <= t)
+		return HTTP_COND_NOT_MODIFIED;
+	return HTTP_COND_PASS;
+}
+
+/* Bytes of field lines: a token character (RFC 9110 5.6.2) and a control character a value
+ * may not hold (all but HTAB; RFC 9110 5.5). Bytes from 0x80 are neither. */
+#define HP_TCHAR	1
+#define HP_CTL		2
+static const unsigned char hp_field_byte[256] = {
+	/* 0x00 */ 2, 2, 2, 2, 2, 2, 2, 2, 2, 0, 2, 2, 2, 2, 2, 2,
+	/* 0x10 */ 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
+	/* 0x20 */ 0, 1, 0, 1, 1, 1, 1, 1, 0, 0, 1, 1, 0, 1, 1, 0,
+	/* 0x30 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0,
+	/* 0x40 */ 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	/* 0x50 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 1, 1,
+	/* 0x60 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+	/* 0x70 */ 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 2,
+};
+
+enum http_method_class
+http_method_class(const char *m, size_t len)
+{
+	static const char *const known[] = { "GET", "HEAD", "POST", "PUT", "DELETE",
+	    "CONNECT", "OPTIONS", "TRACE", "PATCH" };
+	unsigned char all = HP_TCHAR;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		all &= hp_field_byte[(unsigned char)m[i]];
+	if (len == 0 || !(all & HP_TCHAR))
+		return HTTP_METHOD_BAD;
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strlen(known[i]) == len && memcmp(m, known[i], len) == 0)
+			return HTTP_METHOD_KNOWN;
+	return HTTP_METHOD_UNKNOWN;
+}
+
+static int
+hp_alpha(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/* A byte of a host or port (RFC 3986 3.2.2, 3.2.3): unreserved, pct-encoded, sub-delims,
+ * ':' and the brackets of an IP literal. '@' (userinfo) is not one. */
+static int
+hp_authority_byte(unsigned char c)
+{
+	return hp_alpha((char)c) || (c >= '0' && c <= '9') ||
+	    (c != '\0' && strchr("-._~%!$&'()*+,;=:[]", c) != NULL);
+}
+
+enum http_target_err
+http_target_parse(const char *t, size_t len, struct http_target *out)
+{
+	size_t i, p;
+
+	memset(out, 0, sizeof(*out));
+	/* RFC 9112 3.2: no whitespace in a target; 3.2.2 no control character either */
+	for (i = 0; i < len; i++)
+		if ((unsigned char)t[i] <= 0x20 || t[i] == 0x7f)
+			return HTTP_TARGET_BAD;
+	p = 0;
+	if (len > 0 && t[0] != '/') {
+		/* scheme ":" (RFC 3986 3.1), else neither form ("*", authority form) */
+		for (i = 0; i < len && (hp_alpha(t[i]) || (i > 0 && ((t[i] >= '0' &&
+		    t[i] <= '9') || t[i] == '+' || t[i] == '-' || t[i] == '.'))); i++)
+			;
+		if (i == 0 || i == len || t[i] != ':')
+			return HTTP_TARGET_BAD;
+		if ((i != 4 || strncasecmp(t, "http", 4) != 0) &&
+		    (i != 5 || strncasecmp(t, "https", 5) != 0))
+			return HTTP_TARGET_SCHEME;
+		/* RFC 9110 4.2.1: an http URI has an authority */
+		if (len - i < 3 || t[i + 1] != '/' || t[i + 2] != '/')
+			return HTTP_TARGET_AUTHORITY;
+		p = i + 3;
+		out->authority = p;
+		while (p < len && t[p] != '/' && t[p] != '?') {
+			if (!hp_authority_byte((unsigned char)t[p]))
+				return HTTP_TARGET_AUTHORITY;
+			p++;
+		}
+		out->authority_len = p - out->authority;
+		/* RFC 9110 4.2.1: an http URI with an empty host is invalid */
+		if (out->authority_len == 0 || t[out->authority] == ':')
+			return HTTP_TARGET_AUTHORITY;
+	} else if (len == 0)
+		return HTTP_TARGET_BAD;
+	out->path = p;
+	while (p < len && t[p] != '?')
+		p++;
+	out->path_len = p - out->path;
+	if (p < len) {
+		out->has_query = 1;
+		out->query = p + 1;
+		out->query_len = len - p - 1;
+	}
+	return HTTP_TARGET_OK;
+}
+
+/* A line end at off: CR LF, both NUL now. A NUL of the client's there instead leaves its
+ * CR LF unaccounted for; so does a bare LF, which leaves one NUL only. */
+static int
+hp_crlf(const unsigned char *h, size_t len, size_t off)
+{
+	return off <= len && len - off >= 2 && h[off] == '\0' && h[off + 1] == '\0';
+}
+
+enum http_head_err
+http_head_start(const char *head, size_t len, const struct http_reqline *rl, size_t *off)
+{
+	const unsigned char *h = (const unsigned char *)head;
+
+	/* each piece where the one before it ends, one SP (a NUL now) apart */
+	if (rl->method_len == 0 || rl->method_len >= len || h[rl->method_len] != '\0' ||
+	    rl->target != rl->method_len + 1 || rl->target_len == 0 ||
+	    rl->target_len >= len - rl->target || h[rl->target + rl->target_len] != '\0' ||
+	    rl->version != rl->target + rl->target_len + 1 ||
+	    rl->version_len > len - rl->version ||
+	    !hp_crlf(h, len, rl->version + rl->version_len))
+		return HTTP_HEAD_LAYOUT;
+	*off = rl->version + rl->version_len + 2;
+	return HTTP_HEAD_OK;
+}
+
+enum http_head_err
+http_head_field(const char *head, size_t len, size_t *off, const struct http_field *f)
+{
+	const unsigned char *h = (const unsigned char *)head;
+	unsigned char all = HP_TCHAR, any = 0;
+	size_t i, p;
+
+	/* a folded line moved the name away: it is not where the line before ended */
+	if (*off > len || f->name != *off || f->name_len >= len - *off)
+		return HTTP_HEAD_LAYOUT;
+	/* no branch per byte: this runs over every byte of every request's head */
+	for (i = 0; i < f->name_len; i++)
+		all &= hp_field_byte[h[f->name + i]];
+	if (f->name_len == 0 || !(all & HP_TCHAR))
+		return HTTP_HEAD_NAME;
+	p = f->name + f->name_len;
+	if (h[p++] != '\0')	/* the colon */
+		return HTTP_HEAD_LAYOUT;
+	while (p < f->value && p < len && hp_is_ows((char)h[p]))
+		p++;
+	if (p != f->value || f->value_len > len - p)
+		return HTTP_HEAD_LAYOUT;
+	for (i = 0; i < f->value_len; i++)
+		any |= hp_field_byte[h[p + i]];
+	if (any & HP_CTL)
+		return HTTP_HEAD_VALUE;
+	p += f->value_len;
+	if (!hp_crlf(h, len, p))
+		return HTTP_HEAD_LAYOUT;
+	*off = p + 2;
+	return HTTP_HEAD_OK;
+}
+
+enum http_head_err
+http_head_end(const char *head, size_t len, size_t off)
+{
+	return hp_crlf((const unsigned char *)head, len, off) && len - off == 2 ?
+	    HTTP_HEAD_OK : HTTP_HEAD_LAYOUT;
 }

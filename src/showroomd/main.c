@@ -11,11 +11,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/cp932.h"
+#include <curl/curl.h>
+
 #include "lib/log.h"
 #include "lib/errbuf.h"
+#include "lib/wipe.h"
+#include "store/store.h"
 #include "showroomd/app.h"
 #include "showroomd/http.h"
 #include "showroomd/listen.h"
+#include "showroomd/metrics.h"
+#include "showroomd/metrics_http.h"
+#include "showroomd/notify.h"
+#include "showroomd/origin.h"
 #include "showroomd/sandbox.h"
 #include "showroomd/site.h"
 #include "showroomd/trust.h"
@@ -29,6 +38,9 @@ struct options {
 	const char	*user;
 	int		 selftest;
 	const char	*db;
+	const char	*public_url;
+	struct origin	 pub;		/* public_url, parsed */
+	const char	*notify;
 	unsigned	 max_age_days;
 	unsigned	 rate_per_min;
 	unsigned	 burst;
@@ -36,7 +48,11 @@ struct options {
 	unsigned	 conn_limit;
 	unsigned	 per_ip_limit;
 	unsigned	 timeout_s;
+	unsigned	 request_timeout_s;
 	int		 access_log;
+	char		 metrics_listen[300];	/* "" when none */
+	int		 counters;
+	unsigned	 counts_flush_s;
 };
 
 static void
@@ -51,12 +67,21 @@ usage(FILE *f)
 	    "  --max-conns N       connections at once (default 10000)\n"
 	    "  --max-conns-per-ip N  connections from one address (default 64)\n"
 	    "  --timeout S         idle connection timeout in seconds (default 30)\n"
+	    "  --request-timeout S  time to receive a whole request, in seconds (default 30)\n"
 	    "  --no-access-log     do not log requests on stderr\n"
+	    "  --metrics-listen [HOST:]PORT  serve GET /metrics (Prometheus text) on a\n"
+	    "                      listener of its own; a bare PORT listens on 127.0.0.1\n"
+	    "  --no-counters       count nothing: no daily counts, no request metrics\n"
+	    "  --counts-flush S    add the counts to the store every S seconds (default 10)\n"
 	    "  --keyring FILE      the signed keyring: the keys records are sealed to\n"
 	    "  --root-pub FILE     the brand root's public key, which must have signed it\n"
 	    "  --data DIR          where sealed submissions are stored (SQLite, DIR/showroom.db)\n"
 	    "  --db URL            or in PostgreSQL, postgres://user@host/db (several nodes)\n"
+	    "  --public-url URL    the site's address, https://HOST[:PORT]: the key holders'\n"
+	    "                      signed requests must name it, form posts must come from it\n"
 	    "  --max-age DAYS      delete records older than this at the latest (default 90)\n"
+	    "  --notify FILE       tell key holders that records wait (e-mail, webhook), as\n"
+	    "                      FILE (JSON) says; never what the records hold\n"
 	    "  --rate N            form posts per minute per client (default 6)\n"
 	    "  --burst N           form posts a client may send at once (default 10)\n"
 	    "  --user NAME         started as root: drop to this user once the port is bound\n"
@@ -67,7 +92,8 @@ usage(FILE *f)
 	    "root key; read-write: the data directory) and a seccomp allow-list without exec.\n"
 	    "\n"
 	    "Without --keyring and --data or --db showroomd serves the site only: the forms are\n"
-	    "closed.\n"
+	    "closed. Without --public-url the key holders' API is off (it answers 503), and\n"
+	    "form posts are checked against the Host header.\n"
 	    "An unsigned, tampered or expired keyring stops showroomd from starting.\n"
 	    "Signals: SIGHUP reloads the site and the keyring; SIGTERM and SIGINT stop\n"
 	    "gracefully.\n"
@@ -100,19 +126,26 @@ parse_options(int argc, char **argv, struct options *o)
 		{ "max-conns", required_argument, NULL, 'c' },
 		{ "max-conns-per-ip", required_argument, NULL, 'i' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "request-timeout", required_argument, NULL, 'W' },
 		{ "no-access-log", no_argument, NULL, 'q' },
+		{ "metrics-listen", required_argument, NULL, 'm' },
+		{ "no-counters", no_argument, NULL, 'C' },
+		{ "counts-flush", required_argument, NULL, 'F' },
 		{ "keyring", required_argument, NULL, 'k' },
 		{ "root-pub", required_argument, NULL, 'R' },
 		{ "data", required_argument, NULL, 'd' },
 		{ "user", required_argument, NULL, 'u' },
 		{ "sandbox-selftest", no_argument, NULL, 'S' },
 		{ "db", required_argument, NULL, 'D' },
+		{ "public-url", required_argument, NULL, 'P' },
+		{ "notify", required_argument, NULL, 'N' },
 		{ "max-age", required_argument, NULL, 'a' },
 		{ "rate", required_argument, NULL, 'r' },
 		{ "burst", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
+	char err[300];
 	int ch;
 
 	o->threads = 1;
@@ -122,7 +155,10 @@ parse_options(int argc, char **argv, struct options *o)
 	o->conn_limit = 10000;
 	o->per_ip_limit = 64;
 	o->timeout_s = 30;
+	o->request_timeout_s = 30;
 	o->access_log = 1;
+	o->counters = 1;
+	o->counts_flush_s = 10;
 	while ((ch = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 's': o->site = optarg; break;
@@ -131,12 +167,23 @@ parse_options(int argc, char **argv, struct options *o)
 		case 'c': if (parse_uint("--max-conns", optarg, 1, 1000000, &o->conn_limit)) return -1; break;
 		case 'i': if (parse_uint("--max-conns-per-ip", optarg, 1, 1000000, &o->per_ip_limit)) return -1; break;
 		case 'T': if (parse_uint("--timeout", optarg, 1, 3600, &o->timeout_s)) return -1; break;
+		case 'W': if (parse_uint("--request-timeout", optarg, 1, 3600, &o->request_timeout_s)) return -1; break;
 		case 'q': o->access_log = 0; break;
+		case 'm':
+			/* a bare port: loopback, so the counts stay on the machine by default */
+			snprintf(o->metrics_listen, sizeof(o->metrics_listen),
+			    strspn(optarg, "0123456789") == strlen(optarg) ? "127.0.0.1:%s" : "%s",
+			    optarg);
+			break;
+		case 'C': o->counters = 0; break;
+		case 'F': if (parse_uint("--counts-flush", optarg, 1, 3600, &o->counts_flush_s)) return -1; break;
 		case 'k': o->keyring = optarg; break;
 		case 'd': o->data = optarg; break;
 		case 'u': o->user = optarg; break;
 		case 'S': o->selftest = 1; break;
 		case 'D': o->db = optarg; break;
+		case 'P': o->public_url = optarg; break;
+		case 'N': o->notify = optarg; break;
 		case 'a': if (parse_uint("--max-age", optarg, 1, 3650, &o->max_age_days)) return -1; break;
 		case 'r': if (parse_uint("--rate", optarg, 1, 1000000, &o->rate_per_min)) return -1; break;
 		case 'b': if (parse_uint("--burst", optarg, 1, 1000000, &o->burst)) return -1; break;
@@ -159,6 +206,15 @@ parse_options(int argc, char **argv, struct options *o)
 	}
 	if (o->data != NULL && o->db != NULL) {
 		log_error("--data and --db exclude each other: one store");
+		return -1;
+	}
+	if (o->public_url != NULL &&
+	    origin_parse(o->public_url, &o->pub, err, sizeof(err)) == -1) {
+		log_error("--public-url %s", err);
+		return -1;
+	}
+	if (o->notify != NULL && o->data == NULL && o->db == NULL) {
+		log_error("--notify needs a store (--data or --db): notices come from its outbox");
 		return -1;
 	}
 	if (o->db != NULL && strncmp(o->db, "postgres://", 11) != 0 &&
@@ -215,6 +271,40 @@ load_keyring(const char *path, const struct keys_public *root, int reload)
 	return 0;
 }
 
+/* The metrics listener's socket, bound before privileges are dropped, as the site's is. */
+static int
+metrics_listen(const char *spec, int *port, char *err, size_t errlen)
+{
+	char why[400];
+	int fd;
+
+	if ((fd = listen_open(spec, port, why, sizeof(why))) == -1)
+		snprintf(err, errlen, "--metrics-listen: %s", why);
+	else if (strncmp(spec, "127.", 4) != 0 && strncmp(spec, "[::1]:", 6) != 0 &&
+	    strncmp(spec, "localhost:", 10) != 0)
+		log_warn("--metrics-listen %s is not loopback: whoever reaches it sees the "
+		    "counts (no personal data, but keep it inside)", spec);
+	return fd;
+}
+
+static struct metrics_server *
+metrics_start_listener(int fd, struct app *app, struct http_server *web, const char *spec,
+    int port)
+{
+	struct metrics_source src = { app->store, web };
+	struct metrics_server *m;
+	char err[512];
+
+	if ((m = metrics_server_start(fd, &src, err, sizeof(err))) == NULL) {
+		log_error("%s", err);
+		close(fd);
+		return NULL;
+	}
+	/* "(metrics port N)": never "(port N)", which names the site's listener */
+	log_info("metrics on %s (metrics port %d): GET /metrics", spec, port);
+	return m;
+}
+
 /* Drop root, then Landlock and seccomp, before any thread exists, so every thread the
  * store and the HTTP server start inherits the confinement. */
 static int
@@ -244,8 +334,9 @@ confine(const struct options *o, char *err, size_t errlen)
 		p.rfiles = kdir;
 	}
 	p.rw = o->data != NULL && strchr(o->data, ':') == NULL ? o->data : NULL;
-	/* PostgreSQL: libpq connects, resolves names and may read TLS settings */
-	p.net = o->db != NULL;
+	/* PostgreSQL: libpq connects, resolves names and may read TLS settings; notices:
+	 * libcurl does the same (SMTP, HTTPS) and reads the CA certificates */
+	p.net = o->db != NULL || o->notify != NULL;
 	if ((ruleset = sandbox_landlock_prepare(&p, err, errlen)) == -1)
 		return -1;
 	if (sandbox_drop(o->user, 1, err, errlen) == -1 ||
@@ -256,30 +347,22 @@ confine(const struct options *o, char *err, size_t errlen)
 	return 0;
 }
 
-int
-main(int argc, char **argv)
+/* Everything from the keyring to the last signal; NCFG is the notices' or NULL. */
+static int
+serve(const struct options *op, const struct notify_config *ncfg)
 {
+	const struct options o = *op;
 	struct http_config cfg;
 	struct app_config acfg;
 	struct app *app = NULL;
 	struct keys_public root;
 	struct http_server *srv;
-	struct options o;
+	struct metrics_server *msrv = NULL;
 	struct site *s;
 	sigset_t set;
 	char err[512];
-	int fd, port, sig;
+	int fd, mfd = -1, port, mport = 0, sig;
 
-	log_set_prog("showroomd");
-	if (sodium_init() < 0) {
-		log_error("libsodium failed to initialise");
-		return 1;
-	}
-	memset(&o, 0, sizeof(o));
-	if (parse_options(argc, argv, &o) == -1) {
-		usage(stderr);
-		return EXIT_USAGE;
-	}
 	if (o.keyring != NULL) {
 		if (trust_pin(o.root_pub, &root, err, sizeof(err)) == -1) {
 			log_error("refusing to start: %s", err);
@@ -296,12 +379,20 @@ main(int argc, char **argv)
 	}
 	site_install(s);
 	log_info("site loaded: %zu files, %zu bytes", s->nfiles, s->bytes);
-	if ((fd = listen_open(o.listen, &port, err, sizeof(err))) == -1) {
+	if ((fd = listen_open(o.listen, &port, err, sizeof(err))) == -1 ||
+	    (o.metrics_listen[0] != '\0' && (mfd = metrics_listen(o.metrics_listen, &mport,
+	    err, sizeof(err))) == -1)) {
 		log_error("%s", err);
+		if (fd != -1)
+			close(fd);
 		site_install(NULL);
 		trust_install(NULL);
 		return 1;
 	}
+	/* before any thread: the hot path reads these without a lock */
+	metrics_enable(o.counters);
+	if (o.counters)
+		store_observe(metrics_store);
 	/* Every thread inherits this mask; only the main thread takes signals, in sigwait. */
 	sigemptyset(&set);
 	sigaddset(&set, SIGHUP);
@@ -316,25 +407,43 @@ main(int argc, char **argv)
 	cfg.conn_limit = o.conn_limit;
 	cfg.per_ip_limit = o.per_ip_limit;
 	cfg.timeout_s = o.timeout_s;
-	/* bounds a request's headers (431 past it); MHD clears it per request: 8 KiB, as
-	 * Apache's LimitRequestFieldSize, is plenty for a site that sets no cookies */
-	cfg.mem_limit = 8 * 1024;
+	cfg.request_timeout_s = o.request_timeout_s;
+	cfg.mem_limit = HTTP_POOL;
 	cfg.access_log = o.access_log;
+	/* The forms check names and addresses against CP932; glibc's converter is out of
+	 * reach once confined, so its table is built now. */
+	if (cp932_init() == -1) {
+		log_error("no CP932 converter in glibc (its gconv modules): catalog requests "
+		    "cannot be checked");
+		close(fd);
+		if (mfd != -1)
+			close(mfd);
+		site_install(NULL);
+		trust_install(NULL);
+		return 1;
+	}
 	if (confine(&o, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		close(fd);
+		if (mfd != -1)
+			close(mfd);
 		site_install(NULL);
 		trust_install(NULL);
 		return 1;
 	}
 	memset(&acfg, 0, sizeof(acfg));
 	acfg.store_url = o.db != NULL ? o.db : o.data;
+	acfg.pub = o.public_url != NULL ? &o.pub : NULL;
 	acfg.max_age_days = o.max_age_days;
 	acfg.rate_per_min = o.rate_per_min;
 	acfg.burst = o.burst;
+	acfg.counts_flush_s = o.counters ? o.counts_flush_s : 0;
+	acfg.notify = ncfg;
 	if ((app = app_new(&acfg, err, sizeof(err))) == NULL) {
 		log_error("%s", err);
 		close(fd);
+		if (mfd != -1)
+			close(mfd);
 		site_install(NULL);
 		trust_install(NULL);
 		return 1;
@@ -342,16 +451,36 @@ main(int argc, char **argv)
 	cfg.app = app;
 	if (acfg.store_url == NULL)
 		log_warn("no --data or --db: the forms are closed");
+	if (acfg.pub != NULL)
+		log_info("public URL %s: signed requests must name @authority %s",
+		    o.pub.origin, o.pub.authority);
+	else if (acfg.store_url != NULL)
+		/* a signature for a Host the client chose pins nothing: a request signed
+		 * for a fake server could be replayed here */
+		log_warn("no --public-url: the key holders' API is off (503), and form "
+		    "posts are checked against the Host header");
 	if ((srv = http_start(&cfg, err, sizeof(err))) == NULL) {
 		log_error("%s", err);
 		app_free(app);
 		close(fd);
+		if (mfd != -1)
+			close(mfd);
 		site_install(NULL);
 		trust_install(NULL);
 		return 1;
 	}
 	log_info("listening on %s (port %d), %u thread%s", o.listen, port, o.threads,
 	    o.threads == 1 ? "" : "s");
+	if (mfd != -1 && (msrv = metrics_start_listener(mfd, app, srv, o.metrics_listen,
+	    mport)) == NULL) {
+		http_stop(srv, 0);
+		app_free(app);
+		site_install(NULL);
+		trust_install(NULL);
+		return 1;
+	}
+	if (!o.counters)
+		log_info("counting nothing (--no-counters)");
 	if (o.selftest)
 		sandbox_selftest();
 	for (;;) {
@@ -366,10 +495,49 @@ main(int argc, char **argv)
 		break;
 	}
 	log_info("stopping: finishing requests under way");
+	metrics_server_stop(msrv);
 	http_stop(srv, 5);
 	app_free(app);
 	site_install(NULL);
 	trust_install(NULL);
 	log_info("stopped");
 	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct notify_config ncfg;
+	struct options o;
+	char err[512];
+	int rc;
+
+	log_set_prog("showroomd");
+	if (sodium_init() < 0) {
+		log_error("libsodium failed to initialise");
+		return 1;
+	}
+	/* the views that render a form again hold what was typed */
+	wipe_json_install();
+	memset(&o, 0, sizeof(o));
+	if (parse_options(argc, argv, &o) == -1) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (o.notify == NULL)
+		return serve(&o, NULL);
+	/* read before the sandbox closes the file system; libcurl set up before threads */
+	if (notify_config_read(o.notify, &ncfg, err, sizeof(err)) == -1) {
+		log_error("refusing to start: --notify %s", err);
+		return 1;
+	}
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+		log_error("libcurl failed to initialise");
+		notify_config_free(&ncfg);
+		return 1;
+	}
+	rc = serve(&o, &ncfg);
+	curl_global_cleanup();
+	notify_config_free(&ncfg);
+	return rc;
 }

@@ -288,6 +288,13 @@ pages_dealer(const struct pages *p, const char *code)
 }
 
 int
+pages_booking_confirmation(const struct pages *p)
+{
+	return json_is_true(json_object_get(json_object_get(p->catalog, "brand"),
+	    "booking_confirmation"));
+}
+
+int
 pages_demo_cars(const struct pages *p, const char *dealer, const char *model)
 {
 	const json_t *d = pages_dealer(p, dealer);

@@ -46,6 +46,8 @@ const json_t	*pages_model(const struct pages *, const char *code);
 const json_t	*pages_dealer(const struct pages *, const char *code);
 const json_t	*pages_models(const struct pages *);
 const json_t	*pages_dealers(const struct pages *);
+/* Whether the brand has its dealers confirm each booking (else final on arrival). */
+int		 pages_booking_confirmation(const struct pages *);
 /* Whether the dealer keeps demo cars of the model, and how many (0: none). */
 int		 pages_demo_cars(const struct pages *, const char *dealer, const char *model);
 

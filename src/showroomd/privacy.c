@@ -44,6 +44,9 @@ privacy_keyring_view(const struct pages *p, enum lang l, time_t now)
 		return json_null();
 	keys = json_array();
 	for (i = 0; i < t->kr.nkeys; i++) {
+		/* the page lists the keys submissions are sealed to; a privacy key is not one */
+		if (t->kr.keys[i].role == KEYS_ROLE_PRIVACY)
+			continue;
 		keys_fingerprint_text(&t->kr.keys[i], fpr);
 		json_array_append_new(keys, json_pack("{s:s, s:s, s:s, s:s}",
 		    "holder", privacy_holder(p, l, &t->kr.keys[i], holder, sizeof(holder)),

@@ -20,6 +20,7 @@
 #include "store/store.h"
 #include "showroomd/booking.h"
 #include "showroomd/handlers.h"
+#include "showroomd/origin.h"
 #include "showroomd/pages.h"
 #include "showroomd/site.h"
 #include "lib/jtime.h"
@@ -55,20 +56,57 @@ receipt_parse(const char *path, struct receipt_path *rp)
 	return recid_valid(rp->id) ? 0 : -1;
 }
 
-/* The booking a token opens, if the token is well formed and still valid. */
+/* What a cancel link (booking ID, token) leads to. */
+enum receipt_link {
+	RECEIPT_OPENS,		/* the live booking ID: *b is filled */
+	RECEIPT_INVALID,	/* cut, mistyped, or another booking's token */
+	RECEIPT_ENDED,		/* no booking holds a place under ID: cancelled, or expired */
+	RECEIPT_ERROR		/* the store failed */
+};
+
+/* A token as forms.c makes them: 64 lowercase hex digits. */
 static int
+receipt_token_valid(const char *token)
+{
+	size_t i;
+
+	for (i = 0; i < 64; i++)
+		if (!((token[i] >= '0' && token[i] <= '9') ||
+		    (token[i] >= 'a' && token[i] <= 'f')))
+			return 0;
+	return token[64] == '\0';
+}
+
+/*
+ * The store forgets a token's hash when its booking is cancelled, so a token it does not
+ * know is either a used one or a wrong one: whether booking ID still holds its place
+ * tells which. A wrong link to a live booking must never say that it was cancelled.
+ */
+static enum receipt_link
 receipt_booking(struct app *app, const char *token, const char *id,
     struct store_booking *b)
 {
 	unsigned char hash[32];
 	struct store_err se;
+	int rc;
 
-	if (token == NULL || strlen(token) != 64)
-		return -1;
+	if (token == NULL || !receipt_token_valid(token))
+		return RECEIPT_INVALID;
 	crypto_hash_sha256(hash, (const unsigned char *)token, 64);
-	if (store_booking_find(app->store, hash, b, &se) != STORE_OK)
-		return -1;
-	return strcmp(b->id, id) == 0 ? 0 : -1;
+	if ((rc = store_booking_find(app->store, hash, b, &se)) == STORE_OK)
+		return strcmp(b->id, id) == 0 ? RECEIPT_OPENS : RECEIPT_INVALID;
+	if (rc == STORE_NOT_FOUND &&
+	    (rc = store_booking_held(app->store, id, &se)) != STORE_ERR)
+		return rc == STORE_OK ? RECEIPT_INVALID : RECEIPT_ENDED;
+	log_error("receipt: %s", se.msg);
+	return RECEIPT_ERROR;
+}
+
+/* The paragraph that says why a link opens no booking. */
+static const char *
+receipt_link_text(enum receipt_link l)
+{
+	return l == RECEIPT_ENDED ? "receipt_cancelled" : "receipt_link_invalid";
 }
 
 /* "7K3M-Q9XZ": the last eight characters of the id, random and easy to read out. */
@@ -91,17 +129,28 @@ receipt_booking_view(const struct pages *p, enum lang l, const struct store_book
 	const json_t *d = pages_dealer(p, b->slot.dealer), *m = pages_model(p, b->slot.model);
 	char label[96], ics[256], where[512];
 
+	char reason[64];
+	json_t *o;
+
 	booking_slot_label(p, l, b->slot.dealer, b->slot.start, label, sizeof(label));
 	pages_dealer_where(d, l, where, sizeof(where));
 	snprintf(ics, sizeof(ics), "%sreceipt/test-drive/%s.ics?k=%s", lang_prefix(l), id,
 	    token);
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "slot_label", label,
+	/* the dealer's decision: a status and a reason code, shown in the visitor's words */
+	snprintf(reason, sizeof(reason), "decline_reason_%s", b->reason);
+	o = json_pack("{s:b, s:b, s:b, s:s}", "pending", b->status == STORE_BOOKING_PENDING,
+	    "confirmed", b->status == STORE_BOOKING_CONFIRMED,
+	    "declined", b->status == STORE_BOOKING_DECLINED,
+	    "reason", b->status == STORE_BOOKING_DECLINED ? pages_string(p, l, reason) : "");
+	json_object_update_new(o, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
+	    "slot_label", label,
 	    "dealer_name", json_string_value(json_object_get(json_object_get(d, "name"),
 	    lang_code(l))) ?: b->slot.dealer,
 	    "dealer_where", where,
 	    "dealer_phone", json_string_value(json_object_get(d, "phone")) ?: "",
 	    "model_name", json_string_value(json_object_get(json_object_get(m, "name"),
-	    lang_code(l))) ?: b->slot.model, "ics_href", ics);
+	    lang_code(l))) ?: b->slot.model, "ics_href", ics));
+	return o;
 }
 
 static json_t *
@@ -118,6 +167,28 @@ receipt_view(enum form_kind kind, enum lang l, const char *id)
 	    "retention", json_object_get(pol, "retention") ?: json_null());
 	json_decref(pol);
 	return o;
+}
+
+/* Final on arrival or confirmed: CONFIRMED; waiting for the dealer: TENTATIVE. */
+static enum icalproperty_status
+receipt_ics_status(enum store_booking_status st)
+{
+	switch (st) {
+	case STORE_BOOKING_PENDING:
+		return ICAL_STATUS_TENTATIVE;
+	case STORE_BOOKING_DECLINED:
+		return ICAL_STATUS_CANCELLED;
+	default:
+		return ICAL_STATUS_CONFIRMED;
+	}
+}
+
+/* Each decision is a new version of the event (RFC 5545 SEQUENCE), so that a calendar
+ * that imported the earlier file takes the change. */
+static int
+receipt_ics_sequence(enum store_booking_status st)
+{
+	return st == STORE_BOOKING_CONFIRMED ? 1 : st == STORE_BOOKING_DECLINED ? 2 : 0;
 }
 
 /* A calendar entry for the visitor: the slot, the dealer and the model; nothing personal. */
@@ -161,7 +232,8 @@ receipt_ics(const struct pages *p, enum lang l, const struct store_booking *b,
 	    icalproperty_new_dtstart(st), icalproperty_new_dtend(en),
 	    icalproperty_new_summary(summary), icalproperty_new_location(where),
 	    icalproperty_new_description(desc.data ? desc.data : ""), icalproperty_new_url(url),
-	    (void *)0);
+	    icalproperty_new_status(receipt_ics_status(b->status)),
+	    icalproperty_new_sequence(receipt_ics_sequence(b->status)), (void *)0);
 	icalcomponent_add_component(cal, ev);
 	text = icalcomponent_as_ical_string_r(cal);
 	rp->status = 200;
@@ -232,9 +304,9 @@ receipt_only_given(json_t *view, enum form_kind kind, unsigned given)
 }
 
 /*
- * What the receipt is now: its heading and title (received, booked, cancelled, or the
- * question before cancelling), the reference as read out, and for a live booking the
- * links of the two steps of a cancellation.
+ * What the receipt is now: its heading and title (received, booked, declined, cancelled,
+ * a link that opens nothing, or the question before cancelling), the reference as read
+ * out, and for a live booking the links of the two steps of a cancellation.
  */
 static void
 receipt_state(json_t *ctx, json_t *view, const struct app_request *rq, enum form_kind kind,
@@ -243,11 +315,16 @@ receipt_state(json_t *ctx, json_t *view, const struct app_request *rq, enum form
 	const struct pages *p = rq->site->pages;
 	json_t *booking = json_object_get(view, "booking");
 	const char *key = "receipt_title", *ask = form_get(q, "cancel");
+	int live = json_string_value(json_object_get(view, "cancel_token")) != NULL;
 	char ref[10], query[128], href[512];
 
 	if (json_is_true(json_object_get(view, "cancelled")))
 		key = "receipt_title_cancelled";
-	else if (booking != NULL && ask != NULL && strcmp(ask, "confirm") == 0) {
+	else if (json_is_true(json_object_get(view, "link_invalid")))
+		key = "receipt_title_invalid";
+	else if (json_is_true(json_object_get(booking, "declined")))
+		key = "receipt_title_declined";
+	else if (live && ask != NULL && strcmp(ask, "confirm") == 0) {
 		key = "receipt_title_confirm";
 		json_object_set_new(view, "confirm_cancel", json_true());
 	} else if (booking != NULL)
@@ -278,10 +355,10 @@ receipt_get(struct app *app, int arg, const struct app_request *rq, struct app_r
 	const struct pages *p = rq->site->pages;
 	struct store_booking b;
 	struct receipt_path r;
+	enum receipt_link link = RECEIPT_INVALID;
 	const char *token;
 	json_t *ctx, *view;
 	struct form q;
-	int booked = -1;
 
 	if (receipt_parse(rq->path, &r) == -1 || app == NULL || app->store == NULL ||
 	    form_decode(rq->query, strlen(rq->query), &q, NULL) == -1) {
@@ -289,25 +366,35 @@ receipt_get(struct app *app, int arg, const struct app_request *rq, struct app_r
 		return;
 	}
 	token = form_get(&q, "k");
-	if (r.kind == FORM_TEST_DRIVE && token != NULL)
-		booked = receipt_booking(app, token, r.id, &b);
+	if (r.kind == FORM_TEST_DRIVE && (token != NULL || ics))
+		link = receipt_booking(app, token, r.id, &b);
+	if (link == RECEIPT_ERROR) {
+		reply_message(rp, 503, p, rq->lang, "message_title", "forms_closed");
+		form_free(&q);
+		return;
+	}
 	if (ics) {
-		if (booked == 0)
+		if (link == RECEIPT_OPENS)
 			receipt_ics(p, rq->lang, &b, rp);
 		else
-			reply_message(rp, 404, p, rq->lang, "notfound_title", "cancel_unknown");
+			reply_message(rp, 404, p, rq->lang, "notfound_title",
+			    receipt_link_text(link));
 		form_free(&q);
 		return;
 	}
 	ctx = pages_context(p, "receipt", rq->lang);
-	receipt_set_page(ctx, rq, r.kind == FORM_TEST_DRIVE ? token : NULL, &q);
+	/* the switch keeps a token that opens something: never one that is wrong */
+	receipt_set_page(ctx, rq, r.kind == FORM_TEST_DRIVE && (link == RECEIPT_OPENS ||
+	    link == RECEIPT_ENDED) ? token : NULL, &q);
 	view = receipt_view(r.kind, rq->lang, r.id);
-	if (booked == 0) {
+	if (link == RECEIPT_OPENS) {
 		json_object_set_new(view, "booking", receipt_booking_view(p, rq->lang, &b,
 		    token, r.id));
-		json_object_set_new(view, "cancel_token", json_string(token));
+		if (b.status != STORE_BOOKING_DECLINED)	/* nothing left to cancel */
+			json_object_set_new(view, "cancel_token", json_string(token));
 	} else if (r.kind == FORM_TEST_DRIVE && token != NULL)
-		json_object_set_new(view, "cancelled", json_true());
+		json_object_set_new(view, link == RECEIPT_ENDED ? "cancelled" : "link_invalid",
+		    json_true());
 	receipt_state(ctx, view, rq, r.kind, token, &q);
 	json_object_set_new(ctx, "receipt", view);
 	reply_page(rp, 200, p, "receipt", ctx);
@@ -377,6 +464,7 @@ receipt_cancel(struct app *app, int arg, const struct app_request *rq, struct ap
 	struct store_err se;
 	unsigned char hash[32];
 	const char *token, *ref;
+	enum receipt_link link;
 	struct form f;
 	int rc;
 
@@ -386,10 +474,20 @@ receipt_cancel(struct app *app, int arg, const struct app_request *rq, struct ap
 		reply_message(rp, 400, p, rq->lang, "message_title", "bad_request");
 		return;
 	}
+	if (!origin_form_ok(app->pub, rq)) {
+		reply_message(rp, 403, p, rq->lang, "message_title", "cross_site");
+		form_free(&f);
+		return;
+	}
 	token = form_get(&f, "k");
 	ref = form_get(&f, "ref");
-	if (ref == NULL || receipt_booking(app, token, ref, &b) == -1) {
-		reply_message(rp, 404, p, rq->lang, "message_title", "cancel_unknown");
+	link = ref != NULL && recid_valid(ref) ? receipt_booking(app, token, ref, &b) :
+	    RECEIPT_INVALID;
+	if (link == RECEIPT_ERROR) {
+		reply_message(rp, 503, p, rq->lang, "message_title", "forms_closed");
+	} else if (link != RECEIPT_OPENS) {
+		reply_message(rp, 404, p, rq->lang, "message_title",
+		    link == RECEIPT_ENDED ? "cancel_unknown" : "receipt_link_invalid");
 	} else if (receipt_dealer_key(b.slot.dealer, &to) == -1 ||
 	    receipt_cancellation(&b, &to, &rec) == -1) {
 		reply_message(rp, 503, p, rq->lang, "message_title", "forms_closed");

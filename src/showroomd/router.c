@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "seal/inventory.h"
+#include "store/store.h"
 #include "showroomd/handlers.h"
 
 struct route {
@@ -26,6 +27,15 @@ static const struct route router_table[] = {
 	{ "GET",  "/api/v1/slots", 0, api_slots,      0,               0, 0 },
 	{ "GET",  "/api/v1/inbox", 0, api_inbox,      0,               0, 0 },
 	{ "POST", "/api/v1/ack",   0, api_ack,        0,               0, 1 },
+	{ "GET",  "/api/v1/calendar",       0, api_calendar_get, 0,               0, 0 },
+	{ "POST", "/api/v1/calendar/close", 0, api_calendar_set, STORE_CAL_CLOSE, 0, 1 },
+	{ "POST", "/api/v1/calendar/open",  0, api_calendar_set, STORE_CAL_OPEN,  0, 1 },
+	{ "POST", "/api/v1/calendar/cars",  0, api_calendar_set, STORE_CAL_CARS,  0, 1 },
+	{ "POST", "/api/v1/bookings/confirm", 0, api_bookings_decide, STORE_BOOKING_CONFIRMED,
+	    0, 1 },
+	{ "POST", "/api/v1/bookings/decline", 0, api_bookings_decide, STORE_BOOKING_DECLINED,
+	    0, 1 },
+	{ "GET",  "/api/v1/counts", 0, api_counts,    0,               0, 0 },
 };
 
 const struct route *
@@ -57,6 +67,36 @@ router_match(const char *method, const char *path, enum lang *lang, int *body_ok
 		return r;
 	}
 	return NULL;
+}
+
+int
+router_allowed(const char *method, const char *path, const char **allow)
+{
+	static const char *const allows[] = { "GET, HEAD", "GET, HEAD", "POST",
+	    "GET, HEAD, POST" };
+	const struct route *r;
+	const char *p = path;
+	unsigned mask = 0;	/* 1: GET, 2: POST */
+	size_t i, n;
+	int en = 0;
+
+	if (strncmp(path, "/en/", 4) == 0) {
+		en = 1;
+		p = path + 3;
+	}
+	for (i = 0; i < sizeof(router_table) / sizeof(router_table[0]); i++) {
+		r = &router_table[i];
+		n = strlen(r->path);
+		if ((r->prefix ? strncmp(p, r->path, n) != 0 : strcmp(p, r->path) != 0) ||
+		    (en && !r->en_twin))
+			continue;
+		mask |= strcmp(r->method, "POST") == 0 ? 2 : 1;
+	}
+	*allow = allows[mask];
+	/* a path of the route table is answered by its routes only, never by a file */
+	if (mask != 0)
+		return 0;
+	return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
 }
 
 void

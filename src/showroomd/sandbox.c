@@ -31,7 +31,8 @@
 #define LANDLOCK_ACCESS_FS_TRUNCATE	(1ULL << 14)
 #endif
 
-/* With --db: libpq's calls. socket is allowed apart, for the families libpq uses only. */
+/* With --db or --notify: libpq's and libcurl's calls. socket is allowed apart, for the
+ * families they use only. */
 static const int sandbox_net[] = {
 	SCMP_SYS(connect), SCMP_SYS(bind), SCMP_SYS(socketpair),
 };
@@ -39,10 +40,12 @@ static const int sandbox_net[] = {
 /* TCP to the server (v4 or v6), or its Unix socket; the resolver uses the same. */
 static const int sandbox_net_families[] = { AF_UNIX, AF_INET, AF_INET6 };
 
-/* Files a database client reads to resolve a host and set up TLS. */
+/* Files a database client or the notice sender reads to resolve a host and set up TLS
+ * (with the CA certificates /etc/ssl/certs links to). */
 static const char *const sandbox_net_files[] = {
 	"/etc/hosts", "/etc/resolv.conf", "/etc/nsswitch.conf", "/etc/gai.conf",
 	"/etc/host.conf", "/etc/services", "/etc/ssl", "/usr/lib/ssl", "/etc/postgresql-common",
+	"/usr/share/ca-certificates",
 };
 
 int
@@ -273,14 +276,18 @@ sandbox_seccomp(int net, char *err, size_t errlen)
 	for (i = 0; net && i < sizeof(sandbox_net) / sizeof(sandbox_net[0]); i++)
 		seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sandbox_net[i], 0);
 	for (i = 0; net && i < sizeof(sandbox_net_families) / sizeof(sandbox_net_families[0]);
-	    i++)
+	    i++) {
+		/* spelt out: SCMP_A0 leaves datum_b out, which clang's -Wextra refuses */
+		struct scmp_arg_cmp family = { .arg = 0, .op = SCMP_CMP_EQ,
+		    .datum_a = (scmp_datum_t)sandbox_net_families[i], .datum_b = 0 };
+
 		if ((rc = seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, SCMP_SYS(socket), 1,
-		    &(struct scmp_arg_cmp){ .arg = 0, .op = SCMP_CMP_EQ,
-		    .datum_a = (scmp_datum_t)sandbox_net_families[i], .datum_b = 0 })) < 0) {
+		    &family)) < 0) {
 			snprintf(err, errlen, "seccomp: socket rule: %s", strerror(-rc));
 			seccomp_release(ctx);
 			return -1;
 		}
+	}
 #ifdef SANDBOX_SANITIZED
 	for (i = 0; i < sizeof(sandbox_sanitizer) / sizeof(sandbox_sanitizer[0]); i++)
 		seccomp_rule_add(ctx, SCMP_ACT_ALLOW, sandbox_sanitizer[i], 0);

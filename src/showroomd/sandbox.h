@@ -14,7 +14,8 @@ struct sandbox_paths {
 	const char	*rfiles;	/* a directory whose files may be read, not listed: where
 					 * a keyring replaced by rename is read again, or NULL */
 	const char	*rw;		/* the data directory, or NULL */
-	int		 net;		/* a database over the network (PostgreSQL) */
+	int		 net;		/* a database over the network (PostgreSQL), or
+					 * notices (SMTP, HTTPS) */
 };
 
 /* Before the drop: makes the data directory (0700) and gives it to USER, so the store
@@ -28,7 +29,7 @@ int	sandbox_drop(const char *user, int allow_root, char *err, size_t errlen);
  * no Landlock (warned; apply then does nothing), or -1 on error. */
 int	sandbox_landlock_prepare(const struct sandbox_paths *, char *err, size_t errlen);
 int	sandbox_landlock_apply(int ruleset, char *err, size_t errlen);
-/* NET adds what a database client needs: new sockets and connect. */
+/* NET adds what a database client or the notice sender needs: new sockets and connect. */
 int	sandbox_seccomp(int net, char *err, size_t errlen);
 /* Tries what the sandbox forbids and logs the outcome, for tests and operators. */
 void	sandbox_selftest(void);

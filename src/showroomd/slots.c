@@ -33,9 +33,45 @@ slots_booked_at(const struct slot_booked *b, size_t n, const char *start)
 	return 0;
 }
 
+/* "MM-DD" -> month * 100 + day; -1 when malformed. */
+static int
+slots_md(const json_t *j)
+{
+	const char *s = json_string_value(j);
+	int m, d;
+
+	if (s == NULL || strlen(s) != 5 || s[2] != '-' || (m = jtime_num(s, 2)) < 0 ||
+	    (d = jtime_num(s + 3, 2)) < 0)
+		return -1;
+	return m * 100 + d;
+}
+
+int
+slots_fixed_closed(const json_t *dealer, const char *date)
+{
+	const json_t *r;
+	size_t i;
+	int md, from, to;
+
+	if (strlen(date) != 10)
+		return 0;
+	md = jtime_num(date + 5, 2) * 100 + jtime_num(date + 8, 2);
+	json_array_foreach(json_object_get(dealer, "closed"), i, r) {
+		from = slots_md(json_object_get(r, "from"));
+		to = slots_md(json_object_get(r, "to"));
+		if (from < 0 || to < 0)
+			continue;
+		/* from after to runs over the new year */
+		if (from <= to ? md >= from && md <= to : md >= from || md <= to)
+			return 1;
+	}
+	return 0;
+}
+
 int
 slots_for_day(const json_t *dealer, const char *model, const char *date, time_t now,
-    const struct slot_booked *booked, size_t nbooked, struct slot *out, size_t max)
+    const struct slot_day *day, const struct slot_booked *booked, size_t nbooked,
+    struct slot *out, size_t max)
 {
 	const json_t *hours;
 	time_t mid;
@@ -48,7 +84,11 @@ slots_for_day(const json_t *dealer, const char *model, const char *date, time_t 
 	cap = (int)json_integer_value(json_object_get(json_object_get(dealer, "demo_cars"),
 	    model ? model : ""));
 	len = (int)json_integer_value(json_object_get(dealer, "slot_minutes"));
-	if (cap <= 0 || len <= 0 || mid > now + (time_t)SLOTS_HORIZON_DAYS * 86400)
+	/* cars the dealer set for that day replace the content's, for a model it keeps */
+	if (cap > 0 && day != NULL && day->cars >= 0)
+		cap = day->cars;
+	if (cap <= 0 || len <= 0 || mid > now + (time_t)SLOTS_HORIZON_DAYS * 86400 ||
+	    (day != NULL && day->closed) || slots_fixed_closed(dealer, date))
 		return 0;
 	wd = (jtime_wday(date) + 6) % 7;	/* Monday first, as in the content */
 	hours = json_object_get(json_object_get(dealer, "hours"), slots_days[wd]);
@@ -68,25 +108,29 @@ slots_for_day(const json_t *dealer, const char *model, const char *date, time_t 
 	return (int)n;
 }
 
-int
-slots_check(const json_t *dealer, const char *model, const char *start, time_t now,
-    unsigned *capacity)
+/* The dealer's calendar in the store for MODEL on DATE; -1 when the store fails. */
+static int
+slots_day(struct store *st, const char *dealer_code, const char *model, const char *date,
+    struct slot_day *day)
 {
-	struct slot s[SLOTS_MAX_PER_DAY];
-	char date[11];
-	int i, n;
+	struct store_cal_day *rows = NULL;
+	struct store_err se;
+	size_t n = 0, i;
 
-	if (start == NULL || jtime_epoch(start) == -1)
+	day->closed = 0;
+	day->cars = -1;
+	if (st == NULL)
+		return 0;
+	if (store_calendar(st, dealer_code, date, date, &rows, &n, &se) != STORE_OK)
 		return -1;
-	memcpy(date, start, 10);
-	date[10] = '\0';
-	n = slots_for_day(dealer, model, date, now, NULL, 0, s, SLOTS_MAX_PER_DAY);
-	for (i = 0; i < n; i++)
-		if (strcmp(s[i].start, start) == 0) {
-			*capacity = s[i].capacity;
-			return 0;
-		}
-	return -1;
+	for (i = 0; i < n; i++) {
+		if (rows[i].model[0] == '\0' || strcmp(rows[i].model, model) == 0)
+			day->closed |= rows[i].closed;
+		if (strcmp(rows[i].model, model) == 0)
+			day->cars = rows[i].cars;
+	}
+	free(rows);
+	return 0;
 }
 
 int
@@ -96,11 +140,14 @@ slots_free(struct store *st, const json_t *dealer, const char *dealer_code,
 	struct slot_booked b[SLOTS_MAX_PER_DAY];
 	struct store_slot_count *counts = NULL;
 	struct store_err se;
+	struct slot_day day;
 	size_t n = 0, i;
 	int ns;
 
 	if (jtime_midnight(date) == -1)
 		return SLOTS_BAD_DATE;
+	if (model == NULL || slots_day(st, dealer_code, model, date, &day) == -1)
+		return model == NULL ? 0 : SLOTS_NO_STORE;
 	if (st != NULL && store_slot_counts(st, dealer_code, model, date, &counts, &n,
 	    &se) != STORE_OK)
 		return SLOTS_NO_STORE;
@@ -108,7 +155,30 @@ slots_free(struct store *st, const json_t *dealer, const char *dealer_code,
 		b[i].start = counts[i].start;
 		b[i].booked = counts[i].booked;
 	}
-	ns = slots_for_day(dealer, model, date, now, b, i, out, max);
+	ns = slots_for_day(dealer, model, date, now, &day, b, i, out, max);
 	free(counts);
 	return ns;
+}
+
+int
+slots_check(struct store *st, const json_t *dealer, const char *dealer_code,
+    const char *model, const char *start, time_t now, unsigned *capacity)
+{
+	struct slot s[SLOTS_MAX_PER_DAY];
+	char date[11];
+	int i, n;
+
+	if (start == NULL || dealer_code == NULL || jtime_epoch(start) == -1)
+		return -1;
+	memcpy(date, start, 10);
+	date[10] = '\0';
+	if ((n = slots_free(st, dealer, dealer_code, model, date, now, s,
+	    SLOTS_MAX_PER_DAY)) == SLOTS_NO_STORE)
+		return SLOTS_NO_STORE;
+	for (i = 0; i < n; i++)
+		if (strcmp(s[i].start, start) == 0) {
+			*capacity = s[i].capacity;
+			return 0;
+		}
+	return -1;
 }

@@ -6,15 +6,53 @@
 #include "store/store_int.h"
 
 #include <sodium.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "lib/jtime.h"
+
 static const char *const store_kinds[STORE_KIND_MAX + 1] = {
 	NULL, "catalog_request", "test_drive", "cancellation"
 };
+static const char *const store_statuses[] = {
+	"booked", "pending", "confirmed", "declined"
+};
+const char *const store_reasons[] = {
+	"closed", "car_unavailable", "staff_unavailable", "other", NULL
+};
+
+/* Set once before any thread runs (store_observe), read by every call. */
+static void (*store_observer)(const char *, uint64_t);
+
+void
+store_observe(void (*fn)(const char *, uint64_t))
+{
+	store_observer = fn;
+}
+
+static uint64_t
+store_clock(void)
+{
+	struct timespec ts;
+
+	if (store_observer == NULL)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Tells the observer how long OP took since T0 (store_clock), and returns RC. */
+static int
+store_observed(const char *op, uint64_t t0, int rc)
+{
+	if (store_observer != NULL)
+		store_observer(op, store_clock() - t0);
+	return rc;
+}
 
 int
 store_seterr(struct store_err *err, int code, const char *fmt, ...)
@@ -57,6 +95,36 @@ store_kind_parse(const char *s)
 		if (strcmp(s, store_kinds[k]) == 0)
 			return (enum store_kind)k;
 	return (enum store_kind)0;
+}
+
+const char *
+store_status_name(enum store_booking_status st)
+{
+	if ((int)st < 0 || (int)st > STORE_BOOKING_DECLINED)
+		return NULL;
+	return store_statuses[st];
+}
+
+int
+store_status_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; s != NULL && i <= STORE_BOOKING_DECLINED; i++)
+		if (strcmp(s, store_statuses[i]) == 0)
+			return i;
+	return -1;
+}
+
+int
+store_reason_valid(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && store_reasons[i] != NULL; i++)
+		if (strcmp(s, store_reasons[i]) == 0)
+			return 1;
+	return 0;
 }
 
 const char *
@@ -295,13 +363,16 @@ store_put(struct store *st, const struct store_record *r,
     struct store_err *err)
 {
 	char dummy[STORE_ID_LEN + 1];
+	uint64_t t0;
 	int rc;
 
 	if ((rc = store_record_check("store_put", r,
 	    STORE_KIND_CATALOG_REQUEST, err)) != STORE_OK)
 		return rc;
 	store_ok(err);
-	return st->ops->put(st, r, idem, receipt ? receipt : dummy, err);
+	t0 = store_clock();
+	return store_observed("store_put", t0, st->ops->put(st, r, idem,
+	    receipt ? receipt : dummy, err));
 }
 
 int
@@ -310,6 +381,7 @@ store_book(struct store *st, const struct store_record *r,
     char receipt[STORE_ID_LEN + 1], struct store_err *err)
 {
 	char dummy[STORE_ID_LEN + 1];
+	uint64_t t0;
 	int rc;
 
 	if ((rc = store_record_check("store_book", r, STORE_KIND_TEST_DRIVE,
@@ -319,9 +391,14 @@ store_book(struct store *st, const struct store_record *r,
 		return store_seterr(err, STORE_ERR,
 		    "store_book: capacity %u above %d", capacity,
 		    STORE_CAPACITY_MAX);
+	if (r->status != STORE_BOOKING_BOOKED &&
+	    r->status != STORE_BOOKING_PENDING)
+		return store_seterr(err, STORE_ERR,
+		    "store_book: a booking starts booked or pending");
 	store_ok(err);
-	return st->ops->book(st, r, capacity, idem, receipt ? receipt : dummy,
-	    err);
+	t0 = store_clock();
+	return store_observed("store_book", t0, st->ops->book(st, r, capacity, idem,
+	    receipt ? receipt : dummy, err));
 }
 
 int
@@ -329,6 +406,8 @@ store_slot_counts(struct store *st, const char *dealer, const char *model,
     const char *date, struct store_slot_count **cp, size_t *np,
     struct store_err *err)
 {
+	uint64_t t0;
+
 	if (cp == NULL || np == NULL)
 		return store_seterr(err, STORE_ERR,
 		    "store_slot_counts: no result pointers");
@@ -342,25 +421,158 @@ store_slot_counts(struct store *st, const char *dealer, const char *model,
 		return store_seterr(err, STORE_ERR,
 		    "store_slot_counts: date must be YYYY-MM-DD");
 	store_ok(err);
-	return st->ops->slot_counts(st, dealer, model, date, cp, np, err);
+	t0 = store_clock();
+	return store_observed("store_slot_counts", t0, st->ops->slot_counts(st, dealer,
+	    model, date, cp, np, err));
+}
+
+int
+store_cal_ndays(const char *from, const char *to)
+{
+	time_t a = jtime_midnight(from), b = jtime_midnight(to);
+
+	if (a == -1 || b == -1 || b < a)
+		return -1;
+	/* Japan has no daylight saving: every day is 86400 s. */
+	return (int)((b - a) / 86400) + 1;
+}
+
+void
+store_cal_day_at(const char *from, int i, char out[STORE_DATE_LEN + 1])
+{
+	jtime_date(jtime_midnight(from), i, out);
+}
+
+int
+store_calendar_set(struct store *st, const struct store_cal_change *ch,
+    struct store_booking **ap, size_t *np, struct store_err *err)
+{
+	struct store_booking *dummy = NULL;
+	size_t dn = 0;
+	uint64_t t0;
+	int n, rc;
+
+	if (ap == NULL)
+		ap = &dummy;
+	if (np == NULL)
+		np = &dn;
+	*ap = NULL;
+	*np = 0;
+	if (ch == NULL || ch->op < STORE_CAL_CLOSE || ch->op > STORE_CAL_CARS)
+		return store_seterr(err, STORE_ERR,
+		    "store_calendar_set: no or unknown change");
+	if (!store_token_valid(ch->dealer, STORE_DEALER_MAX, "-_.") ||
+	    (ch->model[0] != '\0' &&
+	    !store_token_valid(ch->model, STORE_MODEL_MAX, "-_.")))
+		return store_seterr(err, STORE_ERR,
+		    "store_calendar_set: malformed dealer or model");
+	if (ch->op == STORE_CAL_CARS && (ch->model[0] == '\0' ||
+	    ch->cars < -1 || ch->cars > STORE_CARS_MAX))
+		return store_seterr(err, STORE_ERR, "store_calendar_set: cars "
+		    "need a model and 0..%d (or -1)", STORE_CARS_MAX);
+	if (!store_date_valid(ch->from) || !store_date_valid(ch->to) ||
+	    (n = store_cal_ndays(ch->from, ch->to)) < 1)
+		return store_seterr(err, STORE_ERR,
+		    "store_calendar_set: from and to must be days, from first");
+	if (n > STORE_CAL_DAYS_MAX)
+		return store_seterr(err, STORE_ERR,
+		    "store_calendar_set: %d days, at most %d", n,
+		    STORE_CAL_DAYS_MAX);
+	store_ok(err);
+	t0 = store_clock();
+	rc = store_observed("store_calendar_set", t0, st->ops->calendar_set(st, ch, ap, np,
+	    err));
+	free(dummy);
+	return rc;
+}
+
+int
+store_calendar(struct store *st, const char *dealer, const char *from,
+    const char *to, struct store_cal_day **dp, size_t *np,
+    struct store_err *err)
+{
+	uint64_t t0;
+	int n;
+
+	if (dp == NULL || np == NULL)
+		return store_seterr(err, STORE_ERR,
+		    "store_calendar: no result pointers");
+	*dp = NULL;
+	*np = 0;
+	if (!store_token_valid(dealer, STORE_DEALER_MAX, "-_."))
+		return store_seterr(err, STORE_ERR,
+		    "store_calendar: malformed dealer");
+	if (!store_date_valid(from) || !store_date_valid(to) ||
+	    (n = store_cal_ndays(from, to)) < 1 || n > STORE_CAL_DAYS_MAX)
+		return store_seterr(err, STORE_ERR, "store_calendar: from and "
+		    "to must be days, from first, at most %d days",
+		    STORE_CAL_DAYS_MAX);
+	store_ok(err);
+	t0 = store_clock();
+	return store_observed("store_calendar", t0, st->ops->calendar(st, dealer, from, to,
+	    dp, np, err));
+}
+
+int
+store_booking_decide(struct store *st, const char *dealer, const char *id,
+    enum store_booking_status status, const char *reason,
+    struct store_booking *out, struct store_err *err)
+{
+	struct store_booking dummy;
+	uint64_t t0;
+
+	if (out == NULL)
+		out = &dummy;
+	memset(out, 0, sizeof(*out));
+	if (!store_token_valid(dealer, STORE_DEALER_MAX, "-_.") ||
+	    !recid_valid(id))
+		return store_seterr(err, STORE_ERR,
+		    "store_booking_decide: malformed dealer or booking id");
+	if (status == STORE_BOOKING_CONFIRMED ? reason != NULL :
+	    status != STORE_BOOKING_DECLINED || !store_reason_valid(reason))
+		return store_seterr(err, STORE_ERR, "store_booking_decide: "
+		    "confirmed without a reason, or declined with one of the "
+		    "reasons");
+	store_ok(err);
+	t0 = store_clock();
+	return store_observed("store_booking_decide", t0, st->ops->booking_decide(st, dealer,
+	    id, status, reason, out, err));
 }
 
 int
 store_booking_find(struct store *st, const unsigned char *hash,
     struct store_booking *b, struct store_err *err)
 {
+	uint64_t t0;
+
 	if (hash == NULL || b == NULL)
 		return store_seterr(err, STORE_ERR,
 		    "store_booking_find: no hash or result");
 	memset(b, 0, sizeof(*b));
 	store_ok(err);
-	return st->ops->booking_find(st, hash, b, err);
+	t0 = store_clock();
+	return store_observed("store_booking_find", t0, st->ops->booking_find(st, hash, b,
+	    err));
+}
+
+int
+store_booking_held(struct store *st, const char *id, struct store_err *err)
+{
+	uint64_t t0;
+
+	if (id == NULL || !recid_valid(id))
+		return store_seterr(err, STORE_ERR,
+		    "store_booking_held: malformed booking id");
+	store_ok(err);
+	t0 = store_clock();
+	return store_observed("store_booking_held", t0, st->ops->booking_held(st, id, err));
 }
 
 int
 store_cancel(struct store *st, const unsigned char *hash,
     const struct store_record *r, struct store_err *err)
 {
+	uint64_t t0;
 	int rc;
 
 	if (hash == NULL)
@@ -369,7 +581,8 @@ store_cancel(struct store *st, const unsigned char *hash,
 	    STORE_KIND_CANCELLATION, err)) != STORE_OK)
 		return rc;
 	store_ok(err);
-	return st->ops->cancel(st, hash, r, err);
+	t0 = store_clock();
+	return store_observed("store_cancel", t0, st->ops->cancel(st, hash, r, err));
 }
 
 int
@@ -377,6 +590,7 @@ store_inbox(struct store *st, const char *const *keys, size_t nkeys,
     int64_t after, size_t limit, struct store_record **rp, size_t *np,
     int64_t *nextp, struct store_err *err)
 {
+	uint64_t t0;
 	int rc;
 
 	if (rp == NULL || np == NULL || nextp == NULL)
@@ -395,8 +609,9 @@ store_inbox(struct store *st, const char *const *keys, size_t nkeys,
 		return store_seterr(err, STORE_ERR,
 		    "store_inbox: limit must be 1..%d", STORE_INBOX_MAX);
 	store_ok(err);
-	return st->ops->inbox(st, keys, nkeys, after, limit, rp, np, nextp,
-	    err);
+	t0 = store_clock();
+	return store_observed("store_inbox", t0, st->ops->inbox(st, keys, nkeys, after,
+	    limit, rp, np, nextp, err));
 }
 
 void
@@ -418,7 +633,7 @@ store_ack(struct store *st, const char *const *keys, size_t nkeys,
     const char *const *ids, size_t nids, uint64_t *deletedp,
     struct store_err *err)
 {
-	uint64_t dummy;
+	uint64_t dummy, t0;
 	size_t i;
 	int rc;
 
@@ -436,14 +651,16 @@ store_ack(struct store *st, const char *const *keys, size_t nkeys,
 			return store_seterr(err, STORE_ERR,
 			    "store_ack: malformed id at index %zu", i);
 	store_ok(err);
-	return st->ops->ack(st, keys, nkeys, ids, nids, deletedp, err);
+	t0 = store_clock();
+	return store_observed("store_ack", t0, st->ops->ack(st, keys, nkeys, ids, nids,
+	    deletedp, err));
 }
 
 int
 store_expire(struct store *st, int64_t max_age, int64_t now,
     uint64_t *expiredp, struct store_err *err)
 {
-	uint64_t dummy;
+	uint64_t dummy, t0;
 
 	if (expiredp == NULL)
 		expiredp = &dummy;
@@ -453,13 +670,17 @@ store_expire(struct store *st, int64_t max_age, int64_t now,
 		    "store_expire: bad age %lld or time %lld",
 		    (long long)max_age, (long long)now);
 	store_ok(err);
-	return st->ops->expire(st, max_age, now, expiredp, err);
+	t0 = store_clock();
+	return store_observed("store_expire", t0, st->ops->expire(st, max_age, now,
+	    expiredp, err));
 }
 
 int
 store_nonce_use(struct store *st, const char *nonce, const char *key_id,
     int64_t expires_at, int64_t now, struct store_err *err)
 {
+	uint64_t t0;
+
 	if (!store_nonce_valid(nonce))
 		return store_seterr(err, STORE_ERR,
 		    "store_nonce_use: malformed nonce");
@@ -470,7 +691,9 @@ store_nonce_use(struct store *st, const char *nonce, const char *key_id,
 		return store_seterr(err, STORE_ERR,
 		    "store_nonce_use: nonce must expire after now");
 	store_ok(err);
-	return st->ops->nonce_use(st, nonce, key_id, expires_at, now, err);
+	t0 = store_clock();
+	return store_observed("store_nonce_use", t0, st->ops->nonce_use(st, nonce, key_id,
+	    expires_at, now, err));
 }
 
 int
@@ -482,6 +705,34 @@ store_counters(struct store *st, struct store_counters *c,
 	memset(c, 0, sizeof(*c));
 	store_ok(err);
 	return st->ops->counters(st, c, err);
+}
+
+int64_t
+store_notice_backoff(const struct store_notice_policy *p, unsigned int attempts)
+{
+	int64_t d = p->retry;
+
+	while (attempts-- > 1 && d < p->retry_max)
+		d *= 2;
+	return d < p->retry_max ? d : p->retry_max;
+}
+
+int
+store_notice_next(struct store *st, int64_t now,
+    const struct store_notice_policy *p, store_notice_fn *send, void *arg,
+    enum store_notice_outcome *outcome, struct store_err *err)
+{
+	enum store_notice_outcome dummy;
+
+	if (outcome == NULL)
+		outcome = &dummy;
+	*outcome = 0;
+	if (p == NULL || send == NULL || now <= 0 || p->interval < 0 ||
+	    p->retry < 1 || p->retry_max < p->retry || p->give_up < 1)
+		return store_seterr(err, STORE_ERR,
+		    "store_notice_next: no sender, or a bad policy or time");
+	store_ok(err);
+	return st->ops->notice_next(st, now, p, send, arg, outcome, err);
 }
 
 int
@@ -507,4 +758,152 @@ store_columns_free(char **cols, size_t n)
 	for (i = 0; i < n; i++)
 		free(cols[i]);
 	free(cols);
+}
+
+/* Daily counts. */
+
+void
+store_day_name(char *out, size_t outsz, const char *day, int64_t t, const char *name)
+{
+	char d[STORE_DATE_LEN + 1];
+
+	if (day == NULL) {
+		jtime_date((time_t)t, 0, d);
+		day = d;
+	}
+	snprintf(out, outsz, "d/%s/%s", day, name);
+}
+
+static int
+store_count_name_valid(const char *s)
+{
+	return store_token_valid(s, STORE_COUNT_NAME_MAX, "_.-") &&
+	    strpbrk(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") == NULL;
+}
+
+int
+store_day_parse(const char *row, struct store_count *c)
+{
+	size_t n;
+
+	if (strncmp(row, "d/", 2) != 0 || strlen(row) <= STORE_DAY_PREFIX_LEN ||
+	    row[STORE_DAY_PREFIX_LEN - 1] != '/')
+		return -1;
+	memcpy(c->day, row + 2, STORE_DATE_LEN);
+	c->day[STORE_DATE_LEN] = '\0';
+	n = strcspn(row + STORE_DAY_PREFIX_LEN, "@");
+	if (!store_date_valid(c->day) || n == 0 || n > STORE_COUNT_NAME_MAX)
+		return -1;
+	memcpy(c->name, row + STORE_DAY_PREFIX_LEN, n);
+	c->name[n] = '\0';
+	return 0;
+}
+
+int
+store_counts_add(struct store *st, const struct store_count *v, size_t n,
+    struct store_err *err)
+{
+	uint64_t t0;
+	size_t i;
+
+	if (n == 0)
+		return store_ok(err);
+	if (v == NULL || n > STORE_COUNTS_MAX)
+		return store_seterr(err, STORE_ERR,
+		    "store_counts_add: 1..%d counts per call", STORE_COUNTS_MAX);
+	for (i = 0; i < n; i++)
+		if (!store_date_valid(v[i].day) || !store_count_name_valid(v[i].name) ||
+		    v[i].value > INT64_MAX)
+			return store_seterr(err, STORE_ERR,
+			    "store_counts_add: count %zu: bad day, name or value", i);
+	store_ok(err);
+	t0 = store_clock();
+	return store_observed("store_counts_add", t0, st->ops->counts_add(st, v, n, err));
+}
+
+static int
+store_count_cmp(const void *a, const void *b)
+{
+	const struct store_count *x = a, *y = b;
+	int c = strcmp(x->day, y->day);
+
+	return c != 0 ? c : strcmp(x->name, y->name);
+}
+
+/* Sorts by day and name and sums the rows of one day and name (shards). */
+static size_t
+store_counts_fold(struct store_count *v, size_t n)
+{
+	size_t i, out = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(v, n, sizeof(*v), store_count_cmp);
+	for (i = 1; i < n; i++) {
+		if (store_count_cmp(&v[out], &v[i]) == 0)
+			v[out].value += v[i].value;
+		else
+			v[++out] = v[i];
+	}
+	return out + 1;
+}
+
+int
+store_counts_get(struct store *st, const char *from, const char *to,
+    struct store_count **vp, size_t *np, struct store_err *err)
+{
+	int rc;
+
+	if (vp == NULL || np == NULL)
+		return store_seterr(err, STORE_ERR, "store_counts_get: no result pointers");
+	*vp = NULL;
+	*np = 0;
+	if (!store_date_valid(from) || !store_date_valid(to) || strcmp(from, to) > 0)
+		return store_seterr(err, STORE_ERR,
+		    "store_counts_get: days must be YYYY-MM-DD, from <= to");
+	store_ok(err);
+	if ((rc = st->ops->counts_get(st, from, to, vp, np, err)) == STORE_OK)
+		*np = store_counts_fold(*vp, *np);
+	return rc;
+}
+
+int
+store_holdings(struct store *st, const char *from, struct store_holdings *h,
+    struct store_err *err)
+{
+	uint64_t t0;
+	size_t i;
+	int rc;
+
+	if (h == NULL)
+		return store_seterr(err, STORE_ERR, "store_holdings: no result");
+	memset(h, 0, sizeof(*h));
+	h->outbox_backlog = -1;
+	if (!store_date_valid(from))
+		return store_seterr(err, STORE_ERR, "store_holdings: day must be YYYY-MM-DD");
+	store_ok(err);
+	t0 = store_clock();
+	if ((rc = store_observed("store_holdings", t0, st->ops->holdings(st, from, h,
+	    err))) != STORE_OK) {
+		store_holdings_free(h);
+		return rc;
+	}
+	for (i = 0; i < h->nheld; i++) {
+		h->records += h->held[i].records;
+		if (h->oldest == 0 || h->held[i].oldest < h->oldest)
+			h->oldest = h->held[i].oldest;
+	}
+	return STORE_OK;
+}
+
+void
+store_holdings_free(struct store_holdings *h)
+{
+	if (h == NULL)
+		return;
+	free(h->held);
+	free(h->ahead);
+	h->held = NULL;
+	h->ahead = NULL;
+	h->nheld = h->nahead = 0;
 }

@@ -62,7 +62,7 @@
 #endif
 #define PG_SHARDS	16	/* counter rows per name */
 #define PG_TRIES	5	/* runs of a transaction that deadlocked */
-#define PG_ARGS_MAX	8
+#define PG_ARGS_MAX	10
 #define PG_CONNECT_TIMEOUT "10"	/* seconds, unless the URL says otherwise */
 #define PG_SERVER_MIN	100000	/* identity columns: PostgreSQL 10 */
 
@@ -70,6 +70,9 @@
 #define PG_LOCK_NS	"1936224119"
 #define PG_LOCK_MIGRATE	"1"
 #define PG_LOCK_RECORDS	"2"
+/* A dealer's calendar: "shox", then hashtext(dealer). Bookings take it
+ * shared, calendar changes exclusively, so neither misses the other. */
+#define PG_LOCK_CAL_NS	"1936224120"
 
 /* A call that succeeded without changing anything: roll back, return OK. */
 #define PG_DONE_ROLLBACK	100
@@ -124,15 +127,45 @@ static const char *const pg_migrations[] = {
 	"CREATE TABLE counters ("
 	"  name TEXT PRIMARY KEY,"
 	"  value BIGINT NOT NULL);",
+	/* 2: the dealers' calendar: closed days and demo cars, per day. */
+	"CREATE TABLE calendar ("
+	"  dealer TEXT NOT NULL,"
+	"  model TEXT NOT NULL,"
+	"  day TEXT NOT NULL CHECK (length(day) = 10),"
+	"  closed INTEGER NOT NULL CHECK (closed IN (0, 1)),"
+	"  cars INTEGER CHECK (cars >= 0),"
+	"  PRIMARY KEY (dealer, model, day));",
+	/* 3: a booking's status and, once declined, the reason code. */
+	"ALTER TABLE bookings ADD COLUMN status TEXT NOT NULL DEFAULT 'booked'"
+	"  CHECK (status IN ('booked', 'pending', 'confirmed', 'declined'));"
+	"ALTER TABLE bookings ADD COLUMN reason TEXT;",
+	/* 4: the notice outbox, and when each recipient's next notice is due. */
+	"CREATE TABLE notices ("
+	"  seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,"
+	"  record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,"
+	"  key_id TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  created BIGINT NOT NULL);"
+	"CREATE INDEX notices_key ON notices (key_id, seq);"
+	"CREATE INDEX notices_record ON notices (record_id);"
+	"CREATE TABLE notice_state ("
+	"  key_id TEXT PRIMARY KEY,"
+	"  next_at BIGINT NOT NULL,"
+	"  attempts INTEGER NOT NULL);",
 };
 #define PG_SCHEMA	((int)(sizeof(pg_migrations) / sizeof(pg_migrations[0])))
 
 enum pg_sql {
 	PG_PUT, PG_IDEM_GET, PG_IDEM_PUT, PG_REC_PUT, PG_REC_DEL, PG_COUNT_ADD,
 	PG_SLOT_TAKE, PG_SLOT_FREE, PG_SLOT_COUNTS,
-	PG_BOOKING_PUT, PG_BOOKING_GET, PG_BOOKING_TAKE, PG_ACK,
+	PG_BOOKING_PUT, PG_BOOKING_GET, PG_BOOKING_HELD, PG_BOOKING_TAKE, PG_ACK,
 	PG_EXP_RECORDS, PG_EXP_BOOKINGS, PG_EXP_NONCES, PG_EXP_SLOTS,
 	PG_NONCE_USE, PG_HORIZON, PG_INBOX, PG_COUNTERS, PG_COLUMNS,
+	PG_EXP_COUNTS, PG_COUNTS_GET, PG_HELD, PG_AHEAD, PG_OUTBOX,
+	PG_CAL_LOCK, PG_CAL_LOCK_SHARED, PG_CAL_CLOSE, PG_CAL_OPEN, PG_CAL_CARS,
+	PG_CAL_PRUNE, PG_CAL_GET, PG_CAL_SLOT, PG_CAL_HIT_CLOSED,
+	PG_CAL_HIT_CARS, PG_EXP_CAL, PG_BOOKING_LOCK, PG_BOOKING_SET,
+	PG_NOTICE_PUT, PG_NOTICE_PICK, PG_NOTICE_TAKE, PG_NOTICE_STATE_SET,
 	PG_NSQL
 };
 
@@ -149,11 +182,20 @@ static const char *const pg_sql[PG_NSQL] = {
 	    PG_LOCK_RECORDS ") AS x WHERE NOT EXISTS (SELECT 1 FROM seen)),"
 	    " r AS (INSERT INTO records (id, kind, key_id, created, enc, ct)"
 	    "   SELECT $1::text, $2::text, $3::text, $4::bigint, $5::bytea,"
-	    "   $6::bytea FROM l RETURNING id, kind),"
+	    "   $6::bytea FROM l RETURNING id, kind, key_id, created),"
+	    " n AS (INSERT INTO notices (record_id, key_id, kind, created)"
+	    "   SELECT id, key_id, kind, created FROM r),"
+	    " ns AS (INSERT INTO notice_state (key_id, next_at, attempts)"
+	    "   SELECT key_id, 0, 0 FROM r WHERE NOT EXISTS (SELECT 1 FROM"
+	    "   notice_state AS s WHERE s.key_id = r.key_id) ON CONFLICT DO NOTHING),"
 	    " i AS (INSERT INTO idem (hash, record_id)"
 	    "   SELECT $7::bytea, id FROM r WHERE $7::bytea IS NOT NULL),"
 	    " c AS (INSERT INTO counters (name, value)"
 	    "   SELECT 'stored_' || kind || $8::text, 1 FROM r"
+	    "   ON CONFLICT (name) DO UPDATE"
+	    "   SET value = counters.value + excluded.value),"
+	    " d AS (INSERT INTO counters (name, value)"
+	    "   SELECT $9::text || kind || $8::text, 1 FROM r"
 	    "   ON CONFLICT (name) DO UPDATE"
 	    "   SET value = counters.value + excluded.value)"
 	    " SELECT (SELECT record_id FROM seen), (SELECT count(*) FROM r)",
@@ -181,13 +223,18 @@ static const char *const pg_sql[PG_NSQL] = {
 	    " WHERE dealer = $1 AND model = $2"
 	    " AND substr(slot_start, 1, 10) = $3 AND booked > 0"
 	    " ORDER BY slot_start",
-	[PG_BOOKING_PUT] = "INSERT INTO bookings"
-	    " (cancel_hash, booking_id, dealer, model, slot_start, created)"
-	    " VALUES ($1, $2, $3, $4, $5, $6)",
+	[PG_BOOKING_PUT] = "INSERT INTO bookings (cancel_hash, booking_id,"
+	    " dealer, model, slot_start, created, status)"
+	    " VALUES ($1, $2, $3, $4, $5, $6, $7)",
 	[PG_BOOKING_GET] = "SELECT booking_id, dealer, model, slot_start,"
-	    " created FROM bookings WHERE cancel_hash = $1",
+	    " created, status, reason FROM bookings WHERE cancel_hash = $1",
+	[PG_BOOKING_HELD] = "SELECT 1 FROM bookings WHERE booking_id = $1",
+	/* A declined booking's place is free already: it cannot be cancelled.
+	 * After waiting for a concurrent decline, the condition is re-checked. */
 	[PG_BOOKING_TAKE] = "DELETE FROM bookings WHERE cancel_hash = $1"
-	    " RETURNING booking_id, dealer, model, slot_start, created",
+	    " AND status <> 'declined'"
+	    " RETURNING booking_id, dealer, model, slot_start, created, status,"
+	    " reason",
 	[PG_ACK] = "DELETE FROM records WHERE id = ANY ($1::text[])"
 	    " AND key_id = ANY ($2::text[])",
 	[PG_EXP_RECORDS] = "DELETE FROM records WHERE created < $1",
@@ -211,6 +258,79 @@ static const char *const pg_sql[PG_NSQL] = {
 	[PG_COLUMNS] = "SELECT table_name, column_name"
 	    " FROM information_schema.columns"
 	    " WHERE table_schema = current_schema() ORDER BY 1, 2",
+	/* Daily counters sort by day ("d/YYYY-MM-DD/...") in byte order, whatever the
+	 * database's collation. */
+	[PG_EXP_COUNTS] = "DELETE FROM counters WHERE name COLLATE \"C\" >= 'd/'"
+	    " AND name COLLATE \"C\" < $1",
+	[PG_COUNTS_GET] = "SELECT name, value FROM counters"
+	    " WHERE name COLLATE \"C\" >= $1 AND name COLLATE \"C\" < $2",
+	[PG_HELD] = "SELECT kind, key_id, count(*), min(created) FROM records"
+	    " GROUP BY kind, key_id ORDER BY kind COLLATE \"C\", key_id COLLATE \"C\"",
+	/* A declined booking holds no place (its row stays for the receipt). */
+	[PG_AHEAD] = "SELECT substr(slot_start, 1, 10), dealer, count(*)"
+	    " FROM bookings WHERE substr(slot_start, 1, 10) COLLATE \"C\" >= $1"
+	    " AND status <> 'declined' GROUP BY 1, 2"
+	    " ORDER BY substr(slot_start, 1, 10) COLLATE \"C\", dealer COLLATE \"C\"",
+	[PG_OUTBOX] = "SELECT count(*) FROM notices",
+	[PG_CAL_LOCK] = "SELECT pg_advisory_xact_lock(" PG_LOCK_CAL_NS ","
+	    " hashtext($1))::text",
+	[PG_CAL_LOCK_SHARED] = "SELECT pg_advisory_xact_lock_shared("
+	    PG_LOCK_CAL_NS ", hashtext($1))::text",
+	[PG_CAL_CLOSE] = "INSERT INTO calendar (dealer, model, day, closed, cars)"
+	    " SELECT $1, $2, to_char(d, 'YYYY-MM-DD'), 1, NULL"
+	    " FROM generate_series($3::date, $4::date, interval '1 day') AS d"
+	    " ON CONFLICT (dealer, model, day) DO UPDATE SET closed = 1",
+	[PG_CAL_OPEN] = "UPDATE calendar SET closed = 0 WHERE dealer = $1"
+	    " AND model = $2 AND day >= $3 AND day <= $4",
+	[PG_CAL_CARS] = "INSERT INTO calendar (dealer, model, day, closed, cars)"
+	    " SELECT $1, $2, to_char(d, 'YYYY-MM-DD'), 0, $5::integer"
+	    " FROM generate_series($3::date, $4::date, interval '1 day') AS d"
+	    " ON CONFLICT (dealer, model, day) DO UPDATE SET cars = excluded.cars",
+	/* A row that says nothing any more goes. */
+	[PG_CAL_PRUNE] = "DELETE FROM calendar WHERE dealer = $1 AND model = $2"
+	    " AND day >= $3 AND day <= $4 AND closed = 0 AND cars IS NULL",
+	[PG_CAL_GET] = "SELECT model, day, closed, cars FROM calendar"
+	    " WHERE dealer = $1 AND day >= $2 AND day <= $3 ORDER BY day, model",
+	/* One slot's day: closed (store or model), and the model's cars. */
+	[PG_CAL_SLOT] = "SELECT max(closed), max(CASE WHEN model = $2 THEN cars"
+	    " END) FROM calendar WHERE dealer = $1 AND model IN ('', $2)"
+	    " AND day = $3",
+	[PG_CAL_HIT_CLOSED] = "SELECT booking_id, dealer, model, slot_start,"
+	    " created, status, reason FROM bookings WHERE dealer = $1"
+	    " AND ($2 = '' OR model = $2) AND substr(slot_start, 1, 10) >= $3"
+	    " AND substr(slot_start, 1, 10) <= $4 AND status <> 'declined'"
+	    " ORDER BY slot_start, booking_id",
+	[PG_CAL_HIT_CARS] = "SELECT b.booking_id, b.dealer, b.model,"
+	    " b.slot_start, b.created, b.status, b.reason FROM bookings AS b"
+	    " JOIN slots AS s ON s.dealer = b.dealer AND s.model = b.model"
+	    " AND s.slot_start = b.slot_start WHERE b.dealer = $1"
+	    " AND b.model = $2 AND substr(b.slot_start, 1, 10) >= $3"
+	    " AND substr(b.slot_start, 1, 10) <= $4 AND s.booked > $5"
+	    " AND b.status <> 'declined' ORDER BY b.slot_start, b.booking_id",
+	[PG_EXP_CAL] = "DELETE FROM calendar WHERE day < $1",
+	/* The row lock orders a decision against a cancel of the same booking. */
+	[PG_BOOKING_LOCK] = "SELECT booking_id, dealer, model, slot_start,"
+	    " created, status, reason FROM bookings"
+	    " WHERE booking_id = $1 AND dealer = $2 FOR UPDATE",
+	[PG_BOOKING_SET] = "UPDATE bookings SET status = $2, reason = $3"
+	    " WHERE booking_id = $1",
+	/* The record's notice, and its recipient's row (a plain read first:
+	 * the common case writes nothing and waits for no sender's lock). */
+	[PG_NOTICE_PUT] = "WITH n AS (INSERT INTO notices"
+	    " (record_id, key_id, kind, created) VALUES ($1, $2, $3, $4))"
+	    " INSERT INTO notice_state (key_id, next_at, attempts)"
+	    " SELECT $2, 0, 0 WHERE NOT EXISTS (SELECT 1 FROM notice_state"
+	    " WHERE key_id = $2) ON CONFLICT DO NOTHING",
+	/* One recipient due, locked; another sender skips it. */
+	[PG_NOTICE_PICK] = "SELECT s.key_id, s.attempts FROM notice_state AS s"
+	    " WHERE s.next_at <= $1 AND EXISTS (SELECT 1 FROM notices AS n"
+	    " WHERE n.key_id = s.key_id) ORDER BY s.next_at, s.key_id LIMIT 1"
+	    " FOR UPDATE SKIP LOCKED",
+	/* What is committed now; later rows wait for the next notice. */
+	[PG_NOTICE_TAKE] = "DELETE FROM notices WHERE key_id = $1"
+	    " RETURNING kind, created",
+	[PG_NOTICE_STATE_SET] = "UPDATE notice_state SET next_at = $2,"
+	    " attempts = $3 WHERE key_id = $1",
 };
 
 /* Transactions: none (one statement), or one that may insert a record. */
@@ -260,6 +380,14 @@ struct pg_op {
 	const char	*key_id;
 	int64_t		 t1, t2;	/* expire: max_age, now; nonce: exp, now */
 	uint64_t	 count;
+	const struct store_count *counts;
+	size_t		 ncounts;
+	enum store_booking_status status;	/* decide */
+	const char	*reason;
+	struct store_booking *booking;
+	const struct store_cal_change *cal;
+	struct store_booking *hits;	/* calendar: bookings affected */
+	size_t		 nhits;
 };
 
 typedef int (*pg_fn)(struct pg_conn *, void *, struct store_err *);
@@ -813,7 +941,7 @@ pg_count_add(struct pg_conn *c, const char *name, uint64_t n,
     const char *op, struct store_err *err)
 {
 	struct pg_args a = { 0 };
-	char shard[64];
+	char shard[STORE_DAY_PREFIX_LEN + STORE_COUNT_NAME_MAX + 8];
 
 	if (n == 0)
 		return STORE_OK;
@@ -821,6 +949,17 @@ pg_count_add(struct pg_conn *c, const char *name, uint64_t n,
 	pg_arg_text(&a, shard);
 	pg_arg_int(&a, (int64_t)n);
 	return pg_run(c, PG_COUNT_ADD, &a, NULL, op, err);
+}
+
+/* Adds n to the counter NAME of the Japan day of time t (or of DAY). */
+static int
+pg_count_day(struct pg_conn *c, const char *day, const char *name, int64_t t,
+    uint64_t n, const char *op, struct store_err *err)
+{
+	char row[STORE_DAY_PREFIX_LEN + STORE_COUNT_NAME_MAX + 1];
+
+	store_day_name(row, sizeof(row), day, t, name);
+	return pg_count_add(c, row, n, op, err);
 }
 
 /* STORE_OK with receipt set when the key was used; NOT_FOUND when not. */
@@ -894,7 +1033,17 @@ pg_record_put(struct pg_conn *c, const struct store_record *r,
 	if (rc != STORE_OK)
 		return rc;
 	snprintf(name, sizeof(name), "stored_%s", store_kind_name(r->kind));
-	return pg_count_add(c, name, 1, op, err);
+	if ((rc = pg_count_add(c, name, 1, op, err)) != STORE_OK)
+		return rc;
+	snprintf(name, sizeof(name), STORE_COUNT_STORED "%s", store_kind_name(r->kind));
+	if ((rc = pg_count_day(c, NULL, name, r->created, 1, op, err)) != STORE_OK)
+		return rc;
+	a.n = 0;
+	pg_arg_text(&a, r->id);
+	pg_arg_text(&a, r->key_id);
+	pg_arg_text(&a, store_kind_name(r->kind));
+	pg_arg_int(&a, r->created);
+	return pg_run(c, PG_NOTICE_PUT, &a, NULL, op, err);
 }
 
 static void
@@ -938,6 +1087,7 @@ pg_booking_put(struct pg_conn *c, const struct store_record *r,
 	pg_arg_text(&a, r->id);
 	pg_arg_slot(&a, &r->slot);
 	pg_arg_int(&a, r->created);
+	pg_arg_text(&a, store_status_name(r->status));
 	if ((rc = pg_run(c, PG_BOOKING_PUT, &a, NULL, op, err)) ==
 	    STORE_CONFLICT)
 		store_seterr(err, rc, "%s: record %s: cancel hash or booking "
@@ -952,7 +1102,7 @@ pg_do_put(struct pg_conn *c, void *arg, struct store_err *err)
 	const struct store_record *r = op->rec;
 	struct pg_args a = { 0 };
 	PGresult *res;
-	char shard[8];
+	char shard[8], day[STORE_DAY_PREFIX_LEN + sizeof(STORE_COUNT_STORED)];
 	int rc;
 
 	pg_arg_text(&a, r->id);
@@ -967,6 +1117,8 @@ pg_do_put(struct pg_conn *c, void *arg, struct store_err *err)
 		pg_arg_text(&a, NULL);
 	snprintf(shard, sizeof(shard), "@%02u", c->shard);
 	pg_arg_text(&a, shard);
+	store_day_name(day, sizeof(day), NULL, r->created, STORE_COUNT_STORED);
+	pg_arg_text(&a, day);
 	rc = pg_exec(c, PG_PUT, &a, 0, &res, op->name, err);
 	if (rc == STORE_CONFLICT && strcmp(c->constraint, "idem_pkey") == 0) {
 		/* The same key, claimed by a call that committed meanwhile. */
@@ -994,16 +1146,52 @@ pg_do_put(struct pg_conn *c, void *arg, struct store_err *err)
 	return rc;
 }
 
+/*
+ * The dealer's calendar for one slot's day, under the dealer's lock taken
+ * shared: STORE_FULL when it is closed, else the capacity, replaced by the
+ * model's cars when they are set.
+ */
+static int
+pg_cal_slot(struct pg_conn *c, const struct store_slot *sl,
+    unsigned int *capacity, const char *op, struct store_err *err)
+{
+	struct pg_args a = { 0 }, l = { 0 };
+	char day[STORE_DATE_LEN + 1];
+	PGresult *res;
+	int rc;
+
+	memcpy(day, sl->start, STORE_DATE_LEN);
+	day[STORE_DATE_LEN] = '\0';
+	pg_arg_text(&l, sl->dealer);
+	if ((rc = pg_run(c, PG_CAL_LOCK_SHARED, &l, NULL, op, err)) != STORE_OK)
+		return rc;
+	pg_arg_text(&a, sl->dealer);
+	pg_arg_text(&a, sl->model);
+	pg_arg_text(&a, day);
+	if ((rc = pg_exec(c, PG_CAL_SLOT, &a, 0, &res, op, err)) != STORE_OK)
+		return rc;
+	if (!PQgetisnull(res, 0, 0) && pg_col_int(res, 0, 0) == 1)
+		rc = store_seterr(err, STORE_FULL, "%s: slot %s is closed", op,
+		    sl->start);
+	else if (!PQgetisnull(res, 0, 1))
+		*capacity = (unsigned int)pg_col_int(res, 0, 1);
+	PQclear(res);
+	return rc;
+}
+
 static int
 pg_do_book(struct pg_conn *c, void *arg, struct store_err *err)
 {
 	struct pg_op *op = arg;
+	unsigned int capacity = op->capacity;
 	int rc;
 
 	if (op->hash != NULL && (rc = pg_idem_get(c, op->hash, op->receipt,
 	    op->name, err)) != STORE_NOT_FOUND)
 		return rc == STORE_OK ? PG_DONE_ROLLBACK : rc;
-	if ((rc = pg_slot_take(c, &op->rec->slot, op->capacity, op->name,
+	if ((rc = pg_cal_slot(c, &op->rec->slot, &capacity, op->name,
+	    err)) != STORE_OK ||
+	    (rc = pg_slot_take(c, &op->rec->slot, capacity, op->name,
 	    err)) != STORE_OK ||
 	    (rc = pg_record_put(c, op->rec, op->name, err)) != STORE_OK ||
 	    (rc = pg_booking_put(c, op->rec, op->name, err)) != STORE_OK)
@@ -1015,14 +1203,22 @@ pg_do_book(struct pg_conn *c, void *arg, struct store_err *err)
 	return STORE_OK;
 }
 
+/* A booking row: id, dealer, model, start, created, status, reason. */
 static void
-pg_booking_row(const PGresult *res, struct store_booking *b)
+pg_booking_row(const PGresult *res, int row, struct store_booking *b)
 {
-	pg_col_text(res, 0, 0, b->id, sizeof(b->id));
-	pg_col_text(res, 0, 1, b->slot.dealer, sizeof(b->slot.dealer));
-	pg_col_text(res, 0, 2, b->slot.model, sizeof(b->slot.model));
-	pg_col_text(res, 0, 3, b->slot.start, sizeof(b->slot.start));
-	b->created = pg_col_int(res, 0, 4);
+	char status[16];
+	int v;
+
+	pg_col_text(res, row, 0, b->id, sizeof(b->id));
+	pg_col_text(res, row, 1, b->slot.dealer, sizeof(b->slot.dealer));
+	pg_col_text(res, row, 2, b->slot.model, sizeof(b->slot.model));
+	pg_col_text(res, row, 3, b->slot.start, sizeof(b->slot.start));
+	b->created = pg_col_int(res, row, 4);
+	pg_col_text(res, row, 5, status, sizeof(status));
+	b->status = (v = store_status_parse(status)) < 0 ? STORE_BOOKING_BOOKED :
+	    (enum store_booking_status)v;
+	pg_col_text(res, row, 6, b->reason, sizeof(b->reason));
 }
 
 /* The booking of a cancel hash, read (take 0) or deleted (take 1). */
@@ -1039,7 +1235,7 @@ pg_booking_get(struct pg_conn *c, const unsigned char *hash, int take,
 	    &res, op, err)) != STORE_OK)
 		return rc;
 	if (PQntuples(res) == 1)
-		pg_booking_row(res, b);
+		pg_booking_row(res, 0, b);
 	else
 		rc = store_seterr(err, STORE_NOT_FOUND,
 		    "%s: no booking with this cancel token", op);
@@ -1067,9 +1263,52 @@ pg_do_cancel(struct pg_conn *c, void *arg, struct store_err *err)
 	pg_arg_text(&d, b.id);
 	if ((rc = pg_run(c, PG_REC_DEL, &d, NULL, op->name, err)) !=
 	    STORE_OK ||
-	    (rc = pg_record_put(c, op->rec, op->name, err)) != STORE_OK)
+	    (rc = pg_record_put(c, op->rec, op->name, err)) != STORE_OK ||
+	    (rc = pg_count_add(c, "cancelled", 1, op->name, err)) != STORE_OK)
 		return rc;
-	return pg_count_add(c, "cancelled", 1, op->name, err);
+	return pg_count_day(c, NULL, STORE_COUNT_CANCELLED, op->rec->created, 1, op->name,
+	    err);
+}
+
+static int
+pg_do_decide(struct pg_conn *c, void *arg, struct store_err *err)
+{
+	struct pg_op *op = arg;
+	struct store_booking *b = op->booking;
+	struct pg_args a = { 0 }, u = { 0 }, f = { 0 };
+	PGresult *res;
+	int rc;
+
+	pg_arg_text(&a, op->ids[0]);
+	pg_arg_text(&a, op->key_id);
+	if ((rc = pg_exec(c, PG_BOOKING_LOCK, &a, 0, &res, op->name, err)) !=
+	    STORE_OK)
+		return rc;
+	if (PQntuples(res) == 1)
+		pg_booking_row(res, 0, b);
+	else
+		rc = store_seterr(err, STORE_NOT_FOUND,
+		    "%s: no booking %s of this dealer", op->name, op->ids[0]);
+	PQclear(res);
+	if (rc != STORE_OK)
+		return rc;
+	if (b->status == STORE_BOOKING_DECLINED)
+		return op->status == STORE_BOOKING_DECLINED ? PG_DONE_ROLLBACK :
+		    store_seterr(err, STORE_CONFLICT,
+		    "%s: booking %s was declined", op->name, op->ids[0]);
+	pg_arg_text(&u, b->id);
+	pg_arg_text(&u, store_status_name(op->status));
+	pg_arg_text(&u, op->reason);
+	if ((rc = pg_run(c, PG_BOOKING_SET, &u, NULL, op->name, err)) !=
+	    STORE_OK)
+		return rc;
+	b->status = op->status;
+	snprintf(b->reason, sizeof(b->reason), "%s", op->reason ? op->reason : "");
+	/* Declined frees its place, once: a declined booking stops above. */
+	if (op->status != STORE_BOOKING_DECLINED)
+		return STORE_OK;
+	pg_arg_slot(&f, &b->slot);
+	return pg_run(c, PG_SLOT_FREE, &f, NULL, op->name, err);
 }
 
 static int
@@ -1090,8 +1329,10 @@ pg_do_ack(struct pg_conn *c, void *arg, struct store_err *err)
 	pg_arg_text(&a, ids);
 	pg_arg_text(&a, keys);
 	if ((rc = pg_run(c, PG_ACK, &a, &op->count, op->name, err)) ==
+	    STORE_OK && (rc = pg_count_add(c, "acked", op->count, op->name, err)) ==
 	    STORE_OK)
-		rc = pg_count_add(c, "acked", op->count, op->name, err);
+		rc = pg_count_day(c, NULL, STORE_COUNT_ACKED, (int64_t)time(NULL),
+		    op->count, op->name, err);
 out:
 	free(ids);
 	free(keys);
@@ -1117,12 +1358,29 @@ pg_expire_slots(struct pg_conn *c, int64_t cutoff, const char *op,
 	struct tm tm;
 	time_t t = (time_t)(cutoff - 86400);
 	char day[STORE_DATE_LEN + 1];
+	int rc;
 
 	if (gmtime_r(&t, &tm) == NULL ||
 	    strftime(day, sizeof(day), "%Y-%m-%d", &tm) != STORE_DATE_LEN)
 		return store_seterr(err, STORE_ERR, "%s: bad time", op);
 	pg_arg_text(&a, day);
-	return pg_run(c, PG_EXP_SLOTS, &a, NULL, op, err);
+	if ((rc = pg_run(c, PG_EXP_SLOTS, &a, NULL, op, err)) != STORE_OK)
+		return rc;
+	/* The calendar of those days too. */
+	return pg_run(c, PG_EXP_CAL, &a, NULL, op, err);
+}
+
+/* Daily counters of days more than STORE_COUNT_KEEP_DAYS before now. */
+static int
+pg_expire_counts(struct pg_conn *c, int64_t now, const char *op,
+    struct store_err *err)
+{
+	struct pg_args a = { 0 };
+	char row[STORE_DAY_PREFIX_LEN + 1];
+
+	store_day_name(row, sizeof(row), NULL, now - STORE_COUNT_KEEP_DAYS * 86400LL, "");
+	pg_arg_text(&a, row);
+	return pg_run(c, PG_EXP_COUNTS, &a, NULL, op, err);
 }
 
 static int
@@ -1138,9 +1396,12 @@ pg_do_expire(struct pg_conn *c, void *arg, struct store_err *err)
 	    err)) != STORE_OK ||
 	    (rc = pg_run_int(c, PG_EXP_NONCES, op->t2, NULL, op->name,
 	    err)) != STORE_OK ||
-	    (rc = pg_expire_slots(c, cutoff, op->name, err)) != STORE_OK)
+	    (rc = pg_expire_slots(c, cutoff, op->name, err)) != STORE_OK ||
+	    (rc = pg_expire_counts(c, op->t2, op->name, err)) != STORE_OK ||
+	    (rc = pg_count_add(c, "expired", op->count, op->name, err)) != STORE_OK)
 		return rc;
-	return pg_count_add(c, "expired", op->count, op->name, err);
+	return pg_count_day(c, NULL, STORE_COUNT_EXPIRED, op->t2, op->count, op->name,
+	    err);
 }
 
 static int
@@ -1162,6 +1423,210 @@ pg_do_nonce(struct pg_conn *c, void *arg, struct store_err *err)
 		return store_seterr(err, STORE_REPLAY,
 		    "%s: nonce already used", op->name);
 	return STORE_OK;
+}
+
+static int
+pg_count_cmp(const void *a, const void *b)
+{
+	const struct store_count *x = *(const struct store_count *const *)a;
+	const struct store_count *y = *(const struct store_count *const *)b;
+	int d = strcmp(x->day, y->day);
+
+	return d != 0 ? d : strcmp(x->name, y->name);
+}
+
+/*
+ * Every node flushes much the same names: taking the rows in one order (sorted) keeps
+ * two flushes from waiting on each other in a cycle.
+ */
+static int
+pg_do_counts(struct pg_conn *c, void *arg, struct store_err *err)
+{
+	struct pg_op *op = arg;
+	const struct store_count **v;
+	size_t i;
+	int rc = STORE_OK;
+
+	if ((v = calloc(op->ncounts, sizeof(*v))) == NULL)
+		return store_seterr(err, STORE_ERR, "%s: out of memory", op->name);
+	for (i = 0; i < op->ncounts; i++)
+		v[i] = &op->counts[i];
+	qsort(v, op->ncounts, sizeof(*v), pg_count_cmp);
+	for (i = 0; i < op->ncounts && rc == STORE_OK; i++)
+		rc = pg_count_day(c, v[i]->day, v[i]->name, 0, v[i]->value, op->name, err);
+	free(v);
+	return rc;
+}
+
+static void
+pg_arg_cal(struct pg_args *a, const struct store_cal_change *ch)
+{
+	pg_arg_text(a, ch->dealer);
+	pg_arg_text(a, ch->model);
+	pg_arg_text(a, ch->from);
+	pg_arg_text(a, ch->to);
+}
+
+/* The active bookings the change leaves in a closed or overfull slot. */
+static int
+pg_cal_hits(struct pg_conn *c, struct pg_op *op, struct store_err *err)
+{
+	const struct store_cal_change *ch = op->cal;
+	struct pg_args a = { 0 };
+	PGresult *res;
+	int rc, i, n;
+
+	if (ch->op == STORE_CAL_OPEN || (ch->op == STORE_CAL_CARS &&
+	    ch->cars < 0))
+		return STORE_OK;	/* nothing closes or shrinks */
+	pg_arg_cal(&a, ch);
+	if (ch->op == STORE_CAL_CARS)
+		pg_arg_int(&a, ch->cars);
+	if ((rc = pg_exec(c, ch->op == STORE_CAL_CLOSE ? PG_CAL_HIT_CLOSED :
+	    PG_CAL_HIT_CARS, &a, 0, &res, op->name, err)) != STORE_OK)
+		return rc;
+	if ((n = PQntuples(res)) > 0 &&
+	    (op->hits = calloc((size_t)n, sizeof(*op->hits))) == NULL) {
+		PQclear(res);
+		return store_seterr(err, STORE_ERR, "%s: out of memory",
+		    op->name);
+	}
+	for (i = 0; i < n; i++) {
+		pg_booking_row(res, i, &op->hits[i]);
+		op->nhits++;
+	}
+	PQclear(res);
+	return STORE_OK;
+}
+
+static int
+pg_do_calendar(struct pg_conn *c, void *arg, struct store_err *err)
+{
+	struct pg_op *op = arg;
+	const struct store_cal_change *ch = op->cal;
+	struct pg_args a = { 0 }, l = { 0 };
+	enum pg_sql which;
+	int rc;
+
+	/* A rerun starts afresh. */
+	free(op->hits);
+	op->hits = NULL;
+	op->nhits = 0;
+	pg_arg_text(&l, ch->dealer);
+	if ((rc = pg_run(c, PG_CAL_LOCK, &l, NULL, op->name, err)) != STORE_OK)
+		return rc;
+	pg_arg_cal(&a, ch);
+	which = ch->op == STORE_CAL_CLOSE ? PG_CAL_CLOSE :
+	    ch->op == STORE_CAL_OPEN ? PG_CAL_OPEN : PG_CAL_CARS;
+	if (ch->op == STORE_CAL_CARS) {
+		if (ch->cars < 0)
+			pg_arg_text(&a, NULL);
+		else
+			pg_arg_int(&a, ch->cars);
+	}
+	if ((rc = pg_run(c, which, &a, NULL, op->name, err)) != STORE_OK)
+		return rc;
+	a.n = 4;	/* the range alone */
+	if ((rc = pg_run(c, PG_CAL_PRUNE, &a, NULL, op->name, err)) != STORE_OK)
+		return rc;
+	return pg_cal_hits(c, op, err);
+}
+
+struct pg_notice_arg {
+	int64_t		 now;
+	const struct store_notice_policy *p;
+	store_notice_fn	*send;
+	void		*arg;
+	enum store_notice_outcome outcome;
+	int		 sent;		/* send ran: never run it again */
+};
+
+/* The rows taken for KEY, by kind, and the oldest; 0 rows is fine. */
+static int
+pg_notice_take(struct pg_conn *c, struct store_notice *n, const char *op,
+    struct store_err *err)
+{
+	struct pg_args a = { 0 };
+	PGresult *res;
+	char kind[32];
+	int rc, i, k;
+
+	pg_arg_text(&a, n->key_id);
+	if ((rc = pg_exec(c, PG_NOTICE_TAKE, &a, 0, &res, op, err)) != STORE_OK)
+		return rc;
+	for (i = 0; i < PQntuples(res); i++) {
+		pg_col_text(res, i, 0, kind, sizeof(kind));
+		if ((k = (int)store_kind_parse(kind)) > 0)
+			n->count[k]++;
+		if (n->oldest == 0 || pg_col_int(res, i, 1) < n->oldest)
+			n->oldest = pg_col_int(res, i, 1);
+	}
+	PQclear(res);
+	return STORE_OK;
+}
+
+/*
+ * In one transaction: lock a due recipient (others skip it), take its rows
+ * under a savepoint, send, then keep the deletion (sent, given up,
+ * skipped) or roll it back (retry later) and record when the next notice
+ * is due. A crash before the commit leaves the rows and the lock goes with
+ * the connection.
+ */
+static int
+pg_do_notice(struct pg_conn *c, void *arg, struct store_err *err)
+{
+	static const char op[] = "store_notice_next";
+	struct pg_notice_arg *na = arg;
+	struct store_notice n;
+	struct pg_args a = { 0 }, u = { 0 };
+	PGresult *res;
+	int64_t next;
+	unsigned int attempts = 0;
+	const char *counter = NULL;
+	int rc;
+
+	if (na->sent)
+		return store_seterr(err, STORE_ERR, "%s: sent, outcome not "
+		    "recorded (it is sent again later)", op);
+	memset(&n, 0, sizeof(n));
+	pg_arg_int(&a, na->now);
+	if ((rc = pg_exec(c, PG_NOTICE_PICK, &a, 0, &res, op, err)) != STORE_OK)
+		return rc;
+	if (PQntuples(res) == 1) {
+		pg_col_text(res, 0, 0, n.key_id, sizeof(n.key_id));
+		n.attempts = (unsigned int)pg_col_int(res, 0, 1);
+	}
+	PQclear(res);
+	if (n.key_id[0] == '\0')
+		return STORE_NOT_FOUND;
+	if ((rc = pg_simple(c, "SAVEPOINT notice", NULL, op, err)) != STORE_OK ||
+	    (rc = pg_notice_take(c, &n, op, err)) != STORE_OK)
+		return rc;
+	if (n.oldest == 0)
+		return PG_DONE_ROLLBACK;	/* all went meanwhile (ack) */
+	na->sent = 1;
+	na->outcome = na->send(&n, na->arg);
+	next = na->now + na->p->interval;
+	if (na->outcome == STORE_NOTICE_SENT)
+		counter = "notices_delivered";
+	else if (na->outcome == STORE_NOTICE_FAILED &&
+	    na->now - n.oldest < na->p->give_up) {
+		if ((rc = pg_simple(c, "ROLLBACK TO SAVEPOINT notice", NULL, op,
+		    err)) != STORE_OK)
+			return rc;
+		attempts = n.attempts + 1;
+		next = na->now + store_notice_backoff(na->p, attempts);
+		counter = "notices_retried";
+	} else if (na->outcome == STORE_NOTICE_FAILED)
+		counter = "notices_failed";
+	else
+		next = na->now;		/* nobody to tell: nothing to space out */
+	pg_arg_text(&u, n.key_id);
+	pg_arg_int(&u, next);
+	pg_arg_int(&u, attempts);
+	if ((rc = pg_run(c, PG_NOTICE_STATE_SET, &u, NULL, op, err)) != STORE_OK)
+		return rc;
+	return counter != NULL ? pg_count_add(c, counter, 1, op, err) : STORE_OK;
 }
 
 /* Backend entry points: writes. */
@@ -1198,6 +1663,34 @@ pg_cancel(struct store *st, const unsigned char *hash,
 }
 
 static int
+pg_booking_decide(struct store *st, const char *dealer, const char *id,
+    enum store_booking_status status, const char *reason,
+    struct store_booking *out, struct store_err *err)
+{
+	const char *ids[1] = { id };
+	struct pg_op op = { .name = "store_booking_decide", .key_id = dealer,
+	    .ids = ids, .nids = 1, .status = status, .reason = reason,
+	    .booking = out };
+
+	return pg_call(st, op.name, PG_TX_WRITE, pg_do_decide, &op, err);
+}
+
+static int
+pg_notice_next(struct store *st, int64_t now,
+    const struct store_notice_policy *p, store_notice_fn *send, void *arg,
+    enum store_notice_outcome *outcome, struct store_err *err)
+{
+	struct pg_notice_arg na = { .now = now, .p = p, .send = send,
+	    .arg = arg };
+	int rc;
+
+	rc = pg_call(st, "store_notice_next", PG_TX_WRITE, pg_do_notice, &na,
+	    err);
+	*outcome = na.outcome;
+	return rc;
+}
+
+static int
 pg_ack(struct store *st, const char *const *keys, size_t nkeys,
     const char *const *ids, size_t nids, uint64_t *deletedp,
     struct store_err *err)
@@ -1225,6 +1718,15 @@ pg_expire(struct store *st, int64_t max_age, int64_t now,
 }
 
 static int
+pg_counts_add(struct store *st, const struct store_count *v, size_t n,
+    struct store_err *err)
+{
+	struct pg_op op = { .name = "store_counts_add", .counts = v, .ncounts = n };
+
+	return pg_call(st, op.name, PG_TX_WRITE, pg_do_counts, &op, err);
+}
+
+static int
 pg_nonce_use(struct store *st, const char *nonce, const char *key_id,
     int64_t expires_at, int64_t now, struct store_err *err)
 {
@@ -1233,6 +1735,23 @@ pg_nonce_use(struct store *st, const char *nonce, const char *key_id,
 
 	/* One statement: its own transaction, committed before return. */
 	return pg_call(st, op.name, PG_TX_NONE, pg_do_nonce, &op, err);
+}
+
+static int
+pg_calendar_set(struct store *st, const struct store_cal_change *ch,
+    struct store_booking **hitsp, size_t *np, struct store_err *err)
+{
+	struct pg_op op = { .name = "store_calendar_set", .cal = ch };
+	int rc;
+
+	if ((rc = pg_call(st, op.name, PG_TX_WRITE, pg_do_calendar, &op,
+	    err)) != STORE_OK) {
+		free(op.hits);
+		return rc;
+	}
+	*hitsp = op.hits;
+	*np = op.nhits;
+	return STORE_OK;
 }
 
 /* Reads: one statement each, outside any transaction. */
@@ -1296,6 +1815,67 @@ pg_slot_counts(struct store *st, const char *dealer, const char *model,
 	return STORE_OK;
 }
 
+struct pg_cal_arg {
+	struct pg_op	 op;
+	const char	*dealer, *from, *to;
+	struct store_cal_day *v;
+	size_t		 n;
+};
+
+static int
+pg_do_calendar_get(struct pg_conn *c, void *arg, struct store_err *err)
+{
+	struct pg_cal_arg *ca = arg;
+	struct pg_args a = { 0 };
+	PGresult *res;
+	int rc, i, n;
+
+	free(ca->v);
+	ca->v = NULL;
+	ca->n = 0;
+	pg_arg_text(&a, ca->dealer);
+	pg_arg_text(&a, ca->from);
+	pg_arg_text(&a, ca->to);
+	if ((rc = pg_exec(c, PG_CAL_GET, &a, 0, &res, ca->op.name, err)) !=
+	    STORE_OK)
+		return rc;
+	if ((n = PQntuples(res)) > 0 &&
+	    (ca->v = calloc((size_t)n, sizeof(*ca->v))) == NULL) {
+		PQclear(res);
+		return store_seterr(err, STORE_ERR, "%s: out of memory",
+		    ca->op.name);
+	}
+	for (i = 0; i < n; i++) {
+		pg_col_text(res, i, 0, ca->v[i].model, sizeof(ca->v[i].model));
+		pg_col_text(res, i, 1, ca->v[i].date, sizeof(ca->v[i].date));
+		ca->v[i].closed = (int)pg_col_int(res, i, 2);
+		ca->v[i].cars = PQgetisnull(res, i, 3) ? -1 :
+		    (int)pg_col_int(res, i, 3);
+	}
+	ca->n = (size_t)n;
+	PQclear(res);
+	return STORE_OK;
+}
+
+static int
+pg_calendar(struct store *st, const char *dealer, const char *from,
+    const char *to, struct store_cal_day **dp, size_t *np,
+    struct store_err *err)
+{
+	struct pg_cal_arg ca = { .op.name = "store_calendar", .dealer = dealer,
+	    .from = from, .to = to };
+	int rc;
+
+	if ((rc = pg_call(st, ca.op.name, PG_TX_NONE, pg_do_calendar_get, &ca,
+	    err)) != STORE_OK) {
+		free(ca.v);
+		return rc;
+	}
+	*dp = ca.v;
+	*np = ca.n;
+	return STORE_OK;
+}
+
 struct pg_find_arg {
 	struct pg_op	 op;
 	struct store_booking *b;
@@ -1317,6 +1897,38 @@ pg_booking_find(struct store *st, const unsigned char *hash,
 	    .op.hash = hash, .b = b };
 
 	return pg_call(st, fa.op.name, PG_TX_NONE, pg_do_booking_find, &fa, err);
+}
+
+struct pg_held_arg {
+	struct pg_op	 op;
+	const char	*id;
+};
+
+static int
+pg_do_booking_held(struct pg_conn *c, void *arg, struct store_err *err)
+{
+	struct pg_held_arg *ha = arg;
+	struct pg_args a = { 0 };
+	PGresult *res;
+	int rc;
+
+	pg_arg_text(&a, ha->id);
+	if ((rc = pg_exec(c, PG_BOOKING_HELD, &a, 0, &res, ha->op.name, err)) !=
+	    STORE_OK)
+		return rc;
+	if (PQntuples(res) != 1)
+		rc = store_seterr(err, STORE_NOT_FOUND, "%s: no such booking",
+		    ha->op.name);
+	PQclear(res);
+	return rc;
+}
+
+static int
+pg_booking_held(struct store *st, const char *id, struct store_err *err)
+{
+	struct pg_held_arg ha = { .op.name = "store_booking_held", .id = id };
+
+	return pg_call(st, ha.op.name, PG_TX_NONE, pg_do_booking_held, &ha, err);
 }
 
 struct pg_inbox_arg {
@@ -1471,6 +2083,12 @@ pg_counter_add(struct store_counters *out, const char *name, uint64_t v)
 		out->expired += v;
 	else if (len == 9 && strncmp(name, "cancelled", len) == 0)
 		out->cancelled += v;
+	else if (len == 17 && strncmp(name, "notices_delivered", len) == 0)
+		out->notices_delivered += v;
+	else if (len == 15 && strncmp(name, "notices_retried", len) == 0)
+		out->notices_retried += v;
+	else if (len == 14 && strncmp(name, "notices_failed", len) == 0)
+		out->notices_failed += v;
 }
 
 struct pg_counters_arg {
@@ -1561,6 +2179,145 @@ pg_columns(struct store *st, char ***colsp, size_t *np,
 	return STORE_OK;
 }
 
+struct pg_counts_get_arg {
+	struct pg_op	 op;
+	const char	*from, *to;
+	struct store_count *v;
+	size_t		 n;
+};
+
+static int
+pg_do_counts_get(struct pg_conn *c, void *arg, struct store_err *err)
+{
+	struct pg_counts_get_arg *ga = arg;
+	struct pg_args a = { 0 };
+	char lo[STORE_DAY_PREFIX_LEN + 1], hi[STORE_DAY_PREFIX_LEN + 1];
+	PGresult *res;
+	int rc, i, n;
+
+	free(ga->v);
+	ga->v = NULL;
+	ga->n = 0;
+	/* [d/FROM/, d/TO0): '0' follows '/', so the whole of day TO is in. */
+	store_day_name(lo, sizeof(lo), ga->from, 0, "");
+	store_day_name(hi, sizeof(hi), ga->to, 0, "");
+	hi[STORE_DAY_PREFIX_LEN - 1] = '0';
+	pg_arg_text(&a, lo);
+	pg_arg_text(&a, hi);
+	if ((rc = pg_exec(c, PG_COUNTS_GET, &a, 0, &res, ga->op.name, err)) != STORE_OK)
+		return rc;
+	if ((n = PQntuples(res)) > 0 && (ga->v = calloc((size_t)n, sizeof(*ga->v))) ==
+	    NULL) {
+		PQclear(res);
+		return store_seterr(err, STORE_ERR, "%s: out of memory", ga->op.name);
+	}
+	for (i = 0; i < n; i++)
+		if (store_day_parse(PQgetvalue(res, i, 0), &ga->v[ga->n]) == 0)
+			ga->v[ga->n++].value = (uint64_t)pg_col_int(res, i, 1);
+	PQclear(res);
+	return STORE_OK;
+}
+
+static int
+pg_counts_get(struct store *st, const char *from, const char *to,
+    struct store_count **vp, size_t *np, struct store_err *err)
+{
+	struct pg_counts_get_arg ga = { .op.name = "store_counts_get", .from = from,
+	    .to = to };
+	int rc;
+
+	if ((rc = pg_call(st, ga.op.name, PG_TX_NONE, pg_do_counts_get, &ga, err)) !=
+	    STORE_OK) {
+		free(ga.v);
+		return rc;
+	}
+	*vp = ga.v;
+	*np = ga.n;
+	return STORE_OK;
+}
+
+struct pg_holdings_arg {
+	struct pg_op	 op;
+	const char	*from;
+	struct store_holdings *h;
+};
+
+static int
+pg_held_rows(const PGresult *res, struct store_holdings *h, const char *op,
+    struct store_err *err)
+{
+	char kind[32];
+	int i, n = PQntuples(res);
+
+	if (n > 0 && (h->held = calloc((size_t)n, sizeof(*h->held))) == NULL)
+		return store_seterr(err, STORE_ERR, "%s: out of memory", op);
+	for (i = 0; i < n; i++) {
+		pg_col_text(res, i, 0, kind, sizeof(kind));
+		h->held[i].kind = store_kind_parse(kind);
+		pg_col_text(res, i, 1, h->held[i].key_id, sizeof(h->held[i].key_id));
+		h->held[i].records = (uint64_t)pg_col_int(res, i, 2);
+		h->held[i].oldest = pg_col_int(res, i, 3);
+	}
+	h->nheld = (size_t)n;
+	return STORE_OK;
+}
+
+static int
+pg_ahead_rows(const PGresult *res, struct store_holdings *h, const char *op,
+    struct store_err *err)
+{
+	int i, n = PQntuples(res);
+
+	if (n > 0 && (h->ahead = calloc((size_t)n, sizeof(*h->ahead))) == NULL)
+		return store_seterr(err, STORE_ERR, "%s: out of memory", op);
+	for (i = 0; i < n; i++) {
+		pg_col_text(res, i, 0, h->ahead[i].day, sizeof(h->ahead[i].day));
+		pg_col_text(res, i, 1, h->ahead[i].dealer, sizeof(h->ahead[i].dealer));
+		h->ahead[i].bookings = (uint64_t)pg_col_int(res, i, 2);
+	}
+	h->nahead = (size_t)n;
+	return STORE_OK;
+}
+
+static int
+pg_do_holdings(struct pg_conn *c, void *arg, struct store_err *err)
+{
+	struct pg_holdings_arg *ha = arg;
+	struct pg_args none = { 0 }, a = { 0 };
+	PGresult *res;
+	int rc;
+
+	/* A rerun starts afresh. */
+	store_holdings_free(ha->h);
+	if ((rc = pg_exec(c, PG_HELD, &none, 0, &res, ha->op.name, err)) != STORE_OK)
+		return rc;
+	rc = pg_held_rows(res, ha->h, ha->op.name, err);
+	PQclear(res);
+	if (rc != STORE_OK)
+		return rc;
+	pg_arg_text(&a, ha->from);
+	if ((rc = pg_exec(c, PG_AHEAD, &a, 0, &res, ha->op.name, err)) != STORE_OK)
+		return rc;
+	rc = pg_ahead_rows(res, ha->h, ha->op.name, err);
+	PQclear(res);
+	if (rc != STORE_OK)
+		return rc;
+	if ((rc = pg_exec(c, PG_OUTBOX, &none, 0, &res, ha->op.name, err)) != STORE_OK)
+		return rc;
+	ha->h->outbox_backlog = PQntuples(res) == 1 ? pg_col_int(res, 0, 0) : 0;
+	PQclear(res);
+	return STORE_OK;
+}
+
+static int
+pg_holdings(struct store *st, const char *from, struct store_holdings *h,
+    struct store_err *err)
+{
+	struct pg_holdings_arg ha = { .op.name = "store_holdings", .from = from, .h = h };
+
+	return pg_call(st, ha.op.name, PG_TX_NONE, pg_do_holdings, &ha, err);
+}
+
 /* Opening and closing. */
 
 static void
@@ -1625,7 +2382,11 @@ const struct store_ops store_pg_ops = {
 	.put = pg_put_rec,
 	.book = pg_book,
 	.slot_counts = pg_slot_counts,
+	.calendar_set = pg_calendar_set,
+	.calendar = pg_calendar,
+	.booking_decide = pg_booking_decide,
 	.booking_find = pg_booking_find,
+	.booking_held = pg_booking_held,
 	.cancel = pg_cancel,
 	.inbox = pg_inbox,
 	.ack = pg_ack,
@@ -1633,4 +2394,8 @@ const struct store_ops store_pg_ops = {
 	.nonce_use = pg_nonce_use,
 	.counters = pg_counters,
 	.columns = pg_columns,
+	.counts_add = pg_counts_add,
+	.counts_get = pg_counts_get,
+	.holdings = pg_holdings,
+	.notice_next = pg_notice_next,
 };

@@ -95,6 +95,33 @@ static const char *const sq_migrations[] = {
 	"  ('stored_catalog_request', 0), ('stored_test_drive', 0),"
 	"  ('stored_cancellation', 0), ('acked', 0), ('expired', 0),"
 	"  ('cancelled', 0);",
+	/* 2: the dealers' calendar: closed days and demo cars, per day. */
+	"CREATE TABLE calendar ("
+	"  dealer TEXT NOT NULL,"
+	"  model TEXT NOT NULL,"			/* '': the whole store */
+	"  day TEXT NOT NULL CHECK (length(day) = 10),"
+	"  closed INTEGER NOT NULL CHECK (closed IN (0, 1)),"
+	"  cars INTEGER CHECK (cars >= 0),"		/* NULL: the content's */
+	"  PRIMARY KEY (dealer, model, day)) WITHOUT ROWID;",
+	/* 3: a booking's status and, once declined, the reason code. */
+	"ALTER TABLE bookings ADD COLUMN status TEXT NOT NULL DEFAULT 'booked'"
+	"  CHECK (status IN ('booked', 'pending', 'confirmed', 'declined'));"
+	"ALTER TABLE bookings ADD COLUMN reason TEXT;",
+	/* 4: the notice outbox, and when each recipient's next notice is due. */
+	"CREATE TABLE notices ("
+	"  seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+	"  record_id TEXT NOT NULL REFERENCES records (id) ON DELETE CASCADE,"
+	"  key_id TEXT NOT NULL,"
+	"  kind TEXT NOT NULL,"
+	"  created INTEGER NOT NULL);"
+	"CREATE INDEX notices_key ON notices (key_id, seq);"
+	"CREATE INDEX notices_record ON notices (record_id);"
+	"CREATE TABLE notice_state ("
+	"  key_id TEXT PRIMARY KEY,"
+	"  next_at INTEGER NOT NULL,"
+	"  attempts INTEGER NOT NULL) WITHOUT ROWID;"
+	"INSERT INTO counters (name, value) VALUES ('notices_delivered', 0),"
+	"  ('notices_retried', 0), ('notices_failed', 0);",
 };
 #define SQ_SCHEMA	((int)(sizeof(sq_migrations) / sizeof(sq_migrations[0])))
 
@@ -103,9 +130,15 @@ enum sq_sql {
 	SQ_ROLLBACK_TO,
 	SQ_IDEM_GET, SQ_IDEM_PUT, SQ_REC_PUT, SQ_REC_DEL, SQ_COUNT_ADD,
 	SQ_SLOT_ENSURE, SQ_SLOT_TAKE, SQ_SLOT_FREE, SQ_SLOT_COUNTS,
-	SQ_BOOKING_PUT, SQ_BOOKING_GET, SQ_BOOKING_DEL,
+	SQ_BOOKING_PUT, SQ_BOOKING_GET, SQ_BOOKING_HELD, SQ_BOOKING_DEL,
 	SQ_EXP_RECORDS, SQ_EXP_BOOKINGS, SQ_EXP_NONCES, SQ_EXP_SLOTS,
 	SQ_NONCE_USE, SQ_COUNTERS, SQ_COLUMNS,
+	SQ_EXP_COUNTS, SQ_COUNTS_GET, SQ_HELD, SQ_AHEAD, SQ_OUTBOX,
+	SQ_CAL_CLOSE, SQ_CAL_OPEN, SQ_CAL_CARS, SQ_CAL_PRUNE, SQ_CAL_GET,
+	SQ_CAL_SLOT, SQ_CAL_HIT_CLOSED, SQ_CAL_HIT_CARS, SQ_EXP_CAL,
+	SQ_BOOKING_BY_ID, SQ_BOOKING_SET,
+	SQ_NOTICE_PUT, SQ_NOTICE_STATE_ENSURE, SQ_NOTICE_PICK, SQ_NOTICE_SUM,
+	SQ_NOTICE_DEL, SQ_NOTICE_STATE_SET,
 	SQ_NSQL
 };
 
@@ -121,8 +154,8 @@ static const char *const sq_sql[SQ_NSQL] = {
 	[SQ_REC_PUT] = "INSERT INTO records (id, kind, key_id, created, enc, ct)"
 	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
 	[SQ_REC_DEL] = "DELETE FROM records WHERE id = ?1",
-	[SQ_COUNT_ADD] = "UPDATE counters SET value = value + ?2"
-	    " WHERE name = ?1",
+	[SQ_COUNT_ADD] = "INSERT INTO counters (name, value) VALUES (?1, ?2)"
+	    " ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
 	[SQ_SLOT_ENSURE] = "INSERT INTO slots"
 	    " (dealer, model, slot_start, booked, capacity)"
 	    " VALUES (?1, ?2, ?3, 0, ?4) ON CONFLICT DO NOTHING",
@@ -136,11 +169,12 @@ static const char *const sq_sql[SQ_NSQL] = {
 	[SQ_SLOT_COUNTS] = "SELECT slot_start, booked FROM slots"
 	    " WHERE dealer = ?1 AND model = ?2 AND slot_start >= ?3"
 	    " AND slot_start < ?4 AND booked > 0 ORDER BY slot_start",
-	[SQ_BOOKING_PUT] = "INSERT INTO bookings"
-	    " (cancel_hash, booking_id, dealer, model, slot_start, created)"
-	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[SQ_BOOKING_PUT] = "INSERT INTO bookings (cancel_hash, booking_id,"
+	    " dealer, model, slot_start, created, status)"
+	    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
 	[SQ_BOOKING_GET] = "SELECT booking_id, dealer, model, slot_start,"
-	    " created FROM bookings WHERE cancel_hash = ?1",
+	    " created, status, reason FROM bookings WHERE cancel_hash = ?1",
+	[SQ_BOOKING_HELD] = "SELECT 1 FROM bookings WHERE booking_id = ?1",
 	[SQ_BOOKING_DEL] = "DELETE FROM bookings WHERE cancel_hash = ?1",
 	[SQ_EXP_RECORDS] = "DELETE FROM records WHERE created < ?1",
 	[SQ_EXP_BOOKINGS] = "DELETE FROM bookings WHERE created < ?1",
@@ -155,6 +189,67 @@ static const char *const sq_sql[SQ_NSQL] = {
 	[SQ_COLUMNS] = "SELECT m.name, p.name FROM sqlite_schema AS m,"
 	    " pragma_table_info(m.name) AS p WHERE m.type = 'table'"
 	    " AND m.name NOT LIKE 'sqlite\\_%' ESCAPE '\\' ORDER BY 1, 2",
+	/* Daily counters sort by day: "d/YYYY-MM-DD/..." (BINARY collation). */
+	[SQ_EXP_COUNTS] = "DELETE FROM counters WHERE name >= 'd/' AND name < ?1",
+	[SQ_COUNTS_GET] = "SELECT name, value FROM counters"
+	    " WHERE name >= ?1 AND name < ?2",
+	[SQ_HELD] = "SELECT kind, key_id, count(*), min(created) FROM records"
+	    " GROUP BY kind, key_id ORDER BY kind, key_id",
+	/* A declined booking holds no place (its row stays for the receipt). */
+	[SQ_AHEAD] = "SELECT substr(slot_start, 1, 10), dealer, count(*)"
+	    " FROM bookings WHERE slot_start >= ?1 AND status <> 'declined'"
+	    " GROUP BY 1, 2 ORDER BY 1, 2",
+	[SQ_OUTBOX] = "SELECT count(*) FROM notices",
+	[SQ_CAL_CLOSE] = "INSERT INTO calendar (dealer, model, day, closed, cars)"
+	    " VALUES (?1, ?2, ?3, 1, NULL) ON CONFLICT (dealer, model, day)"
+	    " DO UPDATE SET closed = 1",
+	[SQ_CAL_OPEN] = "UPDATE calendar SET closed = 0 WHERE dealer = ?1"
+	    " AND model = ?2 AND day >= ?3 AND day <= ?4",
+	[SQ_CAL_CARS] = "INSERT INTO calendar (dealer, model, day, closed, cars)"
+	    " VALUES (?1, ?2, ?3, 0, ?4) ON CONFLICT (dealer, model, day)"
+	    " DO UPDATE SET cars = excluded.cars",
+	/* A row that says nothing any more goes. */
+	[SQ_CAL_PRUNE] = "DELETE FROM calendar WHERE dealer = ?1 AND model = ?2"
+	    " AND day >= ?3 AND day <= ?4 AND closed = 0 AND cars IS NULL",
+	[SQ_CAL_GET] = "SELECT model, day, closed, cars FROM calendar"
+	    " WHERE dealer = ?1 AND day >= ?2 AND day <= ?3 ORDER BY day, model",
+	/* One slot's day: closed (store or model), and the model's cars. */
+	[SQ_CAL_SLOT] = "SELECT max(closed), max(CASE WHEN model = ?2 THEN cars"
+	    " END) FROM calendar WHERE dealer = ?1 AND model IN ('', ?2)"
+	    " AND day = ?3",
+	/* Bookings a change affects: starts in [?3, ?4) (see slot_counts). */
+	[SQ_CAL_HIT_CLOSED] = "SELECT booking_id, dealer, model, slot_start,"
+	    " created, status, reason FROM bookings WHERE dealer = ?1"
+	    " AND (?2 = '' OR model = ?2) AND slot_start >= ?3"
+	    " AND slot_start < ?4 AND status <> 'declined'"
+	    " ORDER BY slot_start, booking_id",
+	[SQ_CAL_HIT_CARS] = "SELECT b.booking_id, b.dealer, b.model,"
+	    " b.slot_start, b.created, b.status, b.reason FROM bookings AS b"
+	    " JOIN slots AS s ON s.dealer = b.dealer AND s.model = b.model"
+	    " AND s.slot_start = b.slot_start WHERE b.dealer = ?1"
+	    " AND b.model = ?2 AND b.slot_start >= ?3 AND b.slot_start < ?4"
+	    " AND s.booked > ?5 AND b.status <> 'declined'"
+	    " ORDER BY b.slot_start, b.booking_id",
+	[SQ_EXP_CAL] = "DELETE FROM calendar WHERE day < ?1",
+	[SQ_BOOKING_BY_ID] = "SELECT booking_id, dealer, model, slot_start,"
+	    " created, status, reason FROM bookings"
+	    " WHERE booking_id = ?1 AND dealer = ?2",
+	[SQ_BOOKING_SET] = "UPDATE bookings SET status = ?2, reason = ?3"
+	    " WHERE booking_id = ?1",
+	[SQ_NOTICE_PUT] = "INSERT INTO notices (record_id, key_id, kind, created)"
+	    " VALUES (?1, ?2, ?3, ?4)",
+	/* A plain read first: the common case writes nothing. */
+	[SQ_NOTICE_STATE_ENSURE] = "INSERT INTO notice_state"
+	    " (key_id, next_at, attempts) SELECT ?1, 0, 0 WHERE NOT EXISTS"
+	    " (SELECT 1 FROM notice_state WHERE key_id = ?1) ON CONFLICT DO NOTHING",
+	[SQ_NOTICE_PICK] = "SELECT s.key_id, s.attempts FROM notice_state AS s"
+	    " WHERE s.next_at <= ?1 AND EXISTS (SELECT 1 FROM notices AS n"
+	    " WHERE n.key_id = s.key_id) ORDER BY s.next_at, s.key_id LIMIT 1",
+	[SQ_NOTICE_SUM] = "SELECT kind, count(*), max(seq), min(created)"
+	    " FROM notices WHERE key_id = ?1 GROUP BY kind",
+	[SQ_NOTICE_DEL] = "DELETE FROM notices WHERE key_id = ?1 AND seq <= ?2",
+	[SQ_NOTICE_STATE_SET] = "UPDATE notice_state SET next_at = ?2,"
+	    " attempts = ?3 WHERE key_id = ?1",
 };
 
 struct sq_conn {
@@ -167,7 +262,7 @@ struct sq_conn {
 
 enum sq_optype {
 	SQ_OP_PUT, SQ_OP_BOOK, SQ_OP_CANCEL, SQ_OP_ACK, SQ_OP_EXPIRE,
-	SQ_OP_NONCE
+	SQ_OP_NONCE, SQ_OP_COUNTS, SQ_OP_CALENDAR, SQ_OP_DECIDE, SQ_OP_NOTICE
 };
 
 /* A write, queued for the writer thread; lives on the caller's stack. */
@@ -184,9 +279,19 @@ struct sq_op {
 	const char	*nonce;
 	const char	*key_id;
 	int64_t		 t1, t2;	/* expire: max_age, now; nonce: exp, now */
+	const struct store_count *counts;
+	size_t		 ncounts;
+	const struct store_cal_change *cal;
+	enum store_booking_status status;	/* decide */
+	const char	*reason;
+	const char	*counter;	/* notice: the counter to add one to */
+	int		 del;		/* notice: delete the rows up to t1 */
 	/* Results. */
 	char		*receipt;
 	uint64_t	 count;
+	struct store_booking *hits;	/* calendar: bookings affected */
+	size_t		 nhits;
+	struct store_booking *booking;	/* decide: the booking afterwards */
 	int		 rc;
 	struct store_err err;
 	sem_t		 done;		/* posted by the writer once committed */
@@ -511,14 +616,29 @@ sq_count_add(struct sq_conn *c, const char *name, uint64_t n,
 	return sq_run(c, st, op, err);
 }
 
+/* Adds n to the counter NAME of the Japan day of time t. */
 static int
-sq_count_stored(struct sq_conn *c, enum store_kind k, const char *op,
+sq_count_day(struct sq_conn *c, const char *name, int64_t t, uint64_t n,
+    const char *op, struct store_err *err)
+{
+	char row[STORE_DAY_PREFIX_LEN + STORE_COUNT_NAME_MAX + 1];
+
+	store_day_name(row, sizeof(row), NULL, t, name);
+	return sq_count_add(c, row, n, op, err);
+}
+
+static int
+sq_count_stored(struct sq_conn *c, const struct store_record *r, const char *op,
     struct store_err *err)
 {
 	char name[64];
+	int rc;
 
-	snprintf(name, sizeof(name), "stored_%s", store_kind_name(k));
-	return sq_count_add(c, name, 1, op, err);
+	snprintf(name, sizeof(name), "stored_%s", store_kind_name(r->kind));
+	if ((rc = sq_count_add(c, name, 1, op, err)) != STORE_OK)
+		return rc;
+	snprintf(name, sizeof(name), STORE_COUNT_STORED "%s", store_kind_name(r->kind));
+	return sq_count_day(c, name, r->created, 1, op, err);
 }
 
 /* STORE_OK with receipt set when the key was used; NOT_FOUND when not. */
@@ -559,6 +679,29 @@ sq_idem_put(struct sq_conn *c, const unsigned char *idem, const char *id,
 	return sq_run(c, st, op, err);
 }
 
+/* Queues the recipient's notice of r, in r's own transaction. */
+static int
+sq_notice_put(struct sq_conn *c, const struct store_record *r,
+    const char *op, struct store_err *err)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = sq_stmt(c, SQ_NOTICE_PUT, op, err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, r->id) || sq_bind_text(st, 2, r->key_id) ||
+	    sq_bind_text(st, 3, store_kind_name(r->kind)) ||
+	    sq_bind_int(st, 4, r->created))
+		return sq_binderr(c, st, op, err);
+	if ((rc = sq_run(c, st, op, err)) != STORE_OK)
+		return rc;
+	if ((st = sq_stmt(c, SQ_NOTICE_STATE_ENSURE, op, err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, r->key_id))
+		return sq_binderr(c, st, op, err);
+	return sq_run(c, st, op, err);
+}
+
 static int
 sq_record_put(struct sq_conn *c, const struct store_record *r,
     const char *op, struct store_err *err)
@@ -579,7 +722,9 @@ sq_record_put(struct sq_conn *c, const struct store_record *r,
 		store_seterr(err, rc, "%s: record id %s exists already", op,
 		    r->id);
 	if (rc == STORE_OK)
-		rc = sq_count_stored(c, r->kind, op, err);
+		rc = sq_count_stored(c, r, op, err);
+	if (rc == STORE_OK)
+		rc = sq_notice_put(c, r, op, err);
 	return rc;
 }
 
@@ -623,7 +768,8 @@ sq_booking_put(struct sq_conn *c, const struct store_record *r,
 	    sq_bind_text(st, 3, r->slot.dealer) ||
 	    sq_bind_text(st, 4, r->slot.model) ||
 	    sq_bind_text(st, 5, r->slot.start) ||
-	    sq_bind_int(st, 6, r->created))
+	    sq_bind_int(st, 6, r->created) ||
+	    sq_bind_text(st, 7, store_status_name(r->status)))
 		return sq_binderr(c, st, op, err);
 	if ((rc = sq_run(c, st, op, err)) == STORE_CONFLICT)
 		store_seterr(err, rc, "%s: record %s: cancel hash or booking "
@@ -648,15 +794,53 @@ sq_op_put(struct sq_conn *c, struct sq_op *op)
 	return STORE_OK;
 }
 
+/*
+ * The dealer's calendar for one slot's day: STORE_FULL when it is closed,
+ * else the capacity, replaced by the model's cars when they are set.
+ */
+static int
+sq_cal_slot(struct sq_conn *c, const struct store_slot *sl,
+    unsigned int *capacity, const char *op, struct store_err *err)
+{
+	char day[STORE_DATE_LEN + 1];
+	sqlite3_stmt *st;
+	int rc;
+
+	memcpy(day, sl->start, STORE_DATE_LEN);
+	day[STORE_DATE_LEN] = '\0';
+	if ((st = sq_stmt(c, SQ_CAL_SLOT, op, err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, sl->dealer) || sq_bind_text(st, 2, sl->model) ||
+	    sq_bind_text(st, 3, day))
+		return sq_binderr(c, st, op, err);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = sq_dberr(c->db, op, err);
+		sq_done(st);
+		return rc;
+	}
+	rc = STORE_OK;
+	if (sqlite3_column_int(st, 0) == 1)
+		rc = store_seterr(err, STORE_FULL, "%s: slot %s is closed", op,
+		    sl->start);
+	else if (sqlite3_column_type(st, 1) != SQLITE_NULL)
+		*capacity = (unsigned int)sqlite3_column_int(st, 1);
+	sq_done(st);
+	return rc;
+}
+
 static int
 sq_op_book(struct sq_conn *c, struct sq_op *op)
 {
+	unsigned int capacity = op->capacity;
 	int rc;
 
 	if (op->hash != NULL && (rc = sq_idem_get(c, op->hash, op->receipt,
 	    op->name, &op->err)) != STORE_NOT_FOUND)
 		return rc;
-	if ((rc = sq_slot_take(c, &op->rec->slot, op->capacity, op->name,
+	if ((rc = sq_cal_slot(c, &op->rec->slot, &capacity, op->name,
+	    &op->err)) != STORE_OK)
+		return rc;
+	if ((rc = sq_slot_take(c, &op->rec->slot, capacity, op->name,
 	    &op->err)) != STORE_OK)
 		return rc;
 	if ((rc = sq_record_put(c, op->rec, op->name, &op->err)) != STORE_OK)
@@ -687,6 +871,24 @@ sq_run_key(struct sq_conn *c, enum sq_sql which, const void *key,
 	return sq_run(c, st, op, err);
 }
 
+/* A booking row: id, dealer, model, start, created, status, reason. */
+static void
+sq_booking_row(sqlite3_stmt *st, struct store_booking *b)
+{
+	char status[16];
+	int v;
+
+	sq_col_text(st, 0, b->id, sizeof(b->id));
+	sq_col_text(st, 1, b->slot.dealer, sizeof(b->slot.dealer));
+	sq_col_text(st, 2, b->slot.model, sizeof(b->slot.model));
+	sq_col_text(st, 3, b->slot.start, sizeof(b->slot.start));
+	b->created = sqlite3_column_int64(st, 4);
+	sq_col_text(st, 5, status, sizeof(status));
+	b->status = (v = store_status_parse(status)) < 0 ? STORE_BOOKING_BOOKED :
+	    (enum store_booking_status)v;
+	sq_col_text(st, 6, b->reason, sizeof(b->reason));
+}
+
 static int
 sq_booking_get(struct sq_conn *c, const unsigned char *hash,
     struct store_booking *b, const char *op, struct store_err *err)
@@ -700,11 +902,7 @@ sq_booking_get(struct sq_conn *c, const unsigned char *hash,
 		return sq_binderr(c, st, op, err);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
-		sq_col_text(st, 0, b->id, sizeof(b->id));
-		sq_col_text(st, 1, b->slot.dealer, sizeof(b->slot.dealer));
-		sq_col_text(st, 2, b->slot.model, sizeof(b->slot.model));
-		sq_col_text(st, 3, b->slot.start, sizeof(b->slot.start));
-		b->created = sqlite3_column_int64(st, 4);
+		sq_booking_row(st, b);
 		rc = STORE_OK;
 	} else if (rc == SQLITE_DONE)
 		rc = store_seterr(err, STORE_NOT_FOUND,
@@ -738,6 +936,10 @@ sq_op_cancel(struct sq_conn *c, struct sq_op *op)
 	if ((rc = sq_booking_get(c, op->hash, &b, op->name, &op->err)) !=
 	    STORE_OK)
 		return rc;
+	/* Declined: its place is free already, and the receipt says so. */
+	if (b.status == STORE_BOOKING_DECLINED)
+		return store_seterr(&op->err, STORE_NOT_FOUND,
+		    "%s: the booking was declined", op->name);
 	if ((rc = sq_run_key(c, SQ_BOOKING_DEL, op->hash, STORE_HASH_LEN,
 	    op->name, &op->err)) != STORE_OK)
 		return rc;
@@ -747,9 +949,11 @@ sq_op_cancel(struct sq_conn *c, struct sq_op *op)
 	if ((rc = sq_run_key(c, SQ_REC_DEL, b.id, 0, op->name, &op->err)) !=
 	    STORE_OK)
 		return rc;
-	if ((rc = sq_record_put(c, op->rec, op->name, &op->err)) != STORE_OK)
+	if ((rc = sq_record_put(c, op->rec, op->name, &op->err)) != STORE_OK ||
+	    (rc = sq_count_add(c, "cancelled", 1, op->name, &op->err)) != STORE_OK)
 		return rc;
-	return sq_count_add(c, "cancelled", 1, op->name, &op->err);
+	return sq_count_day(c, STORE_COUNT_CANCELLED, op->rec->created, 1, op->name,
+	    &op->err);
 }
 
 /* "prefix?3,?4,...suffix": an IN list for n key ids from parameter 3 (or 2). */
@@ -802,7 +1006,10 @@ sq_op_ack(struct sq_conn *c, struct sq_op *op)
 			return rc;
 		op->count += (uint64_t)sqlite3_changes64(c->db);
 	}
-	return sq_count_add(c, "acked", op->count, op->name, &op->err);
+	if ((rc = sq_count_add(c, "acked", op->count, op->name, &op->err)) != STORE_OK)
+		return rc;
+	return sq_count_day(c, STORE_COUNT_ACKED, (int64_t)time(NULL), op->count,
+	    op->name, &op->err);
 }
 
 static int
@@ -830,6 +1037,7 @@ sq_expire_slots(struct sq_conn *c, int64_t cutoff, const char *op,
 	struct tm tm;
 	time_t t = (time_t)(cutoff - 86400);
 	char day[STORE_DATE_LEN + 1];
+	int rc;
 
 	if (gmtime_r(&t, &tm) == NULL ||
 	    strftime(day, sizeof(day), "%Y-%m-%d", &tm) != STORE_DATE_LEN)
@@ -837,6 +1045,29 @@ sq_expire_slots(struct sq_conn *c, int64_t cutoff, const char *op,
 	if ((st = sq_stmt(c, SQ_EXP_SLOTS, op, err)) == NULL)
 		return STORE_ERR;
 	if (sq_bind_text(st, 1, day))
+		return sq_binderr(c, st, op, err);
+	if ((rc = sq_run(c, st, op, err)) != STORE_OK)
+		return rc;
+	/* The calendar of those days too. */
+	if ((st = sq_stmt(c, SQ_EXP_CAL, op, err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, day))
+		return sq_binderr(c, st, op, err);
+	return sq_run(c, st, op, err);
+}
+
+/* Daily counters of days more than STORE_COUNT_KEEP_DAYS before now. */
+static int
+sq_expire_counts(struct sq_conn *c, int64_t now, const char *op,
+    struct store_err *err)
+{
+	char row[STORE_DAY_PREFIX_LEN + 1];
+	sqlite3_stmt *st;
+
+	store_day_name(row, sizeof(row), NULL, now - STORE_COUNT_KEEP_DAYS * 86400LL, "");
+	if ((st = sq_stmt(c, SQ_EXP_COUNTS, op, err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, row))
 		return sq_binderr(c, st, op, err);
 	return sq_run(c, st, op, err);
 }
@@ -853,9 +1084,13 @@ sq_op_expire(struct sq_conn *c, struct sq_op *op)
 	    &op->err)) != STORE_OK ||
 	    (rc = sq_run_int(c, SQ_EXP_NONCES, op->t2, NULL, op->name,
 	    &op->err)) != STORE_OK ||
-	    (rc = sq_expire_slots(c, cutoff, op->name, &op->err)) != STORE_OK)
+	    (rc = sq_expire_slots(c, cutoff, op->name, &op->err)) != STORE_OK ||
+	    (rc = sq_expire_counts(c, op->t2, op->name, &op->err)) != STORE_OK ||
+	    (rc = sq_count_add(c, "expired", op->count, op->name, &op->err)) !=
+	    STORE_OK)
 		return rc;
-	return sq_count_add(c, "expired", op->count, op->name, &op->err);
+	return sq_count_day(c, STORE_COUNT_EXPIRED, op->t2, op->count, op->name,
+	    &op->err);
 }
 
 static int
@@ -877,6 +1112,197 @@ sq_op_nonce(struct sq_conn *c, struct sq_op *op)
 	return STORE_OK;
 }
 
+/* Binds dealer, model and a day range to ?1..?4 of st. */
+static int
+sq_bind_cal(sqlite3_stmt *st, const struct store_cal_change *ch,
+    const char *lo, const char *hi)
+{
+	return sq_bind_text(st, 1, ch->dealer) ||
+	    sq_bind_text(st, 2, ch->model) || sq_bind_text(st, 3, lo) ||
+	    sq_bind_text(st, 4, hi);
+}
+
+/* Writes one day's row of the change (close, or cars). */
+static int
+sq_cal_day(struct sq_conn *c, const struct store_cal_change *ch,
+    const char *day, const char *op, struct store_err *err)
+{
+	sqlite3_stmt *st;
+	int bad;
+
+	if ((st = sq_stmt(c, ch->op == STORE_CAL_CLOSE ? SQ_CAL_CLOSE :
+	    SQ_CAL_CARS, op, err)) == NULL)
+		return STORE_ERR;
+	bad = sq_bind_text(st, 1, ch->dealer) ||
+	    sq_bind_text(st, 2, ch->model) || sq_bind_text(st, 3, day);
+	if (!bad && ch->op == STORE_CAL_CARS)
+		bad = ch->cars < 0 ? sqlite3_bind_null(st, 4) != SQLITE_OK :
+		    sq_bind_int(st, 4, ch->cars);
+	if (bad)
+		return sq_binderr(c, st, op, err);
+	return sq_run(c, st, op, err);
+}
+
+/* A range statement: dealer, model, from, to. */
+static int
+sq_cal_range(struct sq_conn *c, enum sq_sql which,
+    const struct store_cal_change *ch, const char *op, struct store_err *err)
+{
+	sqlite3_stmt *st;
+
+	if ((st = sq_stmt(c, which, op, err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_cal(st, ch, ch->from, ch->to))
+		return sq_binderr(c, st, op, err);
+	return sq_run(c, st, op, err);
+}
+
+static int sq_grow(void **, size_t *, size_t, size_t);
+
+/* The active bookings the change leaves in a closed or overfull slot. */
+static int
+sq_cal_hits(struct sq_conn *c, struct sq_op *op)
+{
+	const struct store_cal_change *ch = op->cal;
+	char lo[STORE_DATE_LEN + 2], hi[STORE_DATE_LEN + 2];
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	if (ch->op == STORE_CAL_OPEN || (ch->op == STORE_CAL_CARS &&
+	    ch->cars < 0))
+		return STORE_OK;	/* nothing closes or shrinks */
+	snprintf(lo, sizeof(lo), "%sT", ch->from);
+	snprintf(hi, sizeof(hi), "%sU", ch->to);
+	if ((st = sq_stmt(c, ch->op == STORE_CAL_CLOSE ? SQ_CAL_HIT_CLOSED :
+	    SQ_CAL_HIT_CARS, op->name, &op->err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_cal(st, ch, lo, hi) || (ch->op == STORE_CAL_CARS &&
+	    sq_bind_int(st, 5, ch->cars)))
+		return sq_binderr(c, st, op->name, &op->err);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sq_grow((void **)&op->hits, &cap, op->nhits,
+		    sizeof(*op->hits)) == -1) {
+			sq_done(st);
+			return store_seterr(&op->err, STORE_ERR,
+			    "%s: out of memory", op->name);
+		}
+		sq_booking_row(st, &op->hits[op->nhits++]);
+	}
+	rc = rc == SQLITE_DONE ? STORE_OK : sq_dberr(c->db, op->name, &op->err);
+	sq_done(st);
+	return rc;
+}
+
+static int
+sq_op_calendar(struct sq_conn *c, struct sq_op *op)
+{
+	const struct store_cal_change *ch = op->cal;
+	char day[STORE_DATE_LEN + 1];
+	int i, n, rc;
+
+	free(op->hits);
+	op->hits = NULL;
+	op->nhits = 0;
+	if (ch->op == STORE_CAL_OPEN)
+		rc = sq_cal_range(c, SQ_CAL_OPEN, ch, op->name, &op->err);
+	else {
+		n = store_cal_ndays(ch->from, ch->to);
+		for (i = 0, rc = STORE_OK; i < n && rc == STORE_OK; i++) {
+			store_cal_day_at(ch->from, i, day);
+			rc = sq_cal_day(c, ch, day, op->name, &op->err);
+		}
+	}
+	if (rc == STORE_OK)
+		rc = sq_cal_range(c, SQ_CAL_PRUNE, ch, op->name, &op->err);
+	if (rc == STORE_OK)
+		rc = sq_cal_hits(c, op);
+	return rc;
+}
+
+static int
+sq_op_decide(struct sq_conn *c, struct sq_op *op)
+{
+	struct store_booking *b = op->booking;
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = sq_stmt(c, SQ_BOOKING_BY_ID, op->name, &op->err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, op->ids[0]) || sq_bind_text(st, 2, op->key_id))
+		return sq_binderr(c, st, op->name, &op->err);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW)
+		sq_booking_row(st, b);
+	sq_done(st);
+	if (rc == SQLITE_DONE)
+		return store_seterr(&op->err, STORE_NOT_FOUND,
+		    "%s: no booking %s of this dealer", op->name, op->ids[0]);
+	if (rc != SQLITE_ROW)
+		return sq_dberr(c->db, op->name, &op->err);
+	if (b->status == STORE_BOOKING_DECLINED)
+		return op->status == STORE_BOOKING_DECLINED ? STORE_OK :
+		    store_seterr(&op->err, STORE_CONFLICT,
+		    "%s: booking %s was declined", op->name, op->ids[0]);
+	if ((st = sq_stmt(c, SQ_BOOKING_SET, op->name, &op->err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, b->id) ||
+	    sq_bind_text(st, 2, store_status_name(op->status)) ||
+	    (op->reason != NULL ? sq_bind_text(st, 3, op->reason) :
+	    sqlite3_bind_null(st, 3) != SQLITE_OK))
+		return sq_binderr(c, st, op->name, &op->err);
+	if ((rc = sq_run(c, st, op->name, &op->err)) != STORE_OK)
+		return rc;
+	b->status = op->status;
+	snprintf(b->reason, sizeof(b->reason), "%s", op->reason ? op->reason : "");
+	/* Declined frees its place, once: a declined booking stops here above. */
+	if (op->status == STORE_BOOKING_DECLINED)
+		return sq_slot_free(c, &b->slot, op->name, &op->err);
+	return STORE_OK;
+}
+
+/* A sent, failed or skipped notice: its rows (up to seq t1), next due t2. */
+static int
+sq_op_notice(struct sq_conn *c, struct sq_op *op)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (op->del) {
+		if ((st = sq_stmt(c, SQ_NOTICE_DEL, op->name, &op->err)) == NULL)
+			return STORE_ERR;
+		if (sq_bind_text(st, 1, op->key_id) || sq_bind_int(st, 2, op->t1))
+			return sq_binderr(c, st, op->name, &op->err);
+		if ((rc = sq_run(c, st, op->name, &op->err)) != STORE_OK)
+			return rc;
+	}
+	if ((st = sq_stmt(c, SQ_NOTICE_STATE_SET, op->name, &op->err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, op->key_id) || sq_bind_int(st, 2, op->t2) ||
+	    sq_bind_int(st, 3, (int64_t)op->count))
+		return sq_binderr(c, st, op->name, &op->err);
+	if ((rc = sq_run(c, st, op->name, &op->err)) != STORE_OK)
+		return rc;
+	return op->counter != NULL ? sq_count_add(c, op->counter, 1, op->name,
+	    &op->err) : STORE_OK;
+}
+
+static int
+sq_op_counts(struct sq_conn *c, struct sq_op *op)
+{
+	char row[STORE_DAY_PREFIX_LEN + STORE_COUNT_NAME_MAX + 1];
+	size_t i;
+	int rc;
+
+	for (i = 0; i < op->ncounts; i++) {
+		store_day_name(row, sizeof(row), op->counts[i].day, 0, op->counts[i].name);
+		if ((rc = sq_count_add(c, row, op->counts[i].value, op->name, &op->err)) !=
+		    STORE_OK)
+			return rc;
+	}
+	return STORE_OK;
+}
+
 static int
 sq_op_run(struct sq_conn *c, struct sq_op *op)
 {
@@ -893,6 +1319,14 @@ sq_op_run(struct sq_conn *c, struct sq_op *op)
 		return sq_op_expire(c, op);
 	case SQ_OP_NONCE:
 		return sq_op_nonce(c, op);
+	case SQ_OP_COUNTS:
+		return sq_op_counts(c, op);
+	case SQ_OP_CALENDAR:
+		return sq_op_calendar(c, op);
+	case SQ_OP_DECIDE:
+		return sq_op_decide(c, op);
+	case SQ_OP_NOTICE:
+		return sq_op_notice(c, op);
 	}
 	return store_seterr(&op->err, STORE_ERR, "%s: unknown operation",
 	    op->name);
@@ -1154,6 +1588,46 @@ sq_nonce_use(struct store *st, const char *nonce, const char *key_id,
 	return sq_submit((struct sq_store *)st, &op, err);
 }
 
+static int
+sq_counts_add(struct store *st, const struct store_count *v, size_t n,
+    struct store_err *err)
+{
+	struct sq_op op = { .type = SQ_OP_COUNTS, .name = "store_counts_add",
+	    .counts = v, .ncounts = n };
+
+	return sq_submit((struct sq_store *)st, &op, err);
+}
+
+static int
+sq_calendar_set(struct store *st, const struct store_cal_change *ch,
+    struct store_booking **hitsp, size_t *np, struct store_err *err)
+{
+	struct sq_op op = { .type = SQ_OP_CALENDAR,
+	    .name = "store_calendar_set", .cal = ch };
+	int rc;
+
+	if ((rc = sq_submit((struct sq_store *)st, &op, err)) != STORE_OK) {
+		free(op.hits);
+		return rc;
+	}
+	*hitsp = op.hits;
+	*np = op.nhits;
+	return STORE_OK;
+}
+
+static int
+sq_booking_decide(struct store *st, const char *dealer, const char *id,
+    enum store_booking_status status, const char *reason,
+    struct store_booking *out, struct store_err *err)
+{
+	const char *ids[1] = { id };
+	struct sq_op op = { .type = SQ_OP_DECIDE,
+	    .name = "store_booking_decide", .key_id = dealer, .ids = ids,
+	    .nids = 1, .status = status, .reason = reason, .booking = out };
+
+	return sq_submit((struct sq_store *)st, &op, err);
+}
+
 /* Reads, on pooled connections. */
 
 static struct sq_conn *
@@ -1259,6 +1733,62 @@ sq_slot_counts(struct store *st, const char *dealer, const char *model,
 }
 
 static int
+sq_calendar_on(struct sq_conn *c, const char *dealer, const char *from,
+    const char *to, struct store_cal_day **dp, size_t *np,
+    struct store_err *err)
+{
+	static const char op[] = "store_calendar";
+	struct store_cal_day *v = NULL;
+	sqlite3_stmt *st;
+	size_t n = 0, cap = 0;
+	int rc;
+
+	if ((st = sq_stmt(c, SQ_CAL_GET, op, err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, dealer) || sq_bind_text(st, 2, from) ||
+	    sq_bind_text(st, 3, to))
+		return sq_binderr(c, st, op, err);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sq_grow((void **)&v, &cap, n, sizeof(*v)) == -1) {
+			rc = store_seterr(err, STORE_ERR, "%s: out of memory", op);
+			goto out;
+		}
+		sq_col_text(st, 0, v[n].model, sizeof(v[n].model));
+		sq_col_text(st, 1, v[n].date, sizeof(v[n].date));
+		v[n].closed = sqlite3_column_int(st, 2);
+		v[n].cars = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 :
+		    sqlite3_column_int(st, 3);
+		n++;
+	}
+	if (rc != SQLITE_DONE) {
+		rc = sq_dberr(c->db, op, err);
+		goto out;
+	}
+	*dp = v;
+	*np = n;
+	v = NULL;
+	rc = STORE_OK;
+out:
+	sq_done(st);
+	free(v);
+	return rc;
+}
+
+static int
+sq_calendar(struct store *st, const char *dealer, const char *from,
+    const char *to, struct store_cal_day **dp, size_t *np,
+    struct store_err *err)
+{
+	struct sq_store *s = (struct sq_store *)st;
+	struct sq_conn *c = sq_reader_get(s);
+	int rc;
+
+	rc = sq_calendar_on(c, dealer, from, to, dp, np, err);
+	sq_reader_put(s, c);
+	return rc;
+}
+
+static int
 sq_booking_find(struct store *st, const unsigned char *hash,
     struct store_booking *b, struct store_err *err)
 {
@@ -1267,6 +1797,36 @@ sq_booking_find(struct store *st, const unsigned char *hash,
 	int rc;
 
 	rc = sq_booking_get(c, hash, b, "store_booking_find", err);
+	sq_reader_put(s, c);
+	return rc;
+}
+
+static int
+sq_booking_held(struct store *st, const char *id, struct store_err *err)
+{
+	static const char op[] = "store_booking_held";
+	struct sq_store *s = (struct sq_store *)st;
+	struct sq_conn *c = sq_reader_get(s);
+	sqlite3_stmt *q;
+	int rc;
+
+	if ((q = sq_stmt(c, SQ_BOOKING_HELD, op, err)) == NULL) {
+		sq_reader_put(s, c);
+		return STORE_ERR;
+	}
+	if (sq_bind_text(q, 1, id)) {
+		rc = sq_binderr(c, q, op, err);
+		sq_reader_put(s, c);
+		return rc;
+	}
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_ROW)
+		rc = STORE_OK;
+	else if (rc == SQLITE_DONE)
+		rc = store_seterr(err, STORE_NOT_FOUND, "%s: no such booking", op);
+	else
+		rc = sq_dberr(c->db, op, err);
+	sq_done(q);
 	sq_reader_put(s, c);
 	return rc;
 }
@@ -1363,6 +1923,92 @@ sq_inbox(struct store *st, const char *const *keys, size_t nkeys,
 	return rc;
 }
 
+/* The recipient due first, and what waits for it: STORE_NOT_FOUND when none. */
+static int
+sq_notice_pick(struct sq_conn *c, int64_t now, struct store_notice *n,
+    int64_t *maxseq, struct store_err *err)
+{
+	static const char op[] = "store_notice_next";
+	sqlite3_stmt *st;
+	char kind[32];
+	int rc, k;
+
+	if ((st = sq_stmt(c, SQ_NOTICE_PICK, op, err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_int(st, 1, now))
+		return sq_binderr(c, st, op, err);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		sq_col_text(st, 0, n->key_id, sizeof(n->key_id));
+		n->attempts = (unsigned int)sqlite3_column_int(st, 1);
+	}
+	sq_done(st);
+	if (rc == SQLITE_DONE)
+		return STORE_NOT_FOUND;
+	if (rc != SQLITE_ROW)
+		return sq_dberr(c->db, op, err);
+	/* One statement: the counts and the last seq come from one snapshot. */
+	if ((st = sq_stmt(c, SQ_NOTICE_SUM, op, err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, n->key_id))
+		return sq_binderr(c, st, op, err);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		sq_col_text(st, 0, kind, sizeof(kind));
+		if ((k = (int)store_kind_parse(kind)) > 0)
+			n->count[k] = (uint64_t)sqlite3_column_int64(st, 1);
+		if (sqlite3_column_int64(st, 2) > *maxseq)
+			*maxseq = sqlite3_column_int64(st, 2);
+		if (n->oldest == 0 || sqlite3_column_int64(st, 3) < n->oldest)
+			n->oldest = sqlite3_column_int64(st, 3);
+	}
+	sq_done(st);
+	return rc == SQLITE_DONE ? STORE_OK : sq_dberr(c->db, op, err);
+}
+
+/*
+ * Read, send, record: the send runs outside any transaction (the writer
+ * thread is shared), which is safe with one sender per database. Seqs are
+ * handed out and committed in order by the one writer, so deleting up to
+ * the last seq counted deletes exactly what was counted (or less, if some
+ * went meanwhile).
+ */
+static int
+sq_notice_next(struct store *st, int64_t now,
+    const struct store_notice_policy *p, store_notice_fn *send, void *arg,
+    enum store_notice_outcome *outcome, struct store_err *err)
+{
+	struct sq_store *s = (struct sq_store *)st;
+	struct store_notice n;
+	struct sq_conn *c;
+	int64_t maxseq = 0;
+	int rc;
+	struct sq_op op = { .type = SQ_OP_NOTICE, .name = "store_notice_next" };
+
+	memset(&n, 0, sizeof(n));
+	c = sq_reader_get(s);
+	rc = sq_notice_pick(c, now, &n, &maxseq, err);
+	sq_reader_put(s, c);
+	if (rc != STORE_OK)
+		return rc;
+	*outcome = send(&n, arg);
+	op.key_id = n.key_id;
+	op.t1 = maxseq;
+	op.del = 1;
+	op.t2 = now + p->interval;
+	if (*outcome == STORE_NOTICE_SENT)
+		op.counter = "notices_delivered";
+	else if (*outcome == STORE_NOTICE_FAILED && now - n.oldest < p->give_up) {
+		op.del = 0;
+		op.count = n.attempts + 1;
+		op.t2 = now + store_notice_backoff(p, n.attempts + 1);
+		op.counter = "notices_retried";
+	} else if (*outcome == STORE_NOTICE_FAILED)
+		op.counter = "notices_failed";
+	else
+		op.t2 = now;	/* nobody to tell: nothing to space out */
+	return sq_submit(s, &op, err);
+}
+
 static void
 sq_counter_set(struct store_counters *out, const char *name, uint64_t v)
 {
@@ -1378,6 +2024,12 @@ sq_counter_set(struct store_counters *out, const char *name, uint64_t v)
 		out->expired = v;
 	else if (strcmp(name, "cancelled") == 0)
 		out->cancelled = v;
+	else if (strcmp(name, "notices_delivered") == 0)
+		out->notices_delivered = v;
+	else if (strcmp(name, "notices_retried") == 0)
+		out->notices_retried = v;
+	else if (strcmp(name, "notices_failed") == 0)
+		out->notices_failed = v;
 }
 
 static int
@@ -1461,6 +2113,151 @@ sq_columns(struct store *st, char ***colsp, size_t *np,
 	int rc;
 
 	rc = sq_columns_on(c, colsp, np, err);
+	sq_reader_put(s, c);
+	return rc;
+}
+
+static int
+sq_counts_get_on(struct sq_conn *c, const char *from, const char *to,
+    struct store_count **vp, size_t *np, struct store_err *err)
+{
+	static const char op[] = "store_counts_get";
+	struct store_count *v = NULL;
+	sqlite3_stmt *st;
+	char lo[STORE_DAY_PREFIX_LEN + 1], hi[STORE_DAY_PREFIX_LEN + 1];
+	size_t n = 0, cap = 0;
+	int rc;
+
+	/* [d/FROM/, d/TO0): '0' follows '/', so the whole of day TO is in. */
+	store_day_name(lo, sizeof(lo), from, 0, "");
+	store_day_name(hi, sizeof(hi), to, 0, "");
+	hi[STORE_DAY_PREFIX_LEN - 1] = '0';
+	if ((st = sq_stmt(c, SQ_COUNTS_GET, op, err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, lo) || sq_bind_text(st, 2, hi))
+		return sq_binderr(c, st, op, err);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sq_grow((void **)&v, &cap, n, sizeof(*v)) == -1) {
+			rc = store_seterr(err, STORE_ERR, "%s: out of memory", op);
+			goto out;
+		}
+		if (sqlite3_column_text(st, 0) == NULL ||
+		    store_day_parse((const char *)sqlite3_column_text(st, 0), &v[n]) == -1)
+			continue;
+		v[n++].value = (uint64_t)sqlite3_column_int64(st, 1);
+	}
+	if (rc != SQLITE_DONE) {
+		rc = sq_dberr(c->db, op, err);
+		goto out;
+	}
+	*vp = v;
+	*np = n;
+	v = NULL;
+	rc = STORE_OK;
+out:
+	sq_done(st);
+	free(v);
+	return rc;
+}
+
+static int
+sq_counts_get(struct store *st, const char *from, const char *to,
+    struct store_count **vp, size_t *np, struct store_err *err)
+{
+	struct sq_store *s = (struct sq_store *)st;
+	struct sq_conn *c = sq_reader_get(s);
+	int rc;
+
+	rc = sq_counts_get_on(c, from, to, vp, np, err);
+	sq_reader_put(s, c);
+	return rc;
+}
+
+static int
+sq_held_on(struct sq_conn *c, struct store_holdings *h, struct store_err *err)
+{
+	static const char op[] = "store_holdings";
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	char kind[32];
+	int rc;
+
+	if ((st = sq_stmt(c, SQ_HELD, op, err)) == NULL)
+		return STORE_ERR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sq_grow((void **)&h->held, &cap, h->nheld, sizeof(*h->held)) == -1) {
+			sq_done(st);
+			return store_seterr(err, STORE_ERR, "%s: out of memory", op);
+		}
+		sq_col_text(st, 0, kind, sizeof(kind));
+		h->held[h->nheld].kind = store_kind_parse(kind);
+		sq_col_text(st, 1, h->held[h->nheld].key_id, sizeof(h->held[0].key_id));
+		h->held[h->nheld].records = (uint64_t)sqlite3_column_int64(st, 2);
+		h->held[h->nheld++].oldest = sqlite3_column_int64(st, 3);
+	}
+	rc = rc == SQLITE_DONE ? STORE_OK : sq_dberr(c->db, op, err);
+	sq_done(st);
+	return rc;
+}
+
+static int
+sq_ahead_on(struct sq_conn *c, const char *from, struct store_holdings *h,
+    struct store_err *err)
+{
+	static const char op[] = "store_holdings";
+	sqlite3_stmt *st;
+	size_t cap = 0;
+	int rc;
+
+	if ((st = sq_stmt(c, SQ_AHEAD, op, err)) == NULL)
+		return STORE_ERR;
+	if (sq_bind_text(st, 1, from))
+		return sq_binderr(c, st, op, err);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sq_grow((void **)&h->ahead, &cap, h->nahead, sizeof(*h->ahead)) == -1) {
+			sq_done(st);
+			return store_seterr(err, STORE_ERR, "%s: out of memory", op);
+		}
+		sq_col_text(st, 0, h->ahead[h->nahead].day, sizeof(h->ahead[0].day));
+		sq_col_text(st, 1, h->ahead[h->nahead].dealer, sizeof(h->ahead[0].dealer));
+		h->ahead[h->nahead++].bookings = (uint64_t)sqlite3_column_int64(st, 2);
+	}
+	rc = rc == SQLITE_DONE ? STORE_OK : sq_dberr(c->db, op, err);
+	sq_done(st);
+	return rc;
+}
+
+/* The notices waiting in the outbox. */
+static int
+sq_outbox_on(struct sq_conn *c, struct store_holdings *h, struct store_err *err)
+{
+	static const char op[] = "store_holdings";
+	sqlite3_stmt *st;
+	int rc;
+
+	if ((st = sq_stmt(c, SQ_OUTBOX, op, err)) == NULL)
+		return STORE_ERR;
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		h->outbox_backlog = sqlite3_column_int64(st, 0);
+		rc = STORE_OK;
+	} else
+		rc = sq_dberr(c->db, op, err);
+	sq_done(st);
+	return rc;
+}
+
+static int
+sq_holdings(struct store *st, const char *from, struct store_holdings *h,
+    struct store_err *err)
+{
+	struct sq_store *s = (struct sq_store *)st;
+	struct sq_conn *c = sq_reader_get(s);
+	int rc;
+
+	/* One statement each: in WAL mode each sees its own snapshot, which counts allow. */
+	if ((rc = sq_held_on(c, h, err)) == STORE_OK &&
+	    (rc = sq_ahead_on(c, from, h, err)) == STORE_OK)
+		rc = sq_outbox_on(c, h, err);
 	sq_reader_put(s, c);
 	return rc;
 }
@@ -1562,7 +2359,11 @@ const struct store_ops store_sqlite_ops = {
 	.put = sq_put,
 	.book = sq_book,
 	.slot_counts = sq_slot_counts,
+	.calendar_set = sq_calendar_set,
+	.calendar = sq_calendar,
+	.booking_decide = sq_booking_decide,
 	.booking_find = sq_booking_find,
+	.booking_held = sq_booking_held,
 	.cancel = sq_cancel,
 	.inbox = sq_inbox,
 	.ack = sq_ack,
@@ -1570,4 +2371,8 @@ const struct store_ops store_sqlite_ops = {
 	.nonce_use = sq_nonce_use,
 	.counters = sq_counters,
 	.columns = sq_columns,
+	.counts_add = sq_counts_add,
+	.counts_get = sq_counts_get,
+	.holdings = sq_holdings,
+	.notice_next = sq_notice_next,
 };

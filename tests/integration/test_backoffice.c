@@ -33,10 +33,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/buf.h"
 #include "lib/fsutil.h"
+#include "seal/sig.h"
+#include "seal/keys.h"
+#include "seal/recid.h"
+#include "seal/record.h"
+#include "showroom/office/bostore.h"
 #include "showroom/office/client.h"
 #include "showroom/keys/keys_secret.h"
-#include "seal/record.h"
 #include "lib/text.h"
 #include "showroomd/app.h"
 #include "store/store.h"
@@ -224,10 +229,10 @@ setup(void **state)
 	{
 		const char *args[] = { "--site", site, "--keyring", keyring, "--root-pub",
 		    rootpub, "--data", data, "--rate", "100000", "--burst", "100000", NULL };
-		if (testsrv_start(&srv, args) == -1)
+		if (testsrv_start_public(&srv, args) == -1)
 			return -1;
 	}
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d", srv.port);
+	snprintf(url, sizeof(url), "%s", srv.url);
 	return write_config();
 }
 
@@ -252,9 +257,8 @@ idem(char out[33])
 
 /* A visitor asks for a printed catalog (fictional address; NAME percent-encoded). */
 static void
-post_catalog_named(const char *name)
+post_catalog_reply(const char *name, struct http_reply *r)
 {
-	struct http_reply r;
 	char body[4096], id[33];
 
 	idem(id);
@@ -263,10 +267,69 @@ post_catalog_named(const char *name)
 	    "&prefecture=13&address1=%%E6%%9E%%B6%%E7%%A9%%BA%%E5%%8C%%BA%%E8%%A6%%8B%%E6%%9C"
 	    "%%AC%%E7%%94%%BA1-2-3&address2=%%E3%%82%%B5%%E3%%83%%B3%%E3%%83%%97%%E3%%83%%AB"
 	    "%%E3%%83%%8F%%E3%%82%%A4%%E3%%83%%84101", id, cat_model, name);
-	assert_int_equal(http_post(srv.port, "/request", body, &r), 0);
+	assert_int_equal(http_post(srv.port, "/request", body, r), 0);
+}
+
+static void
+post_catalog_named(const char *name)
+{
+	struct http_reply r;
+
+	post_catalog_reply(name, &r);
 	if (r.status != 303)
 		fail_msg("catalog post: %d %.300s", r.status, r.body);
 	http_reply_free(&r);
+}
+
+/*
+ * A catalog request for NAME (UTF-8) as a record from before the forms refused what a
+ * label cannot print: sealed to the HQ key and put straight into HQ's store, as if
+ * pulled. Its id goes to ID.
+ */
+static void
+seal_catalog(const char *name, char id[RECID_LEN + 1])
+{
+	struct keys_public pub;
+	struct keys_error ke;
+	struct bostore_rec r;
+	struct record_meta m;
+	struct bostore *db;
+	struct buf pt = BUF_INIT;
+	char path[400], err[512];
+	uint8_t *ct;
+	size_t ctlen;
+	int added = 0;
+
+	snprintf(path, sizeof(path), "%s.public", hq);
+	assert_int_equal(keys_public_read(path, &pub, &ke), KEYS_OK);
+	memset(&r, 0, sizeof(r));
+	recid_new(r.id);
+	snprintf(r.kind, sizeof(r.kind), "catalog_request");
+	snprintf(r.key_id, sizeof(r.key_id), "%s", pub.key_id);
+	r.created = r.pulled_at = (int64_t)time(NULL);
+	assert_int_equal(buf_printf(&pt, "{\"address1\":\"架空区見本町1-2-3\","
+	    "\"address2\":\"\",\"kind\":\"catalog\",\"models\":[\"%s\"],\"name\":\"%s\","
+	    "\"postal_code\":\"100-0001\",\"prefecture\":\"13\",\"v\":1}", cat_model,
+	    name), 0);
+	while (pt.len % 256 != 0)
+		assert_int_equal(buf_putc(&pt, ' '), 0);
+	m.id = r.id;
+	m.kind = r.kind;
+	m.key_id = r.key_id;
+	m.created = r.created;
+	assert_int_equal(record_seal(&m, pub.x25519, pt.data, pt.len, r.enc, &ct, &ctlen),
+	    0);
+	r.ct = ct;
+	r.ct_len = ctlen;
+	snprintf(path, sizeof(path), "%s/store-hq", dir);
+	if (bostore_open(path, &db, err, sizeof(err)) == -1 ||
+	    bostore_put(db, &r, &added, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(added, 1);
+	bostore_close(db);
+	free(ct);
+	buf_wipe(&pt);
+	memcpy(id, r.id, RECID_LEN + 1);
 }
 
 static void
@@ -670,25 +733,31 @@ static void
 test_carrier_formats_and_unencodable(void **state)
 {
 	char cp[400], cp1[400], b2[400], csv[400], csvs[400], id[64], ids[2][27], *p, *text;
+	struct http_reply h;
 	struct stat st;
 	struct run r;
 	size_t len;
 	int rows;
 
-	post_catalog_named("%F0%A0%AE%B7%E8%A6%8B+%E5%A4%AA%E9%83%8E");	/* 𠮷見 太郎 */
-	bo(&r, "hq", "pull", NULL);
-	expect(&r, 0, "pulled 1 new record", NULL);
-	run_free(&r);
+	/* The form refuses it, naming the character: nothing is stored. */
+	post_catalog_reply("%F0%A0%AE%B7%E8%A6%8B+%E5%A4%AA%E9%83%8E", &h);	/* 𠮷見 太郎 */
+	if (h.status != 422 || memmem(h.body, h.body_len, "「𠮷」(U+20BB7)", strlen(
+	    "「𠮷」(U+20BB7)")) == NULL)
+		fail_msg("catalog post: %d %.3000s", h.status, h.body);
+	http_reply_free(&h);
+	assert_int_equal(server_inbox(hq), 0);
+	/* An older record may still hold one. */
+	seal_catalog("𠮷見 太郎", id);
 	bo(&r, "hq", "list", NULL);
 	expect(&r, 0, "1 open catalog request", NULL);
-	assert_non_null(p = strstr(r.out, "\n"));
-	snprintf(id, sizeof(id), "%.26s", p + 1);
+	assert_non_null(strstr(r.out, id));
 	run_free(&r);
 	snprintf(cp, sizeof(cp), "%s/cp.csv", dir);
 	snprintf(cp1, sizeof(cp1), "%s/cp-001.csv", dir);
+	/* set aside (test_carrier_sets_aside has more); it was the only one: no file */
 	const char *ex[] = { "--format", "clickpost", "--out", cp, NULL };
 	bo(&r, "hq", "export", ex);
-	expect(&r, 1, NULL, "U+20BB7 is not in CP932");
+	expect(&r, 7, "nothing was written", "U+20BB7 is not in CP932");
 	assert_non_null(strstr(r.err, id));
 	assert_null(strstr(r.err, "太郎"));
 	run_free(&r);
@@ -696,8 +765,9 @@ test_carrier_formats_and_unencodable(void **state)
 	snprintf(b2, sizeof(b2), "%s/b2.csv", dir);
 	const char *ey[] = { "--format", "yamato-b2", "--out", b2, NULL };
 	bo(&r, "hq", "export", ey);
-	expect(&r, 1, NULL, "U+20BB7 is not in CP932");
+	expect(&r, 7, "nothing was written", "U+20BB7 is not in CP932");
 	run_free(&r);
+	assert_int_equal(stat(b2, &st), -1);
 	/* the plain CSV is UTF-8 and takes it */
 	snprintf(csv, sizeof(csv), "%s/plain.csv", dir);
 	const char *ec[] = { "--format", "csv", "--out", csv, NULL };
@@ -748,6 +818,122 @@ test_carrier_formats_and_unencodable(void **state)
 	expect(&r, 0, "acknowledged 1 record", NULL);
 	run_free(&r);
 	assert_int_equal(server_inbox(hq), 0);
+}
+
+/* The files in DIR whose names begin with PREFIX. */
+static size_t
+count_files(const char *prefix)
+{
+	char cmd[600], line[512];
+	size_t n = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd), "ls -1 '%s' 2>/dev/null", dir);
+	assert_non_null(p = popen(cmd, "r"));
+	while (fgets(line, sizeof(line), p) != NULL)
+		if (strncmp(line, prefix, strlen(prefix)) == 0)
+			n++;
+	pclose(p);
+	return n;
+}
+
+/*
+ * One record a carrier cannot take no longer holds up everyone else's: the export sets
+ * it aside by record id, writes the others, and leaves it unexported for the clerk, who
+ * sees it in list and writes it out as plain CSV.
+ */
+static void
+test_carrier_sets_aside(void **state)
+{
+	char cp[400], cp1[400], csv[400], bad1[RECID_LEN + 1], bad2[RECID_LEN + 1], want[200];
+	char *text;
+	struct stat st;
+	struct run r;
+	size_t len;
+
+	post_catalog();
+	post_catalog();
+	bo(&r, "hq", "pull", NULL);
+	expect(&r, 0, "pulled 2 new records", NULL);
+	run_free(&r);
+	seal_catalog("見本 \U0001F600太郎", bad1);
+	seal_catalog("見本\ue000子", bad2);	/* 外字 to glibc, not to a carrier */
+
+	snprintf(cp, sizeof(cp), "%s/aside-cp.csv", dir);
+	snprintf(cp1, sizeof(cp1), "%s/aside-cp-001.csv", dir);
+	const char *ex[] = { "--format", "clickpost", "--out", cp, "--seed", NULL };
+	bo(&r, "hq", "export", ex);
+	expect(&r, 7, "exported 2 catalog requests as clickpost with one seed address",
+	    "set aside 2 records");
+	snprintf(want, sizeof(want), "SET ASIDE: record %s: name: U+1F600 is not in CP932",
+	    bad1);
+	assert_non_null(strstr(r.err, want));
+	snprintf(want, sizeof(want), "SET ASIDE: record %s: name: U+E000 is a private-use",
+	    bad2);
+	assert_non_null(strstr(r.err, want));
+	assert_null(strstr(r.err, "太郎"));
+	assert_null(strstr(r.err, "見本"));
+	assert_null(strstr(r.out, "見本"));
+	run_free(&r);
+	/* the others are written, whole, and nothing else is left beside them */
+	assert_int_equal(stat(cp1, &st), 0);
+	assert_int_equal(st.st_mode & 0777, 0600);
+	assert_int_equal(count_files("aside-cp"), 1);
+	assert_int_equal(fs_read_file(cp1, &text, &len), 0);
+	assert_int_equal(count(text, "\r\n"), 4);	/* header, two requests, the seed */
+	free(text);
+
+	/* list shows them set aside, and the others exported */
+	bo(&r, "hq", "list", NULL);
+	expect(&r, 0, "4 open catalog requests", NULL);
+	assert_int_equal(count(r.out, "set aside"), 3);	/* two rows and the summary */
+	assert_int_equal(count(r.out, "exported"), 2);
+	assert_non_null(strstr(r.out, "2 set aside"));
+	run_free(&r);
+	const char *la[] = { "--set-aside", NULL };
+	bo(&r, "hq", "list", la);
+	expect(&r, 0, "2 open catalog requests", NULL);
+	assert_non_null(strstr(r.out, bad1));
+	assert_non_null(strstr(r.out, bad2));
+	run_free(&r);
+
+	/* tried again, they are set aside again, and then nothing is written at all */
+	assert_int_equal(unlink(cp1), 0);
+	const char *ex2[] = { "--format", "yamato-b2", "--out", cp, NULL };
+	bo(&r, "hq", "export", ex2);
+	expect(&r, 7, "nothing was written", "set aside 2 records");
+	run_free(&r);
+	assert_int_equal(count_files("aside-cp"), 0);
+
+	/* ack takes only what was exported: the set-aside records stay */
+	bo(&r, "hq", "ack", NULL);
+	expect(&r, 0, "acknowledged 2 records; the server deleted 2", NULL);
+	run_free(&r);
+	bo(&r, "hq", "list", NULL);
+	expect(&r, 0, "2 open catalog requests", NULL);
+	assert_non_null(strstr(r.out, bad1));
+	assert_non_null(strstr(r.out, bad2));
+	run_free(&r);
+
+	/* the plain CSV carries anything: the clerk's way out */
+	snprintf(csv, sizeof(csv), "%s/aside.csv", dir);
+	const char *ec[] = { "--format", "csv", "--set-aside", "--out", csv, NULL };
+	bo(&r, "hq", "export", ec);
+	expect(&r, 0, "exported 2 catalog requests as csv", NULL);
+	run_free(&r);
+	assert_int_equal(fs_read_file(csv, &text, &len), 0);
+	assert_int_equal(count(text, "\r\n"), 3);
+	assert_non_null(strstr(text, "見本 \U0001F600太郎"));
+	assert_non_null(strstr(text, "見本\ue000子"));
+	assert_non_null(strstr(text, bad1));
+	free(text);
+	bo(&r, "hq", "list", NULL);
+	expect(&r, 0, "2 open catalog requests", NULL);
+	assert_int_equal(count(r.out, "set aside"), 0);
+	run_free(&r);
+	bo(&r, "hq", "ack", NULL);
+	expect(&r, 0, "acknowledged 2 records", NULL);
+	run_free(&r);
 }
 
 /* Bookings: a day list, CSV and calendar with a cancellation; then ack and purge. */
@@ -842,7 +1028,7 @@ test_bookings_with_cancellation_and_purge(void **state)
 /* A catalog request sealed to TO as the web tier seals one; the plaintext holds what pull
  * checks. *ct is allocated. */
 static int
-seal_catalog(const struct keys_public *to, char id[STORE_ID_LEN + 1], int64_t *created,
+seal_empty_catalog(const struct keys_public *to, char id[STORE_ID_LEN + 1], int64_t *created,
     uint8_t enc[32], uint8_t **ct, size_t *ctlen)
 {
 	static const char pt[] = "{\"kind\":\"catalog\",\"v\":1}";
@@ -890,7 +1076,7 @@ filler_run(void *arg)
 		memset(&r, 0, sizeof(r));
 		r.kind = STORE_KIND_CATALOG_REQUEST;
 		snprintf(r.key_id, sizeof(r.key_id), "%s", f->to->key_id);
-		if (seal_catalog(f->to, r.id, &r.created, enc, &r.ct, &r.ct_len) == -1) {
+		if (seal_empty_catalog(f->to, r.id, &r.created, enc, &r.ct, &r.ct_len) == -1) {
 			f->failed++;
 			continue;
 		}
@@ -1074,7 +1260,7 @@ hostile_record(const struct keys_public *to, int64_t seq)
 	int64_t created;
 	json_t *o;
 
-	if (seal_catalog(to, id, &created, enc, &ct, &ctlen) == -1)
+	if (seal_empty_catalog(to, id, &created, enc, &ct, &ctlen) == -1)
 		return NULL;
 	sz = sodium_base64_ENCODED_LEN(ctlen, sodium_base64_VARIANT_ORIGINAL);
 	if ((ct64 = malloc(sz)) == NULL) {
@@ -1479,6 +1665,145 @@ test_pull_refuses_a_huge_reply(void **state)
 	}
 }
 
+/* A signed GET /api/v1/inbox as HQ, signed for SCHEME://AUTHORITY and sent with Host
+ * HOST, as the bytes of a whole request. */
+static void
+signed_inbox(const char *scheme, const char *authority, const char *host, struct buf *out)
+{
+	static const char *const comps[] = { "@method", "@authority", "@path", "@query" };
+	struct buf si = BUF_INIT, sg = BUF_INIT;
+	struct keys_identity id;
+	struct keys_error ke;
+	struct sig_sign_params p;
+	struct sig_request req;
+	unsigned char rnd[16];
+	char nonce[33];
+
+	assert_int_equal(keys_secret_open(hq, PASS, &id, &ke), KEYS_OK);
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(nonce, sizeof(nonce), rnd, sizeof(rnd));
+	memset(&req, 0, sizeof(req));
+	req.method = "GET";
+	req.scheme = scheme;
+	req.authority = authority;
+	req.path = "/api/v1/inbox";
+	req.query = "after=0&limit=10";
+	memset(&p, 0, sizeof(p));
+	p.label = "sig1";
+	p.components = comps;
+	p.ncomponents = 4;
+	p.created = (int64_t)time(NULL);
+	p.keyid = id.pub.key_id;
+	p.nonce = nonce;
+	p.alg = "ed25519";
+	assert_int_equal(sig_sign(&req, &p, id.sec->ed25519, &si, &sg), SIG_OK);
+	buf_reset(out);
+	buf_printf(out, "GET /api/v1/inbox?after=0&limit=10 HTTP/1.1\r\nHost: %s\r\n"
+	    "Signature-Input: %s\r\nSignature: %s\r\nConnection: close\r\n\r\n", host,
+	    si.data, sg.data);
+	buf_free(&si);
+	buf_free(&sg);
+	keys_identity_free(&id);
+}
+
+/* Sends REQ; the reply must have STATUS and, if WANT, contain it. */
+static void
+api_says(const struct buf *req, int status, const char *want)
+{
+	struct http_reply r;
+
+	assert_int_equal(http_raw(srv.port, req->data, req->len, 0, &r), 0);
+	if (r.status != status || (want != NULL && strstr(r.body, want) == NULL))
+		fail_msg("%.60s...: %d %s (want %d, \"%s\")", req->data, r.status, r.body, status,
+		    want ? want : "");
+	http_reply_free(&r);
+}
+
+/* The server's own authority is pinned (--public-url): a request signed for another one,
+ * as a fake server would capture it, is refused however it is sent. */
+static void
+test_authority_pinned(void **state)
+{
+	struct buf req = BUF_INIT;
+	char self[64];
+	char *log;
+
+	snprintf(self, sizeof(self), "127.0.0.1:%d", srv.port);
+	/* the replay of a request made for evil.example, its Host and all */
+	signed_inbox("https", "evil.example", "evil.example", &req);
+	api_says(&req, 401, "@authority");
+	signed_inbox("http", "evil.example", "evil.example", &req);
+	api_says(&req, 401, "@authority");
+	/* the same, sent with this server's Host: the signature does not cover it */
+	signed_inbox("https", "evil.example", self, &req);
+	api_says(&req, 401, "signature");
+	/* signed for this server, sent with another Host: refused for the Host */
+	signed_inbox("http", self, "127.0.0.1:0", &req);
+	api_says(&req, 401, "@authority");
+	signed_inbox("http", self, self, &req);
+	api_says(&req, 200, "\"records\"");
+	buf_free(&req);
+	log = testsrv_log(&srv);
+	assert_non_null(strstr(log, "@authority"));
+	free(log);
+}
+
+/* Without --public-url the signed API is off, says so and why, and the start-up log
+ * warns; a --public-url that is not an origin stops the start. */
+static void
+test_api_off_without_public_url(void **state)
+{
+	static const char *const bad[] = { "ftp://showroom.example", "https://showroom.example/x",
+	    "https://user@showroom.example", "https://showroom.example:0",
+	    "https://showroom.example:65536", "https://", "https://show room.example",
+	    "showroom.example" };
+	struct testsrv s2;
+	struct http_reply r;
+	struct buf req = BUF_INIT;
+	struct run run;
+	char data2[320], self[64], server[64], *log;
+	size_t i;
+
+	snprintf(data2, sizeof(data2), "%s/data-off", dir);
+	const char *args[] = { "--site", site, "--keyring", keyring, "--root-pub", rootpub,
+	    "--data", data2, NULL };
+	assert_int_equal(testsrv_start(&s2, args), 0);
+	log = testsrv_log(&s2);
+	assert_non_null(strstr(log, "no --public-url: the key holders' API is off"));
+	free(log);
+	snprintf(self, sizeof(self), "127.0.0.1:%d", s2.port);
+	signed_inbox("http", self, self, &req);
+	assert_int_equal(http_raw(s2.port, req.data, req.len, 0, &r), 0);
+	assert_int_equal(r.status, 503);
+	assert_non_null(strstr(r.body, "--public-url"));
+	http_reply_free(&r);
+	buf_free(&req);
+	/* the back office says why */
+	snprintf(server, sizeof(server), "http://%s", self);
+	const char *extra[] = { "--server", server, NULL };
+	bo(&run, "hq", "pull", extra);
+	if (run.status == 0 || strstr(run.err, "--public-url") == NULL)
+		fail_msg("pull: exit %d\n%s", run.status, run.err);
+	run_free(&run);
+	/* the forms work all the same */
+	assert_int_equal(http_get(s2.port, "/request", NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	testsrv_stop(&s2, SIGTERM);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *a[] = { "--site", site, "--public-url", bad[i], NULL };
+		if (testsrv_start(&s2, a) != -1) {
+			testsrv_stop(&s2, SIGTERM);
+			fail_msg("--public-url %s was taken", bad[i]);
+		}
+		log = testsrv_log(&s2);
+		if (strstr(log, "--public-url") == NULL)
+			fail_msg("--public-url %s: %s", bad[i], log);
+		free(log);
+	}
+}
+
 int
 main(void)
 {
@@ -1489,6 +1814,7 @@ main(void)
 		cmocka_unit_test(test_tampered_record_refused),
 		cmocka_unit_test(test_form_to_label_pdf_with_seed),
 		cmocka_unit_test(test_carrier_formats_and_unencodable),
+		cmocka_unit_test(test_carrier_sets_aside),
 		cmocka_unit_test(test_bookings_with_cancellation_and_purge),
 		cmocka_unit_test(test_ack_many_in_batches),
 		cmocka_unit_test(test_ack_partial_failure),
@@ -1498,6 +1824,8 @@ main(void)
 		cmocka_unit_test(test_wrong_passphrase),
 		cmocka_unit_test(test_unreachable_server),
 		cmocka_unit_test(test_key_missing_from_keyring),
+		cmocka_unit_test(test_authority_pinned),
+		cmocka_unit_test(test_api_off_without_public_url),
 	};
 
 	if (sodium_init() < 0)

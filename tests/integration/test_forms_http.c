@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <ctype.h>
 #include <iconv.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -22,7 +23,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/buf.h"
 #include "lib/fsutil.h"
+#include "seal/recid.h"
 #include "store/store.h"
 #include "testkeys.h"
 #include "testsrv.h"
@@ -343,6 +346,48 @@ test_honeypot(void **state)
 	assert_memory_equal(after.stored, before.stored, sizeof(after.stored));
 }
 
+/* A 405 names the methods the path takes, as the route table has them. */
+static void
+test_405_allow_from_routes(void **state)
+{
+	static const struct {
+		const char	*method, *path, *allow;
+	} cases[] = {
+		{ "PUT", "/request", "GET, HEAD, POST" },
+		{ "DELETE", "/en/request", "GET, HEAD, POST" },
+		{ "PUT", "/test-drive", "GET, HEAD, POST" },
+		{ "PATCH", "/en/test-drive", "GET, HEAD, POST" },
+		{ "PUT", "/cancel", "POST" },
+		{ "GET", "/cancel", "POST" },
+		{ "GET", "/en/cancel", "POST" },
+		{ "PUT", "/api/v1/ack", "POST" },
+		{ "POST", "/api/v1/inbox", "GET, HEAD" },
+		{ "POST", "/api/v1/slots", "GET, HEAD" },
+		{ "POST", "/receipt/catalog/06h4az1j9mhqz4y7n96668b6v4", "GET, HEAD" },
+		{ "POST", "/privacy/", "GET, HEAD" },
+		{ "PUT", "/models/", "GET, HEAD" },
+		{ "POST", "/", "GET, HEAD" },
+		{ "POST", "/en/api/v1/ack", "GET, HEAD" },	/* no /en/ twin: a file path */
+	};
+	struct http_reply r;
+	char req[512], allow[128];
+	size_t i;
+	int n;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = snprintf(req, sizeof(req), "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n"
+		    "Connection: close\r\n\r\n", cases[i].method, cases[i].path, srv.port);
+		assert_int_equal(http_raw(srv.port, req, (size_t)n, 0, &r), 0);
+		if (r.status != 405 || http_header_get(&r, "Allow", allow, sizeof(allow)) == NULL ||
+		    strcmp(allow, cases[i].allow) != 0)
+			fail_msg("%s %s: %d, Allow \"%s\", expected 405 with \"%s\"",
+			    cases[i].method, cases[i].path, r.status,
+			    http_header_get(&r, "Allow", allow, sizeof(allow)) ? allow : "(none)",
+			    cases[i].allow);
+		http_reply_free(&r);
+	}
+}
+
 /* The next day the dealer has a free slot for the model: "YYYY-MM-DD" and its first slot. */
 static int
 find_slot(char date[11], char start[17], int *free_out)
@@ -451,6 +496,401 @@ test_test_drive_book_receipt_cancel(void **state)
 	assert_int_equal(http_get(srv.port, path, NULL, &r), 0);
 	assert_int_equal(r.status, 404);
 	http_reply_free(&r);
+}
+
+/* The id in a receipt Location ("/receipt/KIND/ID[?k=...]"), into OUT. */
+static void
+receipt_id(const char *loc, char out[64])
+{
+	const char *id = strrchr(loc, '/') + 1;
+
+	snprintf(out, 64, "%.*s", (int)strcspn(id, "?"), id);
+}
+
+/* An idempotency key belongs to its form: a booking sent with the key of a catalog request
+ * (or the other way round) is a submission of its own, not a replay of the other. */
+static void
+test_idem_scoped_by_form(void **state)
+{
+	struct store_counters before, after;
+	struct http_reply r;
+	char date[11], start[17], body[4096], id[33], loc[512], first[64], second[64];
+	int freeslots;
+
+	assert_int_equal(find_slot(date, start, &freeslots), 0);
+	/* catalog request first, then a booking with its key */
+	idem(id);
+	catalog_body(body, sizeof(body), id, NULL);
+	assert_int_equal(http_post(srv.port, "/request", body, &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_non_null(http_header_get(&r, "Location", loc, sizeof(loc)));
+	receipt_id(loc, first);
+	http_reply_free(&r);
+	before = counters();
+	booking_body(body, sizeof(body), start, id);
+	assert_int_equal(http_post(srv.port, "/test-drive", body, &r), 0);
+	if (r.status != 303)
+		fail_msg("booking with a catalog request's key: %d %.300s", r.status, r.body);
+	assert_non_null(http_header_get(&r, "Location", loc, sizeof(loc)));
+	http_reply_free(&r);
+	receipt_id(loc, second);
+	if (strcmp(first, second) == 0)
+		fail_msg("the booking was answered with the catalog request's receipt %s", loc);
+	after = counters();
+	assert_int_equal(after.stored[STORE_KIND_TEST_DRIVE],
+	    before.stored[STORE_KIND_TEST_DRIVE] + 1);
+	/* and its receipt shows the booking, not a cancellation */
+	assert_int_equal(http_get(srv.port, loc, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, ".ics?k="));
+	assert_null(strstr(r.body, "取り消されています"));
+	http_reply_free(&r);
+
+	/* booking first, then a catalog request with its key */
+	assert_int_equal(find_slot(date, start, &freeslots), 0);
+	idem(id);
+	booking_body(body, sizeof(body), start, id);
+	assert_int_equal(http_post(srv.port, "/test-drive", body, &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_non_null(http_header_get(&r, "Location", loc, sizeof(loc)));
+	receipt_id(loc, first);
+	http_reply_free(&r);
+	before = counters();
+	catalog_body(body, sizeof(body), id, NULL);
+	assert_int_equal(http_post(srv.port, "/request", body, &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_non_null(http_header_get(&r, "Location", loc, sizeof(loc)));
+	http_reply_free(&r);
+	receipt_id(loc, second);
+	if (strcmp(first, second) == 0)
+		fail_msg("the catalog request was answered with the booking's receipt %s", loc);
+	after = counters();
+	assert_int_equal(after.stored[STORE_KIND_CATALOG_REQUEST],
+	    before.stored[STORE_KIND_CATALOG_REQUEST] + 1);
+	/* each form still replays its own: the same booking again is the same receipt */
+	booking_body(body, sizeof(body), start, id);
+	assert_int_equal(http_post(srv.port, "/test-drive", body, &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_non_null(http_header_get(&r, "Location", loc, sizeof(loc)));
+	http_reply_free(&r);
+	receipt_id(loc, second);
+	assert_string_equal(first, second);
+	assert_int_equal(counters().stored[STORE_KIND_TEST_DRIVE],
+	    after.stored[STORE_KIND_TEST_DRIVE]);
+}
+
+/* GET PATH; the reply must have STATUS and contain WANT, and not contain AVOID. */
+static void
+page_says(const char *path, int status, const char *want, const char *avoid)
+{
+	struct http_reply r;
+
+	assert_int_equal(http_get(srv.port, path, NULL, &r), 0);
+	if (r.status != status || (want != NULL && strstr(r.body, want) == NULL) ||
+	    (avoid != NULL && strstr(r.body, avoid) != NULL))
+		fail_msg("%s: %d (want %d, \"%s\", not \"%s\"): %.3000s", path, r.status,
+		    status, want ? want : "", avoid ? avoid : "", r.body);
+	http_reply_free(&r);
+}
+
+/* A mistyped or cut cancel link says the link is not valid, never that a live booking
+ * was cancelled; the booking stays as it was. Only a used link says "cancelled". */
+static void
+test_wrong_token_is_not_cancelled(void **state)
+{
+	static const char cancelled_ja[] = "この予約は取り消されています。";
+	static const char invalid_ja[] = "このリンクは正しくありません。";
+	struct http_reply r;
+	char date[11], start[17], body[4096], id[33], loc[512], path[600], ref[64];
+	char token[80], wrong[80], cancel[256], *p;
+	int freeslots;
+
+	assert_int_equal(find_slot(date, start, &freeslots), 0);
+	idem(id);
+	booking_body(body, sizeof(body), start, id);
+	assert_int_equal(http_post(srv.port, "/test-drive", body, &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_non_null(http_header_get(&r, "Location", loc, sizeof(loc)));
+	http_reply_free(&r);
+	assert_non_null(p = strstr(loc, "?k="));
+	snprintf(ref, sizeof(ref), "%.*s", (int)(p - loc - 20), loc + 20);
+	snprintf(token, sizeof(token), "%s", p + 3);
+
+	/* cut short, one character changed, empty, not hex */
+	snprintf(path, sizeof(path), "/receipt/test-drive/%s?k=%.40s", ref, token);
+	page_says(path, 200, invalid_ja, cancelled_ja);
+	snprintf(wrong, sizeof(wrong), "%s", token);
+	wrong[10] = wrong[10] == 'a' ? 'b' : 'a';
+	snprintf(path, sizeof(path), "/receipt/test-drive/%s?k=%s", ref, wrong);
+	page_says(path, 200, invalid_ja, cancelled_ja);
+	snprintf(path, sizeof(path), "/en/receipt/test-drive/%s?k=%s", ref, wrong);
+	page_says(path, 200, "This link is not valid.", "has been cancelled");
+	snprintf(path, sizeof(path), "/receipt/test-drive/%s?k=", ref);
+	page_says(path, 200, invalid_ja, cancelled_ja);
+	snprintf(path, sizeof(path), "/receipt/test-drive/%s?k=%064d", ref, 0);
+	page_says(path, 200, invalid_ja, cancelled_ja);
+	snprintf(path, sizeof(path), "/receipt/test-drive/%s.ics?k=%s", ref, wrong);
+	page_says(path, 404, invalid_ja, cancelled_ja);
+	/* a cancel with the wrong token says so, and cancels nothing */
+	snprintf(cancel, sizeof(cancel), "ref=%s&k=%s", ref, wrong);
+	assert_int_equal(http_post(srv.port, "/cancel", cancel, &r), 0);
+	if (r.status != 404 || strstr(r.body, invalid_ja) == NULL)
+		fail_msg("cancel with a wrong token: %d %.2000s", r.status, r.body);
+	http_reply_free(&r);
+	/* the right link still opens the live booking */
+	page_says(loc, 200, "name=\"k\"", cancelled_ja);
+
+	/* once cancelled, the right link says so */
+	snprintf(cancel, sizeof(cancel), "ref=%s&k=%s", ref, token);
+	assert_int_equal(http_post(srv.port, "/cancel", cancel, &r), 0);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	page_says(loc, 200, cancelled_ja, "name=\"k\"");
+	assert_int_equal(http_post(srv.port, "/cancel", cancel, &r), 0);
+	assert_int_equal(r.status, 404);
+	assert_non_null(strstr(r.body, "すでに使われています"));
+	http_reply_free(&r);
+}
+
+/* "/receipt/test-drive/ID?k=TOKEN&f=HEX" with a record id, 64 lowercase hex digits and the
+ * fields given as row bits. */
+static int
+booking_location_shape(const char *loc)
+{
+	const char *id = loc + 20, *q = strchr(loc, '?');
+	char ref[STORE_ID_LEN + 1];
+	size_t i;
+
+	if (strncmp(loc, "/receipt/test-drive/", 20) != 0 || q == NULL ||
+	    (size_t)(q - id) != STORE_ID_LEN || strncmp(q, "?k=", 3) != 0 ||
+	    strlen(q + 3) < 64 || strncmp(q + 3 + 64, "&f=", 3) != 0 ||
+	    strspn(q + 70, "0123456789abcdef") != strlen(q + 70) || q[70] == '\0')
+		return 0;
+	memcpy(ref, id, STORE_ID_LEN);
+	ref[STORE_ID_LEN] = '\0';
+	for (i = 0; i < 64; i++)
+		if (strchr("0123456789abcdef", q[3 + i]) == NULL)
+			return 0;
+	return recid_valid(ref);
+}
+
+/* BODY with every occurrence of ID replaced by "ID", into a new string. */
+static char *
+without_id(const char *body, const char *id)
+{
+	struct buf out = BUF_INIT;
+	const char *p = body, *hit;
+	size_t n = strlen(id);
+
+	while ((hit = strstr(p, id)) != NULL) {
+		buf_append(&out, p, (size_t)(hit - p));
+		buf_puts(&out, "ID");
+		p = hit + n;
+	}
+	buf_puts(&out, p);
+	return out.data;
+}
+
+/* BODY without ID, the short reference a receipt reads it out as ("7K3M-Q9XZ"), and the
+ * link's token (the first 64 characters of TOKEN), which its language switch keeps. */
+static char *
+without_ref(const char *body, const char *id, const char *token)
+{
+	char shortref[10], tok[65], *a, *b, *c;
+	size_t i, n = strlen(id);
+
+	for (i = 0; i < 8; i++)
+		shortref[i + (i >= 4)] = (char)toupper((unsigned char)id[n - 8 + i]);
+	shortref[4] = '-';
+	shortref[9] = '\0';
+	snprintf(tok, sizeof(tok), "%.64s", token);
+	a = without_id(body, id);
+	b = without_id(a, shortref);
+	c = without_id(b, tok);
+	free(a);
+	free(b);
+	return c;
+}
+
+/* A robot that fills the test drive's honeypot gets a redirect of the very shape a real
+ * booking gets, and the page behind it answers as any unknown link does. */
+static void
+test_honeypot_test_drive(void **state)
+{
+	struct store_counters before = counters(), after;
+	struct http_reply r, fake, unknown;
+	char date[11], start[17], body[4096], b2[4200], id[33], real[512], loc[512];
+	char other[STORE_ID_LEN + 1], path[256], tok[65], fref[64], *a, *b, *w;
+	unsigned char rnd[32];
+	int freeslots;
+
+	assert_int_equal(find_slot(date, start, &freeslots), 0);
+	idem(id);
+	booking_body(body, sizeof(body), start, id);
+	w = strstr(body, "website=");
+	snprintf(b2, sizeof(b2), "%.*swebsite=http%%3A%%2F%%2Fspam.example%s", (int)(w - body),
+	    body, w + 8);
+	assert_int_equal(http_post(srv.port, "/test-drive", b2, &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_non_null(http_header_get(&r, "Location", loc, sizeof(loc)));
+	http_reply_free(&r);
+	after = counters();	/* the robot stored nothing */
+	assert_memory_equal(after.stored, before.stored, sizeof(after.stored));
+	/* a real booking's redirect, for its shape */
+	idem(id);
+	booking_body(body, sizeof(body), start, id);
+	assert_int_equal(http_post(srv.port, "/test-drive", body, &r), 0);
+	assert_int_equal(r.status, 303);
+	assert_non_null(http_header_get(&r, "Location", real, sizeof(real)));
+	http_reply_free(&r);
+	assert_true(booking_location_shape(real));
+	if (!booking_location_shape(loc) || strlen(loc) != strlen(real))
+		fail_msg("honeypot redirect %s does not look like a real one (%s)", loc, real);
+
+	/* behind it: what a link no booking holds shows, the reference aside */
+	assert_int_equal(http_get(srv.port, loc, NULL, &fake), 0);
+	recid_new(other);
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(tok, sizeof(tok), rnd, sizeof(rnd));
+	snprintf(path, sizeof(path), "/receipt/test-drive/%s?k=%s%s", other, tok,
+	    strchr(loc, '&'));	/* with the same fields given */
+	assert_int_equal(http_get(srv.port, path, NULL, &unknown), 0);
+	assert_int_equal(fake.status, unknown.status);
+	snprintf(fref, sizeof(fref), "%.*s", STORE_ID_LEN, loc + 20);
+	a = without_ref(fake.body, fref, strstr(loc, "?k=") + 3);
+	b = without_ref(unknown.body, other, tok);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	http_reply_free(&fake);
+	http_reply_free(&unknown);
+}
+
+/* POST BODY to PATH on PORT with the header lines EXTRA (each ending in \r\n) and Host
+ * HOST (NULL: 127.0.0.1:PORT). */
+static int
+post_with(int port, const char *host, const char *path, const char *extra, const char *body,
+    struct http_reply *r)
+{
+	char req[8192], h[64];
+	int n;
+
+	snprintf(h, sizeof(h), "127.0.0.1:%d", port);
+	n = snprintf(req, sizeof(req), "POST %s HTTP/1.1\r\nHost: %s\r\n%s"
+	    "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %zu\r\n"
+	    "Connection: close\r\n\r\n%s", path, host ? host : h, extra, strlen(body), body);
+	return http_raw(port, req, (size_t)n, 0, r);
+}
+
+/* A catalog request with the header lines EXTRA must get STATUS (403: the refusal page,
+ * nothing stored). */
+static void
+origin_case(int port, const char *host, const char *path, const char *extra, int status)
+{
+	struct store_counters before = counters(), after;
+	struct http_reply r;
+	char body[4096], id[33];
+
+	idem(id);
+	catalog_body(body, sizeof(body), id, NULL);
+	assert_int_equal(post_with(port, host, path, extra, body, &r), 0);
+	if (r.status != status)
+		fail_msg("POST %s with %s: %d, expected %d: %.300s", path, extra, r.status, status,
+		    r.body);
+	after = counters();
+	if (status == 403) {
+		if (strstr(r.body, strncmp(path, "/en/", 4) == 0 ?
+		    "only be sent from this site" :
+		    "このサイトのページからしか送信できません") == NULL)
+			fail_msg("POST %s with %s: %.2000s", path, extra, r.body);
+		assert_memory_equal(after.stored, before.stored, sizeof(after.stored));
+	} else
+		assert_int_equal(after.stored[STORE_KIND_CATALOG_REQUEST],
+		    before.stored[STORE_KIND_CATALOG_REQUEST] + 1);
+	http_reply_free(&r);
+}
+
+/* Form posts from another site are refused (403, nothing stored); the site's own pages,
+ * a browser's own navigation and clients that send neither header get through. */
+static void
+test_cross_site_posts_refused(void **state)
+{
+	struct testsrv pub;
+	struct http_reply r;
+	char extra[256], date[11], start[17], body[4096], id[33];
+	int freeslots;
+
+	/* without --public-url: the Origin is held against the Host */
+	origin_case(srv.port, NULL, "/request", "Sec-Fetch-Site: cross-site\r\n", 403);
+	origin_case(srv.port, NULL, "/en/request", "Sec-Fetch-Site: cross-site\r\n", 403);
+	origin_case(srv.port, NULL, "/request", "Sec-Fetch-Site: same-site\r\n", 403);
+	origin_case(srv.port, NULL, "/request", "Origin: https://evil.example\r\n", 403);
+	origin_case(srv.port, NULL, "/request", "Origin: null\r\n"
+	    "Sec-Fetch-Site: cross-site\r\n", 403);
+	origin_case(srv.port, NULL, "/request", "Origin: \r\n", 403);
+	snprintf(extra, sizeof(extra), "Origin: http://127.0.0.1:%d.evil.example\r\n", srv.port);
+	origin_case(srv.port, NULL, "/request", extra, 403);
+	snprintf(extra, sizeof(extra), "Origin: http://127.0.0.1:%d\r\n"
+	    "Sec-Fetch-Site: cross-site\r\n", srv.port);
+	origin_case(srv.port, NULL, "/request", extra, 403);
+	/* the Origin names the Host, by http or https (TLS at a proxy in front) */
+	snprintf(extra, sizeof(extra), "Origin: http://127.0.0.1:%d\r\n"
+	    "Sec-Fetch-Site: same-origin\r\n", srv.port);
+	origin_case(srv.port, NULL, "/request", extra, 303);
+	snprintf(extra, sizeof(extra), "Origin: https://127.0.0.1:%d\r\n", srv.port);
+	origin_case(srv.port, NULL, "/en/request", extra, 303);
+	origin_case(srv.port, "Showroom.Example", "/request",
+	    "Origin: https://showroom.example\r\n", 303);
+	origin_case(srv.port, "showroom.example", "/request",
+	    "Origin: https://showroom.example:8443\r\n", 403);
+	origin_case(srv.port, NULL, "/request", "Sec-Fetch-Site: none\r\n", 303);
+	/* what a browser sends from the site's own pages (Referrer-Policy: no-referrer) */
+	origin_case(srv.port, NULL, "/request", "Origin: null\r\n"
+	    "Sec-Fetch-Site: same-origin\r\n", 303);
+	origin_case(srv.port, NULL, "/request", "Origin: null\r\n", 303);
+	origin_case(srv.port, NULL, "/request", "", 303);
+	/* the other forms too: a booking and a cancel */
+	assert_int_equal(find_slot(date, start, &freeslots), 0);
+	idem(id);
+	booking_body(body, sizeof(body), start, id);
+	assert_int_equal(post_with(srv.port, NULL, "/test-drive",
+	    "Origin: https://evil.example\r\n", body, &r), 0);
+	assert_int_equal(r.status, 403);
+	http_reply_free(&r);
+	assert_int_equal(find_slot(date, start, &freeslots), 0);	/* still all free */
+	snprintf(body, sizeof(body), "ref=06h4az1j9mhqz4y7n96668b6v4&k=%064d", 0);
+	assert_int_equal(post_with(srv.port, NULL, "/en/cancel",
+	    "Sec-Fetch-Site: cross-site\r\n", body, &r), 0);
+	assert_int_equal(r.status, 403);
+	assert_non_null(strstr(r.body, "only be sent from this site"));
+	http_reply_free(&r);
+
+	/* with --public-url: that origin and no other, whatever the Host */
+	{
+		const char *args[] = { "--site", site, "--keyring", keyring, "--root-pub",
+		    rootpub, "--data", data, "--rate", "100000", "--burst", "100000", NULL };
+		assert_int_equal(testsrv_start_public(&pub, args), 0);
+	}
+	snprintf(extra, sizeof(extra), "Origin: %s\r\nSec-Fetch-Site: same-origin\r\n",
+	    pub.url);
+	origin_case(pub.port, NULL, "/request", extra, 303);
+	origin_case(pub.port, "evil.example", "/request", extra, 303);
+	snprintf(extra, sizeof(extra), "Origin: http://localhost:%d\r\n", pub.port);
+	origin_case(pub.port, NULL, "/request", extra, 403);
+	snprintf(extra, sizeof(extra), "Origin: https://127.0.0.1:%d\r\n", pub.port);
+	origin_case(pub.port, NULL, "/request", extra, 403);
+	origin_case(pub.port, "evil.example", "/request", "Origin: http://evil.example\r\n",
+	    403);
+	origin_case(pub.port, NULL, "/request", "Sec-Fetch-Site: cross-site\r\n", 403);
+	origin_case(pub.port, NULL, "/request", "Origin: null\r\n"
+	    "Sec-Fetch-Site: same-origin\r\n", 303);
+	origin_case(pub.port, NULL, "/request", "", 303);
+	/* the public data and the API are not forms */
+	assert_int_equal(http_get(pub.port, "/api/v1/slots?dealer=" DEALER "&model=x&date=x",
+	    "Origin: https://evil.example\r\nSec-Fetch-Site: cross-site\r\n", &r), 0);
+	assert_int_equal(r.status, 400);
+	http_reply_free(&r);
+	testsrv_stop(&pub, SIGTERM);
 }
 
 struct racer {
@@ -644,7 +1084,12 @@ main(void)
 		cmocka_unit_test(test_hostile_input),
 		cmocka_unit_test(test_script_is_escaped),
 		cmocka_unit_test(test_honeypot),
+		cmocka_unit_test(test_405_allow_from_routes),
 		cmocka_unit_test(test_test_drive_book_receipt_cancel),
+		cmocka_unit_test(test_idem_scoped_by_form),
+		cmocka_unit_test(test_wrong_token_is_not_cancelled),
+		cmocka_unit_test(test_honeypot_test_drive),
+		cmocka_unit_test(test_cross_site_posts_refused),
 		cmocka_unit_test(test_concurrent_bookings_never_overbook),
 		cmocka_unit_test(test_privacy_page_from_inventory_and_keyring),
 		cmocka_unit_test(test_rate_limit),

@@ -2,8 +2,12 @@
  * Several showroomd nodes on one PostgreSQL database, as behind a load balancer: slot
  * capacity holds across nodes under concurrent bookings; a record submitted through node 1
  * is pulled through node 2 and acknowledged through node 1; a signed request replayed on
- * the other node is refused (the nonce is in the database); a keyring reload (SIGHUP)
- * reaches both nodes.
+ * the other node is refused, and so is its nonce in a request signed for that node (the
+ * nonce is in the database); a keyring reload (SIGHUP) reaches both nodes; the daily counts
+ * of both nodes add up in the database.
+ *
+ * Behind a balancer every node has the same --public-url; here the test talks to each node
+ * directly, as its own server, so each pins its own loopback URL (testsrv_start_public).
  *
  * Needs SHOWROOM_TEST_PG_URL (see scripts/start-postgres): without it every test is
  * skipped with a message; with it set but unusable, the suite fails. Each run works in a
@@ -40,7 +44,6 @@
 #define PG_SCHEMA_OPT	"options=-csearch_path%3D"
 #define DEALER1		"tokyo-setagaya"
 #define DEALER2		"osaka-suita"	/* left out of the first keyring, added by a reload */
-#define AUTHORITY	"showroom.example"	/* what a load balancer passes to every node */
 #define NRACERS		16
 
 static char dir[256], site[300], keyring[300], rootpub[300], conf[300], hq[300];
@@ -155,9 +158,9 @@ start_node(struct testsrv *s)
 {
 	const char *args[] = { "--site", site, "--keyring", keyring, "--root-pub", rootpub,
 	    "--db", dburl, "--rate", "100000", "--burst", "100000", "--threads", "4",
-	    "--sandbox-selftest", NULL };
+	    "--sandbox-selftest", "--counts-flush", "1", NULL };
 
-	return testsrv_start(s, args);
+	return testsrv_start_public(s, args);
 }
 
 /* The first model that DEALER keeps demo cars of. */
@@ -310,12 +313,11 @@ run_free(struct run *r)
 static void
 bo(struct run *r, const char *cmd, int n, const char *extra)
 {
-	char server[64], store[400];
+	char store[400];
 	const char *argv[24];
 	int i = 0;
 
 	memset(r, 0, sizeof(*r));
-	snprintf(server, sizeof(server), "http://127.0.0.1:%d", node[n].port);
 	snprintf(store, sizeof(store), "%s/store-hq", dir);
 	argv[i++] = cmd;
 	if (extra != NULL)
@@ -325,7 +327,7 @@ bo(struct run *r, const char *cmd, int n, const char *extra)
 	argv[i++] = "--identity";
 	argv[i++] = hq;
 	argv[i++] = "--server";
-	argv[i++] = server;
+	argv[i++] = node[n].url;
 	argv[i++] = "--keyring";
 	argv[i++] = keyring;
 	argv[i++] = "--root-pub";
@@ -451,12 +453,11 @@ inbox_count(int n)
 	struct client *c;
 	json_error_t je;
 	json_t *doc;
-	char err[512], url[64];
+	char err[512];
 	size_t count;
 
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d", node[n].port);
 	assert_int_equal(keys_secret_open(hq, TESTKEYS_PASS, &id, &ke), KEYS_OK);
-	assert_int_equal(client_new(url, &id, &c, err, sizeof(err)), CLIENT_OK);
+	assert_int_equal(client_new(node[n].url, &id, &c, err, sizeof(err)), CLIENT_OK);
 	if (client_get(c, "/api/v1/inbox", "after=0&limit=1000", &rep, err, sizeof(err)) !=
 	    CLIENT_OK)
 		fail_msg("inbox on node %d: %s", n + 1, err);
@@ -561,23 +562,32 @@ test_pull_and_ack_across_nodes(void **state)
 
 /* ---- (c) a signed request replayed on the other node ---- */
 
-/* A signed GET /api/v1/inbox as HQ, the whole request as bytes in OUT. */
+/* A new nonce in NONCE. */
 static void
-signed_inbox_request(const struct keys_identity *id, struct buf *out)
+new_nonce(char nonce[33])
+{
+	unsigned char rnd[16];
+
+	randombytes_buf(rnd, sizeof(rnd));
+	sodium_bin2hex(nonce, 33, rnd, sizeof(rnd));
+}
+
+/* A signed GET /api/v1/inbox as HQ for node N, with NONCE, the whole request as bytes in
+ * OUT. */
+static void
+signed_inbox_request(const struct keys_identity *id, int n, const char *nonce,
+    struct buf *out)
 {
 	static const char *const comps[] = { "@method", "@authority", "@path", "@query" };
 	struct buf si = BUF_INIT, sg = BUF_INIT;
 	struct sig_sign_params p;
 	struct sig_request req;
-	unsigned char rnd[16];
-	char nonce[33];
+	const char *authority = node[n].url + 7;	/* after "http://" */
 
-	randombytes_buf(rnd, sizeof(rnd));
-	sodium_bin2hex(nonce, sizeof(nonce), rnd, sizeof(rnd));
 	memset(&req, 0, sizeof(req));
 	req.method = "GET";
-	req.scheme = "https";
-	req.authority = AUTHORITY;
+	req.scheme = "http";
+	req.authority = authority;
 	req.path = "/api/v1/inbox";
 	req.query = "after=0&limit=10";
 	memset(&p, 0, sizeof(p));
@@ -591,7 +601,7 @@ signed_inbox_request(const struct keys_identity *id, struct buf *out)
 	assert_int_equal(sig_sign(&req, &p, id->sec->ed25519, &si, &sg), SIG_OK);
 	buf_reset(out);
 	buf_printf(out, "GET /api/v1/inbox?after=0&limit=10 HTTP/1.1\r\nHost: %s\r\n"
-	    "Signature-Input: %s\r\nSignature: %s\r\nConnection: close\r\n\r\n", AUTHORITY,
+	    "Signature-Input: %s\r\nSignature: %s\r\nConnection: close\r\n\r\n", authority,
 	    si.data, sg.data);
 	buf_free(&si);
 	buf_free(&sg);
@@ -600,33 +610,44 @@ signed_inbox_request(const struct keys_identity *id, struct buf *out)
 static void
 test_replay_on_other_node(void **state)
 {
-	struct buf req = BUF_INIT, fresh = BUF_INIT;
+	struct buf req = BUF_INIT, other = BUF_INIT, fresh = BUF_INIT;
 	struct keys_identity id;
 	struct keys_error ke;
 	struct http_reply r;
+	char nonce[33];
 
 	need_pg();
 	assert_int_equal(keys_secret_open(hq, TESTKEYS_PASS, &id, &ke), KEYS_OK);
-	signed_inbox_request(&id, &req);
+	new_nonce(nonce);
+	signed_inbox_request(&id, 0, nonce, &req);
 	assert_int_equal(http_raw(node[0].port, req.data, req.len, 0, &r), 0);
 	if (r.status != 200)
 		fail_msg("node 1: status %d: %s", r.status, r.body);
 	http_reply_free(&r);
-	/* the very same bytes on node 2: the nonce was used, on the other node */
+	/* the very same bytes on node 2: signed for another authority */
 	assert_int_equal(http_raw(node[1].port, req.data, req.len, 0, &r), 0);
+	assert_int_equal(r.status, 401);
+	assert_non_null(strstr(r.body, "@authority"));
+	http_reply_free(&r);
+	/* signed for node 2 with the nonce node 1 took: used, on the other node */
+	signed_inbox_request(&id, 1, nonce, &other);
+	assert_int_equal(http_raw(node[1].port, other.data, other.len, 0, &r), 0);
 	assert_int_equal(r.status, 401);
 	assert_non_null(strstr(r.body, "nonce already used"));
 	http_reply_free(&r);
 	/* and again on node 1 */
 	assert_int_equal(http_raw(node[0].port, req.data, req.len, 0, &r), 0);
 	assert_int_equal(r.status, 401);
+	assert_non_null(strstr(r.body, "nonce already used"));
 	http_reply_free(&r);
-	/* a fresh signature is fine on node 2: it was the replay that was refused */
-	signed_inbox_request(&id, &fresh);
+	/* a fresh nonce is fine on node 2: it was the replay that was refused */
+	new_nonce(nonce);
+	signed_inbox_request(&id, 1, nonce, &fresh);
 	assert_int_equal(http_raw(node[1].port, fresh.data, fresh.len, 0, &r), 0);
 	assert_int_equal(r.status, 200);
 	http_reply_free(&r);
 	buf_free(&req);
+	buf_free(&other);
 	buf_free(&fresh);
 	keys_identity_free(&id);
 }
@@ -701,6 +722,55 @@ test_keyring_reload_reaches_both(void **state)
 	}
 }
 
+/* The day's count NAME in the database: every node's rows, every shard. */
+static long long
+db_count(const char *name)
+{
+	char sql[512], day[11];
+	struct tm tm;
+	time_t t = time(NULL) + 9 * 3600;	/* Japan time */
+	PGresult *res;
+	PGconn *pc;
+	long long v = -1;
+
+	gmtime_r(&t, &tm);
+	strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+	snprintf(sql, sizeof(sql), "SELECT coalesce(sum(value), 0) FROM %s.counters"
+	    " WHERE name LIKE 'd/%s/%s@%%'", schema, day, name);
+	if ((pc = pg_open()) == NULL)
+		return -1;
+	res = PQexec(pc, sql);
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		v = atoll(PQgetvalue(res, 0, 0));
+	PQclear(res);
+	PQfinish(pc);
+	return v;
+}
+
+/* Page views on both nodes: each flushes its own, and the day's count is their sum. */
+static void
+test_counts_add_up_across_nodes(void **state)
+{
+	struct timespec ts = { 0, 100000000L };
+	struct http_reply r;
+	char path[128];
+	long long before;
+	int n, i;
+
+	need_pg();
+	before = db_count("page.model.ja");
+	snprintf(path, sizeof(path), "/models/%s/", model1);
+	for (n = 0; n < 2; n++)
+		for (i = 0; i < 3 + 4 * n; i++) {
+			assert_int_equal(http_get(node[n].port, path, NULL, &r), 0);
+			assert_int_equal(r.status, 200);
+			http_reply_free(&r);
+		}
+	for (i = 0; i < 50 && db_count("page.model.ja") < before + 10; i++)	/* 5 s */
+		nanosleep(&ts, NULL);
+	assert_int_equal(db_count("page.model.ja") - before, 3 + 7);
+}
+
 int
 main(void)
 {
@@ -710,6 +780,7 @@ main(void)
 		cmocka_unit_test(test_pull_and_ack_across_nodes),
 		cmocka_unit_test(test_replay_on_other_node),
 		cmocka_unit_test(test_keyring_reload_reaches_both),
+		cmocka_unit_test(test_counts_add_up_across_nodes),
 	};
 
 	if (sodium_init() < 0)

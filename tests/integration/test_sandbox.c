@@ -165,7 +165,8 @@ confined_and_working(const char *user)
 	struct http_reply r;
 	char body[1024], expires[16], want[64];
 
-	assert_int_equal(testsrv_start(sp, args), 0);
+	/* as deployed: the key holders' API on, pinned to the server's own URL */
+	assert_int_equal(testsrv_start_public(sp, args), 0);
 	s = *sp;
 	wait_log(&s, "sandbox: landlock and seccomp applied");
 	wait_log(&s, "sandbox self-test: open /etc/passwd refused");

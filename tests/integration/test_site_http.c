@@ -307,6 +307,99 @@ test_conditional(void **state)
 	http_reply_free(&r);
 }
 
+/*
+ * RFC 9110 13.2.2: If-Match, else If-Unmodified-Since, then If-None-Match, else
+ * If-Modified-Since, and only then Range; 412 when a precondition fails, and none of it on
+ * an answer that would not be a 2xx.
+ */
+static void
+test_preconditions(void **state)
+{
+	char *pdf = first_pdf(), etag[128], lm[64], hdr[512];
+	struct http_reply r;
+
+	get_ok(pdf, NULL, &r);
+	assert_non_null(http_header_get(&r, "ETag", etag, sizeof(etag)));
+	assert_non_null(http_header_get(&r, "Last-Modified", lm, sizeof(lm)));
+	http_reply_free(&r);
+
+	/* a cache revalidating a piece it holds: 304, not the piece again */
+	snprintf(hdr, sizeof(hdr), "Range: bytes=0-99\r\nIf-None-Match: %s\r\n", etag);
+	get_ok(pdf, hdr, &r);
+	assert_int_equal(r.status, 304);
+	assert_int_equal(r.body_len, 0);
+	assert_header(&r, "ETag", etag);
+	http_reply_free(&r);
+	snprintf(hdr, sizeof(hdr), "Range: bytes=0-99\r\nIf-Modified-Since: %s\r\n", lm);
+	get_ok(pdf, hdr, &r);
+	assert_int_equal(r.status, 304);
+	http_reply_free(&r);
+	/* a list on two lines is one list (RFC 9110 5.3) */
+	snprintf(hdr, sizeof(hdr), "If-None-Match: \"other\"\r\nIf-None-Match: %s\r\n", etag);
+	get_ok(pdf, hdr, &r);
+	assert_int_equal(r.status, 304);
+	http_reply_free(&r);
+
+	/* If-Match: strong comparison; "*" and the current tag pass, also across lines */
+	snprintf(hdr, sizeof(hdr), "If-Match: %s\r\n", etag);
+	get_ok(pdf, hdr, &r);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	get_ok(pdf, "If-Match: *\r\n", &r);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	snprintf(hdr, sizeof(hdr), "If-Match: \"other\"\r\nIf-Match: %s\r\n", etag);
+	get_ok(pdf, hdr, &r);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	snprintf(hdr, sizeof(hdr), "Range: bytes=0-99\r\nIf-Match: %s\r\n", etag);
+	get_ok(pdf, hdr, &r);
+	assert_int_equal(r.status, 206);
+	assert_int_equal(r.body_len, 100);
+	http_reply_free(&r);
+	get_ok(pdf, "If-Match: \"other\"\r\n", &r);
+	assert_int_equal(r.status, 412);
+	http_reply_free(&r);
+	snprintf(hdr, sizeof(hdr), "If-Match: W/%s\r\n", etag);
+	get_ok(pdf, hdr, &r);
+	assert_int_equal(r.status, 412);
+	http_reply_free(&r);
+	/* a failed If-Match outranks Range and If-None-Match */
+	snprintf(hdr, sizeof(hdr), "Range: bytes=0-99\r\nIf-Match: \"other\"\r\n"
+	    "If-None-Match: %s\r\n", etag);
+	get_ok(pdf, hdr, &r);
+	assert_int_equal(r.status, 412);
+	http_reply_free(&r);
+
+	/* If-Unmodified-Since: 412 once the file changed after the date */
+	get_ok(pdf, "If-Unmodified-Since: Sat, 01 Jan 2000 00:00:00 GMT\r\n", &r);
+	assert_int_equal(r.status, 412);
+	http_reply_free(&r);
+	snprintf(hdr, sizeof(hdr), "If-Unmodified-Since: %s\r\n", lm);
+	get_ok(pdf, hdr, &r);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	/* ... ignored under If-Match, and when it is no date */
+	snprintf(hdr, sizeof(hdr), "If-Match: %s\r\n"
+	    "If-Unmodified-Since: Sat, 01 Jan 2000 00:00:00 GMT\r\n", etag);
+	get_ok(pdf, hdr, &r);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	get_ok(pdf, "If-Unmodified-Since: yesterday\r\n", &r);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+	get_ok(pdf, "If-Unmodified-Since: Sat, 01 Jan 2000 00:00:00 GMT\r\n"
+	    "If-Unmodified-Since: Sat, 01 Jan 2000 00:00:00 GMT\r\n", &r);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+
+	/* RFC 9110 13.2.1: the 404 page is not what a precondition is about */
+	get_ok("/no/such/page", "If-Match: \"other\"\r\nIf-None-Match: *\r\n", &r);
+	assert_int_equal(r.status, 404);
+	http_reply_free(&r);
+	free(pdf);
+}
+
 static void
 test_encodings(void **state)
 {
@@ -526,7 +619,7 @@ test_limits_and_methods(void **state)
 	char *big = malloc(20000), *req = malloc(41000);
 	int n;
 
-	/* over the 16 KiB header limit, yet small enough to be sent whole before the reply */
+	/* over the 8 KiB head limit, yet small enough to be sent whole before the reply */
 	memset(big, 'a', 19999);
 	big[19999] = '\0';
 	n = snprintf(req, 41000, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: %s\r\n\r\n", big);
@@ -540,6 +633,107 @@ test_limits_and_methods(void **state)
 	http_reply_free(&r);
 	free(big);
 	free(req);
+}
+
+/* RFC 9110 9.1 and 15.6.2: a method the server does not know is 501; one it knows but the
+ * file does not allow stays 405, with the methods it does allow. */
+static void
+test_unknown_methods(void **state)
+{
+	static const char *const unknown[] = {
+		"FOO / HTTP/1.1\r\nHost: x\r\n\r\n",
+		"get /models/ HTTP/1.1\r\nHost: x\r\n\r\n",
+		"PROPFIND /models/ HTTP/1.1\r\nHost: x\r\n\r\n",
+		"BREW /request HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc",
+	};
+	static const char bad[] = "G(T / HTTP/1.1\r\nHost: x\r\n\r\n";
+	static const char *const known[] = {
+		"PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\n\r\nabc",
+		"DELETE /models/ HTTP/1.1\r\nHost: x\r\n\r\n",
+		"OPTIONS /models/ HTTP/1.1\r\nHost: x\r\n\r\n",
+		"PATCH /robots.txt HTTP/1.1\r\nHost: x\r\n\r\n",
+	};
+	struct http_reply r;
+	size_t i;
+
+	for (i = 0; i < sizeof(unknown) / sizeof(unknown[0]); i++) {
+		assert_int_equal(http_raw(srv.port, unknown[i], strlen(unknown[i]), 0, &r), 0);
+		if (r.status != 501)
+			fail_msg("unknown method #%zu answered %d", i, r.status);
+		http_reply_free(&r);
+	}
+	for (i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		assert_int_equal(http_raw(srv.port, known[i], strlen(known[i]), 0, &r), 0);
+		if (r.status != 405)
+			fail_msg("known method #%zu answered %d", i, r.status);
+		assert_header(&r, "Allow", "GET, HEAD");
+		http_reply_free(&r);
+	}
+	/* not a token at all */
+	assert_int_equal(http_raw(srv.port, bad, sizeof(bad) - 1, 0, &r), 0);
+	assert_int_equal(r.status, 400);
+	http_reply_free(&r);
+}
+
+/* RFC 9112 3.2.2: a server MUST accept the absolute form, whose authority stands in for
+ * Host; a Host that says otherwise, userinfo, or a scheme other than http(s) is refused. */
+static void
+test_absolute_form(void **state)
+{
+	struct http_reply want, r;
+	char req[512], cl[32];
+	int n;
+
+	get_ok("/models/", NULL, &want);
+	assert_int_equal(want.status, 200);
+	n = snprintf(req, sizeof(req), "GET http://127.0.0.1:%d/models/ HTTP/1.1\r\n"
+	    "Host: 127.0.0.1:%d\r\nConnection: close\r\n\r\n", srv.port, srv.port);
+	assert_int_equal(http_raw(srv.port, req, (size_t)n, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(r.body_len, want.body_len);
+	assert_memory_equal(r.body, want.body, want.body_len);
+	http_reply_free(&r);
+	http_reply_free(&want);
+
+	/* scheme and host are case-insensitive; no path is "/"; a query is kept apart */
+	n = snprintf(req, sizeof(req), "GET HTTPS://LOCALHOST HTTP/1.1\r\nHost: localhost\r\n"
+	    "Connection: close\r\n\r\n");
+	assert_int_equal(http_raw(srv.port, req, (size_t)n, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(strstr(r.body, "<html lang=\"ja\">"));
+	http_reply_free(&r);
+	n = snprintf(req, sizeof(req), "HEAD http://x/robots.txt?a=b HTTP/1.1\r\nHost: x\r\n"
+	    "Connection: close\r\n\r\n");
+	assert_int_equal(http_raw(srv.port, req, (size_t)n, 1, &r), 0);
+	assert_int_equal(r.status, 200);
+	assert_non_null(http_header_get(&r, "Content-Length", cl, sizeof(cl)));
+	http_reply_free(&r);
+	/* HTTP/1.0 need not send Host: the authority is the host */
+	n = snprintf(req, sizeof(req), "GET http://x/robots.txt HTTP/1.0\r\n\r\n");
+	assert_int_equal(http_raw(srv.port, req, (size_t)n, 0, &r), 0);
+	assert_int_equal(r.status, 200);
+	http_reply_free(&r);
+
+	static const char *const refused[] = {
+		"GET http://x/models/ HTTP/1.1\r\nHost: y\r\n\r\n",
+		"GET http://x:8080/models/ HTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET http://x/models/ HTTP/1.1\r\n\r\n",
+		"GET http://user@x/models/ HTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET http:///models/ HTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET ftp://x/models/ HTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET file:///etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET http://x/../../etc/passwd HTTP/1.1\r\nHost: x\r\n\r\n",
+		"GET * HTTP/1.1\r\nHost: x\r\n\r\n",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		assert_int_equal(http_raw(srv.port, refused[i], strlen(refused[i]), 0, &r), 0);
+		if (r.status != 400)
+			fail_msg("absolute form #%zu answered %d", i, r.status);
+		assert_null(strstr(r.body, "root:"));
+		http_reply_free(&r);
+	}
 }
 
 static void
@@ -687,6 +881,7 @@ main(void)
 		cmocka_unit_test(test_pdf_and_ranges),
 		cmocka_unit_test(test_range_of_negotiated_page),
 		cmocka_unit_test(test_conditional),
+		cmocka_unit_test(test_preconditions),
 		cmocka_unit_test(test_encodings),
 		cmocka_unit_test(test_assets_immutable),
 		cmocka_unit_test(test_head),
@@ -695,6 +890,8 @@ main(void)
 		cmocka_unit_test(test_not_found_and_redirect),
 		cmocka_unit_test(test_hostile_requests),
 		cmocka_unit_test(test_limits_and_methods),
+		cmocka_unit_test(test_unknown_methods),
+		cmocka_unit_test(test_absolute_form),
 		cmocka_unit_test(test_access_log),
 		cmocka_unit_test(test_reload),
 		cmocka_unit_test(test_reload_during_download),

@@ -109,8 +109,10 @@ testsrv_log_create(struct testsrv *s)
 	return fd;
 }
 
-int
-testsrv_start(struct testsrv *s, const char *const *args)
+/* Starts showroomd with ARGS, --listen ADDR and, if URL, --public-url URL. */
+static int
+testsrv_spawn(struct testsrv *s, const char *const *args, const char *addr,
+    const char *url)
 {
 	const char *argv[64];
 	char *log, *p;
@@ -119,11 +121,17 @@ testsrv_start(struct testsrv *s, const char *const *args)
 	memset(s, 0, sizeof(*s));
 	if ((fd = testsrv_log_create(s)) == -1)
 		return -1;
+	if (url != NULL)
+		snprintf(s->url, sizeof(s->url), "%s", url);
 	argv[n++] = testsrv_path("showroomd");
-	for (i = 0; args[i] != NULL && n < 60; i++)
+	for (i = 0; args[i] != NULL && n < 58; i++)
 		argv[n++] = args[i];
 	argv[n++] = "--listen";
-	argv[n++] = "127.0.0.1:0";
+	argv[n++] = addr;
+	if (url != NULL) {
+		argv[n++] = "--public-url";
+		argv[n++] = url;
+	}
 	argv[n] = NULL;
 	if ((s->pid = fork()) == -1) {
 		close(fd);
@@ -153,6 +161,51 @@ testsrv_start(struct testsrv *s, const char *const *args)
 		}
 	}
 	testsrv_stop(s, SIGKILL);
+	return -1;
+}
+
+int
+testsrv_start(struct testsrv *s, const char *const *args)
+{
+	return testsrv_spawn(s, args, "127.0.0.1:0", NULL);
+}
+
+/* A loopback port that was free a moment ago, or -1. */
+static int
+testsrv_free_port(void)
+{
+	struct sockaddr_in sin;
+	socklen_t sl = sizeof(sin);
+	int fd, port = -1;
+
+	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		return -1;
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sin, &sl) == 0)
+		port = ntohs(sin.sin_port);
+	close(fd);
+	return port;
+}
+
+int
+testsrv_start_public(struct testsrv *s, const char *const *args)
+{
+	char addr[32], url[64];
+	int try, port;
+
+	/* the port must be known before the start, for the URL; another program may take
+	 * it in between, so a failed start tries another one, five times at most */
+	for (try = 0; try < 5; try++) {
+		if ((port = testsrv_free_port()) == -1)
+			return -1;
+		snprintf(addr, sizeof(addr), "127.0.0.1:%d", port);
+		snprintf(url, sizeof(url), "http://127.0.0.1:%d", port);
+		if (testsrv_spawn(s, args, addr, url) == 0)
+			return 0;
+	}
 	return -1;
 }
 

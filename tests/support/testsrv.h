@@ -9,12 +9,16 @@ struct testsrv {
 	pid_t	pid;
 	int	port;
 	char	log[256];	/* its stderr */
+	char	url[64];	/* "http://127.0.0.1:PORT", its --public-url (testsrv_start_public) */
 };
 
 /* Starts BUILD/showroomd with ARGS (NULL-terminated; --listen is added) and waits until it
  * listens. BUILD comes from $SHOWROOM_BUILD (default "build"). Returns -1 if it did not
  * start within 10 s. */
 int	testsrv_start(struct testsrv *, const char *const *args);
+/* The same on a port chosen first, with --public-url http://127.0.0.1:PORT (s->url), so
+ * that clients given that URL as their server sign what it pins. */
+int	testsrv_start_public(struct testsrv *, const char *const *args);
 /* Runs BUILD/showroom with ARGS (NULL-terminated); returns its exit status. */
 int	testsrv_showroom(const char *const *args);
 /* The same, with stdout and stderr captured into *out and *err (caller frees), through

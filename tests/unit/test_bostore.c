@@ -2,6 +2,7 @@
  * The back-office store's retention rule (bostore_purge). A dealer acknowledges a booking
  * when it is pulled, often weeks before the drive: the booking must outlive the purge
  * window until its slot has passed too, and so must the booking files exported with it.
+ * Also: records an export set aside, and a store made before that column existed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
+
+#include <sqlite3.h>
 
 #include "lib/fsutil.h"
 #include "showroom/office/bostore.h"
@@ -172,12 +175,88 @@ test_purge_keeps_bookings_until_their_slot(void **state)
 	assert_int_equal(open_records(f), 1);	/* never acknowledged: never purged */
 }
 
+static size_t
+count_sel(struct fx *f, enum bostore_sel sel, int64_t *aside_at)
+{
+	struct bostore_rec *recs;
+	char err[256];
+	size_t n;
+
+	assert_int_equal(bostore_list(f->s, KEY, "catalog_request", sel, &recs, &n, err,
+	    sizeof(err)), 0);
+	if (aside_at != NULL)
+		*aside_at = n > 0 ? recs[0].aside_at : -1;
+	bostore_recs_free(recs, n);
+	return n;
+}
+
+/* Set aside is not exported: ack leaves it, and exporting it later clears the mark. */
+static void
+test_set_aside(void **state)
+{
+	struct fx *f = *state;
+	char err[256];
+	int64_t at, batch;
+
+	put(f, "req-a", "catalog_request", NULL);
+	put(f, "req-b", "catalog_request", NULL);
+	assert_int_equal(count_sel(f, BOSTORE_SET_ASIDE, NULL), 0);
+	assert_int_equal(bostore_mark_aside(f->s, "req-a", ACKED + 5, err, sizeof(err)), 0);
+	assert_int_equal(count_sel(f, BOSTORE_SET_ASIDE, &at), 1);
+	assert_int_equal(at, ACKED + 5);
+	assert_int_equal(count_sel(f, BOSTORE_NOT_EXPORTED, NULL), 2);
+	assert_int_equal(count_sel(f, BOSTORE_EXPORTED_UNACKED, NULL), 0);
+	assert_int_equal(bostore_batch_new(f->s, &batch, err, sizeof(err)), 0);
+	assert_int_equal(bostore_mark_exported(f->s, "req-a", batch, ACKED + 6, err,
+	    sizeof(err)), 0);
+	assert_int_equal(count_sel(f, BOSTORE_SET_ASIDE, NULL), 0);
+	assert_int_equal(count_sel(f, BOSTORE_EXPORTED_UNACKED, &at), 1);
+	assert_int_equal(at, 0);
+}
+
+/* A store made before records.aside_at existed is brought up to date on opening. */
+static void
+test_older_store(void **state)
+{
+	struct fx *f = *state;
+	char dir[300], path[320], err[256];
+	sqlite3 *db;
+
+	snprintf(dir, sizeof(dir), "%s/old", f->dir);
+	assert_int_equal(fs_mkdirs(dir, 0700), 0);
+	snprintf(path, sizeof(path), "%s/%s", dir, BOSTORE_FILE);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "CREATE TABLE records("
+	    " id TEXT PRIMARY KEY, kind TEXT NOT NULL, key_id TEXT NOT NULL,"
+	    " created INTEGER NOT NULL, enc BLOB NOT NULL, ct BLOB NOT NULL,"
+	    " slot_dealer TEXT, slot_model TEXT, slot_start TEXT, seq INTEGER,"
+	    " pulled_at INTEGER NOT NULL, exported_at INTEGER, export_batch INTEGER,"
+	    " acked_at INTEGER);"
+	    "INSERT INTO records(id, kind, key_id, created, enc, ct, pulled_at)"
+	    " VALUES ('req-old', 'catalog_request', '" KEY "', 1, x'00', x'00', 1);",
+	    NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	bostore_close(f->s);
+	if (bostore_open(dir, &f->s, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(count_sel(f, BOSTORE_NOT_EXPORTED, NULL), 1);
+	assert_int_equal(bostore_mark_aside(f->s, "req-old", ACKED, err, sizeof(err)), 0);
+	assert_int_equal(count_sel(f, BOSTORE_SET_ASIDE, NULL), 1);
+	bostore_close(f->s);
+	/* and opened again, it is left as it is */
+	if (bostore_open(dir, &f->s, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+	assert_int_equal(count_sel(f, BOSTORE_SET_ASIDE, NULL), 1);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_purge_keeps_bookings_until_their_slot,
 		    setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set_aside, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_older_store, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

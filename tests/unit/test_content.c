@@ -868,6 +868,67 @@ test_brand_rules(void **state)
 }
 
 static void
+test_closed_days(void **state)
+{
+	struct fx *fx = *state;
+	const struct dealer *d;
+	struct loaded l;
+
+	fx_put(fx, "brand.json", BRAND, "closed",
+	    json_pack("[{ssss}]", "from", "12-29", "to", "01-03"), NULL);
+	fx_put(fx, "dealers/minato.json", DEALER, "closed",
+	    json_pack("[{ssss},{ssss}]", "from", "08-13", "to", "08-16", "from", "02-29",
+	    "to", "02-29"), NULL);
+	fx_load(fx, &l);
+	if (l.rc != 0)
+		diags_print(&l.d);
+	assert_int_equal(l.rc, 0);
+	assert_int_equal(l.c.brand.nclosed, 1);
+	assert_int_equal(l.c.brand.closed[0].from_md, 1229);
+	assert_int_equal(l.c.brand.closed[0].to_md, 103);
+	assert_non_null(d = content_find_dealer(&l.c, "minato"));
+	assert_int_equal(d->nclosed, 2);
+	assert_int_equal(d->closed[1].from_md, 229);
+	loaded_free(&l);
+
+	fx_put(fx, "brand.json", BRAND, "closed", json_string("12-29"), NULL);
+	fx_put(fx, "dealers/minato.json", DEALER, "closed",
+	    json_pack("[{ssss},{ss},{ssssss},i,{ssss}]", "from", "13-01", "to", "01-03",
+	    "from", "12-29", "from", "04-01", "to", "04-31", "note", "x", 5,
+	    "from", "1229", "to", "01-03"), NULL);
+	fx_load_bad(fx, &l, 7);
+	expect_diag(&l.d, "brand.json", "$.closed", "must be an array");
+	expect_diag(&l.d, "dealers/minato.json", "$.closed[0].from", "real day");
+	expect_diag(&l.d, "dealers/minato.json", "$.closed[1].to", "missing");
+	expect_diag(&l.d, "dealers/minato.json", "$.closed[2].to", "real day");
+	expect_diag(&l.d, "dealers/minato.json", "$.closed[2].note", "unknown key");
+	expect_diag(&l.d, "dealers/minato.json", "$.closed[3]", "must be an object");
+	expect_diag(&l.d, "dealers/minato.json", "$.closed[4].from", "MM-DD");
+	loaded_free(&l);
+}
+
+static void
+test_booking_confirmation(void **state)
+{
+	struct fx *fx = *state;
+	struct loaded l;
+
+	fx_load(fx, &l);
+	assert_int_equal(l.rc, 0);
+	assert_int_equal(l.c.brand.booking_confirmation, 0);	/* final on arrival */
+	loaded_free(&l);
+	fx_put(fx, "brand.json", BRAND, "booking_confirmation", json_true(), NULL);
+	fx_load(fx, &l);
+	assert_int_equal(l.rc, 0);
+	assert_int_equal(l.c.brand.booking_confirmation, 1);
+	loaded_free(&l);
+	fx_put(fx, "brand.json", BRAND, "booking_confirmation", json_string("yes"), NULL);
+	fx_load_bad(fx, &l, 1);
+	expect_diag(&l.d, "brand.json", "$.booking_confirmation", "true or false");
+	loaded_free(&l);
+}
+
+static void
 test_price(void **state)
 {
 	struct fx *fx = *state;
@@ -1098,6 +1159,8 @@ main(void)
 		T(test_text_rules),
 		T(test_catalogs),
 		T(test_brand_rules),
+		T(test_closed_days),
+		T(test_booking_confirmation),
 		T(test_price),
 		T(test_directory_problems),
 		T(test_too_many_models),

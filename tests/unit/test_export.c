@@ -24,6 +24,7 @@
 
 #include <sodium.h>
 
+#include "lib/cp932.h"
 #include "lib/fsutil.h"
 #include "showroom/office/export.h"
 #include "testsrv.h"
@@ -606,6 +607,135 @@ test_yamato(void **state)
 	recs_free(&r);
 }
 
+/* The table the forms and the exports share, at its edges. */
+static void
+test_cp932_printable(void **state)
+{
+	static const uint32_t yes[] = { ' ', 'A', '~', 0x9ad9 /* 髙 */, 0x2460 /* ① */,
+	    0x3231 /* ㈱ */, 0xa5 /* ¥ */, 0xff5e /* ～ */, 0x3000, 0xff71 /* ｱ */,
+	    0x304c /* が */, 0xfa11 /* 﨑 */ };
+	static const uint32_t no[] = { '\n', 0x7f, 0x80, 0xe9 /* é */, 0x1f600,
+	    0x20bb7 /* 𠮷 */, 0xe000, 0xe757, 0xf8ff, 0xfffe, 0xffff, 0xfdd0, 0x3099,
+	    0x301, 0xfe0f, 0x200d, 0xe0041 /* a tag, which glibc drops */, 0x10ffff };
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++)
+		if (cp932_printable(yes[i]) != 1)
+			fail_msg("U+%04X should be printable", (unsigned)yes[i]);
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++)
+		if (cp932_printable(no[i]) != 0)
+			fail_msg("U+%04X should not be printable", (unsigned)no[i]);
+	assert_int_equal(cp932_private_use(0xe000), 1);
+	assert_int_equal(cp932_private_use(0x100000), 1);
+	assert_int_equal(cp932_private_use(0xfffd), 0);
+}
+
+/* What the forms refuse (src/lib/cp932.h), the carrier files refuse too: glibc maps
+ * U+E000..U+E757 to CP932's user-defined area (外字), which each PC draws its own way
+ * or not at all; and noncharacters, emoji and combining marks are not in CP932. */
+static void
+test_carrier_unprintable(void **state)
+{
+	struct fixture *f = *state;
+	struct export_problems probs = EXPORT_PROBLEMS_INIT;
+	struct export_yamato opt = { &sender, NULL, "2031/04/01", "", "", "", NULL };
+	struct recs r;
+	char path[128], err[ERRLEN] = "", line[256], **paths;
+	size_t npaths, i;
+
+	recs_make(&r, 6);
+	r.v[0].name = "見本 \xee\x80\x80太郎";		/* U+E000, 0xF040 in glibc */
+	r.v[1].address1 = "千代田区\xee\x9d\x97架空町";	/* U+E757, the last one */
+	r.v[2].address2 = "見本ハイツ\xef\xa3\xbf";	/* U+F8FF */
+	r.v[3].name = "見本\xef\xbf\xbf太郎";		/* U+FFFF */
+	r.v[4].name = "見本 か\xe3\x82\x99\xcc\x81";	/* U+3099, U+0301 */
+	snprintf(path, sizeof(path), "%s/cp", f->dir);
+	assert_int_equal(export_clickpost(r.v, r.n, path, &paths, &npaths, &probs, err,
+	    sizeof(err)), -1);
+	snprintf(path, sizeof(path), "%s/b2.csv", f->dir);
+	assert_int_equal(export_yamato_b2(r.v, r.n, &opt, path, &probs, err,
+	    sizeof(err)), -1);
+	assert_int_equal(dir_count(f->dir), 0);
+	assert_problem(&probs, "R00001", "name", 0xe000);
+	assert_problem(&probs, "R00002", "address1", 0xe757);
+	assert_problem(&probs, "R00003", "address2", 0xf8ff);
+	assert_problem(&probs, "R00004", "name", 0xffff);
+	assert_problem(&probs, "R00005", "name", 0x3099);
+	assert_problem(&probs, "R00005", "name", 0x301);
+	assert_int_equal(probs.n, 12);	/* six in each format */
+	for (i = 0; i < probs.n; i++)
+		if (probs.v[i].codepoint == 0xe000)
+			break;
+	export_problem_format(&probs.v[i], line, sizeof(line));
+	assert_string_equal(line, "record R00001: name: U+E000 is a private-use "
+	    "character, which carriers cannot print");
+	export_problems_free(&probs);
+
+	/* The label sheet and the plain CSV take them: the clerk's way out. */
+	snprintf(path, sizeof(path), "%s/all.csv", f->dir);
+	assert_int_equal(export_csv(r.v, r.n, path, &probs, err, sizeof(err)), 0);
+	assert_int_equal(probs.n, 0);
+	recs_free(&r);
+}
+
+/* One record a carrier cannot take is set aside, and the rest go out, still in whole
+ * files of 40: the way `showroom export` keeps one visitor from holding up the rest. */
+static void
+test_set_aside(void **state)
+{
+	struct fixture *f = *state;
+	struct export_problems probs = EXPORT_PROBLEMS_INIT;
+	struct export_yamato opt = { &sender, NULL, "2031/04/01", "", "", "", NULL };
+	struct export_sender bad = sender;
+	struct export_addr rest[45];
+	unsigned char aside[45];
+	struct recs r;
+	struct table t;
+	char prefix[128], err[ERRLEN] = "", **paths;
+	size_t npaths, nrest, k, row, seen = 0;
+
+	recs_make(&r, 45);
+	r.v[3].name = "見本 \xf0\x9f\x98\x80太郎";		/* U+1F600 */
+	r.v[40].address1 = "千代田区\xee\x80\x80町";		/* U+E000 */
+	r.v[44].name = "見本見本見本見本見本見本見本見本見本見本見";	/* 21: too long */
+	snprintf(prefix, sizeof(prefix), "%s/cp", f->dir);
+	assert_int_equal(export_clickpost(r.v, r.n, prefix, &paths, &npaths, &probs, err,
+	    sizeof(err)), -1);
+	assert_int_equal(dir_count(f->dir), 0);
+	assert_int_equal(export_set_aside(r.v, r.n, &probs, 0, aside, rest, &nrest), 3);
+	assert_int_equal(nrest, 42);
+	for (k = 0; k < r.n; k++)
+		assert_int_equal(aside[k], k == 3 || k == 40 || k == 44);
+	assert_string_equal(rest[3].record_id, "R00005");
+	assert_string_equal(rest[41].record_id, "R00044");
+	export_problems_free(&probs);
+	if (export_clickpost(rest, nrest, prefix, &paths, &npaths, &probs, err,
+	    sizeof(err)) != 0)
+		fail_msg("export_clickpost: %s", err);
+	assert_int_equal(npaths, 2);
+	assert_int_equal(dir_count(f->dir), 2);
+	for (k = 0; k < npaths; k++) {
+		read_cp932_table(paths[k], &t);
+		assert_int_equal(t.nrows, k == 0 ? 41 : 3);
+		for (row = 1; row < t.nrows; row++, seen++)
+			assert_string_equal(t.cell[row][1], "見本 太郎");
+		table_free(&t);
+	}
+	assert_int_equal(seen, 42);
+	export_paths_free(paths, npaths);
+
+	/* A problem of the sender's is no record's: nothing to set aside, nothing goes. */
+	bad.phone = "03 0000 0000";
+	opt.sender = &bad;
+	snprintf(prefix, sizeof(prefix), "%s/b2.csv", f->dir);
+	assert_int_equal(export_yamato_b2(r.v, r.n, &opt, prefix, &probs, err,
+	    sizeof(err)), -1);
+	assert_int_equal(export_set_aside(r.v, r.n, &probs, 0, aside, rest, &nrest), -1);
+	export_problems_free(&probs);
+	recs_free(&r);
+}
+
 /* The whole output of a command (paths here are our own mkdtemp names). */
 static char	*run(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -876,9 +1006,12 @@ main(void)
 		cmocka_unit_test_setup_teardown(test_clickpost_split, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clickpost_unencodable, setup,
 		    teardown),
+		cmocka_unit_test(test_cp932_printable),
+		cmocka_unit_test_setup_teardown(test_carrier_unprintable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_clickpost_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_csv_quoting, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_yamato, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set_aside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_labels, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_labels_problems, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_late_problem, setup, teardown),

@@ -496,15 +496,15 @@ test_name_normalization(void **state)
 	want_ok(FORM_CATALOG, "name", "見本\u3000\u3000 \t太郎", "見本 太郎");
 	want_ok(FORM_CATALOG, "name", "Taro   Example", "Taro Example");
 	want_ok(FORM_CATALOG, "name", "Taro\nExample", "Taro Example");
-	/* NFC: decomposed forms compose */
-	want_ok(FORM_CATALOG, "name", "Jose\u0301 Example", "Jos\u00e9 Example");
+	/* NFC: decomposed forms compose (é is not for a catalog's label: below) */
+	want_ok(FORM_TEST_DRIVE, "name", "Jose\u0301 Example", "Jos\u00e9 Example");
 	want_ok(FORM_CATALOG, "name", "か\u3099ん", "がん");
 	/* NFC only: full-width letters and half-width kana stay as typed */
 	want_ok(FORM_CATALOG, "name", "ＴＡＲＯ", "ＴＡＲＯ");
 	want_ok(FORM_CATALOG, "name", "ﾐﾎﾝ", "ﾐﾎﾝ");
 	want_ok(FORM_CATALOG, "name", "O'Brien-Example Jr.", "O'Brien-Example Jr.");
-	/* ZWJ sequences (emoji, scripts) are letters to us */
-	want_ok(FORM_CATALOG, "name", "Taro \U0001F468\u200D\U0001F469",
+	/* ZWJ sequences (emoji, scripts) are letters to us, where no label is printed */
+	want_ok(FORM_TEST_DRIVE, "name", "Taro \U0001F468\u200D\U0001F469",
 	    "Taro \U0001F468\u200D\U0001F469");
 	want_ok(FORM_TEST_DRIVE, "name", " Taro  Example ", "Taro Example");
 }
@@ -680,6 +680,92 @@ test_invisible_characters(void **state)
 	want_msg(FORM_CATALOG, "address1", "\ufeff架空区", INV_MSG_BAD_CHAR);
 	want_msg(FORM_TEST_DRIVE, "note", "a\u2066b", INV_MSG_BAD_CHAR);
 	want_msg(FORM_CATALOG, "name", "Taro\u00adExample", INV_MSG_BAD_CHAR);
+}
+
+/* FIELD=INPUT on the catalog form is refused as unprintable on a label, the message
+ * naming the character (GLYPH, or "" when it is shown by its code point only). */
+static void
+want_unprintable(const char *field, const char *input, const char *glyph,
+    const char *code)
+{
+	const struct inventory_error *e;
+	struct inventory_values vals;
+	struct inventory_errors errs;
+	int row = inventory_find(FORM_CATALOG, field);
+
+	want_msg(FORM_CATALOG, field, input, glyph[0] != '\0' ?
+	    INV_MSG_LABEL_CHAR : INV_MSG_LABEL_CODE);
+	assert_int_equal(run(FORM_CATALOG, OVER({ field, input }), &vals, &errs),
+	    INVENTORY_INVALID);
+	assert_int_equal(errs.n, 1);
+	e = &errs.v[0];
+	assert_int_equal(e->field, row);
+	if (strstr(e->text[LANG_EN], code) == NULL ||
+	    strstr(e->text[LANG_JA], code) == NULL ||
+	    (glyph[0] != '\0' && (strstr(e->text[LANG_EN], glyph) == NULL ||
+	    strstr(e->text[LANG_JA], glyph) == NULL)))
+		fail_msg("%s: %s / %s", field, e->text[LANG_JA], e->text[LANG_EN]);
+	/* the character, never the value around it */
+	assert_null(strstr(e->text[LANG_JA], "見本"));
+	assert_null(strstr(e->text[LANG_EN], "架空"));
+	inventory_values_free(&vals);
+}
+
+/*
+ * A catalog's name and address go on a carrier's label in CP932: anything else is
+ * refused at once, with the character named, rather than blocking the export later.
+ * After NFC, so that what composes into a CP932 character is fine.
+ */
+static void
+test_label_characters(void **state)
+{
+	const struct inventory_error *e;
+	struct inventory_values vals;
+	struct inventory_errors errs;
+
+	assert_int_equal(run(FORM_CATALOG, OVER({ "name", "見本 \U0001F600太郎" }),
+	    &vals, &errs), INVENTORY_INVALID);
+	assert_non_null(e = find_error(&errs, INV_CATALOG_NAME, INV_MSG_LABEL_CHAR));
+	assert_string_equal(e->text[LANG_JA], "「お名前」の「\U0001F600」(U+1F600)は"
+	    "配送ラベルに印刷できないため使えません。別の文字で入力してください。");
+	assert_string_equal(e->text[LANG_EN], "Name: \U0001F600 (U+1F600) cannot be "
+	    "printed on a shipping label. Please write it another way.");
+	want_unprintable("name", "見本 \U0001F600太郎", "\U0001F600", "U+1F600");
+	want_unprintable("address1", "架空区\U00020BB7野町1-2-3", "\U00020BB7", "U+20BB7");
+	want_unprintable("address2", "見本ハイツ\u2600", "\u2600", "U+2600");
+	want_unprintable("name", "Jose\u0301 見本", "\u00e9", "U+00E9");
+	want_unprintable("name", "Taro \U0001F468\u200D\U0001F469", "\U0001F468",
+	    "U+1F468");
+	/* shown by code point only: noncharacters, private use, lone marks, ZWJ */
+	want_unprintable("name", "見本\uffff太郎", "", "U+FFFF");
+	want_unprintable("name", "見本\ufffe太郎", "", "U+FFFE");
+	want_unprintable("address1", "架空区\ue000町", "", "U+E000");
+	want_unprintable("address2", "見本\U000F0000", "", "U+F0000");
+	want_unprintable("name", "見本\u0301", "", "U+0301");
+	want_unprintable("name", "見本\u200d太郎", "", "U+200D");
+	want_unprintable("name", "見本\ufe0f", "", "U+FE0F");
+	assert_int_equal(run(FORM_CATALOG, OVER({ "name", "見本\ue000" }), &vals, &errs),
+	    INVENTORY_INVALID);
+	assert_non_null(e = find_error(&errs, INV_CATALOG_NAME, INV_MSG_LABEL_CODE));
+	assert_string_equal(e->text[LANG_EN], "Name contains a character that cannot "
+	    "be printed on a shipping label: U+E000. Please remove it.");
+	assert_string_equal(e->text[LANG_JA], "「お名前」に配送ラベルに印刷できない文字"
+	    "（U+E000）が含まれています。取り除いてください。");
+	/* every field is checked, each with its own message */
+	assert_int_equal(run(FORM_CATALOG, OVER({ "name", "見本\U0001F600" },
+	    { "address1", "架空区\U00020BB7" }, { "address2", "\ue000" }), &vals, &errs),
+	    INVENTORY_INVALID);
+	assert_int_equal(errs.n, 3);
+	/* what CP932 has, NEC and IBM extensions included, and what NFC makes of it */
+	want_ok(FORM_CATALOG, "name", "髙橋 﨑子", "髙橋 﨑子");
+	want_ok(FORM_CATALOG, "name", "か\u3099ん ﾐﾎﾝ", "がん ﾐﾎﾝ");
+	want_ok(FORM_CATALOG, "address1", "架空区見本町１－２－３ ①", "架空区見本町１－２－３ ①");
+	want_ok(FORM_CATALOG, "address2", "㈱見本 ～3F", "㈱見本 ～3F");
+	/* the other rules come first: a '<' is a bad character wherever it stands */
+	want_msg(FORM_CATALOG, "name", "\U0001F600<b>", INV_MSG_BAD_CHAR);
+	/* a test drive's name goes to the dealer, not on a label */
+	want_ok(FORM_TEST_DRIVE, "name", "見本 \U0001F600\U00020BB7", "見本 \U0001F600\U00020BB7");
+	want_ok(FORM_TEST_DRIVE, "note", "\U0001F600", "\U0001F600");
 }
 
 static void
@@ -1408,6 +1494,18 @@ test_privacy_view(void **state)
 	assert_string_equal(json_string_value(json_object_get(f, "retention")),
 	    "カタログの発送まで（最長90日）");
 	json_decref(v);
+	/* the catalog's name says it goes on a label; the test drive's does not */
+	v = inventory_privacy_view(LANG_EN);
+	forms = json_object_get(v, "forms");
+	f = json_array_get(json_object_get(json_array_get(forms, 0), "fields"), 1);
+	assert_string_equal(json_string_value(json_object_get(f, "name")), "name");
+	assert_non_null(strstr(json_string_value(json_object_get(f, "validation")),
+	    "shipping label"));
+	f = json_array_get(json_object_get(json_array_get(forms, 1), "fields"), 3);
+	assert_string_equal(json_string_value(json_object_get(f, "name")), "name");
+	assert_null(strstr(json_string_value(json_object_get(f, "validation")),
+	    "shipping label"));
+	json_decref(v);
 	assert_null(inventory_privacy_view(LANG_COUNT));
 }
 
@@ -1507,6 +1605,7 @@ main(void)
 		cmocka_unit_test(test_sql_strings),
 		cmocka_unit_test(test_html_payloads),
 		cmocka_unit_test(test_invisible_characters),
+		cmocka_unit_test(test_label_characters),
 		cmocka_unit_test(test_overlong_values),
 		cmocka_unit_test(test_postal_code),
 		cmocka_unit_test(test_prefecture),

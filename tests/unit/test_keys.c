@@ -966,6 +966,46 @@ test_cmd_keyring(void **state)
 	assert_int_equal(run(cmd_keyring, "keyring", "show", tpath("nothing.json"), NULL), 1);
 }
 
+/* A privacy officer's key: in the keyring, signs requests, never a recipient. */
+static void
+test_privacy_role(void **state)
+{
+	struct keys_identity pv, got;
+	struct keys_public keys[3] = { hq.pub, tky.pub };
+	const struct keys_public *out[4];
+	struct keys_keyring kr;
+	struct keys_error err;
+	time_t now = time(NULL);
+	char *text, pfx[300];
+	size_t len;
+
+	assert_int_equal(keys_role_parse("privacy"), KEYS_ROLE_PRIVACY);
+	assert_string_equal(keys_role_name(KEYS_ROLE_PRIVACY), "privacy");
+	gen(&pv, KEYS_ROLE_PRIVACY, NULL, "Example Privacy Officer");
+	assert_int_equal(strncmp(pv.pub.key_id, "privacy-", 8), 0);
+	/* no dealer code on a privacy key */
+	assert_int_equal(keys_generate(KEYS_ROLE_PRIVACY, "tky01", "Example", now, &got,
+	    &err), KEYS_E_INVALID);
+	/* saved, opened again with its passphrase */
+	snprintf(pfx, sizeof(pfx), "%s", tpath("pv"));
+	assert_int_equal(keys_identity_save(pfx, &pv, PASS, 0, &err), KEYS_OK);
+	assert_int_equal(keys_secret_open(pfx, PASS, &got, &err), KEYS_OK);
+	assert_int_equal(got.pub.role, KEYS_ROLE_PRIVACY);
+	keys_identity_free(&got);
+	/* a keyring may list it; it is neither an hq nor a dealer recipient */
+	keys[2] = pv.pub;
+	assert_int_equal(keys_keyring_sign(&root, keys, 3, FAR_FUTURE, now, &text, &len, &err),
+	    KEYS_OK);
+	assert_int_equal(keys_keyring_load(text, len, &root.pub, now, &kr, &err), KEYS_OK);
+	assert_int_equal(kr.nkeys, 3);
+	assert_int_equal(keys_keyring_find(&kr, pv.pub.key_id)->role, KEYS_ROLE_PRIVACY);
+	assert_int_equal(keys_keyring_hq(&kr, out, 4), 1);
+	assert_string_equal(out[0]->key_id, hq.pub.key_id);
+	keys_keyring_free(&kr);
+	free(text);
+	keys_identity_free(&pv);
+}
+
 int
 main(void)
 {
@@ -985,6 +1025,7 @@ main(void)
 		cmocka_unit_test(test_keyring_handmade),
 		cmocka_unit_test(test_cmd_keygen),
 		cmocka_unit_test(test_cmd_keyring),
+		cmocka_unit_test(test_privacy_role),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -27,6 +27,7 @@
 #include <sqlite3.h>
 
 #include "lib/fsutil.h"
+#include "lib/jtime.h"
 #include "store/store.h"
 #include "testsrv.h"
 
@@ -34,6 +35,7 @@
 #define KEY_HQ		"hq-0001"
 #define KEY_D1		"dealer-d1-0001"
 #define KEY_D2		"dealer-d2-0001"
+#define SCHEMA_NOW	"4"	/* the schema version this program makes */
 
 /* How the suite makes, inspects and removes a store of one backend. */
 struct backend {
@@ -193,7 +195,7 @@ sqlite_raw_checks(const char *url, const char *id, const unsigned char *ct,
 	assert_string_equal(sqlite_text(db, "PRAGMA journal_mode", v,
 	    sizeof(v)), "wal");
 	assert_string_equal(sqlite_text(db, "SELECT version FROM "
-	    "schema_version", v, sizeof(v)), "1");
+	    "schema_version", v, sizeof(v)), SCHEMA_NOW);
 	/* The ciphertext is stored as given, as a blob, and nothing else. */
 	assert_int_equal(sqlite3_prepare_v2(db, "SELECT typeof(ct), ct, "
 	    "typeof(enc), kind FROM records WHERE id = ?1", -1, &st, NULL),
@@ -325,7 +327,7 @@ pg_raw_checks(const char *url, const char *id, const unsigned char *ct,
 	assert_non_null(pc = pg_raw_open(url));
 	assert_int_equal(pg_raw_exec(pc, "SELECT version FROM schema_version",
 	    v, sizeof(v)), 0);
-	assert_string_equal(v, "1");
+	assert_string_equal(v, SCHEMA_NOW);
 	assert_int_equal(pg_raw_exec(pc, "SELECT string_agg(data_type, ',' "
 	    "ORDER BY column_name) FROM information_schema.columns WHERE "
 	    "table_schema = current_schema() AND table_name = 'records' AND "
@@ -1054,6 +1056,44 @@ test_cancel(void **state)
 	assert_int_equal(c.acked, 1);
 }
 
+/* A booking holds its place from store_book until it is cancelled or expires;
+ * acknowledging its record does not end it. */
+static void
+test_booking_held(void **state)
+{
+	struct fx *f = *state;
+	struct store_err e;
+	struct trec d, other, cancel;
+	const char *keys[] = { KEY_D1 };
+	const char *ids[1];
+	uint64_t deleted, expired;
+
+	trec_drive(&d, KEY_D1, "d1", "m1", "2030-04-02T10:00", NOW);
+	trec_drive(&other, KEY_D1, "d1", "m1", "2030-04-02T11:00", NOW - 900);
+	EXPECT(store_booking_held(f->st, d.r.id, &e), STORE_NOT_FOUND, &e);
+	EXPECT(store_book(f->st, &d.r, 1, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_book(f->st, &other.r, 1, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_booking_held(f->st, d.r.id, &e), STORE_OK, &e);
+	ids[0] = d.r.id;
+	EXPECT(store_ack(f->st, keys, 1, ids, 1, &deleted, &e), STORE_OK, &e);
+	assert_int_equal(deleted, 1);
+	EXPECT(store_booking_held(f->st, d.r.id, &e), STORE_OK, &e);
+	trec_init(&cancel, STORE_KIND_CANCELLATION, KEY_D1, NOW + 1);
+	EXPECT(store_cancel(f->st, d.r.cancel_hash, &cancel.r, &e), STORE_OK,
+	    &e);
+	EXPECT(store_booking_held(f->st, d.r.id, &e), STORE_NOT_FOUND, &e);
+	assert_int_equal(e.code, STORE_NOT_FOUND);
+	/* Expiry ends a booking too; a catalog id or the cancellation's is
+	 * no booking. */
+	EXPECT(store_booking_held(f->st, other.r.id, &e), STORE_OK, &e);
+	EXPECT(store_expire(f->st, 500, NOW, &expired, &e), STORE_OK, &e);
+	EXPECT(store_booking_held(f->st, other.r.id, &e), STORE_NOT_FOUND, &e);
+	EXPECT(store_booking_held(f->st, cancel.r.id, &e), STORE_NOT_FOUND,
+	    &e);
+	EXPECT(store_booking_held(f->st, "not-an-id", &e), STORE_ERR, &e);
+	EXPECT(store_booking_held(f->st, NULL, &e), STORE_ERR, &e);
+}
+
 static void
 test_cancel_hash_conflict(void **state)
 {
@@ -1069,6 +1109,508 @@ test_cancel_hash_conflict(void **state)
 	/* The failed booking took no place. */
 	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-01T10:00"),
 	    1);
+}
+
+static void
+cal_change(struct store_cal_change *ch, enum store_cal_op op,
+    const char *dealer, const char *model, const char *from, const char *to,
+    int cars)
+{
+	memset(ch, 0, sizeof(*ch));
+	ch->op = op;
+	snprintf(ch->dealer, sizeof(ch->dealer), "%s", dealer);
+	snprintf(ch->model, sizeof(ch->model), "%s", model);
+	snprintf(ch->from, sizeof(ch->from), "%s", from);
+	snprintf(ch->to, sizeof(ch->to), "%s", to);
+	ch->cars = cars;
+}
+
+/* Books one test drive of d1 (key KEY_D1, or d2's) at start with capacity. */
+static int
+cal_book(struct store *st, const char *dealer, const char *model,
+    const char *start, unsigned int capacity, struct trec *t)
+{
+	struct store_err e;
+
+	trec_drive(t, strcmp(dealer, "d1") == 0 ? KEY_D1 : KEY_D2, dealer,
+	    model, start, NOW);
+	return store_book(st, &t->r, capacity, NULL, NULL, &e);
+}
+
+static void
+test_calendar_close(void **state)
+{
+	struct fx *f = *state;
+	struct store_cal_change ch;
+	struct store_booking *hits;
+	struct store_cal_day *days;
+	struct store_err e;
+	struct trec a, b, t;
+	size_t n;
+
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-01T10:00", 2, &a),
+	    STORE_OK);
+	assert_int_equal(cal_book(f->st, "d1", "m2", "2030-04-02T11:00", 2, &b),
+	    STORE_OK);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-03T10:00", 2, &t),
+	    STORE_OK);
+	/* The whole store, two days: both bookings there are reported. */
+	cal_change(&ch, STORE_CAL_CLOSE, "d1", "", "2030-04-01", "2030-04-02", 0);
+	EXPECT(store_calendar_set(f->st, &ch, &hits, &n, &e), STORE_OK, &e);
+	assert_int_equal(n, 2);
+	assert_string_equal(hits[0].id, a.r.id);
+	assert_string_equal(hits[0].slot.start, "2030-04-01T10:00");
+	assert_string_equal(hits[1].id, b.r.id);
+	assert_string_equal(hits[1].slot.model, "m2");
+	free(hits);
+	/* They stay booked: the dealer decides. */
+	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-01T10:00"), 1);
+	/* No booking on a closed day, whatever the capacity asked. */
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-02T15:00", 9, &t),
+	    STORE_FULL);
+	assert_int_equal(cal_book(f->st, "d1", "m3", "2030-04-01T09:00", 9, &t),
+	    STORE_FULL);
+	/* The next day, and another dealer on the same day, are open. */
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-03T11:00", 2, &t),
+	    STORE_OK);
+	assert_int_equal(cal_book(f->st, "d2", "m1", "2030-04-01T10:00", 2, &t),
+	    STORE_OK);
+	EXPECT(store_calendar(f->st, "d1", "2030-03-01", "2030-04-30", &days, &n,
+	    &e), STORE_OK, &e);
+	assert_int_equal(n, 2);
+	assert_string_equal(days[0].date, "2030-04-01");
+	assert_string_equal(days[0].model, "");
+	assert_int_equal(days[0].closed, 1);
+	assert_int_equal(days[0].cars, -1);
+	assert_string_equal(days[1].date, "2030-04-02");
+	free(days);
+	EXPECT(store_calendar(f->st, "d2", "2030-03-01", "2030-04-30", &days, &n,
+	    &e), STORE_OK, &e);
+	assert_int_equal(n, 0);
+
+	/* One model only. */
+	cal_change(&ch, STORE_CAL_CLOSE, "d1", "m2", "2030-04-05", "2030-04-05", 0);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_OK, &e);
+	assert_int_equal(cal_book(f->st, "d1", "m2", "2030-04-05T10:00", 2, &t),
+	    STORE_FULL);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-05T10:00", 2, &t),
+	    STORE_OK);
+	/* Reopening the store leaves the model's closure; its own reopens it. */
+	cal_change(&ch, STORE_CAL_OPEN, "d1", "", "2030-04-01", "2030-04-30", 0);
+	EXPECT(store_calendar_set(f->st, &ch, &hits, &n, &e), STORE_OK, &e);
+	assert_int_equal(n, 0);
+	assert_null(hits);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-02T15:00", 2, &t),
+	    STORE_OK);
+	assert_int_equal(cal_book(f->st, "d1", "m2", "2030-04-05T11:00", 2, &t),
+	    STORE_FULL);
+	cal_change(&ch, STORE_CAL_OPEN, "d1", "m2", "2030-04-05", "2030-04-05", 0);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_OK, &e);
+	assert_int_equal(cal_book(f->st, "d1", "m2", "2030-04-05T11:00", 2, &t),
+	    STORE_OK);
+	/* Nothing left to say: no rows. */
+	EXPECT(store_calendar(f->st, "d1", "2030-03-01", "2030-04-30", &days, &n,
+	    &e), STORE_OK, &e);
+	assert_int_equal(n, 0);
+	assert_null(days);
+}
+
+static void
+test_calendar_cars(void **state)
+{
+	struct fx *f = *state;
+	struct store_cal_change ch;
+	struct store_booking *hits;
+	struct store_cal_day *days;
+	struct store_err e;
+	struct trec a, b, t;
+	size_t n;
+
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-06T10:00", 3, &a),
+	    STORE_OK);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-06T10:00", 3, &b),
+	    STORE_OK);
+	/* One car that day: the slot holds two bookings, both reported. */
+	cal_change(&ch, STORE_CAL_CARS, "d1", "m1", "2030-04-06", "2030-04-07", 1);
+	EXPECT(store_calendar_set(f->st, &ch, &hits, &n, &e), STORE_OK, &e);
+	assert_int_equal(n, 2);
+	free(hits);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-06T10:00", 3, &t),
+	    STORE_FULL);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-07T10:00", 3, &t),
+	    STORE_OK);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-07T10:00", 3, &t),
+	    STORE_FULL);
+	/* Other models keep the content's number. */
+	assert_int_equal(cal_book(f->st, "d1", "m2", "2030-04-07T10:00", 1, &t),
+	    STORE_OK);
+	/* A car moved in: more than the content says. */
+	cal_change(&ch, STORE_CAL_CARS, "d1", "m1", "2030-04-06", "2030-04-06", 4);
+	EXPECT(store_calendar_set(f->st, &ch, &hits, &n, &e), STORE_OK, &e);
+	assert_int_equal(n, 0);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-06T10:00", 2, &t),
+	    STORE_OK);
+	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-06T10:00"), 3);
+	/* None at all, and closing on top. */
+	cal_change(&ch, STORE_CAL_CARS, "d1", "m1", "2030-04-08", "2030-04-08", 0);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_OK, &e);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-08T10:00", 3, &t),
+	    STORE_FULL);
+	cal_change(&ch, STORE_CAL_CLOSE, "d1", "m1", "2030-04-06", "2030-04-06", 0);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_calendar(f->st, "d1", "2030-04-06", "2030-04-08", &days, &n,
+	    &e), STORE_OK, &e);
+	assert_int_equal(n, 3);
+	assert_int_equal(days[0].closed, 1);
+	assert_int_equal(days[0].cars, 4);
+	assert_int_equal(days[1].closed, 0);
+	assert_int_equal(days[1].cars, 1);
+	assert_string_equal(days[2].date, "2030-04-08");
+	assert_int_equal(days[2].cars, 0);
+	free(days);
+	/* Back to the content's number: the rows that say nothing go. */
+	cal_change(&ch, STORE_CAL_CARS, "d1", "m1", "2030-04-06", "2030-04-08", -1);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_calendar(f->st, "d1", "2030-04-06", "2030-04-08", &days, &n,
+	    &e), STORE_OK, &e);
+	assert_int_equal(n, 1);
+	assert_int_equal(days[0].closed, 1);
+	assert_int_equal(days[0].cars, -1);
+	free(days);
+
+	/* Malformed changes change nothing. */
+	cal_change(&ch, STORE_CAL_CARS, "d1", "", "2030-04-06", "2030-04-06", 1);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_ERR, &e);
+	cal_change(&ch, STORE_CAL_CARS, "d1", "m1", "2030-04-06", "2030-04-06",
+	    STORE_CARS_MAX + 1);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_ERR, &e);
+	cal_change(&ch, STORE_CAL_CLOSE, "d1", "", "2030-04-07", "2030-04-06", 0);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_ERR, &e);
+	cal_change(&ch, STORE_CAL_CLOSE, "d1", "", "2030-02-30", "2030-03-01", 0);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_ERR, &e);
+	cal_change(&ch, STORE_CAL_CLOSE, "d1", "", "2030-01-01", "2031-01-02", 0);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_ERR, &e);
+	cal_change(&ch, STORE_CAL_CLOSE, "d 1", "", "2030-01-01", "2030-01-02", 0);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_ERR, &e);
+	/* A whole year is fine (2032 is a leap year: 366 days). */
+	cal_change(&ch, STORE_CAL_CLOSE, "d2", "", "2032-01-01", "2032-12-31", 0);
+	EXPECT(store_calendar_set(f->st, &ch, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_calendar(f->st, "d2", "2032-01-01", "2032-12-31", &days, &n,
+	    &e), STORE_OK, &e);
+	assert_int_equal(n, 366);
+	assert_string_equal(days[59].date, "2032-02-29");
+	free(days);
+}
+
+static void
+test_decide(void **state)
+{
+	struct fx *f = *state;
+	struct store_cal_change ch;
+	struct store_booking b, *hits;
+	struct store_err e;
+	struct trec p, q, t, cancel;
+	size_t n;
+
+	/* Capacity 1: a pending booking takes the place like any other. */
+	trec_drive(&p, KEY_D1, "d1", "m1", "2030-04-01T10:00", NOW);
+	p.r.status = STORE_BOOKING_PENDING;
+	EXPECT(store_book(f->st, &p.r, 1, NULL, NULL, &e), STORE_OK, &e);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-01T10:00", 1, &t),
+	    STORE_FULL);
+	EXPECT(store_booking_find(f->st, p.r.cancel_hash, &b, &e), STORE_OK, &e);
+	assert_int_equal(b.status, STORE_BOOKING_PENDING);
+	assert_string_equal(b.reason, "");
+	/* A booking starts booked or pending, nothing else. */
+	trec_drive(&t, KEY_D1, "d1", "m1", "2030-04-01T11:00", NOW);
+	t.r.status = STORE_BOOKING_CONFIRMED;
+	EXPECT(store_book(f->st, &t.r, 1, NULL, NULL, &e), STORE_ERR, &e);
+
+	/* Confirmed, by its dealer only. */
+	EXPECT(store_booking_decide(f->st, "d2", p.r.id, STORE_BOOKING_CONFIRMED,
+	    NULL, &b, &e), STORE_NOT_FOUND, &e);
+	EXPECT(store_booking_decide(f->st, "d1", p.r.id, STORE_BOOKING_CONFIRMED,
+	    NULL, &b, &e), STORE_OK, &e);
+	assert_int_equal(b.status, STORE_BOOKING_CONFIRMED);
+	assert_string_equal(b.slot.start, "2030-04-01T10:00");
+	EXPECT(store_booking_find(f->st, p.r.cancel_hash, &b, &e), STORE_OK, &e);
+	assert_int_equal(b.status, STORE_BOOKING_CONFIRMED);
+	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-01T10:00"), 1);
+
+	/* Malformed decisions. */
+	EXPECT(store_booking_decide(f->st, "d1", p.r.id, STORE_BOOKING_DECLINED,
+	    "because", NULL, &e), STORE_ERR, &e);
+	EXPECT(store_booking_decide(f->st, "d1", p.r.id, STORE_BOOKING_DECLINED,
+	    NULL, NULL, &e), STORE_ERR, &e);
+	EXPECT(store_booking_decide(f->st, "d1", p.r.id, STORE_BOOKING_CONFIRMED,
+	    "closed", NULL, &e), STORE_ERR, &e);
+	EXPECT(store_booking_decide(f->st, "d1", p.r.id, STORE_BOOKING_PENDING,
+	    NULL, NULL, &e), STORE_ERR, &e);
+
+	/* Declined: the place is free, once; the reason stays for the receipt. */
+	EXPECT(store_booking_decide(f->st, "d1", p.r.id, STORE_BOOKING_DECLINED,
+	    "car_unavailable", &b, &e), STORE_OK, &e);
+	assert_int_equal(b.status, STORE_BOOKING_DECLINED);
+	assert_string_equal(b.reason, "car_unavailable");
+	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-01T10:00"), 0);
+	EXPECT(store_booking_decide(f->st, "d1", p.r.id, STORE_BOOKING_DECLINED,
+	    "other", &b, &e), STORE_OK, &e);
+	assert_string_equal(b.reason, "car_unavailable");
+	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-01T10:00"), 0);
+	EXPECT(store_booking_decide(f->st, "d1", p.r.id, STORE_BOOKING_CONFIRMED,
+	    NULL, &b, &e), STORE_CONFLICT, &e);
+	EXPECT(store_booking_find(f->st, p.r.cancel_hash, &b, &e), STORE_OK, &e);
+	assert_int_equal(b.status, STORE_BOOKING_DECLINED);
+	assert_string_equal(b.reason, "car_unavailable");
+	/* Nothing to cancel any more, and no second place freed. */
+	trec_init(&cancel, STORE_KIND_CANCELLATION, KEY_D1, NOW + 5);
+	EXPECT(store_cancel(f->st, p.r.cancel_hash, &cancel.r, &e),
+	    STORE_NOT_FOUND, &e);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-01T10:00", 1, &q),
+	    STORE_OK);
+	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-01T10:00"), 1);
+	/* A closed day reports the active booking only. */
+	cal_change(&ch, STORE_CAL_CLOSE, "d1", "", "2030-04-01", "2030-04-01", 0);
+	EXPECT(store_calendar_set(f->st, &ch, &hits, &n, &e), STORE_OK, &e);
+	assert_int_equal(n, 1);
+	assert_string_equal(hits[0].id, q.r.id);
+	assert_int_equal(hits[0].status, STORE_BOOKING_BOOKED);
+	free(hits);
+	/* The one left is cancelled by its visitor after all: a decision on it
+	 * finds nothing. */
+	EXPECT(store_cancel(f->st, q.r.cancel_hash, &cancel.r, &e), STORE_OK,
+	    &e);
+	EXPECT(store_booking_decide(f->st, "d1", q.r.id, STORE_BOOKING_DECLINED,
+	    "closed", NULL, &e), STORE_NOT_FOUND, &e);
+	assert_int_equal(slot_booked(f->st, "d1", "m1", "2030-04-01T10:00"), 0);
+}
+
+/* What a test sender was given, and what it answers. */
+struct nsend {
+	enum store_notice_outcome answer;
+	struct store_notice got[8];
+	int	 n;
+	int	 sleep_ms;
+};
+
+static enum store_notice_outcome
+nsend_fn(const struct store_notice *n, void *arg)
+{
+	struct nsend *s = arg;
+	struct timespec ts;
+
+	if (s->n < 8)
+		s->got[s->n] = *n;
+	s->n++;
+	if (s->sleep_ms > 0) {
+		ts.tv_sec = 0;
+		ts.tv_nsec = (long)s->sleep_ms * 1000000;
+		nanosleep(&ts, NULL);
+	}
+	return s->answer;
+}
+
+static const struct store_notice_policy npol = {
+	.interval = 300, .retry = 60, .retry_max = 200, .give_up = 1000
+};
+
+/* One notice_next at now: its return code; the sender answers ANSWER. */
+static int
+nnext(struct store *st, int64_t now, struct nsend *s,
+    enum store_notice_outcome answer)
+{
+	enum store_notice_outcome out;
+	struct store_err e;
+	int rc;
+
+	s->answer = answer;
+	rc = store_notice_next(st, now, &npol, nsend_fn, s, &out, &e);
+	if (rc != STORE_OK && rc != STORE_NOT_FOUND)
+		fprintf(stderr, "    store_notice_next: %s\n", e.msg);
+	if (rc == STORE_OK)
+		assert_int_equal(out, answer);
+	return rc;
+}
+
+static void
+test_notices(void **state)
+{
+	struct fx *f = *state;
+	struct store_counters c;
+	struct store_err e;
+	struct nsend s;
+	struct trec t, d, cancel;
+	const char *keys[] = { KEY_HQ }, *ids[1];
+	int i;
+
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(nnext(f->st, NOW, &s, STORE_NOTICE_SENT), STORE_NOT_FOUND);
+	assert_int_equal(s.n, 0);
+	/* Each record queues its recipient's notice in its own transaction. */
+	for (i = 0; i < 2; i++) {
+		trec_init(&t, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW - 10 + i);
+		EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_OK, &e);
+	}
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-01T10:00", 2, &d),
+	    STORE_OK);
+	assert_int_equal(nnext(f->st, NOW, &s, STORE_NOTICE_SENT), STORE_OK);
+	assert_int_equal(nnext(f->st, NOW, &s, STORE_NOTICE_SENT), STORE_OK);
+	assert_int_equal(nnext(f->st, NOW, &s, STORE_NOTICE_SENT), STORE_NOT_FOUND);
+	assert_int_equal(s.n, 2);
+	/* By recipient: counts by kind, nothing else. */
+	assert_string_equal(s.got[0].key_id, KEY_D1);
+	assert_int_equal(s.got[0].count[STORE_KIND_TEST_DRIVE], 1);
+	assert_int_equal(s.got[0].count[STORE_KIND_CATALOG_REQUEST], 0);
+	assert_string_equal(s.got[1].key_id, KEY_HQ);
+	assert_int_equal(s.got[1].count[STORE_KIND_CATALOG_REQUEST], 2);
+	assert_int_equal(s.got[1].oldest, NOW - 10);
+	assert_int_equal(s.got[1].attempts, 0);
+
+	/* At most one per interval: the next two wait for it, then go as one. */
+	for (i = 0; i < 2; i++) {
+		trec_init(&t, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW + 1);
+		EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_OK, &e);
+	}
+	assert_int_equal(nnext(f->st, NOW + 299, &s, STORE_NOTICE_SENT),
+	    STORE_NOT_FOUND);
+	assert_int_equal(nnext(f->st, NOW + 300, &s, STORE_NOTICE_SENT), STORE_OK);
+	assert_int_equal(s.got[2].count[STORE_KIND_CATALOG_REQUEST], 2);
+
+	/* A cancel: the unread booking's notice goes with it, the cancellation
+	 * has its own. */
+	trec_init(&cancel, STORE_KIND_CANCELLATION, KEY_D1, NOW + 2);
+	assert_int_equal(cal_book(f->st, "d1", "m1", "2030-04-01T11:00", 2, &t),
+	    STORE_OK);
+	EXPECT(store_cancel(f->st, t.r.cancel_hash, &cancel.r, &e), STORE_OK, &e);
+	/* Failures: retried after a backoff (60, then 120, at most 200) ... */
+	assert_int_equal(nnext(f->st, NOW + 300, &s, STORE_NOTICE_FAILED),
+	    STORE_OK);
+	assert_int_equal(s.got[3].count[STORE_KIND_CANCELLATION], 1);
+	assert_int_equal(s.got[3].count[STORE_KIND_TEST_DRIVE], 0);
+	assert_int_equal(nnext(f->st, NOW + 359, &s, STORE_NOTICE_FAILED),
+	    STORE_NOT_FOUND);
+	assert_int_equal(nnext(f->st, NOW + 360, &s, STORE_NOTICE_FAILED),
+	    STORE_OK);
+	assert_int_equal(s.got[4].attempts, 1);
+	assert_int_equal(s.got[4].count[STORE_KIND_CANCELLATION], 1);
+	assert_int_equal(nnext(f->st, NOW + 479, &s, STORE_NOTICE_FAILED),
+	    STORE_NOT_FOUND);
+	assert_int_equal(nnext(f->st, NOW + 480, &s, STORE_NOTICE_SENT), STORE_OK);
+	assert_int_equal(s.got[5].attempts, 2);
+	assert_int_equal(nnext(f->st, NOW + 9999, &s, STORE_NOTICE_SENT),
+	    STORE_NOT_FOUND);
+	/* ... and given up once the oldest waited give_up (1000 s). */
+	trec_init(&t, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW + 10000);
+	EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_OK, &e);
+	assert_int_equal(nnext(f->st, NOW + 10000, &s, STORE_NOTICE_FAILED),
+	    STORE_OK);
+	assert_int_equal(nnext(f->st, NOW + 10999, &s, STORE_NOTICE_FAILED),
+	    STORE_OK);
+	assert_int_equal(nnext(f->st, NOW + 11118, &s, STORE_NOTICE_FAILED),
+	    STORE_NOT_FOUND);
+	assert_int_equal(nnext(f->st, NOW + 11119, &s, STORE_NOTICE_FAILED),
+	    STORE_OK);
+	assert_int_equal(nnext(f->st, NOW + 20000, &s, STORE_NOTICE_SENT),
+	    STORE_NOT_FOUND);
+	/* An acknowledged record needs no notice; nobody to tell: dropped. */
+	trec_init(&t, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW + 20000);
+	EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_OK, &e);
+	ids[0] = t.r.id;
+	EXPECT(store_ack(f->st, keys, 1, ids, 1, NULL, &e), STORE_OK, &e);
+	assert_int_equal(nnext(f->st, NOW + 20000, &s, STORE_NOTICE_SENT),
+	    STORE_NOT_FOUND);
+	trec_init(&t, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW + 20000);
+	EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_OK, &e);
+	assert_int_equal(nnext(f->st, NOW + 20000, &s, STORE_NOTICE_SKIP), STORE_OK);
+	assert_int_equal(nnext(f->st, NOW + 30000, &s, STORE_NOTICE_SENT),
+	    STORE_NOT_FOUND);
+
+	EXPECT(store_counters(f->st, &c, &e), STORE_OK, &e);
+	assert_int_equal(c.notices_delivered, 4);
+	assert_int_equal(c.notices_retried, 4);
+	assert_int_equal(c.notices_failed, 1);
+	/* A malformed policy. */
+	{
+		struct store_notice_policy bad = npol;
+
+		bad.retry = 0;
+		EXPECT(store_notice_next(f->st, NOW, &bad, nsend_fn, &s, NULL, &e),
+		    STORE_ERR, &e);
+	}
+}
+
+/* Several senders on one database (nodes): each notice goes once. */
+#define NS_THREADS	4
+#define NS_RECIPIENTS	6
+
+struct ns_arg {
+	const char	*url;
+	int		 sent[NS_RECIPIENTS];
+	uint64_t	 records;
+};
+
+static enum store_notice_outcome
+ns_send(const struct store_notice *n, void *arg)
+{
+	struct ns_arg *a = arg;
+	struct timespec ts = { 0, 50 * 1000 * 1000 };
+	int k = n->key_id[strlen(n->key_id) - 1] - '0';
+
+	if (k >= 0 && k < NS_RECIPIENTS)
+		__atomic_add_fetch(&a->sent[k], 1, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&a->records, n->count[STORE_KIND_CATALOG_REQUEST],
+	    __ATOMIC_SEQ_CST);
+	nanosleep(&ts, NULL);	/* long enough for the others to look */
+	return STORE_NOTICE_SENT;
+}
+
+static void *
+ns_worker(void *arg)
+{
+	struct ns_arg *a = arg;
+	struct store_err e;
+	struct store *st;
+	int i, rc;
+
+	if (store_open(&st, a->url, &e) != STORE_OK)
+		return NULL;
+	for (i = 0; i < 50; i++)
+		if ((rc = store_notice_next(st, NOW, &npol, ns_send, a, NULL,
+		    &e)) == STORE_NOT_FOUND)
+			break;
+	store_close(st);
+	return NULL;
+}
+
+static void
+test_notices_senders(void **state)
+{
+	struct fx *f = *state;
+	pthread_t th[NS_THREADS];
+	struct ns_arg a;
+	struct store_err e;
+	struct trec t;
+	char key[32];
+	int i, j;
+
+	/* SQLite has one sender per database (docs/STORE.md). */
+	if (strcmp(tb->name, "postgres") != 0)
+		skip();
+	memset(&a, 0, sizeof(a));
+	a.url = f->url;
+	for (i = 0; i < NS_RECIPIENTS; i++)
+		for (j = 0; j < 3; j++) {
+			snprintf(key, sizeof(key), "hq-000%d", i);
+			trec_init(&t, STORE_KIND_CATALOG_REQUEST, key, NOW);
+			EXPECT(store_put(f->st, &t.r, NULL, NULL, &e), STORE_OK, &e);
+		}
+	for (i = 0; i < NS_THREADS; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, ns_worker, &a), 0);
+	for (i = 0; i < NS_THREADS; i++)
+		pthread_join(th[i], NULL);
+	for (i = 0; i < NS_RECIPIENTS; i++)
+		assert_int_equal(a.sent[i], 1);
+	assert_int_equal(a.records, NS_RECIPIENTS * 3);
 }
 
 static void
@@ -1294,7 +1836,7 @@ test_schema_refusal(void **state)
 	assert_non_null(strstr(e.msg, "newer"));
 	/* Refusing changed nothing: the version is still the one set. */
 	assert_int_equal(store_open(&st, f->url, &e), STORE_ERR);
-	assert_int_equal(tb->set_version(f->url, 1), 0);
+	assert_int_equal(tb->set_version(f->url, atoi(SCHEMA_NOW)), 0);
 	EXPECT(store_open(&f->st, f->url, &e), STORE_OK, &e);
 }
 
@@ -1557,10 +2099,16 @@ test_inbox_concurrent(void **state)
 /* Every column any backend may store. Adding one is a design decision. */
 static const char *const allowed_columns[] = {
 	"bookings.booking_id", "bookings.cancel_hash", "bookings.created",
-	"bookings.dealer", "bookings.model", "bookings.slot_start",
+	"bookings.dealer", "bookings.model", "bookings.reason",
+	"bookings.slot_start", "bookings.status",
+	"calendar.cars", "calendar.closed", "calendar.day", "calendar.dealer",
+	"calendar.model",
 	"counters.name", "counters.value",
 	"idem.hash", "idem.record_id",
 	"nonces.expires_at", "nonces.key_id", "nonces.nonce",
+	"notice_state.attempts", "notice_state.key_id", "notice_state.next_at",
+	"notices.created", "notices.key_id", "notices.kind", "notices.record_id",
+	"notices.seq",
 	"records.created", "records.ct", "records.enc", "records.id",
 	"records.key_id", "records.kind", "records.seq",
 	"schema_version.version",
@@ -1616,6 +2164,297 @@ test_counters_fresh(void **state)
 	assert_int_equal(c.acked + c.expired + c.cancelled, 0);
 }
 
+/* The value of day DAY's counter NAME in v[0..n), or 0. */
+static uint64_t
+count_of(const struct store_count *v, size_t n, const char *day, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(v[i].day, day) == 0 && strcmp(v[i].name, name) == 0)
+			return v[i].value;
+	return 0;
+}
+
+static void
+count_set(struct store_count *c, const char *day, const char *name, uint64_t v)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->day, sizeof(c->day), "%s", day);
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	c->value = v;
+}
+
+/* Daily counts the store keeps itself, in the transaction of what they count. */
+static void
+test_counts_store_daily(void **state)
+{
+	struct fx *f = *state;
+	struct store_count *v;
+	struct store_err e;
+	struct trec a, b, d, x, old;
+	const char *hq[] = { KEY_HQ };
+	const char *ids[1];
+	char day[11], today[11], oldday[11];
+	uint64_t n64;
+	size_t n;
+
+	jtime_date((time_t)NOW, 0, day);
+	jtime_date(time(NULL), 0, today);
+	trec_init(&a, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW);
+	trec_init(&b, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW);
+	trec_drive(&d, KEY_D1, "d1", "m1", "2030-04-01T10:00", NOW);
+	trec_init(&x, STORE_KIND_CANCELLATION, KEY_D1, NOW);
+	EXPECT(store_put(f->st, &a.r, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_put(f->st, &b.r, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_book(f->st, &d.r, 2, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_cancel(f->st, d.r.cancel_hash, &x.r, &e), STORE_OK, &e);
+	ids[0] = a.r.id;
+	EXPECT(store_ack(f->st, hq, 1, ids, 1, &n64, &e), STORE_OK, &e);
+	EXPECT(store_counts_get(f->st, day, day, &v, &n, &e), STORE_OK, &e);
+	assert_int_equal(count_of(v, n, day, "stored.catalog_request"), 2);
+	assert_int_equal(count_of(v, n, day, "stored.test_drive"), 1);
+	assert_int_equal(count_of(v, n, day, "stored.cancellation"), 1);
+	assert_int_equal(count_of(v, n, day, "cancelled"), 1);
+	free(v);
+	/* acknowledged today, whatever the record's age */
+	EXPECT(store_counts_get(f->st, today, today, &v, &n, &e), STORE_OK, &e);
+	assert_int_equal(count_of(v, n, today, "acked"), 1);
+	free(v);
+	/* expired on the day of the expiry run */
+	trec_init(&old, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW - 90 * 86400);
+	jtime_date((time_t)(NOW - 90 * 86400), 0, oldday);
+	EXPECT(store_put(f->st, &old.r, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_expire(f->st, 30 * 86400, NOW, &n64, &e), STORE_OK, &e);
+	assert_int_equal(n64, 1);
+	EXPECT(store_counts_get(f->st, oldday, day, &v, &n, &e), STORE_OK, &e);
+	assert_int_equal(count_of(v, n, day, "expired"), 1);
+	assert_int_equal(count_of(v, n, oldday, "stored.catalog_request"), 1);
+	free(v);
+}
+
+/* Counts added from outside (the web tier's traffic), summed per day and name. */
+static void
+test_counts_add_get(void **state)
+{
+	struct fx *f = *state;
+	struct store_count c[5], *v;
+	struct store_err e;
+	uint64_t n64;
+	size_t n, i;
+
+	count_set(&c[0], "2030-03-16", "page.model.ja", 3);
+	count_set(&c[1], "2030-03-17", "page.model.ja", 2);
+	count_set(&c[2], "2030-03-17", "page.model.ja", 5);
+	count_set(&c[3], "2030-03-17", "pdf.kurumi.en", 1);
+	count_set(&c[4], "2030-03-18", "status.5xx", 7);
+	EXPECT(store_counts_add(f->st, c, 5, &e), STORE_OK, &e);
+	EXPECT(store_counts_add(f->st, c, 2, &e), STORE_OK, &e);
+	EXPECT(store_counts_add(f->st, c, 0, &e), STORE_OK, &e);
+	/* one day: that day's rows only, sorted, summed */
+	EXPECT(store_counts_get(f->st, "2030-03-17", "2030-03-17", &v, &n, &e), STORE_OK,
+	    &e);
+	assert_int_equal(n, 2);
+	assert_string_equal(v[0].name, "page.model.ja");
+	assert_int_equal(v[0].value, 9);
+	assert_string_equal(v[1].name, "pdf.kurumi.en");
+	assert_int_equal(v[1].value, 1);
+	free(v);
+	/* a range includes both ends */
+	EXPECT(store_counts_get(f->st, "2030-03-16", "2030-03-18", &v, &n, &e), STORE_OK,
+	    &e);
+	assert_int_equal(n, 4);
+	assert_string_equal(v[0].day, "2030-03-16");
+	assert_int_equal(v[0].value, 6);
+	assert_string_equal(v[3].day, "2030-03-18");
+	assert_int_equal(count_of(v, n, "2030-03-18", "status.5xx"), 7);
+	for (i = 1; i < n; i++)
+		assert_true(strcmp(v[i - 1].day, v[i].day) <= 0);
+	free(v);
+	EXPECT(store_counts_get(f->st, "2030-03-19", "2030-04-30", &v, &n, &e), STORE_OK,
+	    &e);
+	assert_int_equal(n, 0);
+	free(v);
+	/* names and days are checked: nothing that could carry an identifier */
+	count_set(&c[0], "2030-03-17", "page.Model", 1);
+	EXPECT(store_counts_add(f->st, c, 1, &e), STORE_ERR, &e);
+	count_set(&c[0], "2030-03-17", "ip/127.0.0.1", 1);
+	EXPECT(store_counts_add(f->st, c, 1, &e), STORE_ERR, &e);
+	count_set(&c[0], "2030-03-17", "a@b", 1);
+	EXPECT(store_counts_add(f->st, c, 1, &e), STORE_ERR, &e);
+	count_set(&c[0], "2030-03-17", "", 1);
+	EXPECT(store_counts_add(f->st, c, 1, &e), STORE_ERR, &e);
+	count_set(&c[0], "2030-13-17", "x", 1);
+	EXPECT(store_counts_add(f->st, c, 1, &e), STORE_ERR, &e);
+	memset(c[0].name, 'a', STORE_COUNT_NAME_MAX);
+	c[0].name[STORE_COUNT_NAME_MAX] = '\0';
+	snprintf(c[0].day, sizeof(c[0].day), "2030-03-17");
+	EXPECT(store_counts_add(f->st, c, 1, &e), STORE_OK, &e);
+	EXPECT(store_counts_get(f->st, "2030-03-18", "2030-03-17", &v, &n, &e), STORE_ERR,
+	    &e);
+	/* days older than STORE_COUNT_KEEP_DAYS go with the expiry run */
+	count_set(&c[0], "2029-01-01", "page.home.ja", 4);
+	EXPECT(store_counts_add(f->st, c, 1, &e), STORE_OK, &e);
+	EXPECT(store_expire(f->st, 86400, NOW, &n64, &e), STORE_OK, &e);
+	EXPECT(store_counts_get(f->st, "2029-01-01", "2030-03-18", &v, &n, &e), STORE_OK,
+	    &e);
+	assert_int_equal(count_of(v, n, "2029-01-01", "page.home.ja"), 0);
+	assert_int_equal(count_of(v, n, "2030-03-16", "page.model.ja"), 6);
+	free(v);
+}
+
+#define FL_THREADS	4
+#define FL_CALLS	25
+
+struct fl_arg {
+	const char	*url;
+	int		 failed;
+};
+
+static void *
+fl_flusher(void *arg)
+{
+	struct fl_arg *a = arg;
+	struct store_count c[12];
+	struct store_err e;
+	struct store *st;
+	char name[32];
+	int i, k;
+
+	if (store_open(&st, a->url, &e) != STORE_OK) {
+		a->failed = 1;
+		return NULL;
+	}
+	for (i = 0; i < FL_CALLS; i++) {
+		for (k = 0; k < 12; k++) {
+			snprintf(name, sizeof(name), "page.c%d.ja", (k * 7 + i) % 12);
+			count_set(&c[k], "2030-03-17", name, 1);
+		}
+		if (store_counts_add(st, c, 12, &e) != STORE_OK) {
+			fprintf(stderr, "    counts_add: %s\n", e.msg);
+			a->failed = 1;
+		}
+	}
+	store_close(st);
+	return NULL;
+}
+
+/* Nodes flushing the same names at once neither fail nor lose a count. */
+static void
+test_counts_concurrent(void **state)
+{
+	struct fx *f = *state;
+	struct fl_arg a[FL_THREADS];
+	pthread_t th[FL_THREADS];
+	struct store_count *v;
+	struct store_err e;
+	size_t n, i;
+	int t;
+
+	for (t = 0; t < FL_THREADS; t++) {
+		a[t].url = f->url;
+		a[t].failed = 0;
+		assert_int_equal(pthread_create(&th[t], NULL, fl_flusher, &a[t]), 0);
+	}
+	for (t = 0; t < FL_THREADS; t++) {
+		pthread_join(th[t], NULL);
+		assert_int_equal(a[t].failed, 0);
+	}
+	EXPECT(store_counts_get(f->st, "2030-03-17", "2030-03-17", &v, &n, &e), STORE_OK,
+	    &e);
+	assert_int_equal(n, 12);
+	for (i = 0; i < n; i++)
+		assert_int_equal(v[i].value, FL_THREADS * FL_CALLS);
+	free(v);
+}
+
+/* What is held now, counted: by kind and recipient, the oldest, bookings ahead, the
+ * notices waiting in the outbox. */
+static void
+test_holdings(void **state)
+{
+	struct fx *f = *state;
+	struct store_holdings h;
+	struct store_err e;
+	struct trec c1, c2, d1, d2, d3, past;
+	const char *hq[] = { KEY_HQ };
+	const char *ids[1];
+	struct nsend s;
+	uint64_t n64;
+	int i;
+
+	EXPECT(store_holdings(f->st, "2030-03-17", &h, &e), STORE_OK, &e);
+	assert_int_equal(h.nheld + h.nahead + h.records, 0);
+	assert_int_equal(h.oldest, 0);
+	assert_int_equal(h.outbox_backlog, 0);	/* every backend keeps an outbox */
+	store_holdings_free(&h);
+
+	trec_init(&c1, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW - 100);
+	trec_init(&c2, STORE_KIND_CATALOG_REQUEST, KEY_HQ, NOW);
+	trec_drive(&d1, KEY_D1, "d1", "m1", "2030-03-20T10:00", NOW - 50);
+	trec_drive(&d2, KEY_D1, "d1", "m1", "2030-03-20T11:00", NOW);
+	trec_drive(&d3, KEY_D2, "d2", "m1", "2030-03-21T10:00", NOW);
+	trec_drive(&past, KEY_D2, "d2", "m1", "2030-03-10T10:00", NOW - 30);
+	EXPECT(store_put(f->st, &c1.r, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_put(f->st, &c2.r, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_book(f->st, &d1.r, 2, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_book(f->st, &d2.r, 2, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_book(f->st, &d3.r, 2, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_book(f->st, &past.r, 2, NULL, NULL, &e), STORE_OK, &e);
+	EXPECT(store_holdings(f->st, "2030-03-17", &h, &e), STORE_OK, &e);
+	assert_int_equal(h.nheld, 3);
+	assert_int_equal(h.held[0].kind, STORE_KIND_CATALOG_REQUEST);
+	assert_string_equal(h.held[0].key_id, KEY_HQ);
+	assert_int_equal(h.held[0].records, 2);
+	assert_int_equal(h.held[0].oldest, NOW - 100);
+	assert_int_equal(h.held[1].kind, STORE_KIND_TEST_DRIVE);
+	assert_string_equal(h.held[1].key_id, KEY_D1);
+	assert_int_equal(h.held[1].records, 2);
+	assert_string_equal(h.held[2].key_id, KEY_D2);
+	assert_int_equal(h.held[2].records, 2);
+	assert_int_equal(h.records, 6);
+	assert_int_equal(h.oldest, NOW - 100);
+	/* bookings from the day on: the past one is not ahead */
+	assert_int_equal(h.nahead, 2);
+	assert_string_equal(h.ahead[0].day, "2030-03-20");
+	assert_string_equal(h.ahead[0].dealer, "d1");
+	assert_int_equal(h.ahead[0].bookings, 2);
+	assert_string_equal(h.ahead[1].day, "2030-03-21");
+	assert_string_equal(h.ahead[1].dealer, "d2");
+	assert_int_equal(h.ahead[1].bookings, 1);
+	assert_int_equal(h.outbox_backlog, 6);	/* one notice row per record stored */
+	store_holdings_free(&h);
+	/* acknowledged: no longer held, nor its notice; the booking stays ahead (the
+	 * visitor comes) */
+	ids[0] = c1.r.id;
+	EXPECT(store_ack(f->st, hq, 1, ids, 1, &n64, &e), STORE_OK, &e);
+	EXPECT(store_holdings(f->st, "2030-03-17", &h, &e), STORE_OK, &e);
+	assert_int_equal(h.held[0].records, 1);
+	assert_int_equal(h.held[0].oldest, NOW);
+	assert_int_equal(h.records, 5);
+	assert_int_equal(h.oldest, NOW - 50);
+	assert_int_equal(h.outbox_backlog, 5);
+	store_holdings_free(&h);
+	/* declined: its place is free, so it is no longer a booking ahead */
+	EXPECT(store_booking_decide(f->st, "d1", d2.r.id, STORE_BOOKING_DECLINED, "closed",
+	    NULL, &e), STORE_OK, &e);
+	EXPECT(store_holdings(f->st, "2030-03-17", &h, &e), STORE_OK, &e);
+	assert_int_equal(h.nahead, 2);
+	assert_string_equal(h.ahead[0].dealer, "d1");
+	assert_int_equal(h.ahead[0].bookings, 1);
+	store_holdings_free(&h);
+	/* notices sent: the outbox is empty, the records are still held */
+	memset(&s, 0, sizeof(s));
+	for (i = 0; i < 10 && nnext(f->st, NOW, &s, STORE_NOTICE_SENT) == STORE_OK; i++)
+		;
+	assert_int_equal(s.n, 3);	/* one per recipient */
+	EXPECT(store_holdings(f->st, "2030-03-17", &h, &e), STORE_OK, &e);
+	assert_int_equal(h.outbox_backlog, 0);
+	assert_int_equal(h.records, 5);
+	store_holdings_free(&h);
+	EXPECT(store_holdings(f->st, "17-03-2030", &h, &e), STORE_ERR, &e);
+}
+
 #define T(fn)	cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 
 int
@@ -1634,7 +2473,13 @@ main(void)
 		T(test_idempotency_concurrent),
 		T(test_batch_isolation),
 		T(test_cancel),
+		T(test_booking_held),
 		T(test_cancel_hash_conflict),
+		T(test_calendar_close),
+		T(test_calendar_cars),
+		T(test_decide),
+		T(test_notices),
+		T(test_notices_senders),
 		T(test_inbox_paging),
 		T(test_inbox_concurrent),
 		T(test_ack_own_only),
@@ -1644,6 +2489,10 @@ main(void)
 		T(test_durability),
 		cmocka_unit_test(test_open_concurrent),
 		T(test_columns),
+		T(test_counts_store_daily),
+		T(test_counts_add_get),
+		T(test_counts_concurrent),
+		T(test_holdings),
 	};
 	const struct backend *run[sizeof(backends) / sizeof(backends[0])];
 	struct store_err e;

@@ -25,15 +25,16 @@ static void
 keygen_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: showroom keygen --role root|hq|dealer [--dealer CODE] --name NAME\n"
+	    "usage: showroom keygen --role root|hq|dealer|privacy [--dealer CODE] --name NAME\n"
 	    "                       --out PREFIX [--force]\n"
 	    "\n"
 	    "Makes a key pair and writes PREFIX.public (to hand to the key ceremony) and\n"
 	    "PREFIX.secret (mode 0600, sealed under your passphrase with Argon2id and\n"
 	    "XChaCha20-Poly1305). hq and dealer keys open sealed records and sign API\n"
-	    "requests; the root key only signs keyrings and is kept offline.\n"
+	    "requests; a privacy key signs the privacy officer's requests for counts\n"
+	    "and is never sealed to; the root key only signs keyrings and is kept offline.\n"
 	    "\n"
-	    "  --role ROLE    root, hq or dealer\n"
+	    "  --role ROLE    root, hq, dealer or privacy\n"
 	    "  --dealer CODE  the dealer's code (dealer keys only), as in dealers/CODE.json\n"
 	    "  --name NAME    who holds the key, e.g. \"Example Dealer Tokyo\"\n"
 	    "  --out PREFIX   write PREFIX.public and PREFIX.secret\n"
@@ -68,7 +69,7 @@ keygen_options(int argc, char **argv, struct keygen_opts *o)
 		switch (ch) {
 		case 'r':
 			if ((o->role = keys_role_parse(optarg)) == 0) {
-				log_error("--role must be root, hq or dealer");
+				log_error("--role must be root, hq, dealer or privacy");
 				return -1;
 			}
 			break;

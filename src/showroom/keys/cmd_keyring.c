@@ -105,7 +105,8 @@ keyring_read_publics(char **files, size_t n)
 			goto fail;
 		}
 		if (keys[i].role == KEYS_ROLE_ROOT) {
-			log_error("%s: a root key; a keyring lists hq and dealer keys only",
+			log_error("%s: a root key; a keyring lists hq, dealer and privacy keys "
+			    "only",
 			    files[i]);
 			goto fail;
 		}

@@ -57,8 +57,9 @@ keys_generate(enum keys_role role, const char *dealer, const char *name, time_t 
 	memset(id, 0, sizeof(*id));
 	if ((rc = keys_i_sodium(err)) != KEYS_OK)
 		return rc;
-	if (role != KEYS_ROLE_ROOT && role != KEYS_ROLE_HQ && role != KEYS_ROLE_DEALER)
-		return KEYS_FAIL(err, KEYS_E_INVALID, "role must be root, hq or dealer");
+	if (role != KEYS_ROLE_ROOT && role != KEYS_ROLE_HQ && role != KEYS_ROLE_DEALER &&
+	    role != KEYS_ROLE_PRIVACY)
+		return KEYS_FAIL(err, KEYS_E_INVALID, "role must be root, hq, dealer or privacy");
 	/* the same checks as for files, but here it is the caller's argument that is wrong */
 	if (keys_i_check_holder(role, dealer, name, "", err) != KEYS_OK) {
 		if (err != NULL)

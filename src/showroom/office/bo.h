@@ -33,11 +33,13 @@
 #define BO_EXIT_UNREACHABLE	4	/* the server cannot be reached */
 #define BO_EXIT_REFUSED		5	/* a record refused: key id mismatch, does not open */
 #define BO_EXIT_KEYRING		6	/* keyring invalid, or our key is not in it */
+#define BO_EXIT_SET_ASIDE	7	/* export: records set aside, the others written */
 
 #define BO_EXIT_HELP \
 	"Exit codes: 0 success, 1 failure, 2 usage error, 3 wrong passphrase,\n" \
 	"4 server unreachable, 5 a record refused (key id mismatch, tampered or\n" \
-	"undecryptable), 6 keyring invalid or the key is not in it.\n"
+	"undecryptable), 6 keyring invalid or the key is not in it, 7 export: records\n" \
+	"set aside that the format cannot hold (the others were written).\n"
 
 #define BO_COMMON_HELP \
 	"  --config FILE    configuration (default $XDG_CONFIG_HOME/showroom/config.json)\n" \

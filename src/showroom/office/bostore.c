@@ -23,7 +23,7 @@ static const char bostore_schema[] =
 	" created INTEGER NOT NULL, enc BLOB NOT NULL, ct BLOB NOT NULL,"
 	" slot_dealer TEXT, slot_model TEXT, slot_start TEXT, seq INTEGER,"
 	" pulled_at INTEGER NOT NULL, exported_at INTEGER, export_batch INTEGER,"
-	" acked_at INTEGER);"
+	" acked_at INTEGER, aside_at INTEGER);"
 	"CREATE INDEX IF NOT EXISTS records_key ON records(key_id, kind, created);"
 	"CREATE TABLE IF NOT EXISTS cursors(key_id TEXT PRIMARY KEY,"
 	" after INTEGER NOT NULL);"
@@ -62,6 +62,32 @@ bs_prep(struct bostore *s, const char *sql, char *err, size_t errlen)
 		return NULL;
 	}
 	return st;
+}
+
+/* Stores made before a column existed get it: CREATE TABLE IF NOT EXISTS leaves an
+ * existing table as it was. */
+static int
+bs_add_column(struct bostore *s, const char *table, const char *column, const char *type,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	char sql[160];
+	int rc, found = 0;
+
+	snprintf(sql, sizeof(sql), "SELECT 1 FROM pragma_table_info('%s') WHERE name = ?",
+	    table);
+	if ((st = bs_prep(s, sql, err, errlen)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, column, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		found = 1;
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return bs_fail(s, "reading the schema", err, errlen);
+	if (found)
+		return 0;
+	snprintf(sql, sizeof(sql), "ALTER TABLE %s ADD COLUMN %s %s", table, column, type);
+	return bs_exec(s, sql, err, errlen);
 }
 
 int
@@ -105,7 +131,8 @@ bostore_open(const char *dir, struct bostore **sp, char *err, size_t errlen)
 	    bs_exec(s, "PRAGMA synchronous=FULL", err, errlen) == -1 ||
 	    bs_exec(s, "PRAGMA secure_delete=ON", err, errlen) == -1 ||
 	    bs_exec(s, "PRAGMA foreign_keys=ON", err, errlen) == -1 ||
-	    bs_exec(s, bostore_schema, err, errlen) == -1) {
+	    bs_exec(s, bostore_schema, err, errlen) == -1 ||
+	    bs_add_column(s, "records", "aside_at", "INTEGER", err, errlen) == -1) {
 		bostore_close(s);
 		return -1;
 	}
@@ -257,6 +284,7 @@ bs_row(sqlite3_stmt *st, struct bostore_rec *r)
 	r->pulled_at = sqlite3_column_int64(st, 10);
 	r->exported_at = sqlite3_column_int64(st, 11);
 	r->acked_at = sqlite3_column_int64(st, 12);
+	r->aside_at = sqlite3_column_int64(st, 13);
 	return 0;
 }
 
@@ -269,6 +297,7 @@ bostore_list(struct bostore *s, const char *key_id, const char *kind, enum bosto
 		"acked_at IS NULL AND exported_at IS NULL",
 		"acked_at IS NULL AND exported_at IS NOT NULL",
 		"1",
+		"acked_at IS NULL AND exported_at IS NULL AND aside_at IS NOT NULL",
 	};
 	struct bostore_rec *v = NULL, *nv;
 	size_t n = 0, cap = 0;
@@ -279,7 +308,8 @@ bostore_list(struct bostore *s, const char *key_id, const char *kind, enum bosto
 	*out = NULL;
 	*np = 0;
 	snprintf(sql, sizeof(sql), "SELECT id, kind, key_id, created, enc, ct, slot_dealer,"
-	    " slot_model, slot_start, seq, pulled_at, exported_at, acked_at FROM records"
+	    " slot_model, slot_start, seq, pulled_at, exported_at, acked_at, aside_at"
+	    " FROM records"
 	    " WHERE key_id = ?1 AND (?2 IS NULL OR kind = ?2) AND %s ORDER BY created, id",
 	    where[sel]);
 	if ((st = bs_prep(s, sql, err, errlen)) == NULL)
@@ -367,8 +397,8 @@ bostore_mark_exported(struct bostore *s, const char *id, int64_t batch, int64_t 
 {
 	sqlite3_stmt *st;
 
-	if ((st = bs_prep(s, "UPDATE records SET exported_at = ?, export_batch = ?"
-	    " WHERE id = ?", err, errlen)) == NULL)
+	if ((st = bs_prep(s, "UPDATE records SET exported_at = ?, export_batch = ?,"
+	    " aside_at = NULL WHERE id = ?", err, errlen)) == NULL)
 		return -1;
 	sqlite3_bind_int64(st, 1, now);
 	sqlite3_bind_int64(st, 2, batch);
@@ -380,6 +410,20 @@ bostore_mark_exported(struct bostore *s, const char *id, int64_t batch, int64_t 
 	sqlite3_bind_int64(st, 1, batch);
 	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
 	return bs_step_done(s, st, "listing a record in its export", err, errlen);
+}
+
+int
+bostore_mark_aside(struct bostore *s, const char *id, int64_t now, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st;
+
+	if ((st = bs_prep(s, "UPDATE records SET aside_at = ? WHERE id = ?", err,
+	    errlen)) == NULL)
+		return -1;
+	sqlite3_bind_int64(st, 1, now);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	return bs_step_done(s, st, "setting a record aside", err, errlen);
 }
 
 int

@@ -5,7 +5,7 @@
  * Commands open records in memory and wipe what they opened.
  *
  *   records  id, kind, key_id, created, enc, ct, slot (dealer, model, start), seq,
- *            pulled_at, exported_at, export_batch, acked_at
+ *            pulled_at, exported_at, export_batch, acked_at, aside_at
  *   cursors  key_id -> the inbox cursor ("after") for the next pull
  *   exports  batch, path, format, sha256, created, acked_at: files to purge
  *   meta     name -> integer (the seed rotation)
@@ -35,6 +35,7 @@ struct bostore_rec {
 	int64_t		 pulled_at;
 	int64_t		 exported_at;	/* 0: not exported */
 	int64_t		 acked_at;	/* 0: not acknowledged */
+	int64_t		 aside_at;	/* 0, or when an export last set it aside */
 };
 
 /* Which records a query returns. */
@@ -42,7 +43,8 @@ enum bostore_sel {
 	BOSTORE_OPEN = 0,		/* not acknowledged */
 	BOSTORE_NOT_EXPORTED,		/* not acknowledged and not exported */
 	BOSTORE_EXPORTED_UNACKED,	/* exported and not acknowledged */
-	BOSTORE_ALL			/* every record still in the store */
+	BOSTORE_ALL,			/* every record still in the store */
+	BOSTORE_SET_ASIDE		/* not acknowledged, not exported, set aside */
 };
 
 int	bostore_open(const char *dir, struct bostore **, char *err, size_t errlen);
@@ -68,8 +70,13 @@ void	bostore_recs_free(struct bostore_rec *, size_t n);
 
 /* A new export batch id (one per export command). */
 int	bostore_batch_new(struct bostore *, int64_t *batch, char *err, size_t errlen);
+/* Marks the record exported in BATCH; it is no longer set aside. */
 int	bostore_mark_exported(struct bostore *, const char *id, int64_t batch, int64_t now,
 	    char *err, size_t errlen);
+/* An export could not write the record in its format: it stays unexported (so ack
+ * leaves it), and list shows it set aside. */
+int	bostore_mark_aside(struct bostore *, const char *id, int64_t now, char *err,
+	    size_t errlen);
 int	bostore_export_add(struct bostore *, int64_t batch, const char *path,
 	    const char *format, const char *sha256, int64_t now, char *err, size_t errlen);
 /* Marks the record acknowledged, and every export file whose records are all

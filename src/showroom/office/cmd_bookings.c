@@ -45,6 +45,9 @@ bookings_usage(FILE *f)
 	    "                         [--date YYYY-MM-DD | --all-days] [--format list|csv|ics]\n"
 	    "                         [--out PATH] [--lang ja|en] [--server URL] [--store DIR]\n"
 	    "                         [--config FILE]\n"
+	    "       showroom bookings confirm ID... --identity PREFIX --server URL [...]\n"
+	    "       showroom bookings decline ID... --reason CODE --identity PREFIX\n"
+	    "                         --server URL [...]\n"
 	    "\n"
 	    "Shows the test drives booked at the identity's dealer, as pulled into the\n"
 	    "back-office store: a day list (default: today in Japan), or with --format csv\n"
@@ -59,7 +62,9 @@ bookings_usage(FILE *f)
 	    "  --format F       list (default), csv or ics\n"
 	    "  --out PATH       write the CSV or calendar to PATH (default: standard output)\n"
 	    "  --lang L         ja (default) or en labels\n"
-	    BO_COMMON_HELP "\n" BO_EXIT_HELP);
+	    "\n");
+	decide_usage(f);
+	fprintf(f, BO_COMMON_HELP "\n" BO_EXIT_HELP);
 }
 
 static const char *
@@ -296,6 +301,8 @@ cmd_bookings(int argc, char **argv)
 	size_t i;
 	int ch, rc;
 
+	if (argc > 1 && (strcmp(argv[1], "confirm") == 0 || strcmp(argv[1], "decline") == 0))
+		return cmd_bookings_decide(argc - 1, argv + 1, bookings_usage);
 	memset(&o, 0, sizeof(o));
 	memset(&j, 0, sizeof(j));
 	memset(&b, 0, sizeof(b));

@@ -1,11 +1,14 @@
 /*
  * showroom export: opens every open catalog request of the HQ identity in memory and
  * writes them for a carrier (Click Post, Yamato B2 Cloud), as plain CSV or as an A4
- * label sheet. All or nothing: if one record does not open, or one value cannot be
- * written in the format, nothing is written and every culprit is named by record id.
- * With --seed, one synthetic seed address from the brand's pool goes into the export
- * at a random place, and the audit log says which, so that `showroom trace` can tell
- * which export a leaked copy came from.
+ * label sheet. If one record does not open, nothing is written and every culprit is
+ * named by record id. A record that opens but that the format cannot hold (a character
+ * outside CP932, an address too long for the carrier) is set aside by record id, so
+ * that it does not hold up the others: they are written, each file still whole or not
+ * at all, and it stays unexported for the clerk (list shows it, --set-aside exports it
+ * again, as plain CSV say). With --seed, one synthetic seed address from the brand's
+ * pool goes into the export at a random place, and the audit log says which, so that
+ * `showroom trace` can tell which export a leaked copy came from.
  */
 #include <getopt.h>
 #include <jansson.h>
@@ -34,6 +37,7 @@ struct export_job {
 	const char		*ship_date;
 	int			 seed;
 	int			 again;
+	int			 set_aside;	/* --set-aside: only those set aside before */
 	struct bostore_rec	*recs;
 	size_t			 nrecs;
 	json_t			**docs;
@@ -45,6 +49,8 @@ struct export_job {
 	char			*seed_text;
 	char			**paths;
 	size_t			 npaths;
+	unsigned char		*aside;		/* per addrs: set aside, or NULL: none */
+	size_t			 naside;	/* records set aside (the seed never is) */
 };
 
 static void
@@ -53,21 +59,24 @@ export_usage(FILE *f)
 	fprintf(f,
 	    "usage: showroom export --format clickpost|yamato-b2|csv|labels-pdf --out PATH\n"
 	    "                       --identity PREFIX --keyring FILE --root-pub FILE [--seed]\n"
-	    "                       [--again] [--ship-date YYYY/MM/DD] [--store DIR]\n"
-	    "                       [--config FILE]\n"
+	    "                       [--again | --set-aside] [--ship-date YYYY/MM/DD]\n"
+	    "                       [--store DIR] [--config FILE]\n"
 	    "\n"
 	    "Opens every catalog request pulled by the (hq) identity and not yet exported,\n"
 	    "and writes them in one of the formats (docs/EXPORTS.md); files are mode 0600.\n"
 	    "clickpost writes PATH-001.csv, PATH-002.csv, ... (40 a file; a final .csv in\n"
-	    "PATH is dropped). All or nothing: a record that does not open, or a character\n"
-	    "the format cannot hold, is reported with its record id and nothing is written.\n"
-	    "The records are then marked exported (ack acknowledges them). Appends \"open\"\n"
-	    "and \"export\" entries to the audit log, with each file's SHA-256.\n"
+	    "PATH is dropped). A record that does not open is reported with its record id,\n"
+	    "and nothing is written. A record the format cannot hold (a character outside\n"
+	    "CP932, an address too long) is set aside: reported by record id, field and code\n"
+	    "point, left unexported, and the others are written (exit code 7). The written\n"
+	    "records are marked exported (ack acknowledges them). Appends \"open\" and\n"
+	    "\"export\" entries to the audit log, with each file's SHA-256.\n"
 	    "\n"
 	    "  --format FMT     clickpost, yamato-b2, csv or labels-pdf\n"
 	    "  --out PATH       the file (for clickpost: the prefix)\n"
 	    "  --seed           add one seed address from the configured pool (\"seeds\")\n"
 	    "  --again          also export records exported before and not acknowledged\n"
+	    "  --set-aside      only the records an export set aside (csv takes any text)\n"
 	    "  --ship-date D    yamato-b2's ship date (default: today in Japan)\n"
 	    BO_COMMON_HELP "\n" BO_EXIT_HELP);
 }
@@ -267,82 +276,200 @@ export_yamato_conf(struct bo *b, struct export_job *j, struct export_sender *s,
 	return 0;
 }
 
+/*
+ * Writes V[0..n) in the job's format. Returns 0, -1 (problems in PROBS, or a failure in
+ * ERR; no file is left), or -2 for missing yamato settings. The paths written come back
+ * in *paths.
+ */
+static int
+export_format(struct bo *b, struct export_job *j, const struct export_addr *v, size_t n,
+    char ***paths, size_t *npaths, struct export_problems *probs, char *err, size_t errlen)
+{
+	struct export_sender s;
+	struct export_yamato y;
+	char date[11], *prefix, **one;
+	size_t len;
+	int rc;
+
+	*paths = NULL;
+	*npaths = 0;
+	if (strcmp(j->format, "clickpost") == 0) {
+		len = strlen(j->out);
+		if (len > 4 && strcmp(j->out + len - 4, ".csv") == 0)
+			len -= 4;
+		if ((prefix = strndup(j->out, len)) == NULL) {
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		rc = export_clickpost(v, n, prefix, paths, npaths, probs, err, errlen);
+		free(prefix);
+		return rc;
+	}
+	/* the path first: once the file is in place, nothing may fail */
+	if ((one = calloc(1, sizeof(*one))) == NULL || (one[0] = strdup(j->out)) == NULL) {
+		free(one);
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	if (strcmp(j->format, "csv") == 0)
+		rc = export_csv(v, n, j->out, probs, err, errlen);
+	else if (strcmp(j->format, "labels-pdf") == 0)
+		rc = labels_pdf(v, n, j->out, probs, err, errlen);
+	else if (export_yamato_conf(b, j, &s, &y, date) == 0)
+		rc = export_yamato_b2(v, n, &y, j->out, probs, err, errlen);
+	else
+		rc = -2;
+	if (rc != 0) {
+		export_paths_free(one, 1);
+		return rc;
+	}
+	*paths = one;
+	*npaths = 1;
+	return 0;
+}
+
+/* A problem as one line, the seed named by its configured id rather than its fake
+ * record id. */
+static void
+export_problem_line(const struct export_job *j, const struct export_problem *p,
+    char *line, size_t len)
+{
+	struct export_problem q = *p;
+	char who[96];
+
+	if (j->seed && strcmp(p->record_id, j->seed_rid) == 0) {
+		snprintf(who, sizeof(who), "(seed %s)", export_str(j->seed_entry, "id"));
+		q.record_id = who;
+	}
+	export_problem_format(&q, line, len);
+}
+
+static void
+export_refused(const struct export_job *j, const struct export_problems *probs,
+    const char *err)
+{
+	char line[512];
+	size_t i;
+
+	for (i = 0; i < probs->n; i++) {
+		export_problem_line(j, &probs->v[i], line, sizeof(line));
+		log_error("%s", line);
+	}
+	if (err[0] == '\0' && probs->n == 0)
+		log_error("out of memory");
+	else
+		log_error("export refused: %s%s", err[0] ? err : "failed",
+		    strstr(err, "nothing was written") ? "" : "; nothing was written");
+}
+
+/*
+ * Writes the addresses. When some records have problems of their own, those are set
+ * aside and the others written: one visitor's emoji must not hold up every other
+ * parcel. Problems of the sender or of the seed (both from the configuration) and
+ * failures to write still stop everything.
+ */
 static int
 export_write(struct bo *b, struct export_job *j)
 {
 	struct export_problems probs = EXPORT_PROBLEMS_INIT;
-	struct export_sender s;
-	struct export_yamato y;
-	char err[512], line[512], date[11], *prefix = NULL, **paths = NULL;
-	size_t i, n, npaths = 0;
-	int rc = -1;
+	struct export_addr *rest = NULL;
+	char err[512], line[512], **paths = NULL;
+	size_t nrest, npaths = 0, i;
+	int rc, naside;
 
 	err[0] = '\0';
-	if (strcmp(j->format, "clickpost") == 0) {
-		n = strlen(j->out);
-		if (n > 4 && strcmp(j->out + n - 4, ".csv") == 0)
-			n -= 4;
-		if ((prefix = strndup(j->out, n)) == NULL)
-			goto out;
-		/* into locals: a pointer into *j would let the callee seem to change all of it */
-		rc = export_clickpost(j->addrs, j->naddrs, prefix, &paths, &npaths, &probs,
-		    err, sizeof(err));
-		j->paths = paths;
-		j->npaths = npaths;
-	} else {
-		if ((j->paths = calloc(1, sizeof(char *))) == NULL ||
-		    (j->paths[0] = strdup(j->out)) == NULL)
-			goto out;
-		j->npaths = 1;
-		if (strcmp(j->format, "csv") == 0)
-			rc = export_csv(j->addrs, j->naddrs, j->out, &probs, err, sizeof(err));
-		else if (strcmp(j->format, "labels-pdf") == 0)
-			rc = labels_pdf(j->addrs, j->naddrs, j->out, &probs, err, sizeof(err));
-		else if (export_yamato_conf(b, j, &s, &y, date) == 0)
-			rc = export_yamato_b2(j->addrs, j->naddrs, &y, j->out, &probs, err,
-			    sizeof(err));
-		else {
-			rc = -2;
-			goto out;
-		}
+	/* into locals: a pointer into *j would let the callee seem to change all of it */
+	rc = export_format(b, j, j->addrs, j->naddrs, &paths, &npaths, &probs, err,
+	    sizeof(err));
+	if (rc != -1 || probs.n == 0)
+		goto out;
+	if ((j->aside = calloc(j->naddrs, 1)) == NULL ||
+	    (rest = calloc(j->naddrs, sizeof(*rest))) == NULL) {
+		snprintf(err, sizeof(err), "out of memory");
+		goto out;
 	}
+	naside = export_set_aside(j->addrs, j->naddrs, &probs, 0, j->aside, rest, &nrest);
+	if (naside <= 0 || (j->seed && j->aside[j->seed_at])) {
+		if (naside > 0)
+			log_error("the seed address \"%s\" cannot be written as %s: fix it in "
+			    "the configuration, or export without --seed",
+			    export_str(j->seed_entry, "id"), j->format);
+		goto out;
+	}
+	/* Only ids, fields and code points: never a value. */
 	for (i = 0; i < probs.n; i++) {
-		export_problem_format(&probs.v[i], line, sizeof(line));
-		log_error("%s", line);
+		export_problem_line(j, &probs.v[i], line, sizeof(line));
+		log_warn("SET ASIDE: %s", line);
 	}
-	if (rc == -1)
-		log_error("export refused: %s; nothing was written", err[0] ? err : "failed");
-out:
-	if (rc == -1 && err[0] == '\0' && probs.n == 0)
-		log_error("out of memory");
+	j->naside = (size_t)naside;
+	log_warn("set aside %zu record%s that %s cannot carry: not marked exported, so ack "
+	    "leaves %s; write %s with --set-aside --format csv (or labels-pdf)", j->naside,
+	    j->naside == 1 ? "" : "s", j->format, j->naside == 1 ? "it" : "them",
+	    j->naside == 1 ? "it" : "them");
 	export_problems_free(&probs);
-	free(prefix);
+	if (nrest == (j->seed ? 1u : 0u)) {	/* no record left: not the seed alone */
+		rc = 0;
+		goto out;
+	}
+	err[0] = '\0';
+	rc = export_format(b, j, rest, nrest, &paths, &npaths, &probs, err, sizeof(err));
+out:
+	j->paths = paths;
+	j->npaths = npaths;
+	if (rc == -1)
+		export_refused(j, &probs, err);
+	export_problems_free(&probs);
+	free(rest);
 	return rc;
 }
 
-/* Which file of a Click Post export holds the seed: 40 rows a file. */
+/* Which file of a Click Post export holds the seed: 40 rows a file, counted without
+ * the records set aside. */
 static size_t
 export_seed_file(const struct export_job *j)
 {
-	return strcmp(j->format, "clickpost") == 0 ? j->seed_at / 40 : 0;
+	size_t row = j->seed_at, i;
+
+	for (i = 0; j->aside != NULL && i < j->seed_at; i++)
+		row -= j->aside[i];
+	return strcmp(j->format, "clickpost") == 0 ? row / 40 : 0;
+}
+
+/* The stored record behind addrs[i], or NULL for the seed. */
+static const struct bostore_rec *
+export_rec_at(const struct export_job *j, size_t i)
+{
+	if (j->seed && i == j->seed_at)
+		return NULL;
+	return &j->recs[j->seed && i > j->seed_at ? i - 1 : i];
 }
 
 static int
 export_record(struct bo *b, struct export_job *j)
 {
 	char err[512], hex[SHA256_HEXLEN + 1];
+	const struct bostore_rec *r;
 	struct audit_seed seed;
-	int64_t batch, now = (int64_t)time(NULL);
-	size_t i;
+	int64_t batch = 0, now = (int64_t)time(NULL);
+	size_t i, nwritten = j->nrecs - j->naside;
+	int rc;
 
 	if (bostore_begin(b->db, err, sizeof(err)) == -1)
 		goto fail;
-	if (bostore_batch_new(b->db, &batch, err, sizeof(err)) == -1)
+	if (nwritten > 0 && bostore_batch_new(b->db, &batch, err, sizeof(err)) == -1)
 		goto fail_tx;
-	for (i = 0; i < j->nrecs; i++)
-		if (bostore_mark_exported(b->db, j->recs[i].id, batch, now, err, sizeof(err)) ==
-		    -1)
+	/* Set aside means not exported: ack, which takes the exported, leaves it. */
+	for (i = 0; i < j->naddrs; i++) {
+		if ((r = export_rec_at(j, i)) == NULL)
+			continue;
+		if (j->aside != NULL && j->aside[i])
+			rc = bostore_mark_aside(b->db, r->id, now, err, sizeof(err));
+		else
+			rc = bostore_mark_exported(b->db, r->id, batch, now, err,
+			    sizeof(err));
+		if (rc == -1)
 			goto fail_tx;
+	}
 	for (i = 0; i < j->npaths; i++) {
 		if (sha256_file_hex(j->paths[i], hex) == -1) {
 			snprintf(err, sizeof(err), "%s: cannot hash it", j->paths[i]);
@@ -357,22 +484,27 @@ export_record(struct bo *b, struct export_job *j)
 	for (i = 0; i < j->npaths; i++) {
 		int has_seed = j->seed && export_seed_file(j) == i;
 		const struct audit_count cnt[] = {
-			{ "records", (int64_t)j->nrecs }, { "files", (int64_t)j->npaths },
-			{ "seeds", has_seed ? 1 : 0 },
+			{ "records", (int64_t)nwritten }, { "files", (int64_t)j->npaths },
+			{ "seeds", has_seed ? 1 : 0 }, { "set_aside", (int64_t)j->naside },
 		};
 		if (has_seed) {
 			seed.id = export_str(j->seed_entry, "id");
 			seed.text = j->seed_text;
 		}
-		if (bo_audit(b, "export", cnt, 3, j->paths[i], j->format,
+		if (bo_audit(b, "export", cnt, 4, j->paths[i], j->format,
 		    has_seed ? &seed : NULL) == -1)
 			return BO_EXIT_FAIL;
 		sha256_file_hex(j->paths[i], hex);
 		printf("%s  %s\n", hex, j->paths[i]);
 	}
-	printf("exported %zu catalog request%s as %s%s\n", j->nrecs, j->nrecs == 1 ? "" : "s",
+	if (nwritten == 0) {
+		printf("nothing was written: the %zu catalog request%s %s set aside\n",
+		    j->naside, j->naside == 1 ? "" : "s", j->naside == 1 ? "was" : "were");
+		return BO_EXIT_SET_ASIDE;
+	}
+	printf("exported %zu catalog request%s as %s%s\n", nwritten, nwritten == 1 ? "" : "s",
 	    j->format, j->seed ? " with one seed address" : "");
-	return 0;
+	return j->naside > 0 ? BO_EXIT_SET_ASIDE : 0;
 fail_tx:
 	bostore_rollback(b->db);
 fail:
@@ -392,13 +524,16 @@ export_run(struct bo *b, struct export_job *j)
 		    "(dealers: showroom bookings)", b->id.pub.key_id, keys_role_name(b->id.pub.role));
 		return EXIT_USAGE;
 	}
-	if (bostore_list(b->db, b->id.pub.key_id, "catalog_request", j->again ? BOSTORE_OPEN :
-	    BOSTORE_NOT_EXPORTED, &j->recs, &j->nrecs, err, sizeof(err)) == -1) {
+	if (bostore_list(b->db, b->id.pub.key_id, "catalog_request", j->set_aside ?
+	    BOSTORE_SET_ASIDE : j->again ? BOSTORE_OPEN : BOSTORE_NOT_EXPORTED, &j->recs,
+	    &j->nrecs, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		return BO_EXIT_FAIL;
 	}
 	if (j->nrecs == 0) {
-		printf("nothing to export: no open catalog requests (pull first)\n");
+		printf("nothing to export: %s\n", j->set_aside ?
+		    "no catalog request is set aside" :
+		    "no open catalog requests (pull first)");
 		return 0;
 	}
 	if ((rc = export_open_all(b, j)) != 0)
@@ -431,6 +566,7 @@ export_job_free(struct export_job *j)
 	free(j->docs);
 	free(j->addrs);
 	free(j->seed_text);
+	free(j->aside);
 	bostore_recs_free(j->recs, j->nrecs);
 	export_paths_free(j->paths, j->npaths);
 }
@@ -451,6 +587,7 @@ cmd_export(int argc, char **argv)
 		{ "out", required_argument, NULL, 'o' },
 		{ "seed", no_argument, NULL, 's' },
 		{ "again", no_argument, NULL, 'a' },
+		{ "set-aside", no_argument, NULL, 'A' },
 		{ "ship-date", required_argument, NULL, 'd' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -470,13 +607,17 @@ cmd_export(int argc, char **argv)
 		case 'o': j.out = optarg; continue;
 		case 's': j.seed = 1; continue;
 		case 'a': j.again = 1; continue;
+		case 'A': j.set_aside = 1; continue;
 		case 'd': j.ship_date = optarg; continue;
 		default: break;
 		}
 		return bo_usage(export_usage, ch);
 	}
-	if (optind != argc || !export_format_ok(j.format) || j.out == NULL) {
-		if (optind == argc)
+	if (optind != argc || !export_format_ok(j.format) || j.out == NULL ||
+	    (j.again && j.set_aside)) {
+		if (j.again && j.set_aside)
+			log_error("--again and --set-aside do not go together");
+		else if (optind == argc)
 			log_error("--format clickpost|yamato-b2|csv|labels-pdf and --out PATH are "
 			    "required");
 		export_usage(stderr);

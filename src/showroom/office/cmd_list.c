@@ -22,15 +22,18 @@ list_usage(FILE *f)
 {
 	fprintf(f,
 	    "usage: showroom list --identity PREFIX --keyring FILE --root-pub FILE\n"
-	    "                     [--kind catalog|test_drive|all] [--store DIR] [--config FILE]\n"
+	    "                     [--kind catalog|test_drive|all] [--set-aside] [--store DIR]\n"
+	    "                     [--config FILE]\n"
 	    "\n"
 	    "Shows the open items of the identity (pulled and not yet acknowledged) as a\n"
-	    "table: catalog requests (id, received, status, models, prefecture, name) or\n"
-	    "test drives and cancellations (id, slot, dealer, model, status, name). Records\n"
-	    "are opened in memory only. A record that does not open is reported (REFUSED)\n"
-	    "with its id. Appends an \"open\" entry to the audit log.\n"
+	    "table: catalog requests (id, received, status new, exported or set aside,\n"
+	    "models, prefecture, name) or test drives and cancellations (id, slot, dealer,\n"
+	    "model, status, name). Records are opened in memory only. A record that does\n"
+	    "not open is reported (REFUSED) with its id. Appends an \"open\" entry to the\n"
+	    "audit log.\n"
 	    "\n"
 	    "  --kind KIND      catalog, test_drive or all (default: all)\n"
+	    "  --set-aside      only the catalog requests an export set aside\n"
 	    BO_COMMON_HELP "\n" BO_EXIT_HELP);
 }
 
@@ -60,7 +63,7 @@ list_catalog_row(const struct bostore_rec *r, json_t *doc)
 	pn = prefecture_name(pref, LANG_JA);
 	bo_cell(stdout, r->id, 28);
 	bo_cell(stdout, when, 18);
-	bo_cell(stdout, r->exported_at ? "exported" : "new", 10);
+	bo_cell(stdout, r->exported_at ? "exported" : r->aside_at ? "set aside" : "new", 10);
 	bo_cell(stdout, models, 24);
 	bo_cell(stdout, pn != NULL ? pn : "?", 10);
 	bo_cell(stdout, list_str(doc, RECORD_F_NAME), 24);
@@ -91,6 +94,7 @@ cmd_list(int argc, char **argv)
 	static const struct option longopts[] = {
 		BO_LONGOPTS,
 		{ "kind", required_argument, NULL, 'k' },
+		{ "set-aside", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -99,15 +103,19 @@ cmd_list(int argc, char **argv)
 	struct bo b;
 	const char *kind = "all";
 	char err[512];
-	size_t n = 0, i, ncat = 0, nbook = 0, refused = 0;
+	size_t n = 0, i, ncat = 0, nbook = 0, naside = 0, refused = 0;
 	json_t *doc;
-	int ch, rc, header_cat = 0, header_book = 0;
+	int ch, rc, header_cat = 0, header_book = 0, aside = 0;
 
 	memset(&o, 0, sizeof(o));
 	optind = 0;
 	while ((ch = bo_getopt(&o, argc, argv, "h", longopts)) != -1) {
 		if (ch == 'k') {
 			kind = optarg;
+			continue;
+		}
+		if (ch == 'A') {
+			aside = 1;	/* only catalog requests ever are */
 			continue;
 		}
 		return bo_usage(list_usage, ch);
@@ -119,8 +127,8 @@ cmd_list(int argc, char **argv)
 	}
 	if ((rc = bo_init(&b, &o, BO_NEED_KEYRING | BO_NEED_SECRET | BO_NEED_STORE)) != 0)
 		goto out;
-	if (bostore_list(b.db, b.id.pub.key_id, NULL, BOSTORE_OPEN, &recs, &n, err,
-	    sizeof(err)) == -1) {
+	if (bostore_list(b.db, b.id.pub.key_id, NULL, aside ? BOSTORE_SET_ASIDE : BOSTORE_OPEN,
+	    &recs, &n, err, sizeof(err)) == -1) {
 		log_error("%s", err);
 		rc = BO_EXIT_FAIL;
 		goto out;
@@ -145,6 +153,8 @@ cmd_list(int argc, char **argv)
 		if (cat) {
 			list_catalog_row(&recs[i], doc);
 			ncat++;
+			if (!recs[i].exported_at && recs[i].aside_at)
+				naside++;
 		} else {
 			list_booking_row(&recs[i], doc);
 			nbook++;
@@ -153,6 +163,10 @@ cmd_list(int argc, char **argv)
 	}
 	printf("%zu open catalog request%s, %zu open booking record%s\n", ncat,
 	    ncat == 1 ? "" : "s", nbook, nbook == 1 ? "" : "s");
+	if (naside > 0)
+		printf("%zu set aside by an export that could not carry %s: export %s with "
+		    "--set-aside --format csv\n", naside, naside == 1 ? "it" : "them",
+		    naside == 1 ? "it" : "them");
 	{
 		const struct audit_count cnt[] = {
 			{ "opened", (int64_t)(ncat + nbook) }, { "refused", (int64_t)refused },

@@ -5,8 +5,9 @@
  *
  * Conversion to CP932 goes through one iconv_t per export, without //TRANSLIT or
  * //IGNORE: glibc would otherwise write "?" or drop the character, and a parcel would
- * go out with a wrong address. A character iconv refuses (EILSEQ) is recorded with its
- * code point and skipped only so that the rest of the field is checked too.
+ * go out with a wrong address. Each character is first checked against cp932_printable,
+ * the rule the forms apply too (src/lib/cp932.h); one it refuses is recorded with its
+ * code point, and the rest of the field is still checked.
  *
  * Buffers that held personal data are wiped before they are freed, and they grow only
  * through export_reserve, which wipes the old block itself: realloc would free a copy
@@ -24,6 +25,7 @@
 
 #include <sodium.h>
 
+#include "lib/cp932.h"
 #include "lib/prefecture.h"
 #include "lib/text.h"
 
@@ -39,6 +41,30 @@ export_problems_free(struct export_problems *p)
 	free(p->v);
 	p->v = NULL;
 	p->n = p->cap = 0;
+}
+
+int
+export_set_aside(const struct export_addr *v, size_t n, const struct export_problems *probs,
+    size_t from, unsigned char *aside, struct export_addr *out, size_t *nout)
+{
+	size_t i;
+	int naside = 0;
+
+	*nout = 0;
+	memset(aside, 0, n);
+	for (i = from; i < probs->n; i++) {
+		if (probs->v[i].index == EXPORT_SENDER)
+			return -1;
+		if (probs->v[i].index < n)
+			aside[probs->v[i].index] = 1;
+	}
+	for (i = 0; i < n; i++) {
+		if (aside[i])
+			naside++;
+		else
+			out[(*nout)++] = v[i];
+	}
+	return naside;
 }
 
 int
@@ -71,7 +97,7 @@ export_ctx_init(struct export_ctx *x, struct export_problems *probs, int cp932,
 	x->probs = probs;
 	x->nprobs0 = probs->n;
 	x->cd = (iconv_t)-1;
-	if (cp932 && (x->cd = iconv_open("CP932", "UTF-8")) == (iconv_t)-1) {
+	if (cp932 && (cp932_init() == -1 || (x->cd = cp932_open()) == (iconv_t)-1)) {
 		snprintf(err, errlen, "iconv: no converter from UTF-8 to CP932: %s",
 		    strerror(errno));
 		return -1;
@@ -205,7 +231,8 @@ export_put(struct buf *b, const void *p, size_t n)
 
 /* Valid UTF-8, and for anything but the plain CSV no control characters (C0, C1 and
  * the Unicode line and paragraph separators, which pango breaks lines at): a line
- * break inside a carrier's field or on a label is never what the sender meant. */
+ * break inside a carrier's field or on a label is never what the sender meant. For
+ * the carriers, only what their labels can print. */
 static int
 export_validate(struct export_ctx *x, const char *field, const char *s, size_t len)
 {
@@ -222,6 +249,11 @@ export_validate(struct export_ctx *x, const char *field, const char *s, size_t l
 		if (!x->allow_ctl && (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) ||
 		    cp == 0x2028 || cp == 0x2029)) {
 			export_problem(x, field, cp, "is a control character");
+			bad = 1;
+		} else if (x->cd != (iconv_t)-1 && cp932_printable(cp) != 1) {
+			export_problem(x, field, cp, cp932_private_use(cp) ?
+			    "is a private-use character, which carriers cannot print" :
+			    "is not in CP932 (Shift_JIS)");
 			bad = 1;
 		}
 		i += n;

@@ -75,6 +75,17 @@ struct export_problems {
 
 /* Frees the list and leaves it empty. */
 void	export_problems_free(struct export_problems *);
+/*
+ * After an export refused for its records' problems, so that one record cannot hold up
+ * all the others: every record of V[0..n) with a problem of its own among PROBS (from
+ * index FROM on) is set aside, aside[i] = 1, and the others are copied in order to OUT
+ * (room for n), *nout of them. Exporting OUT again then writes them, still all or
+ * nothing. Returns how many were set aside, or -1 when a problem is the sender's
+ * (EXPORT_SENDER): no record can be written before it is fixed.
+ */
+int	export_set_aside(const struct export_addr *v, size_t n,
+	    const struct export_problems *probs, size_t from, unsigned char *aside,
+	    struct export_addr *out, size_t *nout);
 /* "record R1: address1: U+20BB7 is not in CP932 (Shift_JIS)"; returns like snprintf. */
 int	export_problem_format(const struct export_problem *, char *buf, size_t len);
 void	export_paths_free(char **paths, size_t n);

@@ -373,8 +373,32 @@ sv_api_model(const struct site_view *v, size_t i)
 	    "image", v->image_url[i]);
 }
 
+static void
+sv_closed_add(json_t *list, const struct closed_range *r, size_t n)
+{
+	char a[8], b[8];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(a, sizeof(a), "%02d-%02d", r[i].from_md / 100, r[i].from_md % 100);
+		snprintf(b, sizeof(b), "%02d-%02d", r[i].to_md / 100, r[i].to_md % 100);
+		json_array_append_new(list, json_pack("{s:s, s:s}", "from", a, "to", b));
+	}
+}
+
+/* The fixed closed days of a dealer: the brand's for every dealer, then its own. */
 static json_t *
-sv_api_dealer(const struct dealer *d)
+sv_closed(const struct brand *br, const struct dealer *d)
+{
+	json_t *list = json_array();
+
+	sv_closed_add(list, br->closed, br->nclosed);
+	sv_closed_add(list, d->closed, d->nclosed);
+	return list;
+}
+
+static json_t *
+sv_api_dealer(const struct brand *br, const struct dealer *d)
 {
 	static const char *days[WEEKDAYS] = { "mon", "tue", "wed", "thu", "fri", "sat", "sun" };
 	json_t *hours = json_object(), *cars = json_object();
@@ -395,13 +419,13 @@ sv_api_dealer(const struct dealer *d)
 	}
 	for (i = 0; i < d->ncars; i++)
 		json_object_set_new(cars, d->cars[i].model, json_integer(d->cars[i].count));
-	return json_pack("{s:s, s:o, s:i, s:{s:s, s:s}, s:s, s:o, s:s, s:o, s:i, s:o}",
+	return json_pack("{s:s, s:o, s:i, s:{s:s, s:s}, s:s, s:o, s:s, s:o, s:i, s:o, s:o}",
 	    "code", d->code, "name", sv_text(&d->name), "prefecture", d->prefecture,
 	    "prefecture_name", "ja", prefecture_name(d->prefecture, LANG_JA),
 	    "en", prefecture_name(d->prefecture, LANG_EN),
 	    "postal_code", d->postal_code, "address", sv_text(&d->address),
 	    "phone", d->phone, "hours", hours, "slot_minutes", d->slot_minutes,
-	    "demo_cars", cars);
+	    "demo_cars", cars, "closed", sv_closed(br, d));
 }
 
 json_t *
@@ -413,8 +437,9 @@ site_view_api_catalog(const struct site_view *v)
 	for (i = 0; i < v->c->nmodels; i++)
 		json_array_append_new(models, sv_api_model(v, i));
 	for (i = 0; i < v->c->ndealers; i++)
-		json_array_append_new(dealers, sv_api_dealer(&v->c->dealers[i]));
-	return json_pack("{s:{s:o, s:s}, s:o, s:o}", "brand", "name",
-	    sv_text(&v->c->brand.name), "url", v->c->brand.url, "models", models,
-	    "dealers", dealers);
+		json_array_append_new(dealers, sv_api_dealer(&v->c->brand,
+		    &v->c->dealers[i]));
+	return json_pack("{s:{s:o, s:s, s:b}, s:o, s:o}", "brand", "name",
+	    sv_text(&v->c->brand.name), "url", v->c->brand.url, "booking_confirmation",
+	    v->c->brand.booking_confirmation, "models", models, "dealers", dealers);
 }
