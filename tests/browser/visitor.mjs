@@ -438,6 +438,11 @@ async function tour(lang, size, js) {
   if (pics)
     await shot(page, 'booking-5-receipt');
   const receipt = new URL(page.url());
+  const wrong = new URL(receipt);
+  wrong.searchParams.set('k', '0'.repeat(64));
+  await go(page, wrong.pathname + wrong.search);
+  await audit(page, 'receipt behind a wrong link');
+  await go(page, receipt.pathname + receipt.search);
   await submit(page, 'form:has(input[name=cancel]) button');
   await audit(page, 'the question before cancelling');
   await submit(page, 'form[action$="cancel"] button[type=submit]');
