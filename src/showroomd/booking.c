@@ -362,6 +362,23 @@ bk_near_form(const struct pages *p, enum lang l, const struct booking_pick *in, 
 		    "td_near_unknown")));
 }
 
+/* What the language switch keeps: the choices made so far, as this step's links name them. */
+static void
+bk_switch_query(const struct booking_pick *pk, enum booking_step step, json_t *v)
+{
+	char q[160];
+
+	if (step == BK_WHEN)
+		json_object_set_new(v, "switch_query", json_incref(json_object_get(v, "query")));
+	else if (step == BK_DEALER) {
+		snprintf(q, sizeof(q), "model=%s", pk->model);
+		json_object_set_new(v, "switch_query", json_string(q));
+	} else if (pk->dealer != NULL) {
+		snprintf(q, sizeof(q), "dealer=%s", pk->dealer);
+		json_object_set_new(v, "switch_query", json_string(q));
+	}
+}
+
 json_t *
 booking_view(struct app *app, const struct pages *p, enum lang l,
     const struct booking_pick *in, time_t now)
@@ -411,6 +428,7 @@ booking_view(struct app *app, const struct pages *p, enum lang l,
 		json_object_set_new(v, "models", bk_models(p, l, pk.dealer));
 	}
 	json_object_set_new(v, "steps", booking_progress(p, l, (int)step));
+	bk_switch_query(&pk, step, v);
 	if (json_array_size(chosen) > 0)
 		json_object_set_new(v, "chosen", json_pack("{s:o}", "items", chosen));
 	else

@@ -427,6 +427,7 @@ formview_context(struct app *app, const struct app_request *rq,
 	fv_policy(ctx, st->kind, l);
 	fv_actions(ctx, p, l, st->kind, booking);
 	pages_set_page(ctx, l, st->kind == FORM_CATALOG ? "request" : "test-drive",
-	    st->posted == NULL ? json_string_value(json_object_get(booking, "query")) : NULL);
+	    st->posted == NULL ? json_string_value(json_object_get(booking, "switch_query")) :
+	    NULL);
 	return ctx;
 }

@@ -225,6 +225,26 @@ test_language_switch_on_forms(void **state)
 	twins_served("/privacy/", "/privacy/", "/en/privacy/");
 }
 
+/* Switching language midway through a booking keeps the choices made. */
+static void
+test_language_switch_keeps_choices(void **state)
+{
+	struct http_reply r;
+	char got[256], *p;
+
+	get_ok("/test-drive?model=" MODEL, &r);
+	assert_non_null(p = strstr(r.body, "<body"));
+	assert_non_null(attr_of(p, "hreflang=", "href", got, sizeof(got)));
+	assert_string_equal(got, "/en/test-drive?model=" MODEL);
+	http_reply_free(&r);
+	get_ok("/en/test-drive?model=" MODEL "&dealer=" DEALER, &r);
+	assert_non_null(p = strstr(r.body, "<body"));
+	assert_non_null(attr_of(p, "hreflang=", "href", got, sizeof(got)));
+	unamp(got);
+	assert_string_equal(got, "/test-drive?model=" MODEL "&dealer=" DEALER);
+	http_reply_free(&r);
+}
+
 /* On a receipt the switch keeps the booking: the same receipt, token and all. */
 static void
 test_language_switch_on_receipt(void **state)
@@ -735,6 +755,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_language_switch_on_forms),
+		cmocka_unit_test(test_language_switch_keeps_choices),
 		cmocka_unit_test(test_language_switch_on_receipt),
 		cmocka_unit_test(test_one_language_per_page),
 		cmocka_unit_test(test_booking_form_agrees_with_page),
