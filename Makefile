@@ -5,10 +5,11 @@ PREFIX  ?= /usr/local
 DESTDIR ?=
 
 # Each binary links the libraries of its own side only (see HACKING.md): showroomd has no PDF
-# and no opening code (libcurl only to send notices); showroom has no store backend and no libpq.
+# and no opening code (libcurl only to send notices); showroom has no store backend and no libpq
+# (it serves the local back office, showroom office, with the same HTTP library as showroomd).
 PKGS_LIB  := libsodium jansson libutf8proc
 PKGS_WEB  := $(PKGS_LIB) libmicrohttpd sqlite3 libpq libseccomp libical libcurl
-PKGS_CLI  := $(PKGS_LIB) sqlite3 cairo pangocairo librsvg-2.0 libical libcurl zlib libbrotlienc
+PKGS_CLI  := $(PKGS_LIB) libmicrohttpd sqlite3 cairo pangocairo librsvg-2.0 libical libcurl zlib libbrotlienc
 PKGS_TEST := $(sort $(PKGS_WEB) $(PKGS_CLI) libbrotlidec cmocka)
 PKGS      := $(PKGS_TEST)
 
@@ -149,7 +150,8 @@ test-integration: all $(INTEG_BINS) $(BUILD)/demo-site/.built
 	@SHOWROOM_BUILD=$(BUILD) scripts/run-tests integration $(INTEG_BINS)
 
 # The full suite, then the same suites again under ASan and UBSan in their own build tree.
-# Debian's chromium with JavaScript off, through the forms: once, in the normal build.
+# Debian's chromium with JavaScript off, through the forms, then the office (showroom office)
+# as HQ and as a dealer, JavaScript off and on, with axe-core: once, in the normal build.
 BROWSER_TESTS = $(if $(SAN),,tests/browser/test_browser)
 # Tests that are scripts, not C: the manual pages against the binaries' usage.
 SCRIPT_TESTS := tests/integration/test_man
@@ -175,11 +177,16 @@ fuzz: | $(DEPS_STAMP)
 	@scripts/run-fuzz build-fuzz $(FUZZ_SECONDS) $(patsubst fuzz/%.c,%,$(FUZZ_SRC))
 
 # The demo: the fictional brand, its keys (passphrase "demo") and an SQLite store in demo/.
+DEMO_BO = --keyring demo/keys/keyring.json --root-pub demo/keys/root.public \
+	  --server http://127.0.0.1:8080 --store demo/backoffice
 demo: all $(BUILD)/demo-site-full/.built
 	@scripts/demo-keys $(BUILD) content/demo demo/keys
 	@echo
 	@echo "  showroom demo: http://127.0.0.1:8080/   (Ctrl-C to stop)"
 	@echo "  forms: http://127.0.0.1:8080/request  http://127.0.0.1:8080/test-drive"
+	@echo "  back office, in another terminal each (passphrase demo; open the URL it prints):"
+	@echo "    HQ:     $(BUILD)/showroom office --identity demo/keys/hq $(DEMO_BO)"
+	@echo "    dealer: $(BUILD)/showroom office --identity demo/keys/dealer-tokyo-setagaya $(DEMO_BO)"
 	@echo
 	$(BUILD)/showroomd --site $(BUILD)/demo-site-full --listen 127.0.0.1:8080 --threads 4 \
 	  --keyring demo/keys/keyring.json --root-pub demo/keys/root.public --data demo/data \
@@ -196,6 +203,7 @@ bench: all $(BUILD)/demo-site/.built $(BENCH_BINS)
 	bench/run-count-cost $(BUILD)
 	bench/run-submit-bench $(BUILD)
 	bench/run-backoffice-bench $(BUILD)
+	bench/run-office-bench $(BUILD)
 	SHOWROOM_BENCH_PG=1 bench/run-nodes-bench $(BUILD)
 
 # clang's static analyzer over every source file of both programs; CI wants zero findings.

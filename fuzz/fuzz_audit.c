@@ -31,7 +31,7 @@ fuzz_append_one(const char *data, size_t size, const struct audit_report *r)
 	static const struct audit_count c = { "records", 7 };
 	static const struct audit_seed s = { "seed-fz", "〒100-0001 東京都千代田区見本町1-2-3" };
 	static const struct audit_entry e = { 1795000000, "hq-fuzz", "export", &c, 1,
-	    "out/fuzz.csv", NULL, "clickpost", &s };
+	    "out/fuzz.csv", NULL, "clickpost", &s , NULL, NULL};
 	struct audit_report r2;
 	char *line, *all;
 	size_t len;

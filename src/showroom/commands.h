@@ -18,6 +18,7 @@ int	cmd_bookings(int argc, char **argv);
 int	cmd_purge(int argc, char **argv);
 int	cmd_audit(int argc, char **argv);
 int	cmd_trace(int argc, char **argv);
+int	cmd_office(int argc, char **argv);
 int	cmd_slots(int argc, char **argv);
 /* bookings confirm|decline (argv[0]); USAGE is the bookings usage. */
 #include <stdio.h>

@@ -24,6 +24,7 @@ static const struct command {
 	{ "purge",	cmd_purge,	"delete acknowledged records and exports after N days" },
 	{ "audit",	cmd_audit,	"verify the hash-chained audit log (audit verify)" },
 	{ "trace",	cmd_trace,	"tell which export carried a seed address" },
+	{ "office",	cmd_office,	"the back office in a browser, on this machine only" },
 	{ "inventory",	cmd_inventory,	"print the data inventory (Markdown or JSON)" },
 	{ "stats",	cmd_stats,	"the server's counts per day as a table and a chart" },
 	{ "breach-report", cmd_breach_report, "prefill an APPI breach report for one part" },

@@ -2237,7 +2237,7 @@ sq_outbox_on(struct sq_conn *c, struct store_holdings *h, struct store_err *err)
 
 	if ((st = sq_stmt(c, SQ_OUTBOX, op, err)) == NULL)
 		return STORE_ERR;
-	if ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+	if (sqlite3_step(st) == SQLITE_ROW) {
 		h->outbox_backlog = sqlite3_column_int64(st, 0);
 		rc = STORE_OK;
 	} else

@@ -1127,6 +1127,18 @@ test_stats_refusals(void **state)
 	desk(&r, pv, "stats", c);
 	assert_int_equal(r.status, 0);
 	run_free(&r);
+	/* nothing is sealed to a privacy key: the office, which opens records, refuses it */
+	{
+		char store[320];
+
+		snprintf(store, sizeof(store), "%s/store-privacy", dir);
+		const char *o[] = { "--keyring", keyring, "--root-pub", rootpub, "--store", store,
+		    "--templates", "templates", NULL };
+		desk(&r, pv, "office", o);
+		assert_int_equal(r.status, 2);
+		assert_non_null(strstr(r.err, "the office is for hq and dealer keys"));
+		run_free(&r);
+	}
 }
 
 /* ---- showroom breach-report -------------------------------------------------------------- */

@@ -57,7 +57,7 @@ append(const char *log, const char *action, int64_t records, time_t t)
 {
 	struct audit_count c[] = { { "records", records }, { "bytes", records * 512 } };
 	struct audit_entry e = { t, "hq-0123456789abcdef", action, c, 2, NULL, NULL, NULL,
-	    NULL };
+	    NULL , NULL, NULL};
 	char err[256] = "";
 
 	if (audit_append(log, &e, err, sizeof(err)) != 0)
@@ -267,7 +267,7 @@ test_truncate_last(void **state)
 	struct fx *f = *state;
 	struct audit_count c = { "records", 1 };
 	struct audit_entry e = { T0, "hq-0123456789abcdef", "ack", &c, 1, NULL, NULL, NULL,
-	    NULL };
+	    NULL , NULL, NULL};
 	size_t len;
 	char *data, err[256];
 
@@ -312,7 +312,7 @@ test_rewritten_entry(void **state)
 	struct fx *f = *state;
 	struct audit_count c = { "records", 999 };
 	struct audit_entry e = { T0, "hq-0123456789abcdef", "export", &c, 1, NULL, NULL,
-	    NULL, NULL };
+	    NULL, NULL , NULL, NULL};
 	size_t len, st[16], flen, outlen;
 	char *data, *forged, *out, prev[AUDIT_HASHLEN + 1], err[256];
 
@@ -384,7 +384,7 @@ static void
 test_refuses_symlink(void **state)
 {
 	struct fx *f = *state;
-	struct audit_entry e = { T0, "hq-01", "pull", NULL, 0, NULL, NULL, NULL, NULL };
+	struct audit_entry e = { T0, "hq-01", "pull", NULL, 0, NULL, NULL, NULL, NULL , NULL, NULL};
 	char link[160], err[256];
 
 	append(f->log, "pull", 1, T0);
@@ -399,7 +399,7 @@ test_bad_entries(void **state)
 	struct fx *f = *state;
 	struct audit_count dup[] = { { "records", 1 }, { "records", 2 } };
 	struct audit_count neg = { "records", -1 };
-	struct audit_entry e = { T0, "hq-01", "pull", NULL, 0, NULL, NULL, NULL, NULL }, b;
+	struct audit_entry e = { T0, "hq-01", "pull", NULL, 0, NULL, NULL, NULL, NULL , NULL, NULL}, b;
 	char err[256];
 
 	b = e;
@@ -431,7 +431,7 @@ test_file_hash(void **state)
 {
 	struct fx *f = *state;
 	struct audit_entry e = { T0, "hq-01", "export", NULL, 0, NULL, NULL, "clickpost",
-	    NULL };
+	    NULL , NULL, NULL};
 	char path[160], *data;
 	size_t len;
 
@@ -452,7 +452,7 @@ export_seed(const char *log, const char *file, const char *fmt, const char *id,
 	struct audit_count c = { "records", 40 };
 	struct audit_seed s = { id, text };
 	struct audit_entry e = { t, "hq-0123456789abcdef", "export", &c, 1, file,
-	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", fmt, &s };
+	    "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", fmt, &s , NULL, NULL};
 	char err[256];
 
 	if (audit_append(log, &e, err, sizeof(err)) != 0)

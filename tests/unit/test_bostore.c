@@ -2,7 +2,8 @@
  * The back-office store's retention rule (bostore_purge). A dealer acknowledges a booking
  * when it is pulled, often weeks before the drive: the booking must outlive the purge
  * window until its slot has passed too, and so must the booking files exported with it.
- * Also: records an export set aside, and a store made before that column existed.
+ * Also: records an export set aside, and stores made before that column existed or before
+ * the office's marks did.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -249,6 +250,103 @@ test_older_store(void **state)
 	assert_int_equal(count_sel(f, BOSTORE_SET_ASIDE, NULL), 1);
 }
 
+/* A store file made by SQL (the schema of an older version), opened as F's store. */
+static void
+reopen_from_sql(struct fx *f, const char *name, const char *sql)
+{
+	char dir[300], path[320], err[256];
+	sqlite3 *db;
+
+	snprintf(dir, sizeof(dir), "%s/%s", f->dir, name);
+	assert_int_equal(fs_mkdirs(dir, 0700), 0);
+	snprintf(path, sizeof(path), "%s/%s", dir, BOSTORE_FILE);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	if (sqlite3_exec(db, sql, NULL, NULL, NULL) != SQLITE_OK)
+		fail_msg("%s", sqlite3_errmsg(db));
+	sqlite3_close(db);
+	bostore_close(f->s);
+	if (bostore_open(dir, &f->s, err, sizeof(err)) == -1)
+		fail_msg("%s", err);
+}
+
+static struct bostore_rec
+get_rec(struct fx *f, const char *id)
+{
+	struct bostore_rec r;
+	char err[256];
+	int found;
+
+	assert_int_equal(bostore_get(f->s, KEY, id, &r, &found, err, sizeof(err)), 0);
+	assert_true(found);
+	free(r.ct);
+	return r;
+}
+
+#define RECORDS_V1 \
+	"CREATE TABLE records(" \
+	" id TEXT PRIMARY KEY, kind TEXT NOT NULL, key_id TEXT NOT NULL," \
+	" created INTEGER NOT NULL, enc BLOB NOT NULL, ct BLOB NOT NULL," \
+	" slot_dealer TEXT, slot_model TEXT, slot_start TEXT, seq INTEGER," \
+	" pulled_at INTEGER NOT NULL, exported_at INTEGER, export_batch INTEGER," \
+	" acked_at INTEGER"
+
+/* A store the office made before the set-aside column: its marks (seen, kept longer)
+ * survive, and records gain aside_at. */
+static void
+test_older_office_store(void **state)
+{
+	struct fx *f = *state;
+	struct bostore_rec r;
+	char err[256];
+
+	reopen_from_sql(f, "office", RECORDS_V1 ");"
+	    "CREATE TABLE marks(id TEXT PRIMARY KEY, seen_at INTEGER, keep_until INTEGER);"
+	    "INSERT INTO records(id, kind, key_id, created, enc, ct, pulled_at)"
+	    " VALUES ('req-seen', 'catalog_request', '" KEY "', 1, x'00', x'00', 1),"
+	    " ('req-new', 'catalog_request', '" KEY "', 2, x'00', x'00', 1);"
+	    "INSERT INTO marks VALUES ('req-seen', 77, 88);");
+	r = get_rec(f, "req-seen");
+	assert_int_equal(r.seen_at, 77);
+	assert_int_equal(r.keep_until, 88);
+	assert_int_equal(r.aside_at, 0);
+	assert_int_equal(count_sel(f, BOSTORE_NOT_EXPORTED, NULL), 2);
+	assert_int_equal(bostore_mark_aside(f->s, "req-new", ACKED, err, sizeof(err)), 0);
+	assert_int_equal(count_sel(f, BOSTORE_SET_ASIDE, NULL), 1);
+	assert_int_equal(get_rec(f, "req-new").aside_at, ACKED);
+	assert_int_equal(get_rec(f, "req-seen").seen_at, 77);
+}
+
+/* A store the commands made with the set-aside column and before the office's marks:
+ * what was set aside stays so, and the office can mark records. */
+static void
+test_older_aside_store(void **state)
+{
+	struct fx *f = *state;
+	struct bostore_q q;
+	char err[256];
+	size_t n;
+
+	reopen_from_sql(f, "aside", RECORDS_V1 ", aside_at INTEGER);"
+	    "INSERT INTO records(id, kind, key_id, created, enc, ct, pulled_at, aside_at)"
+	    " VALUES ('req-aside', 'catalog_request', '" KEY "', 1, x'00', x'00', 1, 55),"
+	    " ('req-done', 'catalog_request', '" KEY "', 2, x'00', x'00', 1, NULL);"
+	    "UPDATE records SET exported_at = 60 WHERE id = 'req-done';");
+	assert_int_equal(count_sel(f, BOSTORE_SET_ASIDE, NULL), 1);
+	assert_int_equal(count_sel(f, BOSTORE_HANDLED, NULL), 1);
+	assert_int_equal(get_rec(f, "req-aside").aside_at, 55);
+	assert_int_equal(bostore_mark_seen(f->s, "req-aside", 99, err, sizeof(err)), 0);
+	assert_int_equal(get_rec(f, "req-aside").seen_at, 99);
+	memset(&q, 0, sizeof(q));
+	q.key_id = KEY;
+	q.kind = "catalog_request";
+	q.sel = BOSTORE_SET_ASIDE;
+	assert_int_equal(bostore_count(f->s, &q, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 1);
+	q.unseen = 1;
+	assert_int_equal(bostore_count(f->s, &q, &n, err, sizeof(err)), 0);
+	assert_int_equal(n, 0);
+}
+
 int
 main(void)
 {
@@ -257,6 +355,8 @@ main(void)
 		    setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_aside, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_older_store, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_older_office_store, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_older_aside_store, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -164,6 +164,16 @@ audit_check_entry(const struct audit_entry *e, int64_t seq, const char *prev, ch
 		errbuf_set(err, errlen, "bad format name");
 		return -1;
 	}
+	/* a record id and a reason from a fixed list: never free text, which could be
+	 * personal */
+	if (e->record != NULL && !audit_token(e->record, 64, "ABCDEFGHIJKLMNOPQRSTUVWXYZ_-")) {
+		errbuf_set(err, errlen, "bad record id");
+		return -1;
+	}
+	if (e->reason != NULL && !audit_token(e->reason, 32, "_")) {
+		errbuf_set(err, errlen, "bad reason");
+		return -1;
+	}
 	return 0;
 }
 
@@ -200,6 +210,10 @@ audit_entry_obj(const struct audit_entry *e, int64_t seq, const char *prev, char
 	if (e->seed != NULL && ((v = audit_seed_obj(e->seed, err, errlen)) == NULL ||
 	    audit_set(o, "seed", v) == -1))
 		goto fail;
+	/* only when given, so that entries without them keep their old form */
+	if ((e->record != NULL && audit_set(o, "record", json_string(e->record)) == -1) ||
+	    (e->reason != NULL && audit_set(o, "reason", json_string(e->reason)) == -1))
+		goto nomem;
 	return o;
 nomem:
 	errbuf_set(err, errlen, "out of memory");

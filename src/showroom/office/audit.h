@@ -23,6 +23,8 @@
  *   counts       object of non-negative integers (names [a-z0-9_], at most 32)
  *   file, file_sha256, format   string or null
  *   seed         only on entries that carried one: its id, its text, SHA-256 of the text
+ *   record, reason  only on entries about one record ("keep"): its id, and a reason
+ *                from the office's fixed list
  *   prev         "hash" of the previous line; 64 zeros on the first
  *   hash         SHA-256 (hex) of the canonical serialization of the entry without "hash"
  *
@@ -67,6 +69,9 @@ struct audit_entry {
 	const char			*file_sha256;	/* NULL with FILE: hashed here */
 	const char			*format;	/* NULL: none */
 	const struct audit_seed		*seed;		/* NULL: none */
+	const char			*record;	/* NULL: none; one record id */
+	const char			*reason;	/* NULL: none; [a-z0-9_], from a
+							 * fixed list, never free text */
 };
 
 /*

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdarg.h>
 #include <malloc.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -183,8 +184,36 @@ bo_key_in_keyring(struct bo *b)
 	return 0;
 }
 
-static int
-bo_secret(struct bo *b)
+void
+bo_error(struct bo *b, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	log_error("%s", line);
+	if (b != NULL && b->msgs != NULL)
+		buf_printf(b->msgs, "%s\n", line);
+}
+
+void
+bo_warn(struct bo *b, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	log_warn("%s", line);
+	if (b != NULL && b->msgs != NULL)
+		buf_printf(b->msgs, "%s\n", line);
+}
+
+int
+bo_unlock(struct bo *b, const char *given)
 {
 	struct keys_identity id;
 	struct keys_error ke;
@@ -192,28 +221,39 @@ bo_secret(struct bo *b)
 	int rc;
 
 	snprintf(file, sizeof(file), "%s.secret", b->identity);
-	if (keys_passphrase(file, 0, &pass, &ke) != KEYS_OK) {
-		log_error("%s", ke.msg);
+	if (given == NULL && keys_passphrase(file, 0, &pass, &ke) != KEYS_OK) {
+		bo_error(b, "%s", ke.msg);
 		return ke.code == KEYS_E_NOPASS ? BO_EXIT_PASSPHRASE : BO_EXIT_FAIL;
 	}
-	rc = keys_secret_open(b->identity, pass, &id, &ke);
-	keys_passphrase_free(pass);
+	rc = keys_secret_open(b->identity, given != NULL ? given : pass, &id, &ke);
+	if (pass != NULL)
+		keys_passphrase_free(pass);
 	if (rc != KEYS_OK) {
 		if (ke.code == KEYS_E_PASSPHRASE) {
-			log_error("wrong passphrase for %s (or the file is damaged)", file);
+			bo_error(b, "wrong passphrase for %s (or the file is damaged)", file);
 			return BO_EXIT_PASSPHRASE;
 		}
-		log_error("%s", ke.msg);
+		bo_error(b, "%s", ke.msg);
 		return BO_EXIT_FAIL;
 	}
 	if (strcmp(id.pub.key_id, b->id.pub.key_id) != 0) {
 		keys_identity_free(&id);
-		log_error("%s: the secret key is not the one of %s.public", file, b->identity);
+		bo_error(b, "%s: the secret key is not the one of %s.public", file, b->identity);
 		return BO_EXIT_FAIL;
 	}
+	bo_lock(b);
 	b->id = id;
 	b->have_secret = 1;
 	return 0;
+}
+
+void
+bo_lock(struct bo *b)
+{
+	if (b->id.sec != NULL)
+		sodium_free(b->id.sec);	/* wipes it */
+	b->id.sec = NULL;
+	b->have_secret = 0;
 }
 
 static int
@@ -240,7 +280,7 @@ bo_identity(struct bo *b, unsigned need)
 	if ((need & BO_NEED_KEYRING) && (rc = bo_key_in_keyring(b)) != 0)
 		return rc;
 	if (need & BO_NEED_SECRET)
-		return bo_secret(b);
+		return bo_unlock(b, NULL);
 	return 0;
 }
 
@@ -437,4 +477,19 @@ bo_cell(FILE *f, const char *s, int width)
 	}
 	for (; used < width; used++)
 		fputc(' ', f);
+}
+
+void
+bo_slot_from(struct bostore_rec *r, json_t *doc)
+{
+	json_t *d = json_object_get(doc, RECORD_F_DEALER), *m = json_object_get(doc,
+	    RECORD_F_MODEL), *s = json_object_get(doc, RECORD_F_SLOT);
+
+	/* "YYYY-MM-DDTHH:MM" only: it is compared as text */
+	if (!json_is_string(d) || !json_is_string(m) || !json_is_string(s) ||
+	    strlen(json_string_value(s)) != 16 || json_string_value(s)[10] != 'T')
+		return;
+	snprintf(r->slot_dealer, sizeof(r->slot_dealer), "%s", json_string_value(d));
+	snprintf(r->slot_model, sizeof(r->slot_model), "%s", json_string_value(m));
+	snprintf(r->slot_start, sizeof(r->slot_start), "%s", json_string_value(s));
 }

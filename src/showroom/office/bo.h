@@ -21,9 +21,12 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "lib/buf.h"
 #include "lib/errbuf.h"
 #include "seal/keys.h"
+#include "seal/recid.h"
 #include "showroom/office/audit.h"
+#include "showroom/office/bookings_fmt.h"
 #include "showroom/office/bostore.h"
 
 /* Exit codes of the back-office commands (see docs/BACKOFFICE.md). */
@@ -98,11 +101,24 @@ struct bo {
 	struct keys_keyring	 kr;
 	int			 have_kr;
 	struct bostore		*db;
+	struct buf		*msgs;		/* set: bo_error also collects here */
 };
 
 /* Sets up what NEED asks for; on failure reports it and returns the exit code. */
 int	bo_init(struct bo *, const struct bo_opts *, unsigned need);
 void	bo_done(struct bo *);
+
+/* Reports a failure on stderr and, when B->msgs is set (the office), collects it there
+ * too, one line each, to show in the page. Never pass personal data. */
+void	bo_error(struct bo *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* The same for a warning: the operation went on, and the page says what it skipped. */
+void	bo_warn(struct bo *, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Opens the secret key with PASS (NULL: $SHOWROOM_PASSPHRASE or the terminal), into
+ * sodium_malloc'd memory, which is locked (mlock) and guarded; an exit code. */
+int	bo_unlock(struct bo *, const char *pass);
+/* Wipes and frees the secret key; the public half stays. */
+void	bo_lock(struct bo *);
 
 /* The configuration's string NAME, or NULL. */
 const char	*bo_conf_str(const struct bo *, const char *name);
@@ -122,12 +138,125 @@ const char	*bo_plain_kind(const char *kind);
 int	bo_open_record(const struct bo *, const struct bostore_rec *r, json_t **doc,
 	    char *err, size_t errlen);
 
+/* Sets R's slot (dealer, model, start) from its opened DOC when it holds a well-formed
+ * one: a cancellation's, which the server sends without it. */
+void	bo_slot_from(struct bostore_rec *r, json_t *doc);
+
 /* "pulling 120/500 [#####.....]" on stderr when it is a terminal; done == total ends it. */
 void	bo_progress(const char *what, size_t done, size_t total);
 
 /* Writes S as one terminal cell of WIDTH columns (utf8proc widths), control and
  * bidirectional-override characters shown as U+FFFD; longer text is cut with "…". */
 void	bo_cell(FILE *, const char *s, int width);
+
+/*
+ * The back office's operations, one set of functions for the commands and the office.
+ * Each returns an exit code and reports through bo_error.
+ */
+
+struct bo_pull_stats {
+	size_t	received, added, duplicate, mismatch, refused;
+	size_t	kinds[3];	/* catalog_request, test_drive, cancellation */
+};
+
+/* Pages of 500 per pull (100,000 records), so that a server that keeps paging cannot
+ * keep pull busy; what is left comes with the next one. The office pulls with it. */
+#define BO_PULL_MAX_PAGES	200
+#define BO_PULL_PAGES_CAP	1000000	/* the most --max-pages takes */
+
+/*
+ * Pulls the new records of our key into the store (cmd_pull.c), at most MAX_PAGES pages
+ * (0: BO_PULL_MAX_PAGES), stopping early at a full page that adds nothing new; the
+ * cursor is saved, so the next pull goes on from there. Audits "pull".
+ */
+int	bo_pull(struct bo *, size_t max_pages, struct bo_pull_stats *);
+
+/*
+ * An export of every open catalog request (cmd_export.c): the caller sets format
+ * ("clickpost", "yamato-b2", "csv", "labels-pdf"), out (the file, or clickpost's
+ * prefix), seed, again or set_aside, and ship_date (NULL: today); bo_export fills the
+ * rest. A record that does not open stops it all; one the format cannot hold is set
+ * aside (left unexported, named in why[] by id and field) and the others are written:
+ * BO_EXIT_SET_ASIDE. nrecs 0 means there was nothing to export. Free with
+ * bo_export_free.
+ */
+struct export_addr;
+/* A record an export set aside and the field at fault: never its value. */
+struct bo_aside {
+	char			 id[64];
+	char			 field[32];
+};
+struct bo_export {
+	const char		*format;
+	const char		*out;
+	const char		*ship_date;
+	int			 seed;
+	int			 again;
+	int			 set_aside;	/* only the records an export set aside */
+	/* filled by bo_export */
+	struct bostore_rec	*recs;
+	size_t			 nrecs;
+	json_t			**docs;
+	struct export_addr	*addrs;		/* nrecs (+ 1 with a seed) */
+	size_t			 naddrs;
+	size_t			 seed_at;	/* index of the seed in addrs */
+	char			 seed_rid[RECID_LEN + 1];
+	json_t			*seed_entry;	/* from the configuration */
+	char			*seed_text;
+	char			**paths;	/* the files written */
+	size_t			 npaths;
+	unsigned char		*aside;		/* per addrs: set aside, or NULL: none */
+	size_t			 naside;	/* records set aside (the seed never is) */
+	struct bo_aside		*why;		/* nwhy: one per record and field */
+	size_t			 nwhy;
+};
+
+int	bo_export(struct bo *, struct bo_export *);
+void	bo_export_free(struct bo_export *);
+int	bo_export_format_ok(const char *format);
+
+/*
+ * Acknowledges IDS to the server (which deletes them) and marks them in the store
+ * (cmd_ack.c), in as many requests as it takes, each under the server's body limit and
+ * marked in its own transaction. A failed request ends it and is reported through
+ * bo_error: which requests went through, and whether the failed one may have been
+ * deleted (acknowledging again is safe). Audits "ack".
+ */
+struct bo_ack_result {
+	size_t	done;		/* records acknowledged and marked */
+	int64_t	deleted;	/* the server's count */
+	size_t	nreq;		/* requests planned */
+	size_t	nreq_done;	/* requests that went through */
+};
+
+int	bo_ack(struct bo *, char **ids, size_t n, struct bo_ack_result *);
+
+/*
+ * A dealer's bookings from the store, opened (cmd_bookings.c): format "list" (the day
+ * list on standard output), "csv" or "ics" (to OUT, or standard output); DATE
+ * "YYYY-MM-DD", "all" or NULL (today). A file written is an export. CATALOG, when the
+ * caller sets it, is used (and released by bo_bookings_free) instead of fetching it.
+ */
+struct bo_bookings {
+	const char		*format;
+	const char		*out;
+	const char		*date;
+	enum lang		 lang;
+	json_t			*catalog;
+	/* filled by bo_bookings */
+	struct bostore_rec	*recs;
+	size_t			 nrecs;
+	json_t			**docs;
+	struct booking		*v;
+};
+
+int	bo_bookings(struct bo *, struct bo_bookings *);
+void	bo_bookings_free(struct bo_bookings *);
+/* The server's public catalog (names of dealers and models), or NULL. */
+json_t	*bo_catalog_fetch(struct bo *);
+/* Fills V from an opened booking or cancellation, with names from CATALOG (may be NULL). */
+void	bo_booking_fill(const json_t *catalog, enum lang, const struct bostore_rec *,
+	    json_t *doc, struct booking *v);
 
 /* Installs jansson allocation functions that wipe memory before freeing it. */
 void	bo_json_wipe_init(void);

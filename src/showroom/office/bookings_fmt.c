@@ -13,12 +13,7 @@
 #include "lib/jtime.h"
 #include "lib/buf.h"
 
-/* One row of output: a booking, or a cancellation standing for one that is gone. */
-struct bk_row {
-	const struct booking	*b;
-	const struct booking	*cancel;	/* what cancelled it; NULL when active */
-	const char		*id;		/* the booking's id */
-};
+#define bk_row	booking_row	/* one row of output: see bookings_fmt.h */
 
 struct bk_rows {
 	struct bk_row	*v;
@@ -235,16 +230,18 @@ bk_row_cmp(const void *a, const void *b)
 	return strcmp(x->id, y->id);
 }
 
+/* On a day from FROM to TO (both included; NULL: no bound). */
 static int
-bk_on(const struct booking *b, const char *date)
+bk_on(const struct booking *b, const char *from, const char *to)
 {
-	return date == NULL || strncmp(b->slot, date, 10) == 0;
+	return (from == NULL || strncmp(b->slot, from, 10) >= 0) &&
+	    (to == NULL || strncmp(b->slot, to, 10) <= 0);
 }
 
-/* The rows for DATE (NULL: all), sorted. Every record is checked first. */
+/* The rows for the days FROM to TO (NULL: all), sorted. Every record is checked first. */
 static int
-bk_rows(const struct booking *bs, size_t n, const char *date, struct bk_rows *rows,
-    char *err, size_t errlen)
+bk_rows_range(const struct booking *bs, size_t n, const char *from, const char *to,
+    struct bk_rows *rows, char *err, size_t errlen)
 {
 	struct bk_index x;
 	struct bk_row *r;
@@ -253,7 +250,7 @@ bk_rows(const struct booking *bs, size_t n, const char *date, struct bk_rows *ro
 
 	rows->v = NULL;
 	rows->n = 0;
-	if (date != NULL && !bk_date_ok(date)) {
+	if ((from != NULL && !bk_date_ok(from)) || (to != NULL && !bk_date_ok(to))) {
 		bk_err(err, errlen, EINVAL, "the date must be YYYY-MM-DD");
 		return -1;
 	}
@@ -267,7 +264,7 @@ bk_rows(const struct booking *bs, size_t n, const char *date, struct bk_rows *ro
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		if (bk_is_cancel(&bs[i]) || !bk_on(&bs[i], date))
+		if (bk_is_cancel(&bs[i]) || !bk_on(&bs[i], from, to))
 			continue;
 		r = &rows->v[rows->n++];
 		r->b = &bs[i];
@@ -278,7 +275,7 @@ bk_rows(const struct booking *bs, size_t n, const char *date, struct bk_rows *ro
 	for (i = 0; i < x.ncans; i++) {
 		if (bk_find(x.byid, x.n, x.cans[i]->cancels, 0) != NULL ||
 		    (i > 0 && strcmp(x.cans[i - 1]->cancels, x.cans[i]->cancels) == 0) ||
-		    !bk_on(x.cans[i], date))
+		    !bk_on(x.cans[i], from, to))
 			continue;
 		r = &rows->v[rows->n++];
 		r->b = r->cancel = x.cans[i];
@@ -293,6 +290,28 @@ out:
 		rows->v = NULL;
 	}
 	return rc;
+}
+
+static int
+bk_rows(const struct booking *bs, size_t n, const char *date, struct bk_rows *rows,
+    char *err, size_t errlen)
+{
+	return bk_rows_range(bs, n, date, date, rows, err, errlen);
+}
+
+int
+bookings_rows(const struct booking *bs, size_t n, const char *from, const char *to,
+    struct booking_row **rowsp, size_t *np, char *err, size_t errlen)
+{
+	struct bk_rows rows;
+
+	*rowsp = NULL;
+	*np = 0;
+	if (bk_rows_range(bs, n, from, to, &rows, err, errlen) == -1)
+		return -1;
+	*rowsp = rows.v;
+	*np = rows.n;
+	return 0;
 }
 
 /*
@@ -355,6 +374,12 @@ bk_clean_dup(const char *s, enum bk_mode m)
 		return NULL;
 	}
 	return buf_steal(&b, NULL);
+}
+
+char *
+bookings_text(const char *s, int lines)
+{
+	return bk_clean_dup(s, lines ? BK_TEXT : BK_LINE);
 }
 
 static void

@@ -43,6 +43,26 @@ struct booking {
 	const char	*cancels;	/* for a cancellation: the booking id it cancels */
 };
 
+/* One row of output: a booking, or a cancellation standing for one that is gone. */
+struct booking_row {
+	const struct booking	*b;
+	const struct booking	*cancel;	/* what cancelled it; NULL when active */
+	const char		*id;		/* the booking's id */
+};
+
+/*
+ * The rows of the days FROM to TO ("YYYY-MM-DD", both included; NULL: no bound), with
+ * cancellations folded in as described above, sorted by day, dealer, time and id: what
+ * the three formats below write, for a caller that shows them otherwise (the office's
+ * pages). *rowsp points into BS; free it (only it) with free(). -1 as below.
+ */
+int	bookings_rows(const struct booking *, size_t n, const char *from, const char *to,
+	    struct booking_row **rowsp, size_t *np, char *err, size_t errlen);
+
+/* S as it may be shown: invalid UTF-8, control and bidirectional-override characters
+ * as U+FFFD; line breaks kept (as LF) when LINES, else spaces. Wipe and free it. */
+char	*bookings_text(const char *s, int lines);
+
 /*
  * All three take the bookings (any order), DATE ("YYYY-MM-DD", or NULL for every day)
  * and the language of labels. 0 on success; -1 with errno (EINVAL: a record is not

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/buf.h"
 #include "lib/fsutil.h"
 
 struct bostore {
@@ -34,7 +35,12 @@ static const char bostore_schema[] =
 	/* Which records went into which batch of files: a record exported again keeps only
 	 * its latest batch in records.export_batch. */
 	"CREATE TABLE IF NOT EXISTS export_items(batch INTEGER NOT NULL, record_id TEXT NOT NULL,"
-	" PRIMARY KEY (batch, record_id)) WITHOUT ROWID;";
+	" PRIMARY KEY (batch, record_id)) WITHOUT ROWID;"
+	/* The office's own marks, apart so that a store of an older version needs no
+	 * migration: opened in the office, kept past the purge. */
+	"CREATE TABLE IF NOT EXISTS marks(id TEXT PRIMARY KEY, seen_at INTEGER,"
+	" keep_until INTEGER);"
+	"CREATE INDEX IF NOT EXISTS records_slot ON records(key_id, slot_start);";
 
 static int
 bs_fail(struct bostore *s, const char *what, char *err, size_t errlen)
@@ -285,38 +291,83 @@ bs_row(sqlite3_stmt *st, struct bostore_rec *r)
 	r->exported_at = sqlite3_column_int64(st, 11);
 	r->acked_at = sqlite3_column_int64(st, 12);
 	r->aside_at = sqlite3_column_int64(st, 13);
+	r->seen_at = sqlite3_column_int64(st, 14);
+	r->keep_until = sqlite3_column_int64(st, 15);
 	return 0;
 }
 
-int
-bostore_list(struct bostore *s, const char *key_id, const char *kind, enum bostore_sel sel,
-    struct bostore_rec **out, size_t *np, char *err, size_t errlen)
+static const char *const bs_sel_where[] = {
+	"r.acked_at IS NULL",
+	"r.acked_at IS NULL AND r.exported_at IS NULL",
+	"r.acked_at IS NULL AND r.exported_at IS NOT NULL",
+	"1",
+	"(r.exported_at IS NOT NULL OR r.acked_at IS NOT NULL)",
+	"r.acked_at IS NULL AND r.exported_at IS NULL AND r.aside_at IS NOT NULL",
+};
+_Static_assert(sizeof(bs_sel_where) / sizeof(bs_sel_where[0]) == BOSTORE_SET_ASIDE + 1,
+    "one WHERE clause per enum bostore_sel");
+
+/* The WHERE clause of Q, its parameters numbered as bs_q_bind binds them. */
+static void
+bs_q_where(const struct bostore_q *q, struct buf *sql)
 {
-	static const char *const where[] = {
-		"acked_at IS NULL",
-		"acked_at IS NULL AND exported_at IS NULL",
-		"acked_at IS NULL AND exported_at IS NOT NULL",
-		"1",
-		"acked_at IS NULL AND exported_at IS NULL AND aside_at IS NOT NULL",
-	};
+	buf_printf(sql, " FROM records r LEFT JOIN marks m ON m.id = r.id WHERE r.key_id = ?1"
+	    " AND %s", bs_sel_where[q->sel]);
+	if (q->kind != NULL)
+		buf_puts(sql, " AND r.kind = ?2");
+	if (q->slot_from != NULL)
+		buf_puts(sql, " AND r.slot_start >= ?3");
+	if (q->slot_to != NULL)
+		buf_puts(sql, " AND r.slot_start < ?4");
+	if (q->pulled_after > 0)
+		buf_puts(sql, " AND r.pulled_at > ?5");
+	if (q->unseen)
+		buf_puts(sql, " AND m.seen_at IS NULL");
+}
+
+static void
+bs_q_bind(sqlite3_stmt *st, const struct bostore_q *q)
+{
+	sqlite3_bind_text(st, 1, q->key_id, -1, SQLITE_STATIC);
+	if (q->kind != NULL)
+		sqlite3_bind_text(st, 2, q->kind, -1, SQLITE_STATIC);
+	if (q->slot_from != NULL)
+		sqlite3_bind_text(st, 3, q->slot_from, -1, SQLITE_STATIC);
+	if (q->slot_to != NULL)
+		sqlite3_bind_text(st, 4, q->slot_to, -1, SQLITE_STATIC);
+	if (q->pulled_after > 0)
+		sqlite3_bind_int64(st, 5, q->pulled_after);
+}
+
+int
+bostore_query(struct bostore *s, const struct bostore_q *q, struct bostore_rec **out,
+    size_t *np, char *err, size_t errlen)
+{
 	struct bostore_rec *v = NULL, *nv;
+	struct buf sql = BUF_INIT;
 	size_t n = 0, cap = 0;
 	sqlite3_stmt *st;
-	char sql[512];
 	int rc;
 
 	*out = NULL;
 	*np = 0;
-	snprintf(sql, sizeof(sql), "SELECT id, kind, key_id, created, enc, ct, slot_dealer,"
-	    " slot_model, slot_start, seq, pulled_at, exported_at, acked_at, aside_at"
-	    " FROM records"
-	    " WHERE key_id = ?1 AND (?2 IS NULL OR kind = ?2) AND %s ORDER BY created, id",
-	    where[sel]);
-	if ((st = bs_prep(s, sql, err, errlen)) == NULL)
+	buf_puts(&sql, "SELECT r.id, r.kind, r.key_id, r.created, r.enc, r.ct, r.slot_dealer,"
+	    " r.slot_model, r.slot_start, r.seq, r.pulled_at, r.exported_at, r.acked_at,"
+	    " r.aside_at, m.seen_at, m.keep_until");
+	bs_q_where(q, &sql);
+	buf_puts(&sql, q->newest_first ? " ORDER BY r.created DESC, r.id DESC" :
+	    " ORDER BY r.created, r.id");
+	if (q->limit > 0)
+		buf_printf(&sql, " LIMIT %zu OFFSET %zu", q->limit, q->offset);
+	if (sql.data == NULL) {
+		snprintf(err, errlen, "out of memory");
 		return -1;
-	sqlite3_bind_text(st, 1, key_id, -1, SQLITE_STATIC);
-	if (kind != NULL)
-		sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+	}
+	st = bs_prep(s, sql.data, err, errlen);
+	buf_free(&sql);
+	if (st == NULL)
+		return -1;
+	bs_q_bind(st, q);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (n == cap) {
 			cap = cap ? cap * 2 : 64;
@@ -341,6 +392,78 @@ nomem:
 	bostore_recs_free(v, n);
 	snprintf(err, errlen, "out of memory");
 	return -1;
+}
+
+int
+bostore_count(struct bostore *s, const struct bostore_q *q, size_t *np, char *err,
+    size_t errlen)
+{
+	struct buf sql = BUF_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	*np = 0;
+	buf_puts(&sql, "SELECT count(*)");
+	bs_q_where(q, &sql);
+	if (sql.data == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
+	st = bs_prep(s, sql.data, err, errlen);
+	buf_free(&sql);
+	if (st == NULL)
+		return -1;
+	bs_q_bind(st, q);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*np = (size_t)sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return bs_fail(s, "counting records", err, errlen);
+	return 0;
+}
+
+int
+bostore_list(struct bostore *s, const char *key_id, const char *kind, enum bostore_sel sel,
+    struct bostore_rec **out, size_t *np, char *err, size_t errlen)
+{
+	struct bostore_q q;
+
+	memset(&q, 0, sizeof(q));
+	q.key_id = key_id;
+	q.kind = kind;
+	q.sel = sel;
+	return bostore_query(s, &q, out, np, err, errlen);
+}
+
+int
+bostore_get(struct bostore *s, const char *key_id, const char *id, struct bostore_rec *r,
+    int *found, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	*found = 0;
+	if ((st = bs_prep(s, "SELECT r.id, r.kind, r.key_id, r.created, r.enc, r.ct,"
+	    " r.slot_dealer, r.slot_model, r.slot_start, r.seq, r.pulled_at, r.exported_at,"
+	    " r.acked_at, r.aside_at, m.seen_at, m.keep_until FROM records r LEFT JOIN marks m"
+	    " ON m.id = r.id WHERE r.key_id = ? AND r.id = ?", err, errlen)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, key_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, id, -1, SQLITE_STATIC);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		if (bs_row(st, r) == -1) {
+			sqlite3_finalize(st);
+			snprintf(err, errlen, "out of memory");
+			return -1;
+		}
+		*found = 1;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return bs_fail(s, "reading a record", err, errlen);
+	return 0;
 }
 
 void
@@ -383,6 +506,81 @@ bostore_meta_next(struct bostore *s, const char *name, int64_t *value, char *err
 	if (rc != SQLITE_ROW)
 		return bs_fail(s, "counter", err, errlen);
 	return 0;
+}
+
+int
+bostore_meta_get(struct bostore *s, const char *name, int64_t *value, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*value = 0;
+	if ((st = bs_prep(s, "SELECT value FROM meta WHERE name = ?", err, errlen)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		*value = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return bs_fail(s, "reading a counter", err, errlen);
+	return 0;
+}
+
+int
+bostore_meta_set(struct bostore *s, const char *name, int64_t value, char *err,
+    size_t errlen)
+{
+	sqlite3_stmt *st;
+
+	if ((st = bs_prep(s, "INSERT INTO meta(name, value) VALUES(?1, ?2) ON CONFLICT(name)"
+	    " DO UPDATE SET value = ?2", err, errlen)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, value);
+	return bs_step_done(s, st, "setting a counter", err, errlen);
+}
+
+int
+bostore_set_slot(struct bostore *s, const struct bostore_rec *r, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+
+	if ((st = bs_prep(s, "UPDATE records SET slot_dealer = ?, slot_model = ?,"
+	    " slot_start = ? WHERE id = ?", err, errlen)) == NULL)
+		return -1;
+	bs_bind_opt(st, 1, r->slot_dealer);
+	bs_bind_opt(st, 2, r->slot_model);
+	bs_bind_opt(st, 3, r->slot_start);
+	sqlite3_bind_text(st, 4, r->id, -1, SQLITE_STATIC);
+	return bs_step_done(s, st, "setting a slot", err, errlen);
+}
+
+int
+bostore_mark_seen(struct bostore *s, const char *id, int64_t now, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+
+	if ((st = bs_prep(s, "INSERT INTO marks(id, seen_at) VALUES(?1, ?2) ON CONFLICT(id)"
+	    " DO UPDATE SET seen_at = coalesce(seen_at, ?2)", err, errlen)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, now);
+	return bs_step_done(s, st, "marking a record seen", err, errlen);
+}
+
+int
+bostore_keep(struct bostore *s, const char *id, int64_t until, char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+
+	if ((st = bs_prep(s, "INSERT INTO marks(id, keep_until) VALUES(?1, ?2) ON CONFLICT(id)"
+	    " DO UPDATE SET keep_until = max(coalesce(keep_until, 0), ?2)", err, errlen)) ==
+	    NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, until);
+	return bs_step_done(s, st, "keeping a record", err, errlen);
 }
 
 int
@@ -496,10 +694,13 @@ bostore_purge(struct bostore *s, int64_t cutoff, bostore_file_fn fn, void *arg,
 	if ((st = bs_prep(s, "DELETE FROM records WHERE acked_at IS NOT NULL AND"
 	    " acked_at <= ?1 AND (slot_start IS NULL OR slot_start = '' OR slot_start <= ?2)"
 	    " AND NOT (kind = 'cancellation' AND EXISTS (SELECT 1 FROM records b"
-	    " WHERE b.key_id = records.key_id AND b.slot_start > ?2))", err, errlen)) == NULL)
+	    " WHERE b.key_id = records.key_id AND b.slot_start > ?2))"
+	    " AND NOT EXISTS (SELECT 1 FROM marks k WHERE k.id = records.id AND"
+	    " k.keep_until > ?3)", err, errlen)) == NULL)
 		goto fail;
 	sqlite3_bind_int64(st, 1, cutoff);
 	sqlite3_bind_text(st, 2, slot_cut, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
 	if (bs_step_done(s, st, "purging records", err, errlen) == -1)
 		goto fail;
 	*nrecs = (size_t)sqlite3_changes(s->db);
@@ -513,8 +714,9 @@ bostore_purge(struct bostore *s, int64_t cutoff, bostore_file_fn fn, void *arg,
 	if ((st = bs_prep(s, "SELECT id, path FROM exports WHERE acked_at IS NOT NULL AND"
 	    " acked_at <= ?1 AND NOT EXISTS (SELECT 1 FROM records r WHERE"
 	    " r.slot_start > ?2 AND (r.export_batch = exports.batch OR r.id IN"
-	    " (SELECT record_id FROM export_items i WHERE i.batch = exports.batch)))",
-	    err, errlen)) == NULL)
+	    " (SELECT record_id FROM export_items i WHERE i.batch = exports.batch)))"
+	    " AND NOT EXISTS (SELECT 1 FROM export_items i JOIN marks k ON k.id = i.record_id"
+	    " WHERE i.batch = exports.batch AND k.keep_until > ?3)", err, errlen)) == NULL)
 		goto fail;
 	if ((del = bs_prep(s, "DELETE FROM exports WHERE id = ?", err, errlen)) == NULL) {
 		sqlite3_finalize(st);
@@ -522,6 +724,7 @@ bostore_purge(struct bostore *s, int64_t cutoff, bostore_file_fn fn, void *arg,
 	}
 	sqlite3_bind_int64(st, 1, cutoff);
 	sqlite3_bind_text(st, 2, slot_cut, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 3, (int64_t)time(NULL));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		if (fn(arg, (const char *)sqlite3_column_text(st, 1)) == -1) {
 			(*nfailed)++;
@@ -541,8 +744,8 @@ bostore_purge(struct bostore *s, int64_t cutoff, bostore_file_fn fn, void *arg,
 		bs_fail(s, "purging export files", err, errlen);
 		goto fail;
 	}
-	if (bs_exec(s, "DELETE FROM export_items WHERE batch NOT IN (SELECT batch FROM exports)",
-	    err, errlen) == -1)
+	if (bs_exec(s, "DELETE FROM export_items WHERE batch NOT IN (SELECT batch FROM exports);"
+	    "DELETE FROM marks WHERE id NOT IN (SELECT id FROM records)", err, errlen) == -1)
 		goto fail;
 	return bostore_commit(s, err, errlen);
 fail:

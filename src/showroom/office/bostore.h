@@ -9,6 +9,8 @@
  *   cursors  key_id -> the inbox cursor ("after") for the next pull
  *   exports  batch, path, format, sha256, created, acked_at: files to purge
  *   meta     name -> integer (the seed rotation)
+ *   marks    id -> seen_at, keep_until: what the office adds to a record (seen in the
+ *            office; kept past the purge until a time, by a clerk's decision)
  */
 #ifndef SHOWROOM_BOSTORE_H
 #define SHOWROOM_BOSTORE_H
@@ -36,6 +38,8 @@ struct bostore_rec {
 	int64_t		 exported_at;	/* 0: not exported */
 	int64_t		 acked_at;	/* 0: not acknowledged */
 	int64_t		 aside_at;	/* 0, or when an export last set it aside */
+	int64_t		 seen_at;	/* 0: not yet opened in the office */
+	int64_t		 keep_until;	/* 0: purged as usual */
 };
 
 /* Which records a query returns. */
@@ -44,6 +48,7 @@ enum bostore_sel {
 	BOSTORE_NOT_EXPORTED,		/* not acknowledged and not exported */
 	BOSTORE_EXPORTED_UNACKED,	/* exported and not acknowledged */
 	BOSTORE_ALL,			/* every record still in the store */
+	BOSTORE_HANDLED,		/* exported or acknowledged, still in the store */
 	BOSTORE_SET_ASIDE		/* not acknowledged, not exported, set aside */
 };
 
@@ -68,6 +73,45 @@ int	bostore_list(struct bostore *, const char *key_id, const char *kind,
 	    enum bostore_sel, struct bostore_rec **, size_t *n, char *err, size_t errlen);
 void	bostore_recs_free(struct bostore_rec *, size_t n);
 
+/*
+ * A query over the records of one key: the selection of bostore_list, and optionally a
+ * slot range, records pulled after a time, records not seen in the office, newest
+ * first, and a page (LIMIT 0: all). The SQL is built from the fields that are set, so
+ * that SQLite can use its indexes.
+ */
+struct bostore_q {
+	const char		*key_id;
+	const char		*kind;		/* NULL: any */
+	enum bostore_sel	 sel;
+	const char		*slot_from;	/* slot_start >= it; NULL: no bound */
+	const char		*slot_to;	/* slot_start < it; NULL: no bound */
+	int64_t			 pulled_after;	/* > 0: pulled_at > it */
+	int			 unseen;	/* only records not seen in the office */
+	int			 newest_first;
+	size_t			 offset, limit;
+};
+
+int	bostore_query(struct bostore *, const struct bostore_q *, struct bostore_rec **,
+	    size_t *n, char *err, size_t errlen);
+int	bostore_count(struct bostore *, const struct bostore_q *, size_t *n, char *err,
+	    size_t errlen);
+/* The record ID of KEY_ID into *R (free R->ct); *found 0 when there is none. */
+int	bostore_get(struct bostore *, const char *key_id, const char *id,
+	    struct bostore_rec *r, int *found, char *err, size_t errlen);
+/* Sets the slot of record ID (a cancellation pulled before its slot was kept). */
+int	bostore_set_slot(struct bostore *, const struct bostore_rec *r, char *err,
+	    size_t errlen);
+/* The office's marks: opened (seen), and kept past the purge until UNTIL. */
+int	bostore_mark_seen(struct bostore *, const char *id, int64_t now, char *err,
+	    size_t errlen);
+int	bostore_keep(struct bostore *, const char *id, int64_t until, char *err,
+	    size_t errlen);
+/* Meta counters read and set as they are (the office's last visit). */
+int	bostore_meta_get(struct bostore *, const char *name, int64_t *value, char *err,
+	    size_t errlen);
+int	bostore_meta_set(struct bostore *, const char *name, int64_t value, char *err,
+	    size_t errlen);
+
 /* A new export batch id (one per export command). */
 int	bostore_batch_new(struct bostore *, int64_t *batch, char *err, size_t errlen);
 /* Marks the record exported in BATCH; it is no longer set aside. */
@@ -86,8 +130,8 @@ int	bostore_mark_acked(struct bostore *, const char *key_id, const char *id, int
 int	bostore_exports_settle(struct bostore *, int64_t now, char *err, size_t errlen);
 
 /* Purge: deletes records acknowledged at or before CUTOFF whose slot, if they have one,
- * is at or before CUTOFF too (local time); export files acknowledged at or before CUTOFF,
- * with no record of a later slot, are handed to FN (which unlinks them) and forgotten
+ * is at or before CUTOFF too (local time), and which no one keeps longer (marks);
+ * export files acknowledged at or before CUTOFF, with no record of a later slot or kept, are handed to FN (which unlinks them) and forgotten
  * when it returns 0. *NKEPT counts the acknowledged records kept for their slot. */
 typedef int	(*bostore_file_fn)(void *arg, const char *path);
 int	bostore_purge(struct bostore *, int64_t cutoff, bostore_file_fn, void *arg,

@@ -103,17 +103,17 @@ ack_id_len(const char *id)
  * of 1000 ids is some 29 KB. (*endsp)[k] is one past the last id of request k.
  */
 static int
-ack_plan(char **ids, size_t n, size_t **endsp, size_t *nreqp)
+ack_plan(struct bo *b, char **ids, size_t n, size_t **endsp, size_t *nreqp)
 {
 	size_t *ends, i, k = 0, start = 0, len = 0, idlen;
 
 	if ((ends = calloc(n, sizeof(*ends))) == NULL) {
-		log_error("out of memory");
+		bo_error(b, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
 		if ((idlen = ack_id_len(ids[i])) == 0 || ACK_BODY_FIXED + idlen > ACK_MAX_BODY) {
-			log_error("record id %.64s cannot be sent to the server", ids[i]);
+			bo_error(b, "record id %.64s cannot be sent to the server", ids[i]);
 			free(ends);
 			return -1;
 		}
@@ -229,41 +229,82 @@ ack_span(char *out, size_t outlen, size_t from, size_t to)
  * first DONE of NIDS records are acknowledged, request K held KN records.
  */
 static void
-ack_report(size_t k, size_t nreq, size_t done, size_t nids, size_t kn,
+ack_report(struct bo *b, size_t k, size_t nreq, size_t done, size_t nids, size_t kn,
     enum ack_outcome out, const char *err)
 {
 	char ok[64], failed[64], rest[64];
 
-	log_error("ack request %zu of %zu failed: %s", k + 1, nreq, err);
+	bo_error(b, "ack request %zu of %zu failed: %s", k + 1, nreq, err);
 	ack_span(ok, sizeof(ok), 1, k);
 	ack_span(failed, sizeof(failed), k + 1, nreq);
 	ack_span(rest, sizeof(rest), k + 2, nreq);
 	if (k == 0)
-		log_error("nothing was acknowledged");
+		bo_error(b, "nothing was acknowledged");
 	else
-		log_error("%s of %zu (%zu record%s) %s acknowledged: the server deleted them and "
+		bo_error(b, "%s of %zu (%zu record%s) %s acknowledged: the server deleted them and "
 		    "the store marks them", ok, nreq, done, done == 1 ? "" : "s",
 		    k == 1 ? "was" : "were");
 	switch (out) {
 	case ACK_REFUSED:
-		log_error("%s (%zu record%s) %s not: the server still holds them; run ack again",
-		    failed, nids - done, nids - done == 1 ? "" : "s",
+		bo_error(b, "%s (%zu record%s) %s not: the server still holds them; acknowledge "
+		    "again", failed, nids - done, nids - done == 1 ? "" : "s",
 		    k + 1 == nreq ? "was" : "were");
 		break;
 	case ACK_UNKNOWN:
-		log_error("request %zu (%zu record%s) may or may not have been deleted by the "
-		    "server, and is not marked in the store; run ack again (ids the server no "
+		bo_error(b, "request %zu (%zu record%s) may or may not have been deleted by the "
+		    "server, and is not marked in the store; acknowledge again (ids the server no "
 		    "longer holds are ignored)", k + 1, kn, kn == 1 ? "" : "s");
 		break;
 	default:
-		log_error("request %zu (%zu record%s) was deleted by the server but could not be "
-		    "marked in the store; run ack again to mark %s", k + 1, kn,
+		bo_error(b, "request %zu (%zu record%s) was deleted by the server but could not be "
+		    "marked in the store; acknowledge again to mark %s", k + 1, kn,
 		    kn == 1 ? "" : "s", kn == 1 ? "it" : "them");
 		break;
 	}
 	if (out != ACK_REFUSED && k + 1 < nreq)
-		log_error("%s (%zu record%s) %s not sent", rest, nids - done - kn,
+		bo_error(b, "%s (%zu record%s) %s not sent", rest, nids - done - kn,
 		    nids - done - kn == 1 ? "" : "s", k + 2 == nreq ? "was" : "were");
+}
+
+int
+bo_ack(struct bo *b, char **ids, size_t nids, struct bo_ack_result *res)
+{
+	enum ack_outcome out;
+	struct client *c = NULL;
+	char err[512];
+	size_t *ends = NULL, nreq = 0, k;
+	int rc = 0;
+
+	memset(res, 0, sizeof(*res));
+	if (nids == 0)
+		return 0;
+	if (ack_plan(b, ids, nids, &ends, &nreq) == -1)
+		return BO_EXIT_FAIL;
+	if ((rc = client_new(b->server, &b->id, &c, err, sizeof(err))) != CLIENT_OK) {
+		bo_error(b, "%s", err);
+		free(ends);
+		return rc == CLIENT_E_USAGE ? EXIT_USAGE : BO_EXIT_FAIL;
+	}
+	res->nreq = nreq;
+	for (k = 0; k < nreq; k++) {
+		if ((out = ack_request(b, c, ids + res->done, ends[k] - res->done,
+		    &res->deleted, &rc, err, sizeof(err))) != ACK_DONE) {
+			ack_report(b, k, nreq, res->done, nids, ends[k] - res->done, out, err);
+			break;
+		}
+		res->done = ends[k];
+	}
+	res->nreq_done = k;
+	client_free(c);
+	free(ends);
+	if (res->done > 0) {
+		const struct audit_count cnt[] = {
+			{ "acked", (int64_t)res->done }, { "deleted", res->deleted },
+		};
+		if (bo_audit(b, "ack", cnt, 2, NULL, NULL, NULL) == -1 && rc == 0)
+			rc = BO_EXIT_FAIL;
+	}
+	return rc;
 }
 
 int
@@ -277,14 +318,12 @@ cmd_ack(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	struct bostore_rec *recs = NULL;
-	struct client *c = NULL;
+	struct bo_ack_result res;
 	struct bo_opts o;
 	struct bo b;
-	enum ack_outcome out = ACK_DONE;
 	const char *list = NULL;
 	char err[512], **ids = NULL;
-	size_t n = 0, nids = 0, i, done = 0, *ends = NULL, nreq = 0, k;
-	int64_t deleted = 0;
+	size_t n = 0, nids = 0, i;
 	int ch, rc, all = 0;
 
 	memset(&o, 0, sizeof(o));
@@ -329,40 +368,17 @@ cmd_ack(int argc, char **argv)
 		printf("nothing to acknowledge%s\n", all ? "" : " (export first, or --all)");
 		goto out;
 	}
-	if (ack_plan(ids, nids, &ends, &nreq) == -1) {
-		rc = BO_EXIT_FAIL;
-		goto out;
+	rc = bo_ack(&b, ids, nids, &res);
+	if (res.nreq > 0) {	/* requests were sent */
+		printf("acknowledged %zu record%s; the server deleted %lld", res.done,
+		    res.done == 1 ? "" : "s", (long long)res.deleted);
+		if (res.nreq > 1)
+			printf(" (%zu of %zu requests done)", res.nreq_done, res.nreq);
+		printf("\n");
 	}
-	if ((rc = client_new(b.server, &b.id, &c, err, sizeof(err))) != CLIENT_OK) {
-		log_error("%s", err);
-		rc = rc == CLIENT_E_USAGE ? EXIT_USAGE : BO_EXIT_FAIL;
-		goto out;
-	}
-	for (k = 0; k < nreq; k++) {
-		if ((out = ack_request(&b, c, ids + done, ends[k] - done, &deleted, &rc, err,
-		    sizeof(err))) != ACK_DONE) {
-			ack_report(k, nreq, done, nids, ends[k] - done, out, err);
-			break;
-		}
-		done = ends[k];
-	}
-	if (done > 0) {
-		const struct audit_count cnt[] = {
-			{ "acked", (int64_t)done }, { "deleted", deleted },
-		};
-		if (bo_audit(&b, "ack", cnt, 2, NULL, NULL, NULL) == -1 && rc == 0)
-			rc = BO_EXIT_FAIL;
-	}
-	printf("acknowledged %zu record%s; the server deleted %lld", done,
-	    done == 1 ? "" : "s", (long long)deleted);
-	if (nreq > 1)
-		printf(" (%zu of %zu requests done)", k, nreq);
-	printf("\n");
 out:
-	free(ends);
 	free(ids);
 	bostore_recs_free(recs, n);
-	client_free(c);
 	bo_done(&b);
 	return rc;
 }

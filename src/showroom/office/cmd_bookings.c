@@ -25,17 +25,6 @@
 
 #define BOOKINGS_DEFAULT_MINUTES	60
 
-struct bk_job {
-	const char		*format;	/* "list", "csv", "ics" */
-	const char		*out;
-	const char		*date;		/* NULL: every day */
-	enum lang		 lang;
-	struct bostore_rec	*recs;
-	size_t			 nrecs;
-	json_t			**docs;
-	struct booking		*v;
-	json_t			*catalog;	/* the public catalog, for names; may be NULL */
-};
 
 static void
 bookings_usage(FILE *f)
@@ -76,42 +65,45 @@ bk_str(json_t *o, const char *name)
 }
 
 /* The public catalog: {"models":[{code,name{ja,en}}], "dealers":[{code,name,slot_minutes}]} */
-static void
-bk_fetch_catalog(struct bo *b, struct bk_job *j)
+json_t *
+bo_catalog_fetch(struct bo *b)
 {
 	struct client_reply rep;
 	struct client *c = NULL;
 	json_error_t je;
+	json_t *cat = NULL;
 	char err[512];
 
 	if (b->server == NULL || client_new(b->server, NULL, &c, err, sizeof(err)) != CLIENT_OK)
-		return;
+		return NULL;
 	if (client_get(c, "/api/v1/catalog.json", NULL, &rep, err, sizeof(err)) == CLIENT_OK) {
-		j->catalog = json_loadb(rep.body.data, rep.body.len, 0, &je);
+		cat = json_loadb(rep.body.data, rep.body.len, 0, &je);
 		client_reply_free(&rep);
 	} else
 		log_warn("no dealer and model names: %s", err);
 	client_free(c);
+	return cat;
 }
 
 static json_t *
-bk_find(const struct bk_job *j, const char *list, const char *code)
+bk_find(const json_t *catalog, const char *list, const char *code)
 {
 	json_t *e;
 	size_t i;
 
-	json_array_foreach(json_object_get(j->catalog, list), i, e)
+	json_array_foreach(json_object_get(catalog, list), i, e)
 		if (code != NULL && bk_str(e, "code") != NULL &&
 		    strcmp(bk_str(e, "code"), code) == 0)
 			return e;
 	return NULL;
 }
 
-static void
-bk_fill(const struct bk_job *j, const struct bostore_rec *r, json_t *doc, struct booking *v)
+void
+bo_booking_fill(const json_t *catalog, enum lang lang, const struct bostore_rec *r,
+    json_t *doc, struct booking *v)
 {
 	json_t *d, *m, *mins;
-	const char *lc = j->lang == LANG_EN ? "en" : "ja";
+	const char *lc = lang == LANG_EN ? "en" : "ja";
 
 	memset(v, 0, sizeof(*v));
 	v->record_id = r->id;
@@ -125,37 +117,37 @@ bk_fill(const struct bk_job *j, const struct bostore_rec *r, json_t *doc, struct
 	v->note = bk_str(doc, RECORD_F_NOTE);
 	v->cancels = bk_str(doc, RECORD_F_BOOKING);
 	v->slot_minutes = BOOKINGS_DEFAULT_MINUTES;
-	if ((d = bk_find(j, "dealers", v->dealer)) != NULL) {
+	if ((d = bk_find(catalog, "dealers", v->dealer)) != NULL) {
 		v->dealer_name = bk_str(json_object_get(d, "name"), lc);
 		mins = json_object_get(d, "slot_minutes");
 		if (json_is_integer(mins) && json_integer_value(mins) > 0 &&
 		    json_integer_value(mins) <= BOOKINGS_MAX_MINUTES)
 			v->slot_minutes = (int)json_integer_value(mins);
 	}
-	if ((m = bk_find(j, "models", v->model)) != NULL)
+	if ((m = bk_find(catalog, "models", v->model)) != NULL)
 		v->model_name = bk_str(json_object_get(m, "name"), lc);
 }
 
 static int
-bk_open_all(struct bo *b, struct bk_job *j, size_t *np)
+bk_open_all(struct bo *b, struct bo_bookings *j, size_t *np)
 {
 	char err[256];
 	size_t i, k = 0, refused = 0;
 
 	if ((j->docs = calloc(j->nrecs + 1, sizeof(*j->docs))) == NULL ||
 	    (j->v = calloc(j->nrecs + 1, sizeof(*j->v))) == NULL) {
-		log_error("out of memory");
+		bo_error(b, "out of memory");
 		return BO_EXIT_FAIL;
 	}
 	for (i = 0; i < j->nrecs; i++) {
 		if (strcmp(j->recs[i].kind, "catalog_request") == 0)
 			continue;
 		if (bo_open_record(b, &j->recs[i], &j->docs[i], err, sizeof(err)) == -1) {
-			log_error("REFUSED: %s", err);
+			bo_error(b, "REFUSED: %s", err);
 			refused++;
 			continue;
 		}
-		bk_fill(j, &j->recs[i], j->docs[i], &j->v[k++]);
+		bo_booking_fill(j->catalog, j->lang, &j->recs[i], j->docs[i], &j->v[k++]);
 	}
 	{
 		const struct audit_count cnt[] = {
@@ -165,7 +157,7 @@ bk_open_all(struct bo *b, struct bk_job *j, size_t *np)
 			return BO_EXIT_FAIL;
 	}
 	if (refused > 0) {
-		log_error("bookings refused: %zu record%s do%s not open (tampered with or "
+		bo_error(b, "bookings refused: %zu record%s do%s not open (tampered with or "
 		    "undecryptable); nothing was written", refused, refused == 1 ? "" : "s",
 		    refused == 1 ? "es" : "");
 		return BO_EXIT_REFUSED;
@@ -175,7 +167,7 @@ bk_open_all(struct bo *b, struct bk_job *j, size_t *np)
 }
 
 static int
-bk_emit(const struct bk_job *j, FILE *f, size_t n, char *err, size_t errlen)
+bk_emit(const struct bo_bookings *j, FILE *f, size_t n, char *err, size_t errlen)
 {
 	if (strcmp(j->format, "csv") == 0)
 		return bookings_csv(f, j->v, n, j->date, j->lang, err, errlen);
@@ -186,14 +178,14 @@ bk_emit(const struct bk_job *j, FILE *f, size_t n, char *err, size_t errlen)
 
 /* The file's records become exported, and the file an export to purge later. */
 static int
-bk_record_export(struct bo *b, struct bk_job *j)
+bk_record_export(struct bo *b, struct bo_bookings *j)
 {
 	char err[512], hex[SHA256_HEXLEN + 1];
 	int64_t batch, now = (int64_t)time(NULL);
 	size_t i;
 
 	if (sha256_file_hex(j->out, hex) == -1) {
-		log_error("%s: %s", j->out, strerror(errno));
+		bo_error(b, "%s: %s", j->out, strerror(errno));
 		return BO_EXIT_FAIL;
 	}
 	if (bostore_begin(b->db, err, sizeof(err)) == -1)
@@ -223,12 +215,12 @@ bk_record_export(struct bo *b, struct bk_job *j)
 fail_tx:
 	bostore_rollback(b->db);
 fail:
-	log_error("%s", err);
+	bo_error(b, "%s", err);
 	return BO_EXIT_FAIL;
 }
 
 static int
-bk_write(struct bo *b, struct bk_job *j, size_t n)
+bk_write(struct bo *b, struct bo_bookings *j, size_t n)
 {
 	char err[512];
 	FILE *f;
@@ -236,14 +228,14 @@ bk_write(struct bo *b, struct bk_job *j, size_t n)
 
 	if (j->out == NULL) {
 		if (bk_emit(j, stdout, n, err, sizeof(err)) == -1) {
-			log_error("bookings: %s", err);
+			bo_error(b, "bookings: %s", err);
 			return BO_EXIT_FAIL;
 		}
 		return 0;
 	}
 	(void)unlink(j->out);	/* a fresh file, 0600 by our umask */
 	if ((f = fopen(j->out, "wx")) == NULL) {
-		log_error("%s: %s", j->out, strerror(errno));
+		bo_error(b, "%s: %s", j->out, strerror(errno));
 		return BO_EXIT_FAIL;
 	}
 	rc = bk_emit(j, f, n, err, sizeof(err));
@@ -252,15 +244,15 @@ bk_write(struct bo *b, struct bk_job *j, size_t n)
 	if (fclose(f) != 0)
 		rc = -1;
 	if (rc == -1) {
-		log_error("bookings: %s: %s; nothing was written", j->out, err);
+		bo_error(b, "bookings: %s: %s; nothing was written", j->out, err);
 		unlink(j->out);
 		return BO_EXIT_FAIL;
 	}
 	return bk_record_export(b, j);
 }
 
-static int
-bk_run(struct bo *b, struct bk_job *j)
+int
+bo_bookings(struct bo *b, struct bo_bookings *j)
 {
 	char err[512], today[11];
 	size_t n;
@@ -273,13 +265,32 @@ bk_run(struct bo *b, struct bk_job *j)
 		j->date = NULL;
 	if (bostore_list(b->db, b->id.pub.key_id, NULL, BOSTORE_ALL, &j->recs, &j->nrecs, err,
 	    sizeof(err)) == -1) {
-		log_error("%s", err);
+		bo_error(b, "%s", err);
 		return BO_EXIT_FAIL;
 	}
-	bk_fetch_catalog(b, j);
+	if (j->catalog == NULL)
+		j->catalog = bo_catalog_fetch(b);
 	if ((rc = bk_open_all(b, j, &n)) != 0)
 		return rc;
 	return bk_write(b, j, n);
+}
+
+void
+bo_bookings_free(struct bo_bookings *j)
+{
+	size_t i;
+
+	for (i = 0; j->docs != NULL && i < j->nrecs; i++)
+		json_decref(j->docs[i]);
+	free(j->docs);
+	free(j->v);
+	json_decref(j->catalog);
+	bostore_recs_free(j->recs, j->nrecs);
+	j->docs = NULL;
+	j->v = NULL;
+	j->catalog = NULL;
+	j->recs = NULL;
+	j->nrecs = 0;
 }
 
 int
@@ -295,10 +306,9 @@ cmd_bookings(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct bk_job j;
+	struct bo_bookings j;
 	struct bo_opts o;
 	struct bo b;
-	size_t i;
 	int ch, rc;
 
 	if (argc > 1 && (strcmp(argv[1], "confirm") == 0 || strcmp(argv[1], "decline") == 0))
@@ -330,13 +340,8 @@ cmd_bookings(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if ((rc = bo_init(&b, &o, BO_NEED_KEYRING | BO_NEED_SECRET | BO_NEED_STORE)) == 0)
-		rc = bk_run(&b, &j);
-	for (i = 0; j.docs != NULL && i < j.nrecs; i++)
-		json_decref(j.docs[i]);
-	free(j.docs);
-	free(j.v);
-	json_decref(j.catalog);
-	bostore_recs_free(j.recs, j.nrecs);
+		rc = bo_bookings(&b, &j);
+	bo_bookings_free(&j);
 	bo_done(&b);
 	return rc;
 }

@@ -31,28 +31,6 @@
 
 #define EXPORT_CONTENTS	"カタログ"
 
-struct export_job {
-	const char		*format;
-	const char		*out;
-	const char		*ship_date;
-	int			 seed;
-	int			 again;
-	int			 set_aside;	/* --set-aside: only those set aside before */
-	struct bostore_rec	*recs;
-	size_t			 nrecs;
-	json_t			**docs;
-	struct export_addr	*addrs;		/* nrecs (+ 1 with a seed) */
-	size_t			 naddrs;
-	size_t			 seed_at;	/* index of the seed in addrs */
-	char			 seed_rid[RECID_LEN + 1];
-	json_t			*seed_entry;	/* from the configuration */
-	char			*seed_text;
-	char			**paths;
-	size_t			 npaths;
-	unsigned char		*aside;		/* per addrs: set aside, or NULL: none */
-	size_t			 naside;	/* records set aside (the seed never is) */
-};
-
 static void
 export_usage(FILE *f)
 {
@@ -127,19 +105,19 @@ export_addr_from(json_t *doc, const char *rid, struct export_addr *a)
 
 /* Opens every record; all must open. Returns 0, or BO_EXIT_REFUSED after naming them. */
 static int
-export_open_all(struct bo *b, struct export_job *j)
+export_open_all(struct bo *b, struct bo_export *j)
 {
 	char err[256];
 	size_t i, refused = 0;
 
 	if ((j->docs = calloc(j->nrecs + 1, sizeof(*j->docs))) == NULL) {
-		log_error("out of memory");
+		bo_error(b, "out of memory");
 		return BO_EXIT_FAIL;
 	}
 	for (i = 0; i < j->nrecs; i++) {
 		bo_progress("opening", i, j->nrecs);
 		if (bo_open_record(b, &j->recs[i], &j->docs[i], err, sizeof(err)) == -1) {
-			log_error("REFUSED: %s", err);
+			bo_error(b, "REFUSED: %s", err);
 			refused++;
 		}
 	}
@@ -152,7 +130,7 @@ export_open_all(struct bo *b, struct export_job *j)
 			return BO_EXIT_FAIL;
 	}
 	if (refused > 0) {
-		log_error("export refused: %zu record%s do%s not open (tampered with or "
+		bo_error(b, "export refused: %zu record%s do%s not open (tampered with or "
 		    "undecryptable); nothing was written", refused, refused == 1 ? "" : "s",
 		    refused == 1 ? "es" : "");
 		return BO_EXIT_REFUSED;
@@ -162,7 +140,7 @@ export_open_all(struct bo *b, struct export_job *j)
 
 /* The seed as one line for the audit log: postal code, prefecture, address, name. */
 static int
-export_seed_text(struct export_job *j, const struct export_addr *a)
+export_seed_text(struct bo_export *j, const struct export_addr *a)
 {
 	const char *pn = prefecture_name(a->prefecture, LANG_JA);
 
@@ -182,7 +160,7 @@ export_seed_text(struct export_job *j, const struct export_addr *a)
  * part sorts to.
  */
 static void
-export_seed_place(struct export_job *j)
+export_seed_place(struct bo_export *j)
 {
 	const char *near;
 	size_t r;
@@ -201,7 +179,7 @@ export_seed_place(struct export_job *j)
 
 /* Picks the next seed of the pool (in rotation) and puts it among the rows. */
 static int
-export_pick_seed(struct bo *b, struct export_job *j)
+export_pick_seed(struct bo *b, struct bo_export *j)
 {
 	json_t *pool = json_object_get(b->conf, "seeds");
 	struct export_addr a;
@@ -210,23 +188,23 @@ export_pick_seed(struct bo *b, struct export_job *j)
 	size_t i;
 
 	if (!json_is_array(pool) || json_array_size(pool) == 0) {
-		log_error("--seed needs a pool of seed addresses (\"seeds\" in the config)");
+		bo_error(b, "--seed needs a pool of seed addresses (\"seeds\" in the config)");
 		return EXIT_USAGE;
 	}
 	if (bostore_meta_next(b->db, "seed_rotation", &k, err, sizeof(err)) == -1) {
-		log_error("%s", err);
+		bo_error(b, "%s", err);
 		return BO_EXIT_FAIL;
 	}
 	j->seed_entry = json_array_get(pool, (size_t)(k - 1) % json_array_size(pool));
 	export_seed_place(j);	/* its id looks like any other record id */
 	if (export_str(j->seed_entry, "id") == NULL ||
 	    export_addr_from(j->seed_entry, j->seed_rid, &a) == -1) {
-		log_error("seed %zu of the config: needs id, name, postal_code, prefecture and "
+		bo_error(b, "seed %zu of the config: needs id, name, postal_code, prefecture and "
 		    "address1", (size_t)(k - 1) % json_array_size(pool) + 1);
 		return EXIT_USAGE;
 	}
 	if (export_seed_text(j, &a) == -1) {
-		log_error("out of memory");
+		bo_error(b, "out of memory");
 		return BO_EXIT_FAIL;
 	}
 	for (i = j->naddrs; i > j->seed_at; i--)
@@ -237,7 +215,7 @@ export_pick_seed(struct bo *b, struct export_job *j)
 }
 
 static int
-export_yamato_conf(struct bo *b, struct export_job *j, struct export_sender *s,
+export_yamato_conf(struct bo *b, struct bo_export *j, struct export_sender *s,
     struct export_yamato *y, char date[11])
 {
 	json_t *ya = json_object_get(b->conf, "yamato"), *se = json_object_get(ya, "sender");
@@ -245,7 +223,7 @@ export_yamato_conf(struct bo *b, struct export_job *j, struct export_sender *s,
 	memset(s, 0, sizeof(*s));
 	memset(y, 0, sizeof(*y));
 	if (!json_is_object(se)) {
-		log_error("yamato-b2 needs the sender: \"yamato\": {\"sender\": {...}} in the "
+		bo_error(b, "yamato-b2 needs the sender: \"yamato\": {\"sender\": {...}} in the "
 		    "config");
 		return -1;
 	}
@@ -256,7 +234,7 @@ export_yamato_conf(struct bo *b, struct export_job *j, struct export_sender *s,
 	s->address2 = export_str(se, "address2") ? export_str(se, "address2") : "";
 	s->phone = export_str(se, "phone");
 	if (!s->name || !s->postal_code || !s->address1 || !s->phone || !s->prefecture) {
-		log_error("yamato.sender needs name, postal_code, prefecture, address1 and phone");
+		bo_error(b, "yamato.sender needs name, postal_code, prefecture, address1 and phone");
 		return -1;
 	}
 	y->sender = s;
@@ -282,7 +260,7 @@ export_yamato_conf(struct bo *b, struct export_job *j, struct export_sender *s,
  * in *paths.
  */
 static int
-export_format(struct bo *b, struct export_job *j, const struct export_addr *v, size_t n,
+export_format(struct bo *b, struct bo_export *j, const struct export_addr *v, size_t n,
     char ***paths, size_t *npaths, struct export_problems *probs, char *err, size_t errlen)
 {
 	struct export_sender s;
@@ -331,7 +309,7 @@ export_format(struct bo *b, struct export_job *j, const struct export_addr *v, s
 /* A problem as one line, the seed named by its configured id rather than its fake
  * record id. */
 static void
-export_problem_line(const struct export_job *j, const struct export_problem *p,
+export_problem_line(const struct bo_export *j, const struct export_problem *p,
     char *line, size_t len)
 {
 	struct export_problem q = *p;
@@ -345,7 +323,7 @@ export_problem_line(const struct export_job *j, const struct export_problem *p,
 }
 
 static void
-export_refused(const struct export_job *j, const struct export_problems *probs,
+export_refused(struct bo *b, const struct bo_export *j, const struct export_problems *probs,
     const char *err)
 {
 	char line[512];
@@ -353,13 +331,39 @@ export_refused(const struct export_job *j, const struct export_problems *probs,
 
 	for (i = 0; i < probs->n; i++) {
 		export_problem_line(j, &probs->v[i], line, sizeof(line));
-		log_error("%s", line);
+		bo_error(b, "%s", line);
 	}
 	if (err[0] == '\0' && probs->n == 0)
-		log_error("out of memory");
+		bo_error(b, "out of memory");
 	else
-		log_error("export refused: %s%s", err[0] ? err : "failed",
+		bo_error(b, "export refused: %s%s", err[0] ? err : "failed",
 		    strstr(err, "nothing was written") ? "" : "; nothing was written");
+}
+
+/* Keeps, for the office, which record was set aside for which field: ids and field
+ * names only, never a value or a character of it. */
+static int
+export_keep_why(struct bo_export *j, const struct export_problems *probs)
+{
+	struct bo_aside w;
+	size_t i, k;
+
+	if ((j->why = calloc(probs->n > 0 ? probs->n : 1, sizeof(*j->why))) == NULL)
+		return -1;
+	for (i = 0; i < probs->n; i++) {
+		if (probs->v[i].index == EXPORT_SENDER)
+			continue;
+		snprintf(w.id, sizeof(w.id), "%s", probs->v[i].record_id);
+		snprintf(w.field, sizeof(w.field), "%s", probs->v[i].field != NULL ?
+		    probs->v[i].field : "");
+		/* one line per record and field, however many characters are at fault */
+		for (k = 0; k < j->nwhy; k++)
+			if (strcmp(j->why[k].id, w.id) == 0 && strcmp(j->why[k].field, w.field) == 0)
+				break;
+		if (k == j->nwhy)
+			j->why[j->nwhy++] = w;
+	}
+	return 0;
 }
 
 /*
@@ -369,7 +373,7 @@ export_refused(const struct export_job *j, const struct export_problems *probs,
  * failures to write still stop everything.
  */
 static int
-export_write(struct bo *b, struct export_job *j)
+export_write(struct bo *b, struct bo_export *j)
 {
 	struct export_problems probs = EXPORT_PROBLEMS_INIT;
 	struct export_addr *rest = NULL;
@@ -391,7 +395,7 @@ export_write(struct bo *b, struct export_job *j)
 	naside = export_set_aside(j->addrs, j->naddrs, &probs, 0, j->aside, rest, &nrest);
 	if (naside <= 0 || (j->seed && j->aside[j->seed_at])) {
 		if (naside > 0)
-			log_error("the seed address \"%s\" cannot be written as %s: fix it in "
+			bo_error(b, "the seed address \"%s\" cannot be written as %s: fix it in "
 			    "the configuration, or export without --seed",
 			    export_str(j->seed_entry, "id"), j->format);
 		goto out;
@@ -400,6 +404,12 @@ export_write(struct bo *b, struct export_job *j)
 	for (i = 0; i < probs.n; i++) {
 		export_problem_line(j, &probs.v[i], line, sizeof(line));
 		log_warn("SET ASIDE: %s", line);
+	}
+	if (export_keep_why(j, &probs) == -1) {
+		snprintf(err, sizeof(err), "out of memory");
+		export_problems_free(&probs);
+		rc = -1;
+		goto out;
 	}
 	j->naside = (size_t)naside;
 	log_warn("set aside %zu record%s that %s cannot carry: not marked exported, so ack "
@@ -417,7 +427,7 @@ out:
 	j->paths = paths;
 	j->npaths = npaths;
 	if (rc == -1)
-		export_refused(j, &probs, err);
+		export_refused(b, j, &probs, err);
 	export_problems_free(&probs);
 	free(rest);
 	return rc;
@@ -426,7 +436,7 @@ out:
 /* Which file of a Click Post export holds the seed: 40 rows a file, counted without
  * the records set aside. */
 static size_t
-export_seed_file(const struct export_job *j)
+export_seed_file(const struct bo_export *j)
 {
 	size_t row = j->seed_at, i;
 
@@ -437,7 +447,7 @@ export_seed_file(const struct export_job *j)
 
 /* The stored record behind addrs[i], or NULL for the seed. */
 static const struct bostore_rec *
-export_rec_at(const struct export_job *j, size_t i)
+export_rec_at(const struct bo_export *j, size_t i)
 {
 	if (j->seed && i == j->seed_at)
 		return NULL;
@@ -445,7 +455,7 @@ export_rec_at(const struct export_job *j, size_t i)
 }
 
 static int
-export_record(struct bo *b, struct export_job *j)
+export_record(struct bo *b, struct bo_export *j)
 {
 	char err[512], hex[SHA256_HEXLEN + 1];
 	const struct bostore_rec *r;
@@ -494,57 +504,48 @@ export_record(struct bo *b, struct export_job *j)
 		if (bo_audit(b, "export", cnt, 4, j->paths[i], j->format,
 		    has_seed ? &seed : NULL) == -1)
 			return BO_EXIT_FAIL;
-		sha256_file_hex(j->paths[i], hex);
-		printf("%s  %s\n", hex, j->paths[i]);
 	}
-	if (nwritten == 0) {
-		printf("nothing was written: the %zu catalog request%s %s set aside\n",
-		    j->naside, j->naside == 1 ? "" : "s", j->naside == 1 ? "was" : "were");
-		return BO_EXIT_SET_ASIDE;
-	}
-	printf("exported %zu catalog request%s as %s%s\n", nwritten, nwritten == 1 ? "" : "s",
-	    j->format, j->seed ? " with one seed address" : "");
 	return j->naside > 0 ? BO_EXIT_SET_ASIDE : 0;
 fail_tx:
 	bostore_rollback(b->db);
 fail:
-	log_error("%s", err);
+	bo_error(b, "%s", err);
 	return BO_EXIT_FAIL;
 }
 
-static int
-export_run(struct bo *b, struct export_job *j)
+int
+bo_export(struct bo *b, struct bo_export *j)
 {
 	char err[512];
 	size_t i;
 	int rc;
 
 	if (b->id.pub.role != KEYS_ROLE_HQ) {
-		log_error("export is for catalog requests, which hq keys hold; %s is a %s key "
+		bo_error(b, "export is for catalog requests, which hq keys hold; %s is a %s key "
 		    "(dealers: showroom bookings)", b->id.pub.key_id, keys_role_name(b->id.pub.role));
+		return EXIT_USAGE;
+	}
+	if (j->again && j->set_aside) {
+		bo_error(b, "--again and --set-aside do not go together");
 		return EXIT_USAGE;
 	}
 	if (bostore_list(b->db, b->id.pub.key_id, "catalog_request", j->set_aside ?
 	    BOSTORE_SET_ASIDE : j->again ? BOSTORE_OPEN : BOSTORE_NOT_EXPORTED, &j->recs,
 	    &j->nrecs, err, sizeof(err)) == -1) {
-		log_error("%s", err);
+		bo_error(b, "%s", err);
 		return BO_EXIT_FAIL;
 	}
-	if (j->nrecs == 0) {
-		printf("nothing to export: %s\n", j->set_aside ?
-		    "no catalog request is set aside" :
-		    "no open catalog requests (pull first)");
-		return 0;
-	}
+	if (j->nrecs == 0)
+		return 0;	/* nothing to export */
 	if ((rc = export_open_all(b, j)) != 0)
 		return rc;
 	if ((j->addrs = calloc(j->nrecs + 1, sizeof(*j->addrs))) == NULL) {
-		log_error("out of memory");
+		bo_error(b, "out of memory");
 		return BO_EXIT_FAIL;
 	}
 	for (i = 0; i < j->nrecs; i++)
 		if (export_addr_from(j->docs[i], j->recs[i].id, &j->addrs[i]) == -1) {
-			log_error("REFUSED: record %s opens but lacks an address field; nothing "
+			bo_error(b, "REFUSED: record %s opens but lacks an address field; nothing "
 			    "was written", j->recs[i].id);
 			return BO_EXIT_REFUSED;
 		}
@@ -556,8 +557,8 @@ export_run(struct bo *b, struct export_job *j)
 	return export_record(b, j);
 }
 
-static void
-export_job_free(struct export_job *j)
+void
+bo_export_free(struct bo_export *j)
 {
 	size_t i;
 
@@ -567,15 +568,40 @@ export_job_free(struct export_job *j)
 	free(j->addrs);
 	free(j->seed_text);
 	free(j->aside);
+	free(j->why);
 	bostore_recs_free(j->recs, j->nrecs);
 	export_paths_free(j->paths, j->npaths);
 }
 
-static int
-export_format_ok(const char *f)
+int
+bo_export_format_ok(const char *f)
 {
 	return f != NULL && (strcmp(f, "clickpost") == 0 || strcmp(f, "yamato-b2") == 0 ||
 	    strcmp(f, "csv") == 0 || strcmp(f, "labels-pdf") == 0);
+}
+
+/* What was written, on standard output: each file's SHA-256, then a summary. */
+static void
+export_report(const struct bo_export *j)
+{
+	char hex[SHA256_HEXLEN + 1];
+	size_t i, nwritten = j->nrecs - j->naside;
+
+	if (j->nrecs == 0) {
+		printf("nothing to export: %s\n", j->set_aside ?
+		    "no catalog request is set aside" :
+		    "no open catalog requests (pull first)");
+		return;
+	}
+	for (i = 0; i < j->npaths; i++)
+		if (sha256_file_hex(j->paths[i], hex) == 0)
+			printf("%s  %s\n", hex, j->paths[i]);
+	if (nwritten == 0)
+		printf("nothing was written: the %zu catalog request%s %s set aside\n",
+		    j->naside, j->naside == 1 ? "" : "s", j->naside == 1 ? "was" : "were");
+	else
+		printf("exported %zu catalog request%s as %s%s\n", nwritten,
+		    nwritten == 1 ? "" : "s", j->format, j->seed ? " with one seed address" : "");
 }
 
 int
@@ -592,7 +618,7 @@ cmd_export(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct export_job j;
+	struct bo_export j;
 	struct bo_opts o;
 	struct bo b;
 	int ch, rc;
@@ -613,7 +639,7 @@ cmd_export(int argc, char **argv)
 		}
 		return bo_usage(export_usage, ch);
 	}
-	if (optind != argc || !export_format_ok(j.format) || j.out == NULL ||
+	if (optind != argc || !bo_export_format_ok(j.format) || j.out == NULL ||
 	    (j.again && j.set_aside)) {
 		if (j.again && j.set_aside)
 			log_error("--again and --set-aside do not go together");
@@ -623,9 +649,10 @@ cmd_export(int argc, char **argv)
 		export_usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((rc = bo_init(&b, &o, BO_NEED_KEYRING | BO_NEED_SECRET | BO_NEED_STORE)) == 0)
-		rc = export_run(&b, &j);
-	export_job_free(&j);
+	if ((rc = bo_init(&b, &o, BO_NEED_KEYRING | BO_NEED_SECRET | BO_NEED_STORE)) == 0 &&
+	    ((rc = bo_export(&b, &j)) == 0 || rc == BO_EXIT_SET_ASIDE))
+		export_report(&j);
+	bo_export_free(&j);
 	bo_done(&b);
 	return rc;
 }
