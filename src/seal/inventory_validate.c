@@ -594,3 +594,17 @@ inventory_get(const struct inventory_values *vals, enum inventory_field_id row)
 		return NULL;
 	return vals->f[row].v[0];
 }
+
+_Static_assert(INVENTORY_NFIELDS <= 32, "a row is a bit of inventory_given's answer");
+
+unsigned
+inventory_given(const struct inventory_values *vals)
+{
+	unsigned bits = 0;
+	int row;
+
+	for (row = 0; row < INVENTORY_NFIELDS; row++)
+		if (vals->f[row].n > 0)
+			bits |= 1u << row;
+	return bits;
+}

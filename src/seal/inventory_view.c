@@ -26,22 +26,23 @@ static const char *const inv_recipient_text[][LANG_COUNT] = {
 static const char *const inv_norm_text[][LANG_COUNT] = {
 	[INV_NORM_EXACT] = { "そのまま（選択肢の値）", "Taken as sent (a value from the list)" },
 	[INV_NORM_NFC_LINE] = {
-	    "Unicode正規化（NFC）。連続する空白は1つにまとめ、前後の空白を除きます",
+	    "文字の表記をそろえ、続けて入力された空白は1つに、前後の空白は取り除きます",
 	    "Unicode NFC; runs of spaces become one space; trimmed" },
 	[INV_NORM_NFC_TEXT] = {
-	    "Unicode正規化（NFC）。改行はそのまま、前後の空白を除きます",
+	    "文字の表記をそろえ、前後の空白を取り除きます（改行はそのまま）",
 	    "Unicode NFC; line breaks kept; trimmed" },
 	[INV_NORM_NFKC_POSTAL] = {
-	    "Unicode正規化（NFKC。全角数字は半角に）。NNN-NNNN の形にそろえます",
+	    "全角の数字は半角に直し、「123-4567」の形にそろえます",
 	    "Unicode NFKC (full-width digits become ASCII); stored as NNN-NNNN" },
 	[INV_NORM_NFKC_PHONE] = {
-	    "Unicode正規化（NFKC。全角数字は半角に）。ハイフン・空白・括弧を除き数字だけにします",
+	    "全角の数字は半角に直し、ハイフン・空白・かっこを除いて数字だけにします（+81 は 0 に）",
 	    "Unicode NFKC (full-width digits become ASCII); hyphens, spaces and "
 	    "parentheses removed; +81 becomes 0" },
 	[INV_NORM_NFC_EMAIL] = {
-	    "Unicode正規化（NFC）。全角の英数字・記号は半角に、ドメインは小文字にします",
+	    "全角の英数字・記号は半角に直し、@より後ろは小文字にそろえます",
 	    "Unicode NFC; full-width letters and symbols become ASCII; domain lowercased" },
-	[INV_NORM_PREFECTURE] = { "JIS X 0401 の2桁のコード", "Two-digit JIS X 0401 code" },
+	[INV_NORM_PREFECTURE] = { "都道府県の番号（01〜47）で保存します",
+	    "Stored as the prefecture's two-digit code (JIS X 0401)" },
 };
 
 static const char *const inv_check_text[INV_CHECKS][LANG_COUNT] = {
@@ -50,14 +51,14 @@ static const char *const inv_check_text[INV_CHECKS][LANG_COUNT] = {
 	[INV_CHECK_MODEL] = { "掲載中の車種", "A model from the current line-up" },
 	[INV_CHECK_DEALER] = { "その車種の試乗車を置いている販売店",
 	    "A dealer holding a demonstration car of the model" },
-	[INV_CHECK_SLOT] = { "実在する日時（YYYY-MM-DDTHH:MM）。空きは別に確認します",
+	[INV_CHECK_SLOT] = { "実在する日時（例: 2026-12-10T10:00）。空きは別に確認します",
 	    "A real local date and time (YYYY-MM-DDTHH:MM); availability is checked "
 	    "separately" },
 	[INV_CHECK_NAME] = { "文字・数字・空白と ' - . , / # & ( ) のみ",
 	    "Letters, digits, spaces and ' - . , / # & ( ) only" },
 	[INV_CHECK_ADDRESS] = { "文字・数字・空白と ' - . , / # & ( ) のみ",
 	    "Letters, digits, spaces and ' - . , / # & ( ) only" },
-	[INV_CHECK_POSTAL] = { "7桁の数字（NNN-NNNN。ハイフンは省略可）",
+	[INV_CHECK_POSTAL] = { "7桁の数字（例: 100-0001。ハイフンは省略可）",
 	    "7 digits (NNN-NNNN; the hyphen is optional)" },
 	[INV_CHECK_PREFECTURE] = { "47都道府県のいずれか", "One of the 47 prefectures" },
 	[INV_CHECK_PHONE] = { "0から始まる10桁または11桁の国内の電話番号",
@@ -65,7 +66,7 @@ static const char *const inv_check_text[INV_CHECKS][LANG_COUNT] = {
 	[INV_CHECK_EMAIL] = { "メールアドレスの形式（254文字まで）",
 	    "E-mail address syntax, at most 254 characters" },
 	[INV_CHECK_NOTE] = { "自由記述（< と > は使えません）", "Free text (no < or >)" },
-	[INV_CHECK_YES] = { "「yes」（有効な運転免許を持っていることの申告）",
+	[INV_CHECK_YES] = { "チェックあり（有効な運転免許を持っていることの申告）",
 	    "\"yes\": you declare that you hold a valid driving licence" },
 };
 
@@ -178,8 +179,9 @@ inventory_privacy_view(enum lang l)
 		if (json_array_append_new(forms, inv_privacy_form(k, l)) == -1)
 			goto fail;
 	for (i = 0; i < INVENTORY_NTECH; i++)
-		if (json_array_append_new(tech, json_pack("{s:s, s:s}",
+		if (json_array_append_new(tech, json_pack("{s:s, s:s, s:s}",
 		    "name", inventory_tech_fields[i].name,
+		    "label", inventory_tech_fields[i].label[l],
 		    "purpose", inventory_tech_fields[i].purpose[l])) == -1)
 			goto fail;
 	return json_pack("{s:s, s:o, s:o}", "lang", lang_code(l),
@@ -213,11 +215,12 @@ inv_form_field(int row, enum lang l, const struct form *form,
 			return NULL;
 		}
 	}
-	o = json_pack("{s:s, s:s, s:s, s:b, s:I, s:I, s:s?, s:s, s:o, s:s?}",
+	o = json_pack("{s:s, s:s, s:s, s:b, s:b, s:I, s:I, s:s?, s:s, s:o, s:s?}",
 	    "name", f->name,
 	    "label", f->label[l],
 	    "input", inv_input_type[f->check],
 	    "required", f->need == INV_REQUIRED,
+	    "one_of", f->need == INV_ONE_OF,
 	    "max_chars", (json_int_t)f->max_chars,
 	    /* what may be typed: hyphens, spaces and 〒 go before the stored limit applies */
 	    "input_chars", (json_int_t)(f->input_chars > f->max_chars ? f->input_chars :

@@ -1,9 +1,11 @@
 /*
  * The two forms that take personal data: a printed catalog by post, and a test drive.
- * GET renders the form (with the free slots of the chosen day, no JavaScript needed);
- * POST validates against the data inventory, seals the record to its one recipient's
- * public key, stores it, and only once the transaction has committed answers 303 to the
- * receipt. Nothing that fails validation is stored, and the plaintext is wiped at once.
+ * GET renders the form (for a test drive, the booking flow's step: booking.c); a POST
+ * with ?step=review shows the values for review (確認画面), ?step=back the form again as
+ * typed, and any other POST validates against the data inventory, seals the record to its
+ * one recipient's public key, stores it, and only once the transaction has committed
+ * answers 303 to the receipt. Nothing that fails validation is stored, and the plaintext
+ * is wiped at once. What a page shows is built in form_view.c.
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -17,8 +19,11 @@
 #include "lib/jtime.h"
 #include "lib/log.h"
 #include "lib/prefecture.h"
+#include "lib/text.h"
 #include "seal/record.h"
 #include "store/store.h"
+#include "showroomd/address.h"
+#include "showroomd/form_view.h"
 #include "showroomd/handlers.h"
 #include "showroomd/metrics.h"
 #include "showroomd/origin.h"
@@ -28,236 +33,20 @@
 #include "showroomd/slots.h"
 #include "showroomd/trust.h"
 
-#define FORMS_DATES	14	/* days offered in the test-drive date list */
-
-/* What the visitor picked for the test drive, from the query (GET) or the form (POST). */
+/* What the visitor picked for the test drive, from the query (GET) or the form (POST), and
+ * what the page shows besides the form: a notice, the review of valid values, a filling. */
 struct forms_pick {
-	const char	*model;
-	const char	*dealer;
-	const char	*date;
-	const char	*slot;
+	const char			*model;
+	const char			*dealer;
+	const char			*date;
+	const char			*slot;
+	const char			*near;		/* nearest dealers to this postal code */
+	const char			*notice;	/* a UI string key, or NULL */
+	const struct inventory_values	*review;	/* show these for review */
+	const json_t			*fill;		/* { field: value } to fill in */
+	const char			*fill_note;
+	const char			*focus;		/* the field to focus, or NULL */
 };
-
-static const char *
-forms_text(const json_t *o, const char *key, enum lang l)
-{
-	const char *s = json_string_value(json_object_get(json_object_get(o, key),
-	    lang_code(l)));
-
-	return s ? s : "";
-}
-
-static int
-forms_in(const json_t *values, const char *v)
-{
-	const json_t *x;
-	size_t i;
-
-	json_array_foreach(values, i, x)
-		if (strcmp(json_string_value(x), v) == 0)
-			return 1;
-	return 0;
-}
-
-static json_t *
-forms_model_options(const struct pages *p, enum lang l, const json_t *values)
-{
-	json_t *opts = json_array();
-	const json_t *m;
-	const char *code;
-	size_t i;
-
-	json_array_foreach(pages_models(p), i, m) {
-		code = json_string_value(json_object_get(m, "code"));
-		json_array_append_new(opts, json_pack("{s:s, s:s, s:b}", "value", code,
-		    "label", forms_text(m, "name", l), "selected", forms_in(values, code)));
-	}
-	return opts;
-}
-
-/* Dealers that keep demo cars of MODEL (all dealers when no model is chosen yet). */
-static json_t *
-forms_dealer_options(const struct pages *p, enum lang l, const char *model,
-    const json_t *values)
-{
-	json_t *opts = json_array();
-	const json_t *d;
-	const char *code;
-	char label[256];
-	size_t i;
-
-	json_array_foreach(pages_dealers(p), i, d) {
-		code = json_string_value(json_object_get(d, "code"));
-		if (model != NULL && *model != '\0' && pages_demo_cars(p, code, model) <= 0)
-			continue;
-		snprintf(label, sizeof(label), "%s（%s）", forms_text(d, "name", l),
-		    forms_text(d, "prefecture_name", l));
-		json_array_append_new(opts, json_pack("{s:s, s:s, s:b}", "value", code,
-		    "label", label, "selected", forms_in(values, code)));
-	}
-	return opts;
-}
-
-static json_t *
-forms_prefecture_options(enum lang l, const json_t *values)
-{
-	json_t *opts = json_array();
-	const char *v = json_string_value(json_array_get(values, 0));
-	char code[4];
-	int i;
-
-	for (i = 1; i <= PREFECTURE_COUNT; i++) {
-		snprintf(code, sizeof(code), "%d", i);
-		json_array_append_new(opts, json_pack("{s:s, s:s, s:b}", "value", code,
-		    "label", prefecture_name(i, l), "selected", v != NULL && atoi(v) == i));
-	}
-	return opts;
-}
-
-static json_t *
-forms_slot_options(struct app *app, const struct pages *p, enum lang l,
-    const struct forms_pick *pick, const char *chosen, const char **hint)
-{
-	struct slot s[SLOTS_MAX_PER_DAY];
-	const json_t *d = pages_dealer(p, pick->dealer);
-	json_t *opts = json_array();
-	char label[96], note[64];
-	size_t i;
-	int ns;
-
-	*hint = pages_string(p, l, "td_choose_first");
-	if (d == NULL || pick->model == NULL || pick->date == NULL)
-		return opts;
-	if ((ns = slots_free(app->store, d, pick->dealer, pick->model, pick->date, time(NULL),
-	    s, SLOTS_MAX_PER_DAY)) == SLOTS_NO_STORE)
-		return opts;
-	*hint = pages_string(p, l, "td_no_slots");
-	for (i = 0; ns > 0 && i < (size_t)ns; i++) {
-		snprintf(label, sizeof(label), "%s", s[i].start + 11);
-		if (s[i].free > 0)
-			snprintf(note, sizeof(note), "%s %u", pages_string(p, l, "td_free"),
-			    s[i].free);
-		else
-			snprintf(note, sizeof(note), "%s", pages_string(p, l, "td_full"));
-		json_array_append_new(opts, json_pack("{s:s, s:s, s:s, s:b, s:b}",
-		    "value", s[i].start, "label", label, "note", note,
-		    "disabled", s[i].free == 0,
-		    "selected", chosen != NULL && strcmp(chosen, s[i].start) == 0));
-	}
-	return opts;
-}
-
-/* Adds to each field of the inventory's form view what its widget needs. */
-static void
-forms_decorate(struct app *app, const struct pages *p, enum lang l, json_t *view,
-    const struct forms_pick *pick)
-{
-	json_t *f, *values;
-	const char *input, *name, *hint = NULL;
-	size_t i;
-
-	json_array_foreach(json_object_get(view, "fields"), i, f) {
-		input = json_string_value(json_object_get(f, "input"));
-		name = json_string_value(json_object_get(f, "name"));
-		values = json_object_get(f, "values");
-		if (strcmp(name, "model") == 0 && pick->model != NULL && json_array_size(values) == 0)
-			json_array_append_new(values, json_string(pick->model));
-		if (strcmp(name, "dealer") == 0 && pick->dealer != NULL &&
-		    json_array_size(values) == 0)
-			json_array_append_new(values, json_string(pick->dealer));
-		if (strcmp(input, "text") == 0 || strcmp(input, "tel") == 0 ||
-		    strcmp(input, "email") == 0)
-			json_object_set_new(f, "is_text", json_true());
-		else if (strcmp(input, "textarea") == 0)
-			json_object_set_new(f, "is_textarea", json_true());
-		else if (strcmp(input, "checkbox") == 0)
-			json_object_set_new(f, "is_checkbox", json_true());
-		else if (strcmp(input, "checkboxes") == 0) {
-			json_object_set_new(f, "is_checkboxes", json_true());
-			json_object_set_new(f, "options", forms_model_options(p, l, values));
-		} else if (strcmp(input, "slot") == 0) {
-			json_object_set_new(f, "is_slot", json_true());
-			json_object_set_new(f, "options", forms_slot_options(app, p, l, pick,
-			    json_string_value(json_array_get(values, 0)), &hint));
-			json_object_set_new(f, "slot_hint", json_string(hint ? hint : ""));
-		} else if (strcmp(input, "select") == 0) {
-			json_object_set_new(f, "is_select", json_true());
-			if (strcmp(name, "model") == 0)
-				json_object_set_new(f, "options", forms_model_options(p, l, values));
-			else if (strcmp(name, "dealer") == 0)
-				json_object_set_new(f, "options", forms_dealer_options(p, l,
-				    pick->model, values));
-			else
-				json_object_set_new(f, "options", forms_prefecture_options(l,
-				    values));
-		}
-	}
-}
-
-/* The test drive's first step: model, dealer and day, by GET, so it works without JS. */
-static void
-forms_step1(const struct pages *p, enum lang l, json_t *ctx, const struct forms_pick *pick)
-{
-	json_t *sel, *dates = json_array();
-	char d[11], label[64];
-	int i;
-
-	sel = json_array();
-	if (pick->model != NULL)
-		json_array_append_new(sel, json_string(pick->model));
-	json_object_set_new(ctx, "model_field", json_pack("{s:s, s:o}", "label",
-	    l == LANG_JA ? "車種" : "Model", "options", forms_model_options(p, l, sel)));
-	json_array_clear(sel);
-	if (pick->dealer != NULL)
-		json_array_append_new(sel, json_string(pick->dealer));
-	json_object_set_new(ctx, "dealer_field", json_pack("{s:s, s:o}", "label",
-	    l == LANG_JA ? "販売店" : "Dealer", "options", forms_dealer_options(p, l,
-	    pick->model, sel)));
-	json_decref(sel);
-	for (i = 0; i < FORMS_DATES; i++) {
-		jtime_date(time(NULL), i, d);
-		jtime_day_label(d, l, label, sizeof(label));
-		json_array_append_new(dates, json_pack("{s:s, s:s, s:b}", "value", d, "label",
-		    label, "selected", pick->date != NULL && strcmp(pick->date, d) == 0));
-	}
-	json_object_set_new(ctx, "dates", dates);
-}
-
-static void
-forms_policy(json_t *ctx, enum form_kind kind, enum lang l)
-{
-	json_t *pol = inventory_policy_view(kind, l), *f, *purposes = json_array(), *p;
-	const char *s;
-	size_t i, j;
-	int seen;
-
-	if (pol == NULL) {
-		json_decref(purposes);
-		return;
-	}
-	json_array_foreach(json_object_get(pol, "fields"), i, f) {
-		if ((s = json_string_value(json_object_get(f, "purpose"))) == NULL)
-			continue;
-		seen = 0;
-		json_array_foreach(purposes, j, p)
-			seen |= strcmp(json_string_value(p), s) == 0;
-		if (!seen)
-			json_array_append_new(purposes, json_string(s));
-	}
-	json_object_set_new(ctx, "purpose", json_pack("{s:o, s:O, s:O}", "purposes", purposes,
-	    "recipient", json_object_get(pol, "recipient"),
-	    "retention", json_object_get(pol, "retention")));
-	json_decref(pol);
-}
-
-static void
-forms_new_idem(char out[33])
-{
-	unsigned char r[16];
-
-	randombytes_buf(r, sizeof(r));
-	sodium_bin2hex(out, 33, r, sizeof(r));
-}
 
 /* Renders form KIND; with a submitted form, its values and the errors are kept. */
 static void
@@ -265,30 +54,23 @@ forms_render(struct app *app, enum form_kind kind, const struct app_request *rq,
     struct app_reply *rp, unsigned status, const struct form *posted,
     const struct inventory_errors *errs, const struct forms_pick *pick)
 {
-	const struct pages *p = rq->site->pages;
-	const char *tmpl = kind == FORM_CATALOG ? "request" : "test_drive";
-	json_t *ctx = pages_context(p, tmpl, rq->lang), *view;
-	char idem[33];
+	struct formview_state st;
 
-	view = inventory_form_view(kind, rq->lang, posted, errs);
-	if (view == NULL) {
-		json_decref(ctx);
-		reply_page(rp, 500, p, tmpl, NULL);
-		return;
-	}
-	if (json_object_get(view, "idem") == NULL || json_is_null(json_object_get(view, "idem"))) {
-		forms_new_idem(idem);
-		json_object_set_new(view, "idem", json_string(idem));
-	}
-	forms_decorate(app, p, rq->lang, view, pick);
-	json_object_set_new(ctx, "form", view);
-	json_object_set_new(ctx, "has_errors", json_boolean(errs != NULL && errs->n > 0));
-	json_object_set_new(ctx, kind == FORM_CATALOG ? "nav_request" : "nav_test_drive",
-	    json_true());
-	forms_policy(ctx, kind, rq->lang);
-	if (kind == FORM_TEST_DRIVE)
-		forms_step1(p, rq->lang, ctx, pick);
-	reply_page(rp, status, p, tmpl, ctx);
+	memset(&st, 0, sizeof(st));
+	st.kind = kind;
+	st.posted = posted;
+	st.errs = errs;
+	st.review = pick->review;
+	st.pick.model = pick->model;
+	st.pick.dealer = pick->dealer;
+	st.pick.date = pick->date;
+	st.pick.near = pick->near;
+	st.notice = pick->notice;
+	st.fill = pick->fill;
+	st.fill_note = pick->fill_note;
+	st.focus = pick->focus;
+	reply_page(rp, status, rq->site->pages, formview_template(kind),
+	    formview_context(app, rq, &st));
 }
 
 static int
@@ -309,7 +91,7 @@ void
 forms_get(struct app *app, int arg, const struct app_request *rq, struct app_reply *rp)
 {
 	enum form_kind kind = (enum form_kind)arg;
-	struct forms_pick pick = { NULL, NULL, NULL, NULL };
+	struct forms_pick pick = { .model = NULL };
 	struct form q;
 
 	if (!forms_open(app, rq, rp))
@@ -321,6 +103,7 @@ forms_get(struct app *app, int arg, const struct app_request *rq, struct app_rep
 	pick.model = form_get(&q, "model");
 	pick.dealer = form_get(&q, "dealer");
 	pick.date = form_get(&q, "date");
+	pick.near = form_get(&q, "near");
 	forms_render(app, kind, rq, rp, 200, NULL, NULL, &pick);
 	form_free(&q);
 }
@@ -436,14 +219,15 @@ out:
 
 /* The receipt's address; a booking's carries its cancel TOKEN (NULL for a request). */
 static void
-forms_receipt_path(enum lang l, const char *receipt, const char *token, char *out,
-    size_t outsz)
+forms_receipt_path(enum lang l, const char *receipt, const char *token, unsigned given,
+    char *out, size_t outsz)
 {
+	/* which fields were given, so that the receipt lists those only (row bits, hex) */
 	if (token != NULL)
-		snprintf(out, outsz, "%sreceipt/test-drive/%s?k=%s", lang_prefix(l), receipt,
-		    token);
+		snprintf(out, outsz, "%sreceipt/test-drive/%s?k=%s&f=%x", lang_prefix(l),
+		    receipt, token, given);
 	else
-		snprintf(out, outsz, "%sreceipt/catalog/%s", lang_prefix(l), receipt);
+		snprintf(out, outsz, "%sreceipt/catalog/%s?f=%x", lang_prefix(l), receipt, given);
 }
 
 /* Stores the sealed record; 0 with the receipt id, or a status to answer with. */
@@ -475,9 +259,93 @@ forms_limited(struct app *app, const struct app_request *rq, struct app_reply *r
 	if (ratelimit_take(app->rl, rq->client, (double)time(NULL), &retry))
 		return 0;
 	snprintf(v, sizeof(v), "%u", retry);
-	reply_message(rp, 429, rq->site->pages, rq->lang, "message_title", "too_many");
 	reply_header(rp, "Retry-After", v);
 	return 1;
+}
+
+/*
+ * What a post asks for, from its query: "review" (the 確認画面), "back" (the form again,
+ * as typed), "postal" (the address of its postal code filled in) or, by default, to send.
+ * Only sending stores anything, so only sending is rate limited.
+ */
+enum forms_step { FORMS_SEND = 0, FORMS_REVIEW, FORMS_BACK, FORMS_POSTAL };
+
+static enum forms_step
+forms_step(const struct form *q)
+{
+	const char *s = form_get(q, "step");
+
+	if (s != NULL && strcmp(s, "review") == 0)
+		return FORMS_REVIEW;
+	if (s != NULL && strcmp(s, "back") == 0)
+		return FORMS_BACK;
+	if (s != NULL && strcmp(s, "postal") == 0)
+		return FORMS_POSTAL;
+	return FORMS_SEND;
+}
+
+/* A digit, ASCII or full-width: a street number typed already. */
+static int
+forms_has_digit(const char *s)
+{
+	size_t n = strlen(s), i = 0, k;
+	uint32_t cp;
+
+	while (i < n && (k = text_utf8_decode((const unsigned char *)s + i, n - i, &cp)) > 0) {
+		if ((cp >= '0' && cp <= '9') || (cp >= 0xff10 && cp <= 0xff19))
+			return 1;
+		i += k;
+	}
+	return 0;
+}
+
+/*
+ * 住所検索 without JavaScript: the address of the postal code typed, from the site's
+ * postal data, filled into the prefecture and, unless a street number was typed there
+ * already, the first address line. The note says what happened; the focus goes on.
+ */
+static json_t *
+forms_postal(const struct app_request *rq, const struct form *f, struct forms_pick *pick,
+    char *note, size_t notesz)
+{
+	const struct pages *p = rq->site->pages;
+	const char *line = form_get(f, "address1");
+	struct address a;
+	char code[4];
+	json_t *fill;
+
+	pick->focus = "postal_code";
+	switch (address_lookup(rq->site, form_get(f, "postal_code"), &a)) {
+	case ADDRESS_FOUND:
+		break;
+	case ADDRESS_UNKNOWN:
+		pages_fill(note, notesz, pages_string(p, rq->lang, "postal_unknown"), "code",
+		    a.code, NULL);
+		return NULL;
+	default:
+		snprintf(note, notesz, "%s", pages_string(p, rq->lang, "postal_malformed"));
+		return NULL;
+	}
+	snprintf(code, sizeof(code), "%d", a.pref);
+	fill = json_pack("{s:s}", "prefecture", code);
+	if (line == NULL || !forms_has_digit(line)) {
+		json_object_set_new(fill, "address1", json_string(a.line));
+		pick->focus = "address1";
+	}
+	pages_fill(note, notesz, pages_string(p, rq->lang, "postal_found"), "code", a.code,
+	    "pref", prefecture_name(a.pref, rq->lang), "town", a.line, NULL);
+	return fill;
+}
+
+/* The day whose times the form shows: the query's, else the chosen slot's. */
+static char *
+forms_date(const struct form *q, const char *slot)
+{
+	const char *d = form_get(q, "date");
+
+	if (d != NULL)
+		return strndup(d, 10);
+	return slot != NULL && strlen(slot) >= 10 ? strndup(slot, 10) : NULL;
 }
 
 static int
@@ -558,7 +426,7 @@ forms_accept(struct app *app, enum form_kind kind, const struct app_request *rq,
 		    "forms_closed");
 	} else {
 		forms_receipt_path(rq->lang, receipt, kind == FORM_TEST_DRIVE ? s.token : NULL,
-		    where, sizeof(where));
+		    inventory_given(v), where, sizeof(where));
 		reply_redirect(rp, where);
 	}
 	free(s.rec.enc);
@@ -572,16 +440,23 @@ forms_accept(struct app *app, enum form_kind kind, const struct app_request *rq,
  * and the receipt behind it answers as for any link that no booking holds.
  */
 static void
-forms_honeypot(enum form_kind kind, const struct app_request *rq, struct app_reply *rp)
+forms_honeypot(enum form_kind kind, const struct app_request *rq, struct app_reply *rp,
+    const struct form *f)
 {
 	unsigned char r[32];
 	char receipt[STORE_ID_LEN + 1], token[65], where[256];
+	unsigned given = 0;
+	size_t i;
+	int row;
 
 	recid_new(receipt);
 	randombytes_buf(r, sizeof(r));	/* as forms_cancel_token's: 32 bytes in hex */
 	sodium_bin2hex(token, sizeof(token), r, sizeof(r));
-	forms_receipt_path(rq->lang, receipt, kind == FORM_TEST_DRIVE ? token : NULL, where,
-	    sizeof(where));
+	for (i = 0; i < f->n; i++)	/* the fields it filled, as a real receipt lists them */
+		if (f->v[i].len > 0 && (row = inventory_find(kind, f->v[i].name)) >= 0)
+			given |= 1u << row;
+	forms_receipt_path(rq->lang, receipt, kind == FORM_TEST_DRIVE ? token : NULL, given,
+	    where, sizeof(where));
 	reply_redirect(rp, where);
 }
 
@@ -592,19 +467,20 @@ forms_post(struct app *app, int arg, const struct app_request *rq, struct app_re
 	struct inventory_values v;
 	struct inventory_errors errs;
 	struct inventory_refs refs;
-	struct forms_pick pick = { NULL, NULL, NULL, NULL };
+	struct forms_pick pick = { .model = NULL };
 	struct form_error fe;
-	struct form f;
+	struct form f, q;
+	enum forms_step step;
+	json_t *fill;
+	char note[512];
 
 	if (!forms_open(app, rq, rp))
 		return;
-	/* before the rate limit: another site must not spend a visitor's budget */
+	/* before anything else: another site must not spend a visitor's budget */
 	if (!origin_form_ok(app->pub, rq)) {
 		reply_message(rp, 403, rq->site->pages, rq->lang, "message_title", "cross_site");
 		return;
 	}
-	if (forms_limited(app, rq, rp))
-		return;
 	if (!forms_content_type_ok(rq)) {
 		reply_message(rp, 415, rq->site->pages, rq->lang, "message_title", "bad_request");
 		return;
@@ -613,16 +489,43 @@ forms_post(struct app *app, int arg, const struct app_request *rq, struct app_re
 		forms_reject(rq, rp, NULL, &fe);
 		return;
 	}
+	if (form_decode(rq->query, strlen(rq->query), &q, NULL) == -1) {
+		form_free(&f);
+		reply_message(rp, 400, rq->site->pages, rq->lang, "message_title", "bad_request");
+		return;
+	}
+	step = forms_step(&q);
 	memset(&errs, 0, sizeof(errs));
 	pages_refs(rq->site->pages, &refs);
 	pick.model = form_get(&f, "model");
 	pick.dealer = form_get(&f, "dealer");
 	pick.slot = form_get(&f, "slot");
-	if (pick.slot != NULL && strlen(pick.slot) >= 10)
-		pick.date = strndup(pick.slot, 10);
+	pick.date = forms_date(&q, pick.slot);
+	if (step == FORMS_SEND && forms_limited(app, rq, rp)) {
+		/* what was typed stays: the visitor sends it again in a moment */
+		pick.notice = "too_many";
+		forms_render(app, kind, rq, rp, 429, &f, NULL, &pick);
+		goto out;
+	}
+	if (step == FORMS_BACK) {
+		forms_render(app, kind, rq, rp, 200, &f, NULL, &pick);
+		goto out;
+	}
+	if (step == FORMS_POSTAL) {
+		fill = forms_postal(rq, &f, &pick, note, sizeof(note));
+		pick.fill = fill;
+		pick.fill_note = note;
+		forms_render(app, kind, rq, rp, 200, &f, NULL, &pick);
+		json_decref(fill);
+		goto out;
+	}
 	switch (inventory_validate(kind, &f, &refs, &v, &errs)) {
 	case INVENTORY_OK:
-		forms_accept(app, kind, rq, rp, &f, &v, &pick);
+		if (step == FORMS_REVIEW) {
+			pick.review = &v;
+			forms_render(app, kind, rq, rp, 200, &f, NULL, &pick);
+		} else
+			forms_accept(app, kind, rq, rp, &f, &v, &pick);
 		inventory_values_free(&v);
 		break;
 	case INVENTORY_INVALID:
@@ -630,7 +533,7 @@ forms_post(struct app *app, int arg, const struct app_request *rq, struct app_re
 		break;
 	case INVENTORY_HONEYPOT:
 		metrics_honeypot();
-		forms_honeypot(kind, rq, rp);
+		forms_honeypot(kind, rq, rp, &f);
 		break;
 	case INVENTORY_REJECT:
 		forms_reject(rq, rp, &errs, NULL);
@@ -639,6 +542,8 @@ forms_post(struct app *app, int arg, const struct app_request *rq, struct app_re
 		reply_message(rp, 500, rq->site->pages, rq->lang, "message_title", "bad_request");
 		break;
 	}
+out:
 	free((char *)(uintptr_t)pick.date);
+	form_free(&q);
 	form_free(&f);
 }

@@ -1,6 +1,7 @@
 #include "showroomd/pages.h"
 
 #include <limits.h>
+#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +29,8 @@ struct pages {
 
 static const char *const pages_files[] = {
 	"request", "test_drive", "receipt", "message", "privacy",
-	"partials/head", "partials/foot", "partials/field",
+	"partials/head", "partials/foot", "partials/field", "partials/errors",
+	"partials/review", "partials/purpose",
 };
 
 static int
@@ -113,6 +115,24 @@ pages_context(const struct pages *p, const char *name, enum lang l)
 	return c != NULL ? json_deep_copy(c) : json_object();
 }
 
+void
+pages_set_page(json_t *ctx, enum lang l, const char *page, const char *query)
+{
+	enum lang o = l == LANG_JA ? LANG_EN : LANG_JA;
+	char path[512], other[1024], ja[512], en[512];
+
+	snprintf(path, sizeof(path), "%s%s", lang_prefix(l), page);
+	snprintf(other, sizeof(other), "%s%s%s%s", lang_prefix(o), page,
+	    query != NULL && *query != '\0' ? "?" : "", query != NULL ? query : "");
+	snprintf(ja, sizeof(ja), "%s%s", lang_prefix(LANG_JA), page);
+	snprintf(en, sizeof(en), "%s%s", lang_prefix(LANG_EN), page);
+	json_object_set_new(ctx, "path", json_string(path));
+	json_object_set_new(ctx, "other_href", json_string(other));
+	json_object_set_new(ctx, "alternates", json_pack("[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}]",
+	    "hreflang", "ja", "href", ja, "hreflang", "en", "href", en,
+	    "hreflang", "x-default", "href", ja));
+}
+
 static const char *
 pages_partial(void *arg, const char *name, size_t *lenp)
 {
@@ -140,6 +160,65 @@ pages_render(const struct pages *p, const char *name, const json_t *ctx, struct 
 			return tmpl_render(p->tmpl[i].t, ctx, pages_partial, (void *)(uintptr_t)p,
 			    out, &te);
 	return -1;
+}
+
+static const char *
+pages_fill_value(const char *name, size_t n, va_list ap)
+{
+	const char *k, *v;
+
+	while ((k = va_arg(ap, const char *)) != NULL) {
+		v = va_arg(ap, const char *);
+		if (strlen(k) == n && strncmp(k, name, n) == 0)
+			return v ? v : "";
+	}
+	return NULL;
+}
+
+void
+pages_fill(char *out, size_t outsz, const char *tmpl, ...)
+{
+	const char *end, *v;
+	size_t o = 0, k;
+	va_list ap;
+
+	if (outsz == 0)
+		return;
+	while (*tmpl != '\0' && o + 1 < outsz) {
+		v = NULL;
+		if (*tmpl == '{' && (end = strchr(tmpl, '}')) != NULL) {
+			va_start(ap, tmpl);
+			v = pages_fill_value(tmpl + 1, (size_t)(end - tmpl - 1), ap);
+			va_end(ap);
+		}
+		if (v == NULL) {
+			out[o++] = *tmpl++;
+			continue;
+		}
+		k = strlen(v) < outsz - 1 - o ? strlen(v) : outsz - 1 - o;
+		memcpy(out + o, v, k);
+		o += k;
+		tmpl = end + 1;
+	}
+	out[o] = '\0';
+}
+
+const char *
+pages_postal_base(const struct pages *p)
+{
+	const char *s = json_string_value(json_object_get(json_object_get(json_object_get(
+	    p->ctx, lang_code(LANG_JA)), "request"), "postal_base"));
+
+	return s != NULL ? s : "";
+}
+
+const char *
+pages_brand_url(const struct pages *p)
+{
+	const char *s = json_string_value(json_object_get(json_object_get(json_object_get(
+	    json_object_get(p->ctx, lang_code(LANG_JA)), "message"), "brand"), "url"));
+
+	return s != NULL ? s : "";
 }
 
 const char *
@@ -224,6 +303,19 @@ pages_demo_cars(const struct pages *p, const char *dealer, const char *model)
 		return 0;
 	return (int)json_integer_value(json_object_get(json_object_get(d, "demo_cars"),
 	    model));
+}
+
+void
+pages_dealer_where(const json_t *d, enum lang l, char *out, size_t outsz)
+{
+	const char *pc = json_string_value(json_object_get(d, "postal_code"));
+	const char *a = json_string_value(json_object_get(json_object_get(d, "address"),
+	    lang_code(l)));
+
+	if (l == LANG_JA)
+		snprintf(out, outsz, "〒%s %s", pc ? pc : "", a ? a : "");
+	else
+		snprintf(out, outsz, "%s %s", a ? a : "", pc ? pc : "");
 }
 
 /* ---- the catalog checks the inventory's validation needs ---- */

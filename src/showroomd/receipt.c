@@ -4,6 +4,7 @@
  * cancel link carries a one-time capability token; the store keeps only its SHA-256.
  * Nothing here reads a record: the server cannot, and a receipt needs no personal data.
  */
+#include <ctype.h>
 #include <libical/ical.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "lib/log.h"
 #include "seal/record.h"
 #include "store/store.h"
+#include "showroomd/booking.h"
 #include "showroomd/handlers.h"
 #include "showroomd/origin.h"
 #include "showroomd/pages.h"
@@ -107,17 +109,31 @@ receipt_link_text(enum receipt_link l)
 	return l == RECEIPT_ENDED ? "receipt_cancelled" : "receipt_link_invalid";
 }
 
+/* "7K3M-Q9XZ": the last eight characters of the id, random and easy to read out. */
+static void
+receipt_short_ref(const char *id, char out[10])
+{
+	size_t n = strlen(id), i;
+
+	memset(out, '0', 9);
+	for (i = 0; i < 8 && n >= 8; i++)
+		out[i + (i >= 4)] = (char)toupper((unsigned char)id[n - 8 + i]);
+	out[4] = '-';
+	out[9] = '\0';
+}
+
 static json_t *
 receipt_booking_view(const struct pages *p, enum lang l, const struct store_booking *b,
     const char *token, const char *id)
 {
 	const json_t *d = pages_dealer(p, b->slot.dealer), *m = pages_model(p, b->slot.model);
-	char label[96], ics[256];
+	char label[96], ics[256], where[512];
 
 	char reason[64];
 	json_t *o;
 
-	jtime_label(b->slot.start, l, label, sizeof(label));
+	booking_slot_label(p, l, b->slot.dealer, b->slot.start, label, sizeof(label));
+	pages_dealer_where(d, l, where, sizeof(where));
 	snprintf(ics, sizeof(ics), "%sreceipt/test-drive/%s.ics?k=%s", lang_prefix(l), id,
 	    token);
 	/* the dealer's decision: a status and a reason code, shown in the visitor's words */
@@ -126,13 +142,11 @@ receipt_booking_view(const struct pages *p, enum lang l, const struct store_book
 	    "confirmed", b->status == STORE_BOOKING_CONFIRMED,
 	    "declined", b->status == STORE_BOOKING_DECLINED,
 	    "reason", b->status == STORE_BOOKING_DECLINED ? pages_string(p, l, reason) : "");
-	json_object_update_new(o, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+	json_object_update_new(o, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}",
 	    "slot_label", label,
 	    "dealer_name", json_string_value(json_object_get(json_object_get(d, "name"),
 	    lang_code(l))) ?: b->slot.dealer,
-	    "dealer_postal", json_string_value(json_object_get(d, "postal_code")) ?: "",
-	    "dealer_address", json_string_value(json_object_get(json_object_get(d, "address"),
-	    lang_code(l))) ?: "",
+	    "dealer_where", where,
 	    "dealer_phone", json_string_value(json_object_get(d, "phone")) ?: "",
 	    "model_name", json_string_value(json_object_get(json_object_get(m, "name"),
 	    lang_code(l))) ?: b->slot.model, "ics_href", ics));
@@ -146,7 +160,8 @@ receipt_view(enum form_kind kind, enum lang l, const char *id)
 	size_t i;
 
 	json_array_foreach(json_object_get(pol, "fields"), i, f)
-		json_array_append(fields, json_object_get(f, "label"));
+		json_array_append_new(fields, json_pack("{s:O, s:O}", "label",
+		    json_object_get(f, "label"), "name", json_object_get(f, "name")));
 	o = json_pack("{s:s, s:o, s:O, s:O}", "ref", id, "fields", fields,
 	    "recipient", json_object_get(pol, "recipient") ?: json_null(),
 	    "retention", json_object_get(pol, "retention") ?: json_null());
@@ -186,7 +201,8 @@ receipt_ics(const struct pages *p, enum lang l, const struct store_booking *b,
 	struct icaltimetype st, en;
 	time_t t = jtime_epoch(b->slot.start);
 	int len = (int)json_integer_value(json_object_get(d, "slot_minutes"));
-	char summary[256], uid[64], where[512], *text;
+	char summary[256], uid[64], where[800], addr[512], url[512], ref[10], *text;
+	struct buf desc = BUF_INIT;
 
 	st = icaltime_from_timet_with_zone(t, 0, icaltimezone_get_utc_timezone());
 	en = icaltime_from_timet_with_zone(t + (len > 0 ? len : 60) * 60, 0,
@@ -194,12 +210,19 @@ receipt_ics(const struct pages *p, enum lang l, const struct store_booking *b,
 	snprintf(summary, sizeof(summary), "%s %s",
 	    l == LANG_JA ? "試乗:" : "Test drive:",
 	    json_string_value(json_object_get(json_object_get(m, "name"), lang_code(l))) ?: "");
-	snprintf(where, sizeof(where), "%s, 〒%s %s, %s",
+	pages_dealer_where(d, l, addr, sizeof(addr));
+	snprintf(where, sizeof(where), "%s, %s, %s",
 	    json_string_value(json_object_get(json_object_get(d, "name"), lang_code(l))) ?: "",
-	    json_string_value(json_object_get(d, "postal_code")) ?: "",
-	    json_string_value(json_object_get(json_object_get(d, "address"), lang_code(l))) ?: "",
-	    json_string_value(json_object_get(d, "phone")) ?: "");
+	    addr, json_string_value(json_object_get(d, "phone")) ?: "");
 	snprintf(uid, sizeof(uid), "%s@showroom", b->id);
+	/* the dealer's entry on the site; never the receipt, whose address is the cancel key */
+	snprintf(url, sizeof(url), "%s%sdealers/#dealer-%s", pages_brand_url(p), lang_prefix(l),
+	    b->slot.dealer);
+	receipt_short_ref(b->id, ref);
+	buf_printf(&desc, "%s: %s\n%s: %s\n%s: %s\n%s", pages_string(p, l, "receipt_model"),
+	    json_string_value(json_object_get(json_object_get(m, "name"), lang_code(l))) ?: "",
+	    pages_string(p, l, "phone"), json_string_value(json_object_get(d, "phone")) ?: "",
+	    pages_string(p, l, "receipt_reference"), ref, pages_string(p, l, "ics_cancel"));
 	cal = icalcomponent_vanew(ICAL_VCALENDAR_COMPONENT,
 	    icalproperty_new_version("2.0"), icalproperty_new_prodid("-//showroom//receipt//EN"),
 	    icalproperty_new_method(ICAL_METHOD_PUBLISH), (void *)0);
@@ -208,6 +231,7 @@ receipt_ics(const struct pages *p, enum lang l, const struct store_booking *b,
 	    icaltimezone_get_utc_timezone())),
 	    icalproperty_new_dtstart(st), icalproperty_new_dtend(en),
 	    icalproperty_new_summary(summary), icalproperty_new_location(where),
+	    icalproperty_new_description(desc.data ? desc.data : ""), icalproperty_new_url(url),
 	    icalproperty_new_status(receipt_ics_status(b->status)),
 	    icalproperty_new_sequence(receipt_ics_sequence(b->status)), (void *)0);
 	icalcomponent_add_component(cal, ev);
@@ -218,7 +242,109 @@ receipt_ics(const struct pages *p, enum lang l, const struct store_booking *b,
 	buf_puts(&rp->body, text ? text : "");
 	reply_header(rp, "Content-Disposition", "attachment; filename=\"test-drive.ics\"");
 	free(text);
+	buf_free(&desc);
 	icalcomponent_free(cal);
+}
+
+/* The fields given (f=, hex row bits from the form's redirect); all when it is absent. */
+static unsigned
+receipt_given(const struct form *q)
+{
+	const char *f = form_get(q, "f");
+	char *end;
+	unsigned long v;
+
+	if (f == NULL || *f == '\0' || strlen(f) > 8)
+		return ~0u;
+	v = strtoul(f, &end, 16);
+	return *end == '\0' ? (unsigned)v : ~0u;
+}
+
+/* The receipt's query as the receipt itself makes it: a well-formed token, the fields. */
+static void
+receipt_query(const char *token, const struct form *q, char *out, size_t outsz)
+{
+	unsigned given = receipt_given(q);
+
+	if (token != NULL && (strlen(token) != 64 || strspn(token, "0123456789abcdef") != 64))
+		token = NULL;	/* only a token as forms.c makes them is echoed */
+	snprintf(out, outsz, "%s%s%s", token ? "k=" : "", token ? token : "",
+	    token && given != ~0u ? "&" : "");
+	if (given != ~0u)
+		snprintf(out + strlen(out), outsz - strlen(out), "f=%x", given);
+}
+
+/* The receipt's own address for its links; the switch keeps its query, nothing else does. */
+static void
+receipt_set_page(json_t *ctx, const struct app_request *rq, const char *token,
+    const struct form *q)
+{
+	const char *page = rq->path + (rq->lang == LANG_EN ? 4 : 1);
+	char query[128];
+
+	receipt_query(token, q, query, sizeof(query));
+	pages_set_page(ctx, rq->lang, page, query);
+	json_object_set_new(ctx, "noindex", json_true());
+}
+
+/* Keeps the fields of VIEW that GIVEN names: a receipt says only what was stored. */
+static void
+receipt_only_given(json_t *view, enum form_kind kind, unsigned given)
+{
+	json_t *fields = json_object_get(view, "fields"), *f;
+	size_t i;
+	int row;
+
+	for (i = json_array_size(fields); i-- > 0;) {
+		f = json_array_get(fields, i);
+		row = inventory_find(kind, json_string_value(json_object_get(f, "name")));
+		if (row >= 0 && !(given & (1u << row)))
+			json_array_remove(fields, i);
+	}
+}
+
+/*
+ * What the receipt is now: its heading and title (received, booked, declined, cancelled,
+ * a link that opens nothing, or the question before cancelling), the reference as read
+ * out, and for a live booking the links of the two steps of a cancellation.
+ */
+static void
+receipt_state(json_t *ctx, json_t *view, const struct app_request *rq, enum form_kind kind,
+    const char *token, const struct form *q)
+{
+	const struct pages *p = rq->site->pages;
+	json_t *booking = json_object_get(view, "booking");
+	const char *key = "receipt_title", *ask = form_get(q, "cancel");
+	int live = json_string_value(json_object_get(view, "cancel_token")) != NULL;
+	char ref[10], query[128], href[512];
+
+	if (json_is_true(json_object_get(view, "cancelled")))
+		key = "receipt_title_cancelled";
+	else if (json_is_true(json_object_get(view, "link_invalid")))
+		key = "receipt_title_invalid";
+	else if (json_is_true(json_object_get(booking, "declined")))
+		key = "receipt_title_declined";
+	else if (live && ask != NULL && strcmp(ask, "confirm") == 0) {
+		key = "receipt_title_confirm";
+		json_object_set_new(view, "confirm_cancel", json_true());
+	} else if (booking != NULL)
+		key = "receipt_title_booked";
+	json_object_set_new(view, "heading", json_string(pages_string(p, rq->lang, key)));
+	json_object_set_new(ctx, "title", json_string(pages_string(p, rq->lang, key)));
+	receipt_short_ref(json_string_value(json_object_get(view, "ref")), ref);
+	json_object_set_new(view, "ref_short", json_string(ref));
+	receipt_only_given(view, kind, receipt_given(q));
+	if (booking != NULL) {
+		receipt_query(token, q, query, sizeof(query));
+		snprintf(href, sizeof(href), "%s?%s", rq->path, query);
+		json_object_set_new(booking, "self_href", json_string(href));
+		/* the first step of a cancel is a question: a GET of this page */
+		json_object_set_new(booking, "self_path", json_string(rq->path));
+		if (receipt_given(q) != ~0u) {
+			snprintf(href, sizeof(href), "%x", receipt_given(q));
+			json_object_set_new(booking, "given", json_string(href));
+		}
+	}
 }
 
 void
@@ -257,6 +383,9 @@ receipt_get(struct app *app, int arg, const struct app_request *rq, struct app_r
 		return;
 	}
 	ctx = pages_context(p, "receipt", rq->lang);
+	/* the switch keeps a token that opens something: never one that is wrong */
+	receipt_set_page(ctx, rq, r.kind == FORM_TEST_DRIVE && (link == RECEIPT_OPENS ||
+	    link == RECEIPT_ENDED) ? token : NULL, &q);
 	view = receipt_view(r.kind, rq->lang, r.id);
 	if (link == RECEIPT_OPENS) {
 		json_object_set_new(view, "booking", receipt_booking_view(p, rq->lang, &b,
@@ -266,6 +395,7 @@ receipt_get(struct app *app, int arg, const struct app_request *rq, struct app_r
 	} else if (r.kind == FORM_TEST_DRIVE && token != NULL)
 		json_object_set_new(view, link == RECEIPT_ENDED ? "cancelled" : "link_invalid",
 		    json_true());
+	receipt_state(ctx, view, rq, r.kind, token, &q);
 	json_object_set_new(ctx, "receipt", view);
 	reply_page(rp, 200, p, "receipt", ctx);
 	form_free(&q);

@@ -74,6 +74,9 @@ try {
   await page.selectOption('#f-prefecture', '13');
   await page.fill('#f-address1', '架空区見本町1-2-3');
   await Promise.all([page.waitForNavigation(), page.click('form.form button[type="submit"]')]);
+  check(await page.locator('.review').count() === 1, 'no review before sending');
+  await Promise.all([page.waitForNavigation(),
+    page.click('.review button[type="submit"]:not([formaction])')]);
   check(/\/en\/receipt\/catalog\//.test(page.url()), `no receipt: at ${page.url()}`);
   check(await page.locator('.reference strong').count() === 1, 'no reference on the receipt');
 
@@ -88,14 +91,14 @@ try {
 
   step = 'test drive';
   await page.goto(`${base}/en/test-drive`);
-  await page.selectOption('#q-model', 'sorane');
-  await page.selectOption('#q-dealer', 'fukuoka-hakata');
+  await page.check('input[name="model"][value="sorane"]');
+  await Promise.all([page.waitForNavigation(), page.click('form.step button[type="submit"]')]);
+  await page.check('input[name="dealer"][value="fukuoka-hakata"]');
+  await Promise.all([page.waitForNavigation(), page.click('form.step button[type="submit"]')]);
   let booked = false;
-  const nDates = await page.locator('#q-date option').count();
+  const nDates = await page.locator('table.calendar a').count();
   for (let d = 0; d < nDates && !booked; d++) {
-    const value = await page.locator('#q-date option').nth(d).getAttribute('value');
-    await page.selectOption('#q-date', value);
-    await Promise.all([page.waitForNavigation(), page.click('form.step button[type="submit"]')]);
+    await Promise.all([page.waitForNavigation(), page.locator('table.calendar a').nth(d).click()]);
     const free = page.locator('input[name="slot"]:not([disabled])');
     if (await free.count() === 0)
       continue;
@@ -105,6 +108,8 @@ try {
     await page.check('input[name="licence"]');
     await Promise.all([page.waitForNavigation(),
       page.click('form[method="post"] button[type="submit"]')]);
+    await Promise.all([page.waitForNavigation(),
+      page.click('.review button[type="submit"]:not([formaction])')]);
     booked = true;
   }
   check(booked, 'no free slot on any date offered');
@@ -117,6 +122,8 @@ try {
   check(ics.status() === 200 && (await ics.text()).includes('BEGIN:VEVENT'), 'no calendar file');
 
   step = 'cancel';
+  await Promise.all([page.waitForNavigation(),
+    page.click('form:has(input[name="cancel"]) button')]);
   await Promise.all([page.waitForNavigation(), page.click('form[action$="cancel"] button')]);
   check(await page.locator('body').innerText().then((t) => /cancel/i.test(t)),
     'no word of the cancellation');

@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <ctype.h>
 #include <iconv.h>
 #include <jansson.h>
 #include <pthread.h>
@@ -651,7 +652,8 @@ test_wrong_token_is_not_cancelled(void **state)
 	http_reply_free(&r);
 }
 
-/* "/receipt/test-drive/ID?k=TOKEN" with a record id and 64 lowercase hex digits. */
+/* "/receipt/test-drive/ID?k=TOKEN&f=HEX" with a record id, 64 lowercase hex digits and the
+ * fields given as row bits. */
 static int
 booking_location_shape(const char *loc)
 {
@@ -661,7 +663,8 @@ booking_location_shape(const char *loc)
 
 	if (strncmp(loc, "/receipt/test-drive/", 20) != 0 || q == NULL ||
 	    (size_t)(q - id) != STORE_ID_LEN || strncmp(q, "?k=", 3) != 0 ||
-	    strlen(q + 3) != 64)
+	    strlen(q + 3) < 64 || strncmp(q + 3 + 64, "&f=", 3) != 0 ||
+	    strspn(q + 70, "0123456789abcdef") != strlen(q + 70) || q[70] == '\0')
 		return 0;
 	memcpy(ref, id, STORE_ID_LEN);
 	ref[STORE_ID_LEN] = '\0';
@@ -686,6 +689,27 @@ without_id(const char *body, const char *id)
 	}
 	buf_puts(&out, p);
 	return out.data;
+}
+
+/* BODY without ID, the short reference a receipt reads it out as ("7K3M-Q9XZ"), and the
+ * link's token (the first 64 characters of TOKEN), which its language switch keeps. */
+static char *
+without_ref(const char *body, const char *id, const char *token)
+{
+	char shortref[10], tok[65], *a, *b, *c;
+	size_t i, n = strlen(id);
+
+	for (i = 0; i < 8; i++)
+		shortref[i + (i >= 4)] = (char)toupper((unsigned char)id[n - 8 + i]);
+	shortref[4] = '-';
+	shortref[9] = '\0';
+	snprintf(tok, sizeof(tok), "%.64s", token);
+	a = without_id(body, id);
+	b = without_id(a, shortref);
+	c = without_id(b, tok);
+	free(a);
+	free(b);
+	return c;
 }
 
 /* A robot that fills the test drive's honeypot gets a redirect of the very shape a real
@@ -728,12 +752,13 @@ test_honeypot_test_drive(void **state)
 	recid_new(other);
 	randombytes_buf(rnd, sizeof(rnd));
 	sodium_bin2hex(tok, sizeof(tok), rnd, sizeof(rnd));
-	snprintf(path, sizeof(path), "/receipt/test-drive/%s?k=%s", other, tok);
+	snprintf(path, sizeof(path), "/receipt/test-drive/%s?k=%s%s", other, tok,
+	    strchr(loc, '&'));	/* with the same fields given */
 	assert_int_equal(http_get(srv.port, path, NULL, &unknown), 0);
 	assert_int_equal(fake.status, unknown.status);
 	snprintf(fref, sizeof(fref), "%.*s", STORE_ID_LEN, loc + 20);
-	a = without_id(fake.body, fref);
-	b = without_id(unknown.body, other);
+	a = without_ref(fake.body, fref, strstr(loc, "?k=") + 3);
+	b = without_ref(unknown.body, other, tok);
 	assert_string_equal(a, b);
 	free(a);
 	free(b);

@@ -82,9 +82,11 @@ test_home_pages(void **state)
 	assert_header(&r, "Content-Security-Policy", "frame-ancestors 'none'");
 	assert_non_null(http_header_get(&r, "Content-Security-Policy", v, sizeof(v)));
 	assert_null(strstr(v, "unsafe-inline"));
-	/* nothing beyond the site's images and style sheet: no script, font or fetch */
-	assert_null(strstr(v, "script-src"));
-	assert_null(strstr(v, "connect-src"));
+	/* nothing beyond the site's images, style sheet and its own script: no font, no
+	 * eval, nothing from elsewhere */
+	assert_non_null(strstr(v, "script-src 'self';"));
+	assert_non_null(strstr(v, "connect-src 'self'"));
+	assert_null(strstr(v, "unsafe-eval"));
 	assert_null(strstr(v, "font-src"));
 	assert_header(&r, "X-Content-Type-Options", "nosniff");
 	assert_header(&r, "Referrer-Policy", "no-referrer");

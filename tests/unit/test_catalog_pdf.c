@@ -18,7 +18,9 @@
 #include <cairo.h>
 
 #include "content/content.h"
+#include "lib/buf.h"
 #include "showroom/site/catalog_pdf.h"
+#include "showroom/site/pdf_lang.h"
 #include "testsrv.h"
 
 #define ERRLEN 256
@@ -385,10 +387,26 @@ write_catalog(struct fixture *f, size_t model, enum lang l, const char *name,
 	fclose(fp);
 	assert_memory_equal(head, "%PDF-", 5);
 
-	info = run("pdfinfo '%s'", path);
+	info = run("pdfinfo '%s' 2>&1", path);
 	assert_contains(info, "595.28 x 841.89 pts (A4)");
 	assert_contains(info, "Creator:         showroom");
 	assert_contains(info, l == LANG_JA ? "エグザンプル・モーターズ" : "Example Motors");
+	/* tagged for screen readers: a structure of headings, paragraphs and tables, in the
+	 * document's language, with no complaint from the parser about the update */
+	assert_contains(info, "Tagged:          yes");
+	assert_lacks(info, "Error");
+	free(info);
+	info = run("pdfinfo -struct '%s'", path);
+	assert_contains(info, "Document\n");
+	assert_contains(info, "  H1 (block)\n");
+	assert_contains(info, "  H2 (block)\n");
+	assert_contains(info, "  H3 (block)\n");
+	assert_contains(info, "  P (block)\n");
+	assert_contains(info, "  Table (block)\n    TR\n      TH\n      TD\n");
+	free(info);
+	info = run("tail -c 600 '%s' | tr -d '\\000'", path);
+	assert_contains(info, l == LANG_JA ? "/Lang (ja)" : "/Lang (en)");
+	assert_contains(info, "/DisplayDocTitle true");
 	free(info);
 	pages = pdf_pages(path);
 	assert_true(pages >= 3);
@@ -439,7 +457,9 @@ test_english(void **state)
 	text = write_catalog(*state, 0, LANG_EN, "urban-en.pdf", path, sizeof(path));
 	assert_contains(text, "Example Urban");
 	assert_contains(text, "¥2,980,000 – ¥4,200,000 incl. tax");
-	assert_contains(text, "〒100-0001");
+	/* an English address ends with its postal code, and has no 〒 */
+	assert_contains(text, " 100-0001");
+	assert_lacks(text, "〒");
 	assert_contains(text, "Tokyo");
 	assert_contains(text, "1,480 kg");
 	assert_contains(text, "Seats");
@@ -536,7 +556,7 @@ test_bad_colours_many_dealers(void **state)
 	after = pdf_pages(path);
 	assert_true(after > before);
 	assert_contains(text, "Dealers (continued)");
-	assert_contains(text, "〒939-0001");
+	assert_contains(text, "1-1 Kakucho 939-0001");
 	free(text);
 	/* Beyond the limit, others are only pointed to. */
 	for (i = 40; i < 100 - 5; i++) {
@@ -665,10 +685,48 @@ test_replaces_atomically(void **state)
 	assert_int_equal(dir_entries(f->dir), before);
 }
 
+/* The language update refuses what is not cairo's plain PDF, and appends nothing then. */
+static void
+test_lang_update_refuses(void **state)
+{
+	static const char *const bad[] = {
+		"", "%PDF-1.5\n", "not a pdf at all",
+		"%PDF-1.5\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Size 2 /Root 1 0 R "
+		    ">>\nstartxref\n9\n%%EOF\n" /* no xref to point at: still fine */,
+		"%PDF-1.5\n1 0 obj\n<< /Type /Catalog /Lang (de) >>\nendobj\ntrailer\n<< /Size 2 "
+		    "/Root 1 0 R >>\nstartxref\n9\n%%EOF\n",
+		"%PDF-1.5\n1 0 obj\n<< /Type /Pages >>\nendobj\ntrailer\n<< /Size 2 /Root 1 0 R >>"
+		    "\nstartxref\n9\n%%EOF\n",
+		"%PDF-1.5\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Size 2 /Root 1 0 R "
+		    "/Prev 3 >>\nstartxref\n9\n%%EOF\n",
+		"%PDF-1.5\ntrailer\n<< /Size 2 /Root 7 0 R >>\nstartxref\n9\n%%EOF\n",
+	};
+	struct buf out = BUF_INIT;
+	char err[160];
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		err[0] = '\0';
+		if (pdf_lang_update(bad[i], strlen(bad[i]), "ja", &out, err, sizeof(err)) == 0) {
+			assert_int_equal(i, 3);	/* the one good one */
+			assert_contains(out.data, "/Lang (ja)");
+			assert_contains(out.data, "/Prev 9 >>");
+			buf_reset(&out);
+			continue;
+		}
+		assert_true(err[0] != '\0');
+		assert_int_equal(out.len, 0);
+	}
+	assert_int_equal(pdf_lang_update(bad[3], strlen(bad[3]), "ja) /JS (x", &out, err,
+	    sizeof(err)), -1);
+	buf_free(&out);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_lang_update_refuses),
 		cmocka_unit_test_setup_teardown(test_japanese, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_english, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_ev_without_image, setup, teardown),

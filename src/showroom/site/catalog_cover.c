@@ -204,8 +204,10 @@ catalog_cover(struct catalog_doc *d)
 		catalog_cover_band(d, panel);
 	ink = pictured ? &d->pal.primary : &d->pal.white;
 
+	catalog_tag_begin(d, "P");
 	catalog_show(d, catalog_tx(d, &d->c->brand.name), &(struct catalog_font){ 13, 1,
 	    0, 2.2 }, ink, MARGIN, 40, 0, PANGO_ALIGN_LEFT);
+	catalog_tag_end(d, "P");
 	w = catalog_text_width(d, catalog_msg(d, M_CATALOG), &F_LABEL);
 	catalog_show(d, catalog_msg(d, M_CATALOG), &F_LABEL, ink, PAGE_W - MARGIN - w, 44,
 	    0, PANGO_ALIGN_LEFT);
@@ -213,11 +215,15 @@ catalog_cover(struct catalog_doc *d)
 	y = panel + 34;
 	catalog_fill(d->cr, &d->pal.accent, MARGIN, y, 36, 3);
 	y += 3 + 16;
+	catalog_tag_begin(d, "H1");
 	y += catalog_show(d, catalog_tx(d, &d->m->name), &name, &d->pal.text, MARGIN, y,
 	    TEXT_W, PANGO_ALIGN_LEFT);
+	catalog_tag_end(d, "H1");
 	y += 8;
+	catalog_tag_begin(d, "P");
 	y += catalog_show(d, catalog_tx(d, &d->m->tagline), &tag, &d->pal.primary, MARGIN,
 	    y, TEXT_W * 0.85, PANGO_ALIGN_LEFT);
+	catalog_tag_end(d, "P");
 	y += 18;
 
 	x = MARGIN;
@@ -228,9 +234,11 @@ catalog_cover(struct catalog_doc *d)
 	y = FOOTER_Y - 62;
 	specfmt_price(d->m, d->l, price, sizeof(price));
 	catalog_cat(price, sizeof(price), "%s", catalog_msg(d, M_INCL_TAX));
+	catalog_tag_begin(d, "P");
 	catalog_show(d, catalog_msg(d, M_PRICE), &F_LABEL, &d->pal.muted, MARGIN, y, 0,
 	    PANGO_ALIGN_LEFT);
 	catalog_show(d, price, &(struct catalog_font){ 17, 1, 0, 0 }, &d->pal.text,
 	    MARGIN, y + 15, TEXT_W, PANGO_ALIGN_LEFT);
+	catalog_tag_end(d, "P");
 	catalog_page_close(d);
 }

@@ -124,8 +124,12 @@ catalog_card(struct catalog_doc *d, const struct dealer *dl, double x, double y,
 	size_t np = 0, i;
 	int n;
 
-	addr = g_strdup_printf("〒%s %s", dl->postal_code != NULL ? dl->postal_code : "",
-	    catalog_tx(d, &dl->address));
+	if (d->l == LANG_JA)
+		addr = g_strdup_printf("〒%s %s", dl->postal_code != NULL ?
+		    dl->postal_code : "", catalog_tx(d, &dl->address));
+	else	/* English addresses end with the postal code, and know no 〒 */
+		addr = g_strdup_printf("%s %s", catalog_tx(d, &dl->address),
+		    dl->postal_code != NULL ? dl->postal_code : "");
 	catalog_hours(dl, d->l, hours, sizeof(hours));
 	snprintf(phone, sizeof(phone), "TEL %s", dl->phone != NULL ? dl->phone : "");
 	part[np++] = (struct catalog_part){ pref != NULL ? pref : "", &F_LABEL,
@@ -146,10 +150,13 @@ catalog_card(struct catalog_doc *d, const struct dealer *dl, double x, double y,
 
 	y += CARD_PAD + 2;
 	for (i = 0; i < np; i++) {
-		if (draw)
+		if (draw) {
+			/* the dealer's name heads its card */
+			catalog_tag_begin(d, i == 1 ? "H4" : "P");
 			y += catalog_show(d, part[i].text, part[i].font, part[i].colour,
 			    x + CARD_PAD, y, iw, PANGO_ALIGN_LEFT);
-		else
+			catalog_tag_end(d, i == 1 ? "H4" : "P");
+		} else
 			y += catalog_measure(d, part[i].text, part[i].font, iw);
 		y += part[i].after;
 	}
@@ -217,8 +224,10 @@ catalog_subhead(struct catalog_doc *d, const char *text)
 
 	/* Keep the heading with at least a card's worth of space below it. */
 	catalog_need(d, h + 10 + 110);
+	catalog_tag_begin(d, "H3");
 	catalog_show(d, text, &F_SUBHEAD, &d->pal.primary, MARGIN, d->y, TEXT_W,
 	    PANGO_ALIGN_LEFT);
+	catalog_tag_end(d, "H3");
 	d->y += h + 10;
 }
 
@@ -228,8 +237,10 @@ catalog_note(struct catalog_doc *d, const char *text)
 	double h = catalog_measure(d, text, &F_ADDR, TEXT_W);
 
 	catalog_need(d, h);
+	catalog_tag_begin(d, "P");
 	catalog_show(d, text, &F_ADDR, &d->pal.muted, MARGIN, d->y, TEXT_W,
 	    PANGO_ALIGN_LEFT);
+	catalog_tag_end(d, "P");
 	d->y += h + 14;
 }
 
@@ -255,8 +266,11 @@ catalog_contact(struct catalog_doc *d)
 	cairo_set_line_width(d->cr, 0.8);
 	cairo_rectangle(d->cr, MARGIN, d->y, TEXT_W, h);
 	cairo_stroke(d->cr);
+	catalog_tag_begin(d, "H3");
 	catalog_show(d, catalog_msg(d, M_CONTACT), &F_LABEL, &d->pal.accent,
 	    MARGIN + CARD_PAD, d->y + CARD_PAD, 0, PANGO_ALIGN_LEFT);
+	catalog_tag_end(d, "H3");
+	catalog_tag_begin(d, "P");
 	catalog_show(d, s->str, &F_ADDR, &d->pal.text, MARGIN + CARD_PAD,
 	    d->y + CARD_PAD + 16, TEXT_W - 2 * CARD_PAD, PANGO_ALIGN_LEFT);
 	if (b->url != NULL) {
@@ -265,6 +279,7 @@ catalog_contact(struct catalog_doc *d)
 		    d->y + CARD_PAD + 16 + th + 3, TEXT_W - 2 * CARD_PAD, PANGO_ALIGN_LEFT);
 		catalog_link_end(d, b->url);
 	}
+	catalog_tag_end(d, "P");
 	d->y += h;
 	g_string_free(s, TRUE);
 }

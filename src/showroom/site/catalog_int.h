@@ -121,6 +121,7 @@ enum catalog_msg {
 /* Paragraphs laid out as one column of lines, to be dealt into page columns. */
 struct catalog_line {
 	PangoLayoutLine	*line;	/* owned by one of the flow's layouts */
+	unsigned	 para;	/* which paragraph it belongs to */
 	double		 x;
 	double		 top;	/* in the single column */
 	double		 h;
@@ -128,7 +129,7 @@ struct catalog_line {
 };
 
 struct catalog_flow {
-	GPtrArray	*layouts;
+	GPtrArray	*layouts;	/* one per paragraph */
 	GArray		*lines;
 	double		 next;	/* top of the next paragraph */
 };
@@ -168,6 +169,11 @@ double	catalog_measure(struct catalog_doc *, const char *text,
 /* The width of TEXT on one line. */
 double	catalog_text_width(struct catalog_doc *, const char *text,
 	    const struct catalog_font *);
+/* Structure for those who read the PDF with a screen reader: TAG ("H1", "P", "Table",
+ * "TR", "TH", "TD") around the drawing between begin and end; only in the PDF. cairo
+ * fails the document when a begin has no end, so a mistake cannot ship. */
+void	catalog_tag_begin(struct catalog_doc *, const char *tag);
+void	catalog_tag_end(struct catalog_doc *, const char *tag);
 /* A clickable URI over the drawing between begin and end; only in the PDF. */
 void	catalog_link_begin(struct catalog_doc *, const char *uri);
 void	catalog_link_end(struct catalog_doc *, const char *uri);

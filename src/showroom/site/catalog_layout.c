@@ -252,6 +252,20 @@ catalog_text_width(struct catalog_doc *d, const char *text, const struct catalog
 	return w;
 }
 
+void
+catalog_tag_begin(struct catalog_doc *d, const char *tag)
+{
+	if (d->final)
+		cairo_tag_begin(d->cr, tag, NULL);
+}
+
+void
+catalog_tag_end(struct catalog_doc *d, const char *tag)
+{
+	if (d->final)
+		cairo_tag_end(d->cr, tag);
+}
+
 /* A clickable URI over the next drawing; only in the PDF, where links mean something. */
 void
 catalog_link_begin(struct catalog_doc *d, const char *uri)
@@ -355,8 +369,13 @@ catalog_inner_page(struct catalog_doc *d, int continued)
 	catalog_running_head(d);
 	snprintf(title, sizeof(title), "%s%s", d->title,
 	    continued ? catalog_msg(d, M_CONTINUED) : "");
+	/* the section's heading; its repeat on the next page is only a reminder */
+	if (!continued)
+		catalog_tag_begin(d, "H2");
 	h = catalog_show(d, title, &F_TITLE, &d->pal.text, MARGIN, 68, TEXT_W,
 	    PANGO_ALIGN_LEFT);
+	if (!continued)
+		catalog_tag_end(d, "H2");
 	catalog_fill(d->cr, &d->pal.accent, MARGIN, 68 + h + 8, 32, 3);
 	d->y = 68 + h + 8 + 3 + 22;
 	if (d->y < BODY_TOP)
@@ -417,6 +436,7 @@ catalog_flow_add(struct catalog_doc *d, struct catalog_flow *fl, const char *tex
 	do {
 		pango_layout_iter_get_line_extents(it, NULL, &r);
 		ln.line = pango_layout_iter_get_line_readonly(it);
+		ln.para = fl->layouts->len;
 		ln.x = pango_units_to_double(r.x);
 		ln.top = origin + pango_units_to_double(r.y);
 		ln.h = pango_units_to_double(r.height);
@@ -459,10 +479,18 @@ catalog_flow_draw(struct catalog_doc *d, const struct catalog_flow *fl, size_t a
 	catalog_rgb(d->cr, c);
 	for (i = a; i < b; i++) {
 		ln = FLOW_LINE(fl, i);
+		/* a paragraph is one P; carried over to a column or page, a P there too */
+		if (i == a || ln->para != FLOW_LINE(fl, i - 1)->para) {
+			if (i > a)
+				catalog_tag_end(d, "P");
+			catalog_tag_begin(d, "P");
+		}
 		cairo_move_to(d->cr, x + ln->x, y + ln->top - FLOW_LINE(fl, a)->top +
 		    ln->base);
 		pango_cairo_show_layout_line(d->cr, ln->line);
 	}
+	if (b > a)
+		catalog_tag_end(d, "P");
 }
 
 /* Where to split lines A..N-1 between two columns so that they end level. */

@@ -55,6 +55,7 @@ catalog_figures_band(struct catalog_doc *d, double y)
 			cairo_rectangle(d->cr, x, y + 16, 0.6, BAND_H - 32);
 			cairo_fill(d->cr);
 		}
+		catalog_tag_begin(d, "P");
 		catalog_show(d, f[i].label, &F_LABEL, &label, x + 14, y + 16, cw - 24,
 		    PANGO_ALIGN_LEFT);
 		/* Long prices shrink to their cell rather than wrap. */
@@ -63,6 +64,7 @@ catalog_figures_band(struct catalog_doc *d, double y)
 			big.size *= (cw - 24) / w;
 		catalog_show(d, f[i].value, &big, &d->pal.white, x + 14,
 		    y + BAND_H - 18 - big.size * 1.45, 0, PANGO_ALIGN_LEFT);
+		catalog_tag_end(d, "P");
 	}
 }
 
@@ -111,8 +113,10 @@ catalog_overview(struct catalog_doc *d)
 
 	catalog_section_begin(d, SECT_OVERVIEW, M_OVERVIEW);
 	catalog_figures_band(d, band);
+	catalog_tag_begin(d, "P");
 	d->y += catalog_show(d, catalog_tx(d, &d->m->tagline), &F_LEAD, &d->pal.primary,
 	    MARGIN, d->y, TEXT_W * 0.8, PANGO_ALIGN_LEFT);
+	catalog_tag_end(d, "P");
 	d->y += 20;
 
 	catalog_flow_init(&fl);

