@@ -196,10 +196,12 @@ submitter(void *arg)
 			pthread_mutex_lock(&mu);
 			posts++;
 			by_status[r.status >= 0 && r.status < 600 ? r.status : 0]++;
+			/* the receipt's id, without its query (f= names the fields given) */
 			if (r.status == 303 &&
 			    http_header_get(&r, "Location", loc, sizeof(loc)) != NULL &&
 			    strncmp(loc, "/receipt/catalog/", 17) == 0 &&
-			    recid_valid(loc + 17) && nacked < MAX_ACKED) {
+			    (loc[17 + strcspn(loc + 17, "?")] = '\0', recid_valid(loc + 17)) &&
+			    nacked < MAX_ACKED) {
 				snprintf(acked[nacked++], STORE_ID_LEN + 1, "%s", loc + 17);
 				done = 1;
 			} else
