@@ -628,6 +628,202 @@ test_dealer_week_day_cancel(void **state)
 	office_stop(&p);
 }
 
+/* The id of a booking in the day list BODY that is not in BEFORE (may be NULL). */
+static void
+new_booking_id(const char *body, const char *before, char id[64])
+{
+	const char *c = body, *e;
+
+	id[0] = '\0';
+	while ((c = strstr(c, "href=\"/booking/")) != NULL) {
+		c += strlen("href=\"/booking/");
+		e = strchr(c, '"');
+		assert_non_null(e);
+		snprintf(id, 64, "%.*s", (int)(e - c), c);
+		if (before == NULL || strstr(before, id) == NULL)
+			return;
+	}
+	fail_msg("no new booking in the day list: %.2000s", body);
+}
+
+/* Books a slot, pulls, and finds the booking's record id and its receipt's path. */
+static void
+book_and_pull(struct office_proc *p, char id[64], char receipt[320])
+{
+	struct http_reply r;
+	char start[17], token[256], path[128], *before, *ref, *k;
+
+	/* what the store holds before, pulled (an earlier test's bookings too) */
+	post(p, "/pull", NULL, &r);
+	assert_int_equal(r.status, 303);
+	http_reply_free(&r);
+	post_booking(start, token, sizeof(token));
+	snprintf(path, sizeof(path), "/day?date=%.10s", start);
+	get(p, path, &r);
+	assert_int_equal(r.status, 200);
+	before = strdup(r.body);
+	http_reply_free(&r);
+	post(p, "/pull", NULL, &r);
+	assert_int_equal(r.status, 303);
+	http_reply_free(&r);
+	get(p, path, &r);
+	new_booking_id(r.body, before, id);
+	http_reply_free(&r);
+	free(before);
+	/* token is "ref=REF&k=K" */
+	ref = token + 4;
+	k = strstr(token, "&k=");
+	assert_non_null(k);
+	snprintf(receipt, 320, "/receipt/test-drive/%.*s?k=%s", (int)(k - ref), ref, k + 3);
+}
+
+static void
+receipt_has(const char *path, const char *want)
+{
+	struct http_reply r;
+
+	assert_int_equal(http_get(srv.port, path, NULL, &r), 0);
+	assert_int_equal(r.status, 200);
+	if (strstr(r.body, want) == NULL)
+		fail_msg("receipt %s without \"%s\": %.3000s", path, want, r.body);
+	http_reply_free(&r);
+}
+
+/* Confirm and decline from the booking page: the visitor's receipt shows them. */
+static void
+test_dealer_decide(void **state)
+{
+	struct office_proc p;
+	struct http_reply r;
+	char id[64], id2[64], receipt[320], receipt2[320], path[128];
+
+	assert_int_equal(office_start(&p, "dealer-decide", dealer, "--pull-every", "0"), 0);
+	login(&p);
+	book_and_pull(&p, id, receipt);
+	snprintf(path, sizeof(path), "/booking/%s", id);
+	get(&p, path, &r);
+	assert_int_equal(r.status, 200);
+	if (strstr(r.body, "予約: 販売店の回答待ち") == NULL ||
+	    strstr(r.body, "value=\"confirm\"") == NULL)
+		fail_msg("no pending status or confirm button: %.3000s", r.body);
+	http_reply_free(&r);
+	/* the CSRF token is required */
+	req(&p, "POST", path, NULL, p.cookie, "op=confirm", &r);
+	assert_int_equal(r.status, 403);
+	http_reply_free(&r);
+	post(&p, path, "op=confirm", &r);
+	assert_int_equal(r.status, 303);
+	http_reply_free(&r);
+	get(&p, path, &r);
+	if (strstr(r.body, "予約: 確定") == NULL || strstr(r.body, "value=\"confirm\"") != NULL)
+		fail_msg("not confirmed in the page: %.3000s", r.body);
+	http_reply_free(&r);
+	receipt_has(receipt, "販売店がこの予約を確定しました");
+	/* a decline needs a reason from the list */
+	book_and_pull(&p, id2, receipt2);
+	snprintf(path, sizeof(path), "/booking/%s", id2);
+	post(&p, path, "op=decline&reason=because", &r);
+	assert_int_equal(r.status, 303);
+	http_reply_free(&r);
+	get(&p, path, &r);
+	assert_non_null(strstr(r.body, "一覧から理由を選んでください"));
+	http_reply_free(&r);
+	post(&p, path, "op=decline&reason=car_unavailable", &r);
+	assert_int_equal(r.status, 303);
+	http_reply_free(&r);
+	get(&p, path, &r);
+	if (strstr(r.body, "予約: お断り (試乗車を用意できません)") == NULL)
+		fail_msg("not declined in the page: %.3000s", r.body);
+	http_reply_free(&r);
+	receipt_has(receipt2, "その時間は試乗車をご用意できません");
+	/* both decisions are in the audit log */
+	get(&p, "/audit", &r);
+	assert_non_null(strstr(r.body, "decide"));
+	http_reply_free(&r);
+	office_stop(&p);
+}
+
+/* The free slots of DATE for the model, from the public API. */
+static size_t
+free_slots(const char *date)
+{
+	struct http_reply r;
+	json_error_t je;
+	json_t *doc;
+	char path[256];
+	size_t n;
+
+	snprintf(path, sizeof(path), "/api/v1/slots?dealer=%s&model=%s&date=%s", DEALER, model,
+	    date);
+	assert_int_equal(http_get(srv.port, path, NULL, &r), 0);
+	doc = json_loadb(r.body, r.body_len, 0, &je);
+	http_reply_free(&r);
+	n = json_array_size(json_object_get(doc, "slots"));
+	json_decref(doc);
+	return n;
+}
+
+/* A change through the calendar's form: 303 back, or 200 listing affected bookings. */
+static void
+cal_post(struct office_proc *p, const char *body)
+{
+	struct http_reply r;
+
+	post(p, "/calendar", body, &r);
+	if (r.status != 303 && r.status != 200)
+		fail_msg("calendar POST %s: %u", body, r.status);
+	http_reply_free(&r);
+}
+
+/* Close, reopen and set demo cars from the office's calendar: /api/v1/slots follows. */
+static void
+test_dealer_calendar(void **state)
+{
+	struct office_proc p;
+	struct http_reply r;
+	char date[11], path[128], body[256];
+	time_t t = time(NULL) + 9 * 3600 + 10 * 86400;
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(date, sizeof(date), "%Y-%m-%d", &tm);
+	assert_true(free_slots(date) > 0);
+	assert_int_equal(office_start(&p, "dealer-cal", dealer, "--pull-every", "0"), 0);
+	login(&p);
+	snprintf(path, sizeof(path), "/calendar?from=%s&date=%s", date, date);
+	get(&p, path, &r);
+	if (r.status != 200 || strstr(r.body, "id=\"day-form\"") == NULL)
+		fail_msg("no calendar form: %u %.3000s", r.status, r.body);
+	http_reply_free(&r);
+	/* the CSRF token is required */
+	snprintf(body, sizeof(body), "op=close&from=%s", date);
+	req(&p, "POST", "/calendar", NULL, p.cookie, body, &r);
+	assert_int_equal(r.status, 403);
+	http_reply_free(&r);
+	assert_true(free_slots(date) > 0);
+	cal_post(&p, body);
+	assert_int_equal(free_slots(date), 0);
+	snprintf(path, sizeof(path), "/calendar?from=%s", date);
+	get(&p, path, &r);
+	assert_non_null(strstr(r.body, "cal-day"));
+	assert_non_null(strstr(r.body, "tag-cancel\">休業</strong>"));
+	http_reply_free(&r);
+	snprintf(body, sizeof(body), "op=open&from=%s&to=", date);
+	cal_post(&p, body);
+	assert_true(free_slots(date) > 0);
+	/* no demo car of the model that day, then the content's number again */
+	snprintf(body, sizeof(body), "op=cars&model=%s&cars=0&from=%s&to=%s", model, date, date);
+	cal_post(&p, body);
+	assert_int_equal(free_slots(date), 0);
+	get(&p, path, &r);
+	assert_non_null(strstr(r.body, ": 0 台"));
+	http_reply_free(&r);
+	snprintf(body, sizeof(body), "op=cars&model=%s&cars=default&from=%s", model, date);
+	cal_post(&p, body);
+	assert_true(free_slots(date) > 0);
+	office_stop(&p);
+}
+
 /* The server down: the page says so, in the clerk's language, and nothing changes. */
 static void
 test_server_unreachable(void **state)
@@ -694,11 +890,16 @@ main(void)
 		cmocka_unit_test(test_hq_inbox_export_ack),
 		cmocka_unit_test(test_hq_export_set_aside),
 		cmocka_unit_test(test_dealer_week_day_cancel),
+		cmocka_unit_test(test_dealer_decide),
+		cmocka_unit_test(test_dealer_calendar),
 		cmocka_unit_test(test_server_unreachable),
 		cmocka_unit_test(test_idle_wipes_key),
 	};
 
 	if (sodium_init() < 0)
 		return 1;
+	/* OFFICE_ONLY=test_NAME runs one test (cmocka_set_test_filter) */
+	if (getenv("OFFICE_ONLY") != NULL)
+		cmocka_set_test_filter(getenv("OFFICE_ONLY"));
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -258,6 +258,33 @@ json_t	*bo_catalog_fetch(struct bo *);
 void	bo_booking_fill(const json_t *catalog, enum lang, const struct bostore_rec *,
 	    json_t *doc, struct booking *v);
 
+/*
+ * The dealer's decision on its bookings IDS (cmd_decide.c): OP "confirm" or "decline"
+ * (REASON one of the server's codes, NULL for confirm), through the signed API. The
+ * server's reply is left in *results ({"results":[{id, status, reason | error}]}) for
+ * the caller to show; each accepted one is recorded in the store (bostore_decide), for
+ * the office's pages. Audits "decide". BO_EXIT_FAIL when any was refused.
+ */
+int	bo_decide(struct bo *, const char *op, char **ids, int nids, const char *reason,
+	    json_t **results);
+
+/*
+ * The dealer's calendar on the server (cmd_slots.c): OP "close", "open", "cars" or
+ * "list"; FROM and TO days (TO NULL: FROM), MODEL NULL for the whole store, CARS a
+ * number or "default" (cars only). The server's reply in *reply: for a change, the
+ * bookings left in closed or overfull slots under "affected"; for list, "days" and
+ * "fixed_closed". EXIT_USAGE (reported) for a bad job.
+ */
+struct bo_slots {
+	const char	*op;
+	const char	*model;
+	const char	*from;
+	const char	*to;
+	const char	*cars;
+};
+
+int	bo_slots(struct bo *, const struct bo_slots *, json_t **reply);
+
 /* Installs jansson allocation functions that wipe memory before freeing it. */
 void	bo_json_wipe_init(void);
 

@@ -37,9 +37,10 @@ static const char bostore_schema[] =
 	"CREATE TABLE IF NOT EXISTS export_items(batch INTEGER NOT NULL, record_id TEXT NOT NULL,"
 	" PRIMARY KEY (batch, record_id)) WITHOUT ROWID;"
 	/* The office's own marks, apart so that a store of an older version needs no
-	 * migration: opened in the office, kept past the purge. */
+	 * migration: opened in the office, kept past the purge, the dealer's last decision
+	 * (confirm or decline, and its reason) sent from here. */
 	"CREATE TABLE IF NOT EXISTS marks(id TEXT PRIMARY KEY, seen_at INTEGER,"
-	" keep_until INTEGER);"
+	" keep_until INTEGER, decision TEXT, reason TEXT);"
 	"CREATE INDEX IF NOT EXISTS records_slot ON records(key_id, slot_start);";
 
 static int
@@ -138,7 +139,9 @@ bostore_open(const char *dir, struct bostore **sp, char *err, size_t errlen)
 	    bs_exec(s, "PRAGMA secure_delete=ON", err, errlen) == -1 ||
 	    bs_exec(s, "PRAGMA foreign_keys=ON", err, errlen) == -1 ||
 	    bs_exec(s, bostore_schema, err, errlen) == -1 ||
-	    bs_add_column(s, "records", "aside_at", "INTEGER", err, errlen) == -1) {
+	    bs_add_column(s, "records", "aside_at", "INTEGER", err, errlen) == -1 ||
+	    bs_add_column(s, "marks", "decision", "TEXT", err, errlen) == -1 ||
+	    bs_add_column(s, "marks", "reason", "TEXT", err, errlen) == -1) {
 		bostore_close(s);
 		return -1;
 	}
@@ -293,6 +296,8 @@ bs_row(sqlite3_stmt *st, struct bostore_rec *r)
 	r->aside_at = sqlite3_column_int64(st, 13);
 	r->seen_at = sqlite3_column_int64(st, 14);
 	r->keep_until = sqlite3_column_int64(st, 15);
+	bs_col_text(st, 16, r->decision, sizeof(r->decision));
+	bs_col_text(st, 17, r->reason, sizeof(r->reason));
 	return 0;
 }
 
@@ -353,7 +358,7 @@ bostore_query(struct bostore *s, const struct bostore_q *q, struct bostore_rec *
 	*np = 0;
 	buf_puts(&sql, "SELECT r.id, r.kind, r.key_id, r.created, r.enc, r.ct, r.slot_dealer,"
 	    " r.slot_model, r.slot_start, r.seq, r.pulled_at, r.exported_at, r.acked_at,"
-	    " r.aside_at, m.seen_at, m.keep_until");
+	    " r.aside_at, m.seen_at, m.keep_until, m.decision, m.reason");
 	bs_q_where(q, &sql);
 	buf_puts(&sql, q->newest_first ? " ORDER BY r.created DESC, r.id DESC" :
 	    " ORDER BY r.created, r.id");
@@ -446,7 +451,8 @@ bostore_get(struct bostore *s, const char *key_id, const char *id, struct bostor
 	*found = 0;
 	if ((st = bs_prep(s, "SELECT r.id, r.kind, r.key_id, r.created, r.enc, r.ct,"
 	    " r.slot_dealer, r.slot_model, r.slot_start, r.seq, r.pulled_at, r.exported_at,"
-	    " r.acked_at, r.aside_at, m.seen_at, m.keep_until FROM records r LEFT JOIN marks m"
+	    " r.acked_at, r.aside_at, m.seen_at, m.keep_until, m.decision, m.reason"
+	    " FROM records r LEFT JOIN marks m"
 	    " ON m.id = r.id WHERE r.key_id = ? AND r.id = ?", err, errlen)) == NULL)
 		return -1;
 	sqlite3_bind_text(st, 1, key_id, -1, SQLITE_STATIC);
@@ -581,6 +587,21 @@ bostore_keep(struct bostore *s, const char *id, int64_t until, char *err, size_t
 	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, until);
 	return bs_step_done(s, st, "keeping a record", err, errlen);
+}
+
+int
+bostore_decide(struct bostore *s, const char *id, const char *decision, const char *reason,
+    char *err, size_t errlen)
+{
+	sqlite3_stmt *st;
+
+	if ((st = bs_prep(s, "INSERT INTO marks(id, decision, reason) VALUES(?1, ?2, ?3)"
+	    " ON CONFLICT(id) DO UPDATE SET decision = ?2, reason = ?3", err, errlen)) == NULL)
+		return -1;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, decision, -1, SQLITE_STATIC);
+	bs_bind_opt(st, 3, reason);
+	return bs_step_done(s, st, "recording a decision", err, errlen);
 }
 
 int

@@ -40,6 +40,8 @@ struct bostore_rec {
 	int64_t		 aside_at;	/* 0, or when an export last set it aside */
 	int64_t		 seen_at;	/* 0: not yet opened in the office */
 	int64_t		 keep_until;	/* 0: purged as usual */
+	char		 decision[16];	/* "", "confirmed" or "declined": sent from here */
+	char		 reason[32];	/* a decline's reason code, else "" */
 };
 
 /* Which records a query returns. */
@@ -113,6 +115,10 @@ int	bostore_meta_set(struct bostore *, const char *name, int64_t value, char *er
 	    size_t errlen);
 
 /* A new export batch id (one per export command). */
+/* Records the dealer's decision on booking ID as the server accepted it ("confirmed" or
+ * "declined", REASON NULL or a code): the office shows it, the server keeps the truth. */
+int	bostore_decide(struct bostore *, const char *id, const char *decision,
+	    const char *reason, char *err, size_t errlen);
 int	bostore_batch_new(struct bostore *, int64_t *batch, char *err, size_t errlen);
 /* Marks the record exported in BATCH; it is no longer set aside. */
 int	bostore_mark_exported(struct bostore *, const char *id, int64_t batch, int64_t now,

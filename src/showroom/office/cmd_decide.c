@@ -69,29 +69,32 @@ decide_print(json_t *doc)
 	return bad;
 }
 
-static int
-decide_run(struct bo *b, const char *op, char **ids, int nids, const char *reason)
+int
+bo_decide(struct bo *b, const char *op, char **ids, int nids, const char *reason,
+    json_t **results)
 {
 	struct client_reply rep;
 	struct client *c = NULL;
 	json_error_t je;
-	json_t *doc;
+	json_t *doc, *r;
 	char err[512], path[64], *text;
-	int rc, bad;
+	size_t i;
+	int rc, bad = 0;
 
+	*results = NULL;
 	if (b->id.pub.role != KEYS_ROLE_DEALER) {
-		log_error("bookings %s: %s is not a dealer key", op, b->id.pub.key_id);
+		bo_error(b, "bookings %s: %s is not a dealer key", op, b->id.pub.key_id);
 		return EXIT_USAGE;
 	}
 	doc = decide_body(b, ids, nids, reason);
 	text = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
 	json_decref(doc);
 	if (text == NULL) {
-		log_error("out of memory");
+		bo_error(b, "out of memory");
 		return BO_EXIT_FAIL;
 	}
 	if ((rc = client_new(b->server, &b->id, &c, err, sizeof(err))) != CLIENT_OK) {
-		log_error("%s", err);
+		bo_error(b, "%s", err);
 		free(text);
 		return rc == CLIENT_E_USAGE ? EXIT_USAGE : BO_EXIT_FAIL;
 	}
@@ -100,18 +103,30 @@ decide_run(struct bo *b, const char *op, char **ids, int nids, const char *reaso
 	free(text);
 	client_free(c);
 	if (rc != CLIENT_OK) {
-		log_error("%s", err);
+		bo_error(b, "%s", err);
 		return rc == CLIENT_E_CONNECT ? BO_EXIT_UNREACHABLE : BO_EXIT_FAIL;
 	}
 	doc = json_loadb(rep.body.data, rep.body.len, 0, &je);
 	client_reply_free(&rep);
 	if (!json_is_array(json_object_get(doc, "results"))) {
 		json_decref(doc);
-		log_error("the server's reply is malformed");
+		bo_error(b, "the server's reply is malformed");
 		return BO_EXIT_FAIL;
 	}
-	bad = decide_print(doc);
-	json_decref(doc);
+	/* what the server accepted, for the office's pages (the server keeps the truth) */
+	json_array_foreach(json_object_get(doc, "results"), i, r) {
+		const char *id = json_string_value(json_object_get(r, "id"));
+		const char *st = json_string_value(json_object_get(r, "status"));
+
+		if (json_object_get(r, "error") != NULL || id == NULL || st == NULL) {
+			bad++;
+			continue;
+		}
+		if (b->db != NULL && bostore_decide(b->db, id, st, json_string_value(
+		    json_object_get(r, "reason")), err, sizeof(err)) == -1)
+			bo_warn(b, "%s", err);
+	}
+	*results = doc;
 	{
 		const struct audit_count cnt[] = {
 			{ strcmp(op, "confirm") == 0 ? "confirmed" : "declined",
@@ -122,6 +137,18 @@ decide_run(struct bo *b, const char *op, char **ids, int nids, const char *reaso
 			return BO_EXIT_FAIL;
 	}
 	return bad > 0 ? BO_EXIT_FAIL : 0;
+}
+
+static int
+decide_run(struct bo *b, const char *op, char **ids, int nids, const char *reason)
+{
+	json_t *doc = NULL;
+	int rc = bo_decide(b, op, ids, nids, reason, &doc);
+
+	if (doc != NULL)
+		decide_print(doc);
+	json_decref(doc);
+	return rc;
 }
 
 int

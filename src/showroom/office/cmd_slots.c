@@ -16,14 +16,6 @@
 #include "showroom/office/client.h"
 #include "showroom/commands.h"
 
-struct slots_job {
-	const char	*op;		/* close, open, cars, list */
-	const char	*model;
-	const char	*from;
-	const char	*to;
-	const char	*cars;		/* a number or "default" */
-};
-
 static void
 slots_usage(FILE *f)
 {
@@ -54,7 +46,7 @@ slots_usage(FILE *f)
 
 /* The request body of a change; NULL on a usage error (reported). */
 static char *
-slots_body(const struct bo *b, const struct slots_job *j)
+slots_body(struct bo *b, const struct bo_slots *j)
 {
 	json_t *doc;
 	char *text, *end;
@@ -72,7 +64,8 @@ slots_body(const struct bo *b, const struct slots_job *j)
 		else {
 			n = strtol(j->cars, &end, 10);
 			if (*j->cars == '\0' || *end != '\0' || n < 0 || n > 200) {
-				log_error("--cars %s: expected 0 to 200, or default", j->cars);
+				bo_error(b, "--cars %s: expected 0 to 200, or default",
+				    j->cars);
 				json_decref(doc);
 				return NULL;
 			}
@@ -85,7 +78,7 @@ slots_body(const struct bo *b, const struct slots_job *j)
 }
 
 static void
-slots_print_change(const struct slots_job *j, json_t *doc)
+slots_print_change(const struct bo_slots *j, json_t *doc)
 {
 	json_t *aff = json_object_get(doc, "affected"), *a, *cars;
 	const char *dealer = json_string_value(json_object_get(doc, "dealer"));
@@ -153,8 +146,8 @@ slots_print_list(json_t *doc)
 	}
 }
 
-static int
-slots_run(struct bo *b, const struct slots_job *j)
+int
+bo_slots(struct bo *b, const struct bo_slots *j, json_t **reply)
 {
 	struct client_reply rep;
 	struct client *c = NULL;
@@ -163,15 +156,16 @@ slots_run(struct bo *b, const struct slots_job *j)
 	json_t *doc;
 	int rc, list = strcmp(j->op, "list") == 0;
 
+	*reply = NULL;
 	if (b->id.pub.role != KEYS_ROLE_DEALER) {
-		log_error("slots: %s is not a dealer key: only a dealer keeps a calendar",
+		bo_error(b, "slots: %s is not a dealer key: only a dealer keeps a calendar",
 		    b->id.pub.key_id);
 		return EXIT_USAGE;
 	}
 	if (!list && (body = slots_body(b, j)) == NULL)
 		return EXIT_USAGE;
 	if ((rc = client_new(b->server, &b->id, &c, err, sizeof(err))) != CLIENT_OK) {
-		log_error("%s", err);
+		bo_error(b, "%s", err);
 		free(body);
 		return rc == CLIENT_E_USAGE ? EXIT_USAGE : BO_EXIT_FAIL;
 	}
@@ -187,17 +181,29 @@ slots_run(struct bo *b, const struct slots_job *j)
 	free(body);
 	client_free(c);
 	if (rc != CLIENT_OK) {
-		log_error("%s", err);
+		bo_error(b, "%s", err);
 		return rc == CLIENT_E_CONNECT ? BO_EXIT_UNREACHABLE : BO_EXIT_FAIL;
 	}
 	doc = json_loadb(rep.body.data, rep.body.len, 0, &je);
 	client_reply_free(&rep);
 	if (!json_is_object(doc)) {
 		json_decref(doc);
-		log_error("the server's calendar reply is malformed");
+		bo_error(b, "the server's calendar reply is malformed");
 		return BO_EXIT_FAIL;
 	}
-	if (list)
+	*reply = doc;
+	return 0;
+}
+
+static int
+slots_run(struct bo *b, const struct bo_slots *j)
+{
+	json_t *doc;
+	int rc;
+
+	if ((rc = bo_slots(b, j, &doc)) != 0)
+		return rc;
+	if (strcmp(j->op, "list") == 0)
 		slots_print_list(doc);
 	else
 		slots_print_change(j, doc);
@@ -217,7 +223,7 @@ cmd_slots(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	struct slots_job j;
+	struct bo_slots j;
 	struct bo_opts o;
 	struct bo b;
 	int ch, rc, change;

@@ -106,6 +106,62 @@ od_or(const char *a, const char *b)
 	return a != NULL && a[0] != '\0' ? a : b != NULL ? b : "";
 }
 
+/* The decline reasons the server takes (store_reasons), in the order of the select. */
+static const char *const od_reasons[] = {
+	"closed", "car_unavailable", "staff_unavailable", "other"
+};
+
+static int
+od_reason_ok(const char *r)
+{
+	size_t i;
+
+	for (i = 0; r != NULL && i < sizeof(od_reasons) / sizeof(od_reasons[0]); i++)
+		if (strcmp(r, od_reasons[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* [{code, label, selected}] for a reason select; SEL (may be NULL) selected. */
+json_t *
+office_reasons(struct office *o, const char *sel)
+{
+	json_t *a = json_array();
+	char key[48];
+	size_t i;
+
+	for (i = 0; i < sizeof(od_reasons) / sizeof(od_reasons[0]); i++) {
+		snprintf(key, sizeof(key), "reason_%s", od_reasons[i]);
+		json_array_append_new(a, json_pack("{s:s, s:s, s:b}", "code", od_reasons[i],
+		    "label", office_str(o, key), "selected", sel != NULL &&
+		    strcmp(sel, od_reasons[i]) == 0));
+	}
+	return a;
+}
+
+/*
+ * The booking's status as this office knows it: the last decision sent from here or
+ * the CLI on this store (marks.decision), else pending. The server holds the truth
+ * (the visitor's receipt); another store's decision is not seen here.
+ */
+static void
+od_status(struct office *o, json_t *row, const struct bostore_rec *rec)
+{
+	char key[48];
+	int confirmed = strcmp(rec->decision, "confirmed") == 0;
+	int declined = strcmp(rec->decision, "declined") == 0;
+
+	json_object_set_new(row, "confirmed", json_boolean(confirmed));
+	json_object_set_new(row, "declined", json_boolean(declined));
+	json_object_set_new(row, "pending", json_boolean(!confirmed && !declined));
+	json_object_set_new(row, "status_label", json_string(office_str(o, confirmed ?
+	    "status_confirmed" : declined ? "status_declined" : "status_pending")));
+	if (declined && rec->reason[0] != '\0') {
+		snprintf(key, sizeof(key), "reason_%s", rec->reason);
+		json_object_set_new(row, "reason_label", json_string(office_str(o, key)));
+	}
+}
+
 static json_t *
 od_row(struct office *o, const struct od_days *d, const struct booking_row *r)
 {
@@ -129,6 +185,7 @@ od_row(struct office *o, const struct od_days *d, const struct booking_row *r)
 	    0));
 	json_object_set_new(row, "dealer", office_text(od_or(r->b->dealer_name, r->b->dealer),
 	    0));
+	od_status(o, row, rec);
 	return row;
 }
 
@@ -295,8 +352,63 @@ office_dealer_booking(struct office *o, struct office_req *rq, struct office_rep
 	json_object_set_new(ctx, "nav_day", json_true());
 	if (d.rows[i].cancel != NULL && d.rows[i].cancel != d.rows[i].b)
 		json_object_set_new(ctx, "cancel_id", json_string(d.rows[i].cancel->record_id));
+	json_object_set_new(ctx, "reasons", office_reasons(o, NULL));
 	od_days_free(&d);
 	office_page(o, rp, "booking", ctx);
+}
+
+/* A record id in a path: what recid makes, nothing that could leave the path. */
+static int
+od_id_ok(const char *id)
+{
+	size_t n = strlen(id);
+
+	return n > 0 && n < 64 && strspn(id, "abcdefghijklmnopqrstuvwxyz"
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") == n;
+}
+
+/* Confirm or decline one booking: the same function as showroom bookings confirm. */
+void
+office_dealer_decide(struct office *o, struct office_req *rq, struct office_reply *rp)
+{
+	const char *op = form_get(&rq->f, "op"), *reason = form_get(&rq->f, "reason");
+	struct buf msgs = BUF_INIT;
+	json_t *res = NULL;
+	char id[64], back[96], *ids[1] = { id };
+	int rc, decline;
+
+	if (!od_id_ok(rq->arg)) {
+		office_message(o, rp, 404, "notfound_title", "notfound_record");
+		return;
+	}
+	snprintf(id, sizeof(id), "%s", rq->arg);
+	snprintf(back, sizeof(back), "/booking/%s", id);
+	if (form_get(&rq->f, "next") != NULL)	/* the calendar's list of affected bookings */
+		snprintf(back, sizeof(back), "%s", office_local_path(form_get(&rq->f,
+		    "next")));
+	if (op == NULL || (strcmp(op, "confirm") != 0 && strcmp(op, "decline") != 0)) {
+		office_redirect(o, rp, back, 1, "%s", office_str(o, "error_decide"));
+		return;
+	}
+	decline = strcmp(op, "decline") == 0;
+	if (decline && !od_reason_ok(reason)) {
+		office_redirect(o, rp, back, 1, "%s", office_str(o, "error_reason"));
+		return;
+	}
+	o->b.msgs = &msgs;
+	rc = bo_decide(&o->b, op, ids, 1, decline ? reason : NULL, &res);
+	o->b.msgs = NULL;
+	if (rc != 0) {
+		json_t *r0 = json_array_get(json_object_get(res, "results"), 0);
+		const char *e = json_string_value(json_object_get(r0, "error"));
+
+		office_redirect(o, rp, back, 1, "%s\n%s%s", office_str(o, "error_decide"),
+		    msgs.data ? msgs.data : "", e != NULL ? e : "");
+	} else
+		office_redirect(o, rp, back, 0, "%s", office_str(o, decline ?
+		    "declined_done" : "confirmed_done"));
+	json_decref(res);
+	buf_free(&msgs);
 }
 
 void

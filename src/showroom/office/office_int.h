@@ -7,7 +7,8 @@
  *   office_http.c     libmicrohttpd glue: Host, session cookie, CSRF, routes, replies
  *   office_view.c     templates (templates/office/), UI strings, the common context
  *   office_hq.c       the clerk: inbox, record, export, handled, keep longer, ack
- *   office_dealer.c   the dealer: day list, week, booking, .ics and CSV files
+ *   office_dealer.c   the dealer: day list, week, booking, confirm or decline, files
+ *   office_calendar.c the dealer's calendar on the server: close, reopen, demo cars
  *   office_admin.c    for both: pull, unlock, language, audit log, keyring, status
  *
  * One thread does everything (libmicrohttpd's external loop): the store, the key and
@@ -153,6 +154,12 @@ void	office_ack_post(struct office *, struct office_req *, struct office_reply *
 void	office_dealer_day(struct office *, struct office_req *, struct office_reply *);
 void	office_dealer_week(struct office *, struct office_req *, struct office_reply *);
 void	office_dealer_booking(struct office *, struct office_req *, struct office_reply *);
+void	office_dealer_decide(struct office *, struct office_req *, struct office_reply *);
+void	office_dealer_calendar(struct office *, struct office_req *, struct office_reply *);
+void	office_dealer_calendar_post(struct office *, struct office_req *,
+	    struct office_reply *);
+/* The decline reasons for a select: [{code, label, selected}], SEL selected. */
+json_t	*office_reasons(struct office *, const char *sel);
 void	office_dealer_file(struct office *, struct office_req *, struct office_reply *);
 void	office_home(struct office *, struct office_req *, struct office_reply *);
 void	office_pull_post(struct office *, struct office_req *, struct office_reply *);

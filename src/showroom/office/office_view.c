@@ -23,8 +23,8 @@
 #include "showroom/office/bookings_fmt.h"
 
 static const char *const ov_pages[] = {
-	"inbox", "record", "handled", "ack", "day", "week", "booking", "audit", "keyring",
-	"unlock", "message", "files",
+	"inbox", "record", "handled", "ack", "day", "week", "booking", "calendar", "audit",
+	"keyring", "unlock", "message", "files",
 };
 static const char *const ov_partials[] = { "head", "foot", "nav" };
 static const struct {
