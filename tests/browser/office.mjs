@@ -189,7 +189,7 @@ try {
     check(/0900000100[0-9]/.test((await page.locator('main').innerText()).replace(/-/g, '')),
       'no phone number');
 
-    step = 'the calendar, a day's form open';
+    step = "the calendar, a day's form open";
     await go(`/calendar?from=${first}&date=${first}`);
     check(await page.locator('#day-form').count() === 1, 'no form for the day');
 
